@@ -1,0 +1,77 @@
+package io.mezzo.protocol;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.UninitializedMessageException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One wire encoding of protobuf messages, named by its media type: binary protobuf or
+ * Mesos-style JSON. HTTP clients and servers are generic over a codec.
+ */
+public enum Codec {
+  PROTOBUF("application/x-protobuf") {
+    @Override
+    public byte[] encode(Message message) {
+      return message.toByteArray();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Message> T decode(byte[] bytes, T prototype) {
+      try {
+        return (T) prototype.getParserForType().parseFrom(bytes);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ProtocolException(
+            "Failed to parse " + prototype.getDescriptorForType().getFullName() + ": " + e.getMessage(), e);
+      }
+    }
+  },
+  JSON("application/json") {
+    @Override
+    public byte[] encode(Message message) {
+      return JsonCodec.print(message).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public <T extends Message> T decode(byte[] bytes, T prototype) {
+      return JsonCodec.parse(new String(bytes, StandardCharsets.UTF_8), prototype);
+    }
+  };
+
+  private final String mediaType;
+
+  Codec(String mediaType) {
+    this.mediaType = mediaType;
+  }
+
+  public String mediaType() {
+    return mediaType;
+  }
+
+  public abstract byte[] encode(Message message);
+
+  /**
+   * Decodes a complete message of the prototype's type.
+   *
+   * @throws ProtocolException when the bytes do not parse or a required field is missing
+   */
+  public abstract <T extends Message> T decode(byte[] bytes, T prototype);
+
+  /** The codec whose media type equals {@code contentType} exactly, or null. */
+  public static Codec forMediaType(String contentType) {
+    for (Codec codec : values()) {
+      if (codec.mediaType.equals(contentType)) {
+        return codec;
+      }
+    }
+    return null;
+  }
+
+  static ProtocolException missingFields(Message.Builder builder, UninitializedMessageException e) {
+    return new ProtocolException(
+        "Failed to parse " + builder.getDescriptorForType().getFullName()
+            + ": missing required fields: " + String.join(", ", builder.findInitializationErrors()),
+        e);
+  }
+}
