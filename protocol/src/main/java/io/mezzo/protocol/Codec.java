@@ -2,7 +2,6 @@ package io.mezzo.protocol;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.UninitializedMessageException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -66,12 +65,5 @@ public enum Codec {
       }
     }
     return null;
-  }
-
-  static ProtocolException missingFields(Message.Builder builder, UninitializedMessageException e) {
-    return new ProtocolException(
-        "Failed to parse " + builder.getDescriptorForType().getFullName()
-            + ": missing required fields: " + String.join(", ", builder.findInitializationErrors()),
-        e);
   }
 }
