@@ -1,0 +1,63 @@
+package io.mezzo.agent;
+
+import io.mezzo.v1.Protos.Attribute;
+import io.mezzo.v1.Protos.Resource;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an agent is told at start: its master, the address it advertises, its work directory
+ * and the resources, attributes and runtimes it offers. Resources are taken as given (no
+ * detection here; {@link AgentMain} detects what its flags leave out).
+ *
+ * @param master where the leading master is found
+ * @param ip the address the agent's HTTP API listens on and advertises
+ * @param hostname the hostname advertised to the master; the ip when null or blank
+ * @param port the agent's HTTP API port; 0 picks a free one
+ * @param workDir the directory that holds sandboxes and {@code agent.json}
+ * @param resources what the agent offers (Mesos resources, default role)
+ * @param attributes the agent's attributes
+ * @param runtimes the runtimes tasks may use; for now only {@code process}
+ */
+public record AgentConfig(
+    MasterUrl master,
+    String ip,
+    String hostname,
+    int port,
+    Path workDir,
+    List<Resource> resources,
+    List<Attribute> attributes,
+    List<String> runtimes) {
+
+  /** The runtimes this agent can run. */
+  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process");
+  public static final String DEFAULT_IP = "127.0.0.1";
+  public static final int DEFAULT_PORT = 5051;
+
+  public AgentConfig {
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(workDir, "workDir");
+    ip = ip == null || ip.isBlank() ? DEFAULT_IP : ip.trim();
+    hostname = hostname == null || hostname.isBlank() ? ip : hostname.trim();
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Bad port " + port + ": expected 0 (any free port) to 65535");
+    }
+    workDir = workDir.toAbsolutePath().normalize();
+    resources = List.copyOf(resources == null ? List.of() : resources);
+    attributes = List.copyOf(attributes == null ? List.of() : attributes);
+    runtimes = List.copyOf(runtimes == null || runtimes.isEmpty() ? List.of("process") : runtimes);
+    for (String runtime : runtimes) {
+      if (!SUPPORTED_RUNTIMES.contains(runtime)) {
+        throw new IllegalArgumentException(
+            "Unsupported runtime '" + runtime + "': this agent supports only " + SUPPORTED_RUNTIMES);
+      }
+    }
+  }
+
+  /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */
+  public static AgentConfig local(MasterUrl master, Path workDir, List<Resource> resources) {
+    return new AgentConfig(master, DEFAULT_IP, null, 0, workDir, resources, List.of(), List.of("process"));
+  }
+}

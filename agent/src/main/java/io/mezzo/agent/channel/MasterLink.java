@@ -1,0 +1,233 @@
+package io.mezzo.agent.channel;
+
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.detector.MasterAddress;
+import io.mezzo.agent.detector.MasterDetector;
+import io.mezzo.protocol.Wire;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.AgentID;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's link to the leading master: follows the detector, registers (re-registering
+ * with the agent's id and tasks when it has them), passes events on, notices a silent master
+ * (no event for three heartbeat intervals), and reconnects with backoff when the stream ends.
+ * Owned by one Vert.x context: every method runs on it, timers included.
+ */
+public final class MasterLink {
+  private static final Logger log = LoggerFactory.getLogger(MasterLink.class);
+  private static final int MISSED_HEARTBEATS = 3;
+
+  /** What the agent hears from the link; called on the link's context. */
+  public interface Listener {
+    /** The master accepted the (re-)registration. */
+    void registered(AgentID agentId, MasterAddress master);
+
+    /** An event other than REGISTERED, HEARTBEAT and ERROR. */
+    void event(AgentEvent event);
+  }
+
+  private final Context context;
+  private final HttpClient client;
+  private final MasterDetector detector;
+  private final Timers timers;
+  private final Clock clock;
+  private final ReconnectBackoff backoff;
+  private final Supplier<AgentCall> registerCall;
+  private final Listener listener;
+
+  private MasterAddress leader;
+  private MasterConnection connection;
+  private boolean registered;
+  private Duration heartbeatInterval = seconds(Wire.HEARTBEAT_INTERVAL_SECONDS);
+  private long lastEventMillis;
+  private Timers.Timer watchdog;
+  private Timers.Timer reconnect;
+  private boolean closed;
+  private final MasterConnection.Events connectionEvents = new MasterConnection.Events() {
+    @Override
+    public void event(MasterConnection from, AgentEvent event) {
+      received(from, event);
+    }
+
+    @Override
+    public void closed(MasterConnection from, String reason) {
+      lost(from, reason);
+    }
+  };
+
+  public MasterLink(
+      Context context,
+      HttpClient client,
+      MasterDetector detector,
+      Timers timers,
+      Clock clock,
+      ReconnectBackoff backoff,
+      Supplier<AgentCall> registerCall,
+      Listener listener) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.client = Objects.requireNonNull(client, "client");
+    this.detector = Objects.requireNonNull(detector, "detector");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.registerCall = Objects.requireNonNull(registerCall, "registerCall");
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  public Future<Void> start() {
+    return detector.start(this::leaderChanged);
+  }
+
+  /** Sends a call on the current registration; fails when the agent is not registered. */
+  public Future<Void> send(AgentCall call) {
+    assertOnContext();
+    if (!registered || connection == null) {
+      return Future.failedFuture("Not registered with a master");
+    }
+    return connection.send(call);
+  }
+
+  public boolean registered() {
+    return registered;
+  }
+
+  /** The master the agent is registered with, else null. */
+  public MasterAddress master() {
+    return registered && connection != null ? connection.master() : null;
+  }
+
+  public Future<Void> close() {
+    assertOnContext();
+    closed = true;
+    cancel(reconnect);
+    drop();
+    return detector.close();
+  }
+
+  private void leaderChanged(MasterAddress newLeader) {
+    assertOnContext();
+    leader = newLeader;
+    if (closed || (connection != null && connection.master().equals(newLeader))) {
+      return;
+    }
+    if (connection != null) {
+      log.info("Leading master changed from {} to {}", connection.master(), newLeader);
+    }
+    drop();
+    cancel(reconnect);
+    backoff.reset();
+    connect();
+  }
+
+  private void connect() {
+    reconnect = null;
+    if (closed || leader == null || connection != null) {
+      return;
+    }
+    AgentCall register = registerCall.get();
+    MasterConnection attempt = new MasterConnection(client, leader, connectionEvents);
+    connection = attempt;
+    lastEventMillis = clock.millis();
+    armWatchdog();
+    log.info("{} with master {}", register.hasAgentId() ? "Re-registering" : "Registering", leader);
+    attempt.open(register).onFailure(e -> lost(attempt, e.getMessage()));
+  }
+
+  private void received(MasterConnection from, AgentEvent event) {
+    if (from != connection || closed) {
+      return;
+    }
+    lastEventMillis = clock.millis();
+    switch (event.getType()) {
+      case REGISTERED -> {
+        registered = true;
+        backoff.reset();
+        if (event.getRegistered().hasHeartbeatIntervalSeconds()
+            && event.getRegistered().getHeartbeatIntervalSeconds() > 0) {
+          heartbeatInterval = seconds(event.getRegistered().getHeartbeatIntervalSeconds());
+        }
+        armWatchdog();
+        listener.registered(event.getRegistered().getAgentId(), from.master());
+      }
+      case HEARTBEAT -> log.trace("Heartbeat from {}", from.master());
+      case ERROR -> lost(from, "master sent ERROR: " + event.getError().getMessage());
+      default -> {
+        if (registered) {
+          listener.event(event);
+        } else {
+          log.warn("Ignoring {} from {} before REGISTERED", event.getType(), from.master());
+        }
+      }
+    }
+  }
+
+  private void lost(MasterConnection from, String reason) {
+    if (from != connection || closed) {
+      return;
+    }
+    boolean wasRegistered = registered;
+    drop();
+    Duration delay = backoff.next();
+    if (wasRegistered) {
+      log.warn("Lost master {}: {}; re-registering in {} ms", from.master(), reason, delay.toMillis());
+    } else {
+      log.warn("Cannot register with master {}: {}; retrying in {} ms", from.master(), reason, delay.toMillis());
+    }
+    reconnect = timers.schedule(delay, this::connect);
+  }
+
+  private void drop() {
+    registered = false;
+    cancel(watchdog);
+    watchdog = null;
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+
+  private void armWatchdog() {
+    cancel(watchdog);
+    Duration silence = heartbeatInterval.multipliedBy(MISSED_HEARTBEATS);
+    Duration elapsed = Duration.ofMillis(Math.max(0, clock.millis() - lastEventMillis));
+    MasterConnection watched = connection;
+    watchdog = timers.schedule(silence.minus(elapsed), () -> checkSilence(watched));
+  }
+
+  private void checkSilence(MasterConnection watched) {
+    if (watched != connection || closed) {
+      return;
+    }
+    Duration silence = heartbeatInterval.multipliedBy(MISSED_HEARTBEATS);
+    if (clock.millis() - lastEventMillis >= silence.toMillis()) {
+      lost(watched, "no event for " + silence.toSeconds() + " s (" + MISSED_HEARTBEATS + " heartbeat intervals)");
+    } else {
+      armWatchdog();
+    }
+  }
+
+  private static void cancel(Timers.Timer timer) {
+    if (timer != null) {
+      timer.cancel();
+    }
+  }
+
+  private static Duration seconds(double seconds) {
+    return Duration.ofMillis(Math.round(seconds * 1000));
+  }
+
+  private void assertOnContext() {
+    assert Vertx.currentContext() == context : "MasterLink used off its context";
+  }
+}

@@ -1,0 +1,224 @@
+package io.mezzo.agent.runtime;
+
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.spi.ContainerLaunchException;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchRequest;
+import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.spi.Termination;
+import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.Environment;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code process} runtime: the task's command runs on this machine in its sandbox, as
+ * its own process group (started through {@code setsid}), stdout and stderr going to
+ * {@code <sandbox>/stdout} and {@code <sandbox>/stderr}. Kill sends SIGTERM to the group and
+ * SIGKILL after the grace period; when the main process ends, whatever is left of its group
+ * is killed too, so a task leaves nothing behind.
+ *
+ * <p>{@code CommandInfo.shell} true (the default) runs {@code /bin/sh -c value}; false runs
+ * {@code value} as the executable with {@code arguments} as its argv, where, as in Mesos,
+ * {@code arguments[0]} is argv[0] (the program's own name) and the rest are its arguments.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+  public static final String NAME = "process";
+  static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(2);
+  private static final int SIGNAL_EXIT_BASE = 128;
+
+  private final Vertx vertx;
+  private final Timers timers;
+  private final ConcurrentMap<String, Running> containers = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public ProcessRuntime(Vertx vertx, Timers timers) {
+    this.vertx = java.util.Objects.requireNonNull(vertx, "vertx");
+    this.timers = java.util.Objects.requireNonNull(timers, "timers");
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<LaunchedContainer> launch(LaunchRequest request) {
+    if (closed.get()) {
+      return Future.failedFuture(new ContainerLaunchException("The agent is shutting down"));
+    }
+    List<String> argv;
+    try {
+      argv = commandLine(request.task());
+    } catch (ContainerLaunchException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> start(request, argv), false);
+  }
+
+  @Override
+  public Future<Void> kill(String containerId, Duration gracePeriod) {
+    Running running = containers.get(containerId);
+    if (running == null) {
+      return Future.succeededFuture();
+    }
+    running.killed = true;
+    if (!running.killing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    log.info("[container={}] sending SIGTERM to process group {}", containerId, running.pgid);
+    return vertx.<Void>executeBlocking(() -> {
+          ProcessGroup.signal(running.pgid, "TERM");
+          return null;
+        }, false)
+        .onSuccess(v -> running.escalation = timers.schedule(gracePeriod, () -> escalate(running, gracePeriod)));
+  }
+
+  @Override
+  public Future<Void> close(Duration gracePeriod) {
+    closed.set(true);
+    List<Future<Termination>> terminations = new ArrayList<>();
+    for (Running running : containers.values()) {
+      kill(running.containerId, gracePeriod);
+      terminations.add(running.termination.future());
+    }
+    return Future.join(terminations).mapEmpty();
+  }
+
+  /** The argv to exec, checked before anything is started. */
+  static List<String> commandLine(TaskInfo task) {
+    String taskId = task.getTaskId().getValue();
+    if (!task.hasCommand()) {
+      throw new ContainerLaunchException("Task '" + taskId + "' has no command (TaskInfo.command is not set)");
+    }
+    CommandInfo command = task.getCommand();
+    if (command.getUrisCount() > 0) {
+      throw new ContainerLaunchException(
+          "Task '" + taskId + "' asks for CommandInfo.uris, which the process runtime does not fetch yet");
+    }
+    if (!command.hasValue() || command.getValue().isBlank()) {
+      throw new ContainerLaunchException(command.getShell()
+          ? "Task '" + taskId + "' has an empty shell command (CommandInfo.value is not set)"
+          : "Task '" + taskId + "' names no executable (CommandInfo.value is not set and shell is false)");
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(SETSID.toString());
+    if (command.getShell()) {
+      argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
+    } else {
+      argv.add(command.getValue());
+      List<String> arguments = command.getArgumentsList();
+      if (arguments.size() > 1) {
+        argv.addAll(arguments.subList(1, arguments.size()));
+      }
+    }
+    return argv;
+  }
+
+  private LaunchedContainer start(LaunchRequest request, List<String> argv) {
+    if (!Files.isExecutable(SETSID)) {
+      throw new ContainerLaunchException(SETSID + " is missing; the process runtime needs it (util-linux)");
+    }
+    Path sandbox = request.sandbox();
+    ProcessBuilder builder = new ProcessBuilder(argv)
+        .directory(sandbox.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()));
+    environment(builder.environment(), request);
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new ContainerLaunchException("Failed to start " + argv.subList(1, argv.size()) + ": " + e.getMessage(), e);
+    }
+    if (!ProcessGroup.awaitLeader(process, LEADER_WAIT) && process.isAlive()) {
+      log.warn("[container={}] pid {} did not become a process-group leader; kill reaches only it",
+          request.containerId(), process.pid());
+    }
+    Running running = new Running(request.containerId(), process);
+    containers.put(running.containerId, running);
+    log.info("[task={}] [container={}] started pid {} in {}",
+        request.task().getTaskId().getValue(), request.containerId(), process.pid(), sandbox);
+    process.onExit().whenComplete((p, error) -> exited(running));
+    return new LaunchedContainer(running.containerId, running.pgid, running.termination.future());
+  }
+
+  private static void environment(Map<String, String> env, LaunchRequest request) {
+    env.keySet().removeIf(name -> name.startsWith("MEZZO_") || name.startsWith("MESOS_") || name.startsWith("LIBPROCESS_"));
+    CommandInfo command = request.task().getCommand();
+    for (Environment.Variable variable : command.getEnvironment().getVariablesList()) {
+      if (variable.getType() == Environment.Variable.Type.SECRET) {
+        log.warn("[task={}] secret variable {} is not supported and is left unset",
+            request.task().getTaskId().getValue(), variable.getName());
+        continue;
+      }
+      env.put(variable.getName(), variable.getValue());
+    }
+    env.putAll(request.environment());
+  }
+
+  private void exited(Running running) {
+    vertx.<Void>executeBlocking(() -> {
+      Timers.Timer escalation = running.escalation;
+      if (escalation != null) {
+        escalation.cancel();
+      }
+      // Members of the group may outlive its leader (background children); they go with it.
+      ProcessGroup.signal(running.pgid, "KILL");
+      return null;
+    }, false).onComplete(ignored -> {
+      containers.remove(running.containerId);
+      int code = running.process.exitValue();
+      // The JDK reports death by signal N as exit code 128 + N, as shells do.
+      Termination termination = code > SIGNAL_EXIT_BASE && code <= SIGNAL_EXIT_BASE + 64
+          ? Termination.signalled(code - SIGNAL_EXIT_BASE, running.killed)
+          : Termination.exited(code, running.killed);
+      log.info("[container={}] ended: {}{}", running.containerId, termination.message(),
+          running.killed ? " (killed)" : "");
+      running.termination.tryComplete(termination);
+    });
+  }
+
+  private void escalate(Running running, Duration gracePeriod) {
+    if (!running.process.isAlive()) {
+      return;
+    }
+    log.info("[container={}] still running {} after SIGTERM; sending SIGKILL to process group {}",
+        running.containerId, gracePeriod, running.pgid);
+    vertx.executeBlocking(() -> ProcessGroup.signal(running.pgid, "KILL"), false);
+  }
+
+  private static final class Running {
+    final String containerId;
+    final Process process;
+    final long pgid;
+    final Promise<Termination> termination = Promise.promise();
+    final AtomicBoolean killing = new AtomicBoolean();
+    volatile boolean killed;
+    volatile Timers.Timer escalation;
+
+    Running(String containerId, Process process) {
+      this.containerId = containerId;
+      this.process = process;
+      this.pgid = process.pid();
+    }
+  }
+}

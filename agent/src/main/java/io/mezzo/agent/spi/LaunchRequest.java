@@ -1,0 +1,28 @@
+package io.mezzo.agent.spi;
+
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.TaskInfo;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a runtime needs to launch one task.
+ *
+ * @param containerId unique per launch; the sandbox's run directory is named after it
+ * @param frameworkId the task's framework
+ * @param task the task as the framework sent it
+ * @param sandbox the task's existing, empty sandbox directory (its working directory)
+ * @param environment variables the agent sets for every task ({@code MESOS_SANDBOX},
+ *     {@code MESOS_TASK_ID}, ...); they override the task's own {@code CommandInfo.environment}
+ */
+public record LaunchRequest(
+    String containerId, FrameworkID frameworkId, TaskInfo task, Path sandbox, Map<String, String> environment) {
+  public LaunchRequest {
+    Objects.requireNonNull(containerId, "containerId");
+    Objects.requireNonNull(frameworkId, "frameworkId");
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(sandbox, "sandbox");
+    environment = Map.copyOf(environment == null ? Map.of() : environment);
+  }
+}

@@ -1,0 +1,214 @@
+package io.mezzo.agent.status;
+
+import com.google.protobuf.ByteString;
+import io.mezzo.agent.Timers;
+import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.ExecutorID;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers each task's status updates reliably and in order, as the Mesos agent's
+ * status-update manager does: every update gets a fresh uuid; only the head of a task's
+ * queue is in flight; it is re-sent with exponential backoff (10 s, doubling, at most 10 min)
+ * until an acknowledgement with its uuid arrives, and only then does the task's next update
+ * go. Once a task's terminal update is acknowledged the task is forgotten.
+ *
+ * <p>Not thread-safe: the agent calls it, and its timers fire, on the agent's context.
+ */
+public final class StatusUpdateManager {
+  public static final Duration FIRST_RETRY = Duration.ofSeconds(10);
+  public static final Duration MAX_RETRY = Duration.ofMinutes(10);
+  private static final Logger log = LoggerFactory.getLogger(StatusUpdateManager.class);
+
+  private final Clock clock;
+  private final Timers timers;
+  private final Supplier<AgentID> agentId;
+  private final Consumer<StatusUpdate> sender;
+  private final BiConsumer<FrameworkID, TaskID> terminalAcknowledged;
+  private final Map<Key, Stream> streams = new LinkedHashMap<>();
+  private boolean closed;
+
+  /**
+   * @param timers timers whose actions run on the caller's context
+   * @param agentId the agent's id, stamped on each update when it is created
+   * @param sender sends one update to the master; fire and forget (a lost send is retried)
+   * @param terminalAcknowledged told when a task's terminal update has been acknowledged
+   */
+  public StatusUpdateManager(
+      Clock clock,
+      Timers timers,
+      Supplier<AgentID> agentId,
+      Consumer<StatusUpdate> sender,
+      BiConsumer<FrameworkID, TaskID> terminalAcknowledged) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.agentId = Objects.requireNonNull(agentId, "agentId");
+    this.sender = Objects.requireNonNull(sender, "sender");
+    this.terminalAcknowledged = Objects.requireNonNull(terminalAcknowledged, "terminalAcknowledged");
+  }
+
+  /**
+   * Queues an update for its task, stamping uuid, source, agent id, executor id (the task id
+   * for command tasks, unless set) and timestamp; sends it now when nothing of the task is in flight.
+   *
+   * @return the update as it will be sent
+   */
+  public TaskStatus update(FrameworkID frameworkId, TaskStatus.Builder status) {
+    if (closed) {
+      throw new IllegalStateException("The status-update manager is closed");
+    }
+    status.setUuid(newUuid())
+        .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+        .setTimestamp(clock.millis() / 1000.0);
+    if (!status.hasExecutorId()) {
+      status.setExecutorId(ExecutorID.newBuilder().setValue(status.getTaskId().getValue()));
+    }
+    AgentID id = agentId.get();
+    if (id != null) {
+      status.setAgentId(id);
+    }
+    TaskStatus stamped = status.build();
+    Key key = new Key(frameworkId.getValue(), stamped.getTaskId().getValue());
+    Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
+    stream.pending.addLast(stamped);
+    log.debug("[framework={}] [task={}] queued {} ({} pending)",
+        key.frameworkId, key.taskId, stamped.getState(), stream.pending.size());
+    if (stream.pending.size() == 1) {
+      sendHead(stream, FIRST_RETRY);
+    }
+    return stamped;
+  }
+
+  /**
+   * Handles an ACKNOWLEDGE: when {@code uuid} is the task's in-flight update, stops retrying
+   * it and sends the task's next update (or forgets the task after its terminal one).
+   *
+   * @return false when the acknowledgement matches nothing in flight (a duplicate or stale one)
+   */
+  public boolean acknowledge(FrameworkID frameworkId, TaskID taskId, ByteString uuid) {
+    Key key = new Key(frameworkId.getValue(), taskId.getValue());
+    Stream stream = streams.get(key);
+    if (stream == null || stream.pending.isEmpty() || !stream.pending.peekFirst().getUuid().equals(uuid)) {
+      log.warn("[framework={}] [task={}] ignoring acknowledgement of unknown update {}",
+          key.frameworkId, key.taskId, uuidText(uuid));
+      return false;
+    }
+    cancel(stream);
+    TaskStatus acknowledged = stream.pending.removeFirst();
+    log.debug("[framework={}] [task={}] {} acknowledged", key.frameworkId, key.taskId, acknowledged.getState());
+    if (isTerminal(acknowledged.getState())) {
+      streams.remove(key);
+      terminalAcknowledged.accept(frameworkId, taskId);
+    } else if (!stream.pending.isEmpty()) {
+      sendHead(stream, FIRST_RETRY);
+    } else {
+      streams.remove(key);
+    }
+    return true;
+  }
+
+  /** Sends every in-flight update again now, e.g. after (re-)registering with a master. */
+  public void resendPending() {
+    for (Stream stream : streams.values()) {
+      if (!stream.pending.isEmpty()) {
+        cancel(stream);
+        sendHead(stream, FIRST_RETRY);
+      }
+    }
+  }
+
+  /** The updates not yet acknowledged, in flight first, per task. */
+  public List<TaskStatus> pending(FrameworkID frameworkId, TaskID taskId) {
+    Stream stream = streams.get(new Key(frameworkId.getValue(), taskId.getValue()));
+    return stream == null ? List.of() : List.copyOf(stream.pending);
+  }
+
+  /** Stops every retry; updates not acknowledged are dropped. Idempotent. */
+  public void close() {
+    closed = true;
+    streams.values().forEach(StatusUpdateManager::cancel);
+    streams.clear();
+  }
+
+  public static boolean isTerminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+
+  private void sendHead(Stream stream, Duration retryAfter) {
+    TaskStatus head = stream.pending.peekFirst();
+    // The timer is armed before the send so that whoever sees the send can move time past it.
+    stream.backoff = retryAfter;
+    stream.retry = timers.schedule(retryAfter, () -> retry(stream, head));
+    sender.accept(StatusUpdate.newBuilder().setFrameworkId(stream.frameworkId).setStatus(head).build());
+  }
+
+  private void retry(Stream stream, TaskStatus head) {
+    if (closed || stream.pending.peekFirst() != head) {
+      return;
+    }
+    Duration next = stream.backoff.multipliedBy(2);
+    log.info("[framework={}] [task={}] resending unacknowledged {} (uuid {}); next retry in {} s",
+        stream.frameworkId.getValue(), head.getTaskId().getValue(), head.getState(), uuidText(head.getUuid()),
+        (next.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : next).toSeconds());
+    sendHead(stream, next.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : next);
+  }
+
+  private static void cancel(Stream stream) {
+    if (stream.retry != null) {
+      stream.retry.cancel();
+      stream.retry = null;
+    }
+  }
+
+  static ByteString newUuid() {
+    UUID uuid = UUID.randomUUID();
+    return ByteString.copyFrom(ByteBuffer.allocate(16)
+        .putLong(uuid.getMostSignificantBits())
+        .putLong(uuid.getLeastSignificantBits())
+        .array());
+  }
+
+  static String uuidText(ByteString bytes) {
+    if (bytes.size() != 16) {
+      return bytes.toStringUtf8();
+    }
+    ByteBuffer buffer = bytes.asReadOnlyByteBuffer();
+    return new UUID(buffer.getLong(), buffer.getLong()).toString();
+  }
+
+  private record Key(String frameworkId, String taskId) {}
+
+  private static final class Stream {
+    final FrameworkID frameworkId;
+    final Deque<TaskStatus> pending = new ArrayDeque<>();
+    Timers.Timer retry;
+    Duration backoff = FIRST_RETRY;
+
+    Stream(FrameworkID frameworkId) {
+      this.frameworkId = frameworkId;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.mezzo.sdk;
+
+import java.net.URI;
+
+/**
+ * Finds the leading master. Called only from the client's connection thread, before each
+ * SUBSCRIBE attempt; never cached across reconnects, so a new leader is found after failover.
+ */
+interface MasterDetector extends AutoCloseable {
+
+  /**
+   * The scheduler API endpoint of the current leader, e.g. {@code http://10.0.0.1:5050/api/v1/scheduler}.
+   * May block (ZooKeeper reads).
+   *
+   * @throws MasterNotFoundException when no leader can be found now; the caller retries with backoff
+   */
+  URI schedulerEndpoint() throws InterruptedException;
+
+  /** Releases connections (the ZooKeeper session); idempotent. */
+  @Override
+  void close();
+
+  /**
+   * A detector for {@code zk://[user:pass@]host:port[,host:port...]/path} or
+   * {@code http(s)://host:port[/prefix]}.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the URL
+   */
+  static MasterDetector forUrl(String master) {
+    if (master == null || master.isBlank()) {
+      throw new IllegalArgumentException("The master URL is empty");
+    }
+    String trimmed = master.strip();
+    if (trimmed.startsWith("zk://")) {
+      return ZooKeeperMasterDetector.parse(trimmed);
+    }
+    if (trimmed.startsWith("http://") || trimmed.startsWith("https://")) {
+      return FixedMasterDetector.parse(trimmed);
+    }
+    throw new IllegalArgumentException(
+        "Unsupported master URL '" + master + "': expected zk://host:port/path or http://host:port");
+  }
+}

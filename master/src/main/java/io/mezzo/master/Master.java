@@ -1,0 +1,72 @@
+package io.mezzo.master;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * One Mezzo master: joins the election in ZooKeeper, and while it leads, owns the cluster
+ * state and serves the scheduler API, the agent channel and the read-only endpoints.
+ * {@link #start()} runs once; {@link #close()} is idempotent.
+ */
+public final class Master {
+  private final MasterConfig config;
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Clock clock;
+  private MasterVerticle verticle;
+  private Future<Void> closing;
+
+  /** A master with its own Vert.x instance. */
+  public Master(MasterConfig config) {
+    this(config, Vertx.vertx(), true, Clock.systemUTC());
+  }
+
+  /** A master on a shared Vert.x instance (the testkit runs several nodes in one JVM). */
+  public Master(MasterConfig config, Vertx vertx, Clock clock) {
+    this(config, vertx, false, clock);
+  }
+
+  private Master(MasterConfig config, Vertx vertx, boolean ownsVertx, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.clock = clock;
+  }
+
+  /** Starts serving; completes once the HTTP server listens and the master has joined the election. */
+  public synchronized Future<Void> start() {
+    if (verticle != null) {
+      throw new IllegalStateException("Master already started");
+    }
+    verticle = new MasterVerticle(config, clock);
+    return vertx.deployVerticle(verticle).mapEmpty();
+  }
+
+  /** The HTTP port the master listens on (known after start). */
+  public int port() {
+    return verticle.port();
+  }
+
+  /** The master's base URL, e.g. {@code http://127.0.0.1:5050}. */
+  public String url() {
+    return "http://" + config.ip() + ":" + port();
+  }
+
+  /** True while this master leads. Safe to call from any thread. */
+  public boolean isLeader() {
+    return verticle != null && verticle.isLeader();
+  }
+
+  public synchronized Future<Void> close() {
+    if (closing != null) {
+      return closing;
+    }
+    Future<Void> undeployed = verticle == null || verticle.deploymentID() == null
+        ? Future.succeededFuture()
+        : vertx.undeploy(verticle.deploymentID()).recover(t -> Future.succeededFuture());
+    closing = ownsVertx ? undeployed.eventually(() -> vertx.close()) : undeployed;
+    return closing;
+  }
+}

@@ -1,0 +1,87 @@
+package io.mezzo.master;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mezzo master}: runs one master until SIGTERM. Every flag has a MEZZO_ environment variable. */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = "Runs a Mezzo master: joins the election in ZooKeeper and, while leading, serves the scheduler API.")
+public final class MasterMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(MasterMain.class);
+
+  @Option(names = "--zk", required = true, defaultValue = "${env:MEZZO_ZK}",
+      description = "ZooKeeper URL, zk://host:port[,host:port]/path (MEZZO_ZK)")
+  String zk;
+
+  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-127.0.0.1}",
+      description = "Address to listen on and advertise (MEZZO_IP, default ${DEFAULT-VALUE})")
+  String ip;
+
+  @Option(names = "--hostname", defaultValue = "${env:MEZZO_HOSTNAME}",
+      description = "Host name to advertise (MEZZO_HOSTNAME, default: the ip)")
+  String hostname;
+
+  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-5050}",
+      description = "HTTP port; 0 picks a free one (MEZZO_PORT, default ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(names = "--allocation-interval", defaultValue = "${env:MEZZO_ALLOCATION_INTERVAL:-1s}",
+      converter = DurationFlag.class,
+      description = "Time between batch allocation rounds (MEZZO_ALLOCATION_INTERVAL, default ${DEFAULT-VALUE})")
+  Duration allocationInterval;
+
+  @Option(names = "--agent-reregister-timeout", defaultValue = "${env:MEZZO_AGENT_REREGISTER_TIMEOUT:-10mins}",
+      converter = DurationFlag.class,
+      description = "How long a disconnected agent may take to re-register before its tasks are lost"
+          + " (MEZZO_AGENT_REREGISTER_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration agentReregisterTimeout;
+
+  @Option(names = "--allocator", defaultValue = "${env:MEZZO_ALLOCATOR:-drf}",
+      description = "Allocator to use (MEZZO_ALLOCATOR, default ${DEFAULT-VALUE})")
+  String allocator;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    MasterConfig config;
+    try {
+      MasterVerticle.allocator(allocator);
+      io.mezzo.master.election.ZkUrl.parse(zk);
+      config = new MasterConfig(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Master master = new Master(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Master did not stop cleanly", e);
+      }
+      stopped.countDown();
+    }, "master-shutdown"));
+    try {
+      master.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.error("Master failed to start: {}", e.getCause() == null ? e.toString() : e.getCause().getMessage());
+      master.close();
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MasterMain()).execute(args));
+  }
+}

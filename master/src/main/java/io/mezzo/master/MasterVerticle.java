@@ -1,0 +1,255 @@
+package io.mezzo.master;
+
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.api.AgentChannelApi;
+import io.mezzo.master.api.LeaderGate;
+import io.mezzo.master.api.SchedulerApi;
+import io.mezzo.master.election.CuratorLeaderElection;
+import io.mezzo.master.election.ZkUrl;
+import io.mezzo.master.spi.Allocator;
+import io.mezzo.master.spi.LeaderElection;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.Timers;
+import io.mezzo.protocol.JsonCodec;
+import io.mezzo.protocol.ProtocolException;
+import io.mezzo.protocol.Wire;
+import io.mezzo.v1.Protos.Address;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The master on its Vert.x context: HTTP server, election, and the cluster state while leading. */
+final class MasterVerticle extends VerticleBase implements LeaderGate {
+  private static final Logger log = LoggerFactory.getLogger(MasterVerticle.class);
+  /** Mezzo reports the Mesos API level it speaks, since frameworks check it. */
+  static final String MESOS_API_VERSION = "1.11.0";
+  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  private final MasterConfig config;
+  private final Clock clock;
+  private final String masterId = UUID.randomUUID().toString();
+  private CuratorFramework curator;
+  private LeaderElection election;
+  private HttpServer server;
+  private MasterInfo masterInfo;
+  private ClusterState state;
+  private volatile boolean leading;
+  private Optional<String> leaderHostPort = Optional.empty();
+  private boolean allocationPending;
+  private volatile int port;
+
+  MasterVerticle(MasterConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    ZkUrl zk = ZkUrl.parse(config.zk());
+    Router router = router();
+    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
+        .compose(s -> {
+          server = s;
+          port = s.actualPort();
+          masterInfo = masterInfo(port);
+          curator = CuratorFrameworkFactory.newClient(zk.connectString(), 10_000, 10_000,
+              new ExponentialBackoffRetry(500, 10));
+          curator.start();
+          election = new CuratorLeaderElection(curator, zk.path(), context);
+          return election.start(JsonCodec.print(masterInfo), this::leadership, this::leaderChanged);
+        })
+        .onSuccess(v -> {
+          vertx.setPeriodic(config.allocationInterval().toMillis(), id -> allocateNow());
+          vertx.setPeriodic((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000), id -> {
+            if (state != null) {
+              state.heartbeat();
+            }
+          });
+          log.info("Master {} listening on {}:{}, candidate in {}", masterId, config.ip(), port, config.zk());
+        });
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    SchedulerApi scheduler = new SchedulerApi(this, this::requestAllocation);
+    router.route(Wire.SCHEDULER_PATH).handler(body).handler(scheduler);
+    router.route(Wire.SCHEDULER_PATH_LIBPROCESS).handler(body).handler(scheduler);
+    router.route(Wire.AGENT_CHANNEL_PATH).handler(body).handler(new AgentChannelApi(this, this::requestAllocation));
+    router.get("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+    router.get("/master/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+    for (String path : new String[] {"/state", "/state.json", "/master/state", "/master/state.json"}) {
+      router.get(path).handler(this::state);
+    }
+    for (String path : new String[] {"/redirect", "/master/redirect"}) {
+      router.get(path).handler(this::redirect);
+    }
+    return router;
+  }
+
+  private void state(RoutingContext ctx) {
+    if (state == null) {
+      redirectOr503(ctx, ctx.request().uri());
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(state.view().json().encode());
+  }
+
+  private void redirect(RoutingContext ctx) {
+    if (state != null) {
+      ctx.response().setStatusCode(307).putHeader("Location", "//" + config.hostname() + ":" + port).end();
+    } else {
+      redirectOr503(ctx, "");
+    }
+  }
+
+  private void redirectOr503(RoutingContext ctx, String path) {
+    if (leaderHostPort.isPresent()) {
+      ctx.response().setStatusCode(307).putHeader("Location", "//" + leaderHostPort.get() + path).end();
+    } else {
+      ctx.response().setStatusCode(503).end("No leader elected");
+    }
+  }
+
+  private void leadership(boolean lead) {
+    if (lead && state == null) {
+      Allocator allocator = allocator(config.allocator());
+      state = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), config.agentReregisterTimeout());
+      leading = true;
+      log.info("Master {} is the leader", masterId);
+    } else if (!lead && state != null) {
+      log.warn("Master {} stopped leading; closing every stream", masterId);
+      ClusterState old = state;
+      state = null;
+      leading = false;
+      old.closeAll();
+    }
+  }
+
+  private void leaderChanged(Optional<String> masterInfoJson) {
+    leaderHostPort = masterInfoJson.flatMap(MasterVerticle::hostPort);
+  }
+
+  static Optional<String> hostPort(String masterInfoJson) {
+    try {
+      MasterInfo info = JsonCodec.parse(masterInfoJson, MasterInfo.getDefaultInstance());
+      if (info.hasAddress()) {
+        String host = info.getAddress().hasHostname() ? info.getAddress().getHostname() : info.getAddress().getIp();
+        return Optional.of(host + ":" + info.getAddress().getPort());
+      }
+      return Optional.of((info.hasHostname() ? info.getHostname() : "") + ":" + info.getPort());
+    } catch (ProtocolException e) {
+      log.warn("Unreadable MasterInfo in ZooKeeper: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  static Allocator allocator(String name) {
+    if (DrfAllocator.NAME.equals(name)) {
+      return new DrfAllocator();
+    }
+    throw new IllegalArgumentException("Unknown allocator '" + name + "'; available: " + DrfAllocator.NAME);
+  }
+
+  private void requestAllocation() {
+    if (!allocationPending) {
+      allocationPending = true;
+      context.runOnContext(v -> allocateNow());
+    }
+  }
+
+  private void allocateNow() {
+    allocationPending = false;
+    if (state != null) {
+      state.allocate();
+    }
+  }
+
+  private MasterInfo masterInfo(int actualPort) {
+    return MasterInfo.newBuilder()
+        .setId(masterId)
+        .setIp(ipv4AsMesosUint32(config.ip()))
+        .setPort(actualPort)
+        .setPid("master@" + config.ip() + ":" + actualPort)
+        .setHostname(config.hostname())
+        .setVersion(MESOS_API_VERSION)
+        .setAddress(Address.newBuilder().setHostname(config.hostname()).setIp(config.ip()).setPort(actualPort))
+        .build();
+  }
+
+  /** Mesos stores the IPv4 address in network byte order read as a host-order uint32 (127.0.0.1 = 16777343). */
+  static int ipv4AsMesosUint32(String ip) {
+    try {
+      byte[] b = InetAddress.getByName(ip).getAddress();
+      if (b.length != 4) {
+        return 0;
+      }
+      return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("Not an IP address: " + ip, e);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (state != null) {
+      state.closeAll();
+      state = null;
+    }
+    leading = false;
+    Future<Void> left = election == null ? Future.succeededFuture() : election.close();
+    return left
+        .compose(v -> context.executeBlocking(() -> {
+          if (curator != null) {
+            curator.close();
+          }
+          return null;
+        }))
+        .compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  boolean isLeader() {
+    return leading;
+  }
+
+  int port() {
+    return port;
+  }
+
+  @Override
+  public ClusterState leading() {
+    return state;
+  }
+
+  @Override
+  public Optional<String> leaderHostPort() {
+    return leaderHostPort;
+  }
+
+  private final class VertxTimers implements Timers {
+    @Override
+    public long schedule(Duration delay, Runnable action) {
+      return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
+    }
+
+    @Override
+    public void cancel(long timerId) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+}

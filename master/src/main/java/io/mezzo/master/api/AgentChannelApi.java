@@ -1,0 +1,93 @@
+package io.mezzo.master.api;
+
+import io.mezzo.master.state.CallRejected;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.ProtocolException;
+import io.mezzo.protocol.Wire;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+
+/** The internal agent channel ({@code POST /internal/agent}), shaped like the scheduler API. */
+public final class AgentChannelApi implements Handler<RoutingContext> {
+  private final LeaderGate gate;
+  private final Runnable allocationTrigger;
+
+  public AgentChannelApi(LeaderGate gate, Runnable allocationTrigger) {
+    this.gate = gate;
+    this.allocationTrigger = allocationTrigger;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    ClusterState state = gate.leading();
+    if (state == null) {
+      Negotiation.redirectToLeader(request, gate.leaderHostPort());
+      return;
+    }
+    if (request.method() != HttpMethod.POST) {
+      request.response().putHeader("Allow", "POST");
+      Negotiation.fail(request, 405, "Expecting 'POST'");
+      return;
+    }
+    Codec codec = Codec.forMediaType(String.valueOf(request.getHeader("Content-Type")).trim());
+    if (codec == null) {
+      Negotiation.fail(request, 415, "Expecting 'Content-Type' of application/x-protobuf or application/json");
+      return;
+    }
+    AgentCall call;
+    try {
+      call = codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+          AgentCall.getDefaultInstance());
+    } catch (ProtocolException e) {
+      Negotiation.fail(request, 400, e.getMessage());
+      return;
+    }
+    try {
+      switch (call.getType()) {
+        case REGISTER -> register(state, request, call, codec);
+        case STATUS_UPDATE -> {
+          if (!call.hasAgentId() || !call.hasStatusUpdate() || call.getStatusUpdate().getStatus().getUuid().size() != 16) {
+            throw new CallRejected(400, "STATUS_UPDATE needs 'agent_id' and 'status_update' with a 16-byte uuid");
+          }
+          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+          state.statusUpdate(call.getAgentId().getValue(), call.getStatusUpdate());
+          request.response().setStatusCode(202).end();
+        }
+        default -> throw new CallRejected(400, "Unknown agent call type " + call.getType());
+      }
+    } catch (CallRejected e) {
+      Negotiation.fail(request, e.status(), e.getMessage());
+    }
+  }
+
+  private void register(ClusterState state, HttpServerRequest request, AgentCall call, Codec codec) {
+    if (!call.hasRegister()) {
+      throw new CallRejected(400, "Expecting 'register' to be present");
+    }
+    String streamId = UUID.randomUUID().toString();
+    HttpServerResponse response = request.response()
+        .setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", codec.mediaType())
+        .putHeader(Wire.AGENT_STREAM_ID, streamId);
+    HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, codec, streamId);
+    String agentId = state.registerAgent(call.getRegister(), sink);
+    if (agentId != null) {
+      response.closeHandler(v -> {
+        sink.markClosed();
+        if (gate.leading() == state) {
+          state.agentDisconnected(agentId, streamId);
+        }
+      });
+      allocationTrigger.run();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package io.mezzo.master.api;
+
+import io.mezzo.master.state.CallRejected;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.ProtocolException;
+import io.mezzo.protocol.Wire;
+import io.mezzo.v1.scheduler.Protos.Call;
+import io.mezzo.v1.scheduler.Protos.Event;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The Mesos v1 scheduler API ({@code POST /api/v1/scheduler}), checking each request in
+ * the order Mesos does (see the status-code table of mesos-v1-api.md §1.5) and answering
+ * with the same HTTP status and a readable message.
+ */
+public final class SchedulerApi implements Handler<RoutingContext> {
+  private final LeaderGate gate;
+  private final Runnable allocationTrigger;
+
+  /**
+   * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
+   */
+  public SchedulerApi(LeaderGate gate, Runnable allocationTrigger) {
+    this.gate = gate;
+    this.allocationTrigger = allocationTrigger;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    ClusterState state = gate.leading();
+    if (state == null) {
+      Negotiation.redirectToLeader(request, gate.leaderHostPort());
+      return;
+    }
+    if (request.method() != HttpMethod.POST) {
+      request.response().putHeader("Allow", "POST");
+      Negotiation.fail(request, 405, "Expecting 'POST', received '" + request.method() + "'");
+      return;
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null) {
+      Negotiation.fail(request, 400, "Expecting 'Content-Type' to be present");
+      return;
+    }
+    Codec codec = Codec.forMediaType(contentType.trim());
+    if (codec == null) {
+      Negotiation.fail(request, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+      return;
+    }
+    Call call;
+    try {
+      call = codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
+          Call.getDefaultInstance());
+    } catch (ProtocolException e) {
+      Negotiation.fail(request, 400, e.getMessage());
+      return;
+    }
+    Optional<String> invalid = CallValidation.validate(call);
+    if (invalid.isPresent()) {
+      Negotiation.fail(request, 400, "Failed to validate scheduler::Call: " + invalid.get());
+      return;
+    }
+    if (call.getType() == Call.Type.UNKNOWN) {
+      Negotiation.fail(request, 501, "Received an unknown call type");
+      return;
+    }
+    if (call.getType() == Call.Type.SUBSCRIBE) {
+      subscribe(state, request, call);
+      return;
+    }
+    try {
+      state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID));
+      int status = dispatch(state, call);
+      request.response().setStatusCode(status).end();
+    } catch (CallRejected e) {
+      Negotiation.fail(request, e.status(), e.getMessage());
+    }
+  }
+
+  private void subscribe(ClusterState state, HttpServerRequest request, Call call) {
+    Optional<Codec> streamCodec = Negotiation.accepted(request.getHeader("Accept"));
+    if (streamCodec.isEmpty()) {
+      Negotiation.fail(request, 406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
+      return;
+    }
+    if (request.getHeader(Wire.MESOS_STREAM_ID) != null) {
+      Negotiation.fail(request, 400, "Subscribe calls should not include the '" + Wire.MESOS_STREAM_ID + "' header");
+      return;
+    }
+    String streamId = UUID.randomUUID().toString();
+    HttpServerResponse response = request.response()
+        .setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", streamCodec.get().mediaType())
+        .putHeader(Wire.MESOS_STREAM_ID, streamId)
+        .putHeader("Cache-Control", "no-cache");
+    HttpEventSink<Event> sink = new HttpEventSink<>(response, streamCodec.get(), streamId);
+    String frameworkId = state.subscribe(call.getSubscribe(), sink);
+    if (frameworkId != null) {
+      response.closeHandler(v -> {
+        sink.markClosed();
+        ClusterState current = gate.leading();
+        if (current == state) {
+          state.frameworkDisconnected(frameworkId, streamId);
+        }
+      });
+      allocationTrigger.run();
+    }
+  }
+
+  /** Runs one accepted call and returns its success status. */
+  private int dispatch(ClusterState state, Call call) {
+    String frameworkId = call.getFrameworkId().getValue();
+    switch (call.getType()) {
+      case TEARDOWN -> state.teardown(frameworkId);
+      case ACCEPT -> state.accept(frameworkId, call.getAccept());
+      case DECLINE -> state.decline(frameworkId, call.getDecline());
+      case REVIVE -> {
+        state.revive(frameworkId, call.getRevive().getRolesList());
+        allocationTrigger.run();
+      }
+      case SUPPRESS -> state.suppress(frameworkId, call.getSuppress().getRolesList());
+      case KILL -> state.kill(frameworkId, call.getKill());
+      case ACKNOWLEDGE -> state.acknowledge(frameworkId, call.getAcknowledge());
+      case RECONCILE -> state.reconcile(frameworkId, call.getReconcile());
+      case REQUEST -> {
+        // Mesos's default allocator ignores requests too.
+      }
+      case UPDATE_FRAMEWORK -> throw new CallRejected(501, "UPDATE_FRAMEWORK is not supported yet by Mezzo");
+      case SHUTDOWN, MESSAGE -> throw new CallRejected(501,
+          call.getType() + " needs custom executors, which Mezzo does not support yet");
+      case ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, RECONCILE_OPERATIONS, ACKNOWLEDGE_OPERATION_STATUS ->
+          throw new CallRejected(501, call.getType() + " is not supported yet by Mezzo");
+      default -> throw new CallRejected(501, "Unsupported call type " + call.getType());
+    }
+    return 202;
+  }
+}

@@ -1,0 +1,43 @@
+package io.mezzo.master.state;
+
+import io.mezzo.master.spi.Resources;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.AgentInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The master's view of one agent. */
+final class AgentRecord {
+  final String id;
+  AgentInfo info;
+  Resources total;
+  List<String> runtimes;
+  EventSink<AgentEvent> stream;
+  /** Tasks on this agent, keyed by framework id + "/" + task id. */
+  final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  long removalTimer = -1;
+  final long registeredAtMillis;
+
+  AgentRecord(String id, AgentInfo info, Resources total, List<String> runtimes, long registeredAtMillis) {
+    this.id = id;
+    this.info = info;
+    this.total = total;
+    this.runtimes = runtimes;
+    this.registeredAtMillis = registeredAtMillis;
+  }
+
+  boolean connected() {
+    return stream != null;
+  }
+
+  void send(AgentEvent event) {
+    if (stream != null) {
+      stream.send(event);
+    }
+  }
+
+  static String taskKey(String frameworkId, String taskId) {
+    return frameworkId + "/" + taskId;
+  }
+}

@@ -1,0 +1,889 @@
+package io.mezzo.master.state;
+
+import io.mezzo.master.offers.OfferBook;
+import io.mezzo.master.offers.OfferBook.OfferRecord;
+import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.master.spi.Allocation;
+import io.mezzo.master.spi.Allocator;
+import io.mezzo.master.spi.Resources;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
+import io.mezzo.v1.Protos.Address;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.mezzo.v1.Protos.URL;
+import io.mezzo.v1.scheduler.Protos.Call;
+import io.mezzo.v1.scheduler.Protos.Event;
+import io.mezzo.protocol.Wire;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All cluster state of the leading master: agents, frameworks, tasks and offers, with the
+ * allocator. Every method runs on the master's single state context; nothing here blocks
+ * or locks. Calls that the master refuses throw {@link CallRejected} before changing
+ * anything.
+ */
+public final class ClusterState {
+  private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
+  private static final double DEFAULT_REFUSE_SECONDS = 5.0;
+  private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
+
+  private final MasterInfo masterInfo;
+  private final Allocator allocator;
+  private final Clock clock;
+  private final Timers timers;
+  private final Duration agentReregisterTimeout;
+  private final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
+  private final Set<String> completedFrameworks = new LinkedHashSet<>();
+  private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  private final OfferBook offers = new OfferBook(10_000);
+  private long nextFrameworkId;
+  private long nextAgentId;
+  private long nextOfferId;
+
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers,
+      Duration agentReregisterTimeout) {
+    this.masterInfo = masterInfo;
+    this.allocator = allocator;
+    this.clock = clock;
+    this.timers = timers;
+    this.agentReregisterTimeout = agentReregisterTimeout;
+  }
+
+  public MasterInfo masterInfo() {
+    return masterInfo;
+  }
+
+  // ---------------------------------------------------------------- frameworks
+
+  /**
+   * Subscribes a framework on a new stream: SUBSCRIBED and a first HEARTBEAT go out, or an
+   * ERROR when the subscription is refused, after which the stream is closed.
+   *
+   * @return the framework id, or null when the subscription was refused
+   */
+  public String subscribe(Call.Subscribe subscribe, EventSink<Event> stream) {
+    FrameworkInfo info = subscribe.getFrameworkInfo();
+    Optional<String> invalid = validateFrameworkInfo(info);
+    if (invalid.isPresent()) {
+      refuseSubscription(stream, invalid.get());
+      return null;
+    }
+    String id = info.hasId() && !info.getId().getValue().isEmpty() ? info.getId().getValue() : null;
+    if (id != null && completedFrameworks.contains(id)) {
+      refuseSubscription(stream, "Framework has been removed");
+      return null;
+    }
+    FrameworkRecord framework = id == null ? null : frameworks.get(id);
+    if (framework != null && framework.info.hasPrincipal() && !framework.info.getPrincipal().equals(info.getPrincipal())) {
+      refuseSubscription(stream, "Changing framework's principal is not allowed.");
+      return null;
+    }
+    if (id == null) {
+      id = String.format("%s-%04d", masterInfo.getId(), nextFrameworkId++);
+    }
+    if (framework == null) {
+      framework = new FrameworkRecord(id, info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build(),
+          clock.millis());
+      frameworks.put(id, framework);
+      log.info("[framework={}] subscribed: name '{}', roles {}", id, info.getName(), framework.roles());
+    } else {
+      failOver(framework, info);
+    }
+    framework.stream = stream;
+    stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
+        .setSubscribed(Event.Subscribed.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(id))
+            .setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS)
+            .setMasterInfo(masterInfo))
+        .build());
+    stream.send(heartbeatEvent());
+    allocator.addFramework(id, framework.roles(), new HashSet<>(subscribe.getSuppressedRolesList()));
+    for (TaskRecord task : framework.tasks.values()) {
+      if (!task.resourcesRecovered) {
+        allocator.addUsed(id, task.role, task.agentId, task.resources);
+      }
+    }
+    return id;
+  }
+
+  /** Re-subscription: the old stream is told and closed, outstanding offers are dropped without RESCIND. */
+  private void failOver(FrameworkRecord framework, FrameworkInfo info) {
+    if (framework.stream != null) {
+      framework.stream.send(error("Framework failed over"));
+      framework.stream.close();
+      framework.stream = null;
+    }
+    if (framework.failoverTimer >= 0) {
+      timers.cancel(framework.failoverTimer);
+      framework.failoverTimer = -1;
+    }
+    for (OfferRecord offer : offers.forFramework(framework.id)) {
+      retireOffer(offer, Outcome.DISCARDED, 0);
+    }
+    FrameworkInfo.Builder updated = info.toBuilder().setId(FrameworkID.newBuilder().setValue(framework.id))
+        .setUser(framework.info.getUser()).setCheckpoint(framework.info.getCheckpoint());
+    if (framework.info.hasPrincipal()) {
+      updated.setPrincipal(framework.info.getPrincipal());
+    }
+    framework.info = updated.build();
+    log.info("[framework={}] re-subscribed", framework.id);
+  }
+
+  private Optional<String> validateFrameworkInfo(FrameworkInfo info) {
+    boolean multiRole = info.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE);
+    if (multiRole) {
+      if (info.hasRole()) {
+        return Optional.of("'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String role : info.getRolesList()) {
+        if (!seen.add(role)) {
+          return Optional.of("'FrameworkInfo.roles' contains duplicate role '" + role + "'");
+        }
+        Optional<String> bad = IdRules.checkRole(role);
+        if (bad.isPresent()) {
+          return bad;
+        }
+      }
+    } else {
+      if (info.getRolesCount() > 0) {
+        return Optional.of("'FrameworkInfo.roles' must be empty when the framework is not MULTI_ROLE capable");
+      }
+      Optional<String> bad = IdRules.checkRole(info.getRole());
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    if (info.hasId() && !info.getId().getValue().isEmpty()) {
+      Optional<String> bad = IdRules.checkId("Framework ID", info.getId().getValue());
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    if (!(info.getFailoverTimeout() >= 0) || Double.isInfinite(info.getFailoverTimeout())) {
+      return Optional.of("Invalid failover_timeout: " + info.getFailoverTimeout());
+    }
+    return Optional.empty();
+  }
+
+  private void refuseSubscription(EventSink<Event> stream, String message) {
+    log.info("Refused a subscription: {}", message);
+    stream.send(error(message));
+    stream.close();
+  }
+
+  /**
+   * Checks that a non-SUBSCRIBE call may proceed: the framework exists (400), is subscribed
+   * (403) and the stream id matches (400).
+   */
+  public void checkCaller(String frameworkId, String streamId) {
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      throw new CallRejected(400, "Framework cannot be found");
+    }
+    if (!framework.connected()) {
+      throw new CallRejected(403, "Framework is not subscribed");
+    }
+    if (streamId == null) {
+      throw new CallRejected(400, "All non-subscribe calls should include the '" + Wire.MESOS_STREAM_ID + "' header");
+    }
+    if (!streamId.equals(framework.stream.streamId())) {
+      throw new CallRejected(400, "The stream ID '" + streamId + "' included in this request didn't match the stream ID"
+          + " currently associated with framework ID " + frameworkId);
+    }
+  }
+
+  /** The subscription stream closed (connection gone). The framework keeps its tasks until its failover timeout. */
+  public void frameworkDisconnected(String frameworkId, String streamId) {
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    if (framework == null || framework.stream == null || !framework.stream.streamId().equals(streamId)) {
+      return;
+    }
+    framework.stream = null;
+    allocator.setFrameworkActive(frameworkId, false);
+    for (OfferRecord offer : offers.forFramework(frameworkId)) {
+      retireOffer(offer, Outcome.RESCINDED, 0);
+    }
+    double timeout = framework.info.getFailoverTimeout();
+    log.info("[framework={}] disconnected; failover timeout {} s", frameworkId, timeout);
+    if (timeout <= 0) {
+      removeFramework(framework, "its failover timeout is 0");
+    } else {
+      framework.failoverTimer = timers.schedule(Duration.ofMillis((long) (timeout * 1000)),
+          () -> {
+            if (!framework.connected() && frameworks.get(frameworkId) == framework) {
+              removeFramework(framework, "its failover timeout of " + timeout + " s expired");
+            }
+          });
+    }
+  }
+
+  public void teardown(String frameworkId) {
+    removeFramework(frameworks.get(frameworkId), "it asked to be torn down");
+  }
+
+  /** Removes a framework: its tasks are killed on their agents, its offers and stream dropped. */
+  private void removeFramework(FrameworkRecord framework, String why) {
+    log.info("[framework={}] removed because {}; killing {} tasks", framework.id, why, framework.tasks.size());
+    if (framework.failoverTimer >= 0) {
+      timers.cancel(framework.failoverTimer);
+    }
+    for (OfferRecord offer : offers.forFramework(framework.id)) {
+      retireOffer(offer, Outcome.DISCARDED, 0);
+    }
+    Set<String> agentIds = new LinkedHashSet<>();
+    for (TaskRecord task : framework.tasks.values()) {
+      agentIds.add(task.agentId);
+      AgentRecord agent = agents.get(task.agentId);
+      if (agent != null) {
+        agent.tasks.remove(AgentRecord.taskKey(framework.id, task.id()));
+      }
+    }
+    for (String agentId : agentIds) {
+      AgentRecord agent = agents.get(agentId);
+      if (agent != null) {
+        agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
+            .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder()
+                .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id)))
+            .build());
+      }
+    }
+    framework.tasks.clear();
+    allocator.removeFramework(framework.id);
+    if (framework.stream != null) {
+      framework.stream.close();
+      framework.stream = null;
+    }
+    frameworks.remove(framework.id);
+    completedFrameworks.add(framework.id);
+  }
+
+  // ---------------------------------------------------------------- offers
+
+  /** Runs one allocation round and sends the resulting offers. */
+  public void allocate() {
+    Instant now = clock.instant();
+    Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
+    for (Allocation allocation : allocator.allocate(now)) {
+      FrameworkRecord framework = frameworks.get(allocation.frameworkId());
+      AgentRecord agent = agents.get(allocation.agentId());
+      if (framework == null || !framework.connected() || agent == null || !agent.connected()) {
+        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.resources(), 0, now);
+        continue;
+      }
+      Offer offer = buildOffer(framework, agent, allocation);
+      offers.add(new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
+          allocation.resources(), offer, now));
+      framework.offers.add(offer.getId().getValue());
+      byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
+    }
+    byFramework.forEach((frameworkId, list) -> frameworks.get(frameworkId).send(Event.newBuilder()
+        .setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addAllOffers(list)).build()));
+  }
+
+  private Offer buildOffer(FrameworkRecord framework, AgentRecord agent, Allocation allocation) {
+    boolean multiRole = framework.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE);
+    Offer.Builder offer = Offer.newBuilder()
+        .setId(OfferID.newBuilder().setValue(masterInfo.getId() + "-O" + nextOfferId++))
+        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
+        .setAgentId(AgentID.newBuilder().setValue(agent.id))
+        .setHostname(agent.info.getHostname())
+        .setUrl(URL.newBuilder().setScheme("http")
+            .setAddress(Address.newBuilder().setHostname(agent.info.getHostname())
+                .setIp(agent.info.getHostname()).setPort(agent.info.getPort()))
+            .setPath("/slave(1)"))
+        .addAllResources(ProtoResources.toProto(allocation.resources(), multiRole ? allocation.role() : null))
+        .addAllAttributes(agent.info.getAttributesList());
+    if (multiRole) {
+      offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocation.role()));
+    }
+    return offer.build();
+  }
+
+  private void retireOffer(OfferRecord offer, Outcome outcome, double refuseSeconds) {
+    offers.remove(offer.id(), outcome);
+    FrameworkRecord framework = frameworks.get(offer.frameworkId());
+    if (framework != null) {
+      framework.offers.remove(offer.id());
+    }
+    allocator.recover(offer.frameworkId(), offer.role(), offer.agentId(), offer.resources(), refuseSeconds,
+        clock.instant());
+  }
+
+  private void rescind(OfferRecord offer) {
+    retireOffer(offer, Outcome.RESCINDED, 0);
+    FrameworkRecord framework = frameworks.get(offer.frameworkId());
+    if (framework != null) {
+      framework.send(Event.newBuilder().setType(Event.Type.RESCIND)
+          .setRescind(Event.Rescind.newBuilder().setOfferId(OfferID.newBuilder().setValue(offer.id()))).build());
+    }
+  }
+
+  public void decline(String frameworkId, Call.Decline decline) {
+    checkOfferIdsKnown(decline.getOfferIdsList());
+    double refuse = refuseSeconds(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
+    for (OfferID id : decline.getOfferIdsList()) {
+      offers.get(id.getValue()).filter(o -> o.frameworkId().equals(frameworkId))
+          .ifPresent(o -> retireOffer(o, Outcome.DECLINED, refuse));
+    }
+  }
+
+  /**
+   * An offer id this master never issued (and does not remember spending) is refused with
+   * 400 before anything changes; spent offers are answered as Mesos does, with updates.
+   */
+  private void checkOfferIdsKnown(List<OfferID> ids) {
+    for (OfferID id : ids) {
+      if (offers.get(id.getValue()).isEmpty() && offers.spentOutcome(id.getValue()).isEmpty()) {
+        throw new CallRejected(400, "Unknown offer id '" + id.getValue() + "': this master never made that offer");
+      }
+    }
+  }
+
+  private static double refuseSeconds(double requested) {
+    if (!(requested >= 0) || Double.isInfinite(requested)) {
+      return DEFAULT_REFUSE_SECONDS;
+    }
+    return Math.min(requested, MAX_REFUSE_SECONDS);
+  }
+
+  public void accept(String frameworkId, Call.Accept accept) {
+    checkOfferIdsKnown(accept.getOfferIdsList());
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    List<TaskInfo> launches = new ArrayList<>();
+    List<String> unsupported = new ArrayList<>();
+    for (Offer.Operation op : accept.getOperationsList()) {
+      switch (op.getType()) {
+        case LAUNCH -> launches.addAll(op.getLaunch().getTaskInfosList());
+        case LAUNCH_GROUP -> launches.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
+        default -> unsupported.add(op.getType().name());
+      }
+    }
+    Optional<String> invalidOffers = validateOffers(framework, accept.getOfferIdsList());
+    if (invalidOffers.isPresent()) {
+      dropLaunches(framework, launches, "Task launched with invalid offers: " + invalidOffers.get());
+      return;
+    }
+    List<OfferRecord> used = new ArrayList<>();
+    for (OfferID id : accept.getOfferIdsList()) {
+      OfferRecord offer = offers.get(id.getValue()).orElseThrow();
+      offers.remove(offer.id(), Outcome.ACCEPTED);
+      framework.offers.remove(offer.id());
+      used.add(offer);
+    }
+    String agentId = used.get(0).agentId();
+    String role = used.get(0).role();
+    Resources available = Resources.EMPTY;
+    for (OfferRecord offer : used) {
+      available = available.plus(offer.resources());
+    }
+    for (Offer.Operation op : accept.getOperationsList()) {
+      if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
+        for (TaskInfo task : op.getLaunchGroup().getTaskGroup().getTasksList()) {
+          masterUpdate(framework, task.getTaskId(), agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_GROUP_INVALID,
+              "LAUNCH_GROUP is not supported yet by Mezzo");
+        }
+      } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
+        for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
+          available = launch(framework, agents.get(agentId), role, task, available);
+        }
+      }
+    }
+    if (!unsupported.isEmpty()) {
+      log.warn("[framework={}] ignored offer operations not supported yet: {}", frameworkId, unsupported);
+    }
+    double refuse = refuseSeconds(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
+    if (!available.isEmpty()) {
+      allocator.recover(frameworkId, role, agentId, available, refuse, clock.instant());
+    }
+  }
+
+  private Optional<String> validateOffers(FrameworkRecord framework, List<OfferID> ids) {
+    if (ids.isEmpty()) {
+      return Optional.of("No offers specified");
+    }
+    Set<String> seen = new HashSet<>();
+    String agentId = null;
+    String role = null;
+    for (OfferID id : ids) {
+      if (!seen.add(id.getValue())) {
+        return Optional.of("Duplicate offer " + id.getValue());
+      }
+      Optional<OfferRecord> offer = offers.get(id.getValue());
+      if (offer.isEmpty()) {
+        return Optional.of("Offer " + id.getValue() + " is no longer valid");
+      }
+      if (!offer.get().frameworkId().equals(framework.id)) {
+        return Optional.of("Offer " + id.getValue() + " has invalid framework");
+      }
+      if (agentId != null && !agentId.equals(offer.get().agentId())) {
+        return Optional.of("Aggregated offers must belong to one single agent");
+      }
+      if (role != null && !role.equals(offer.get().role())) {
+        return Optional.of("Aggregated offers must be allocated to the same role");
+      }
+      agentId = offer.get().agentId();
+      role = offer.get().role();
+    }
+    return Optional.empty();
+  }
+
+  private void dropLaunches(FrameworkRecord framework, List<TaskInfo> tasks, String message) {
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    for (TaskInfo task : tasks) {
+      masterUpdate(framework, task.getTaskId(), task.getAgentId().getValue(),
+          aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_INVALID_OFFERS, message);
+    }
+  }
+
+  /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
+  private Resources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task, Resources available) {
+    String agentId = agent.id;
+    Optional<String> invalid = validateTask(framework, agentId, task);
+    Resources needed = Resources.EMPTY;
+    if (invalid.isEmpty()) {
+      try {
+        needed = ProtoResources.toResources(task.getResourcesList());
+        if (needed.isEmpty()) {
+          invalid = Optional.of("Task uses no resources");
+        } else if (!available.covers(needed)) {
+          invalid = Optional.of("Task uses more resources " + needed + " than available " + available);
+        }
+      } catch (ProtoResources.InvalidResources e) {
+        invalid = Optional.of("Task uses invalid resources: " + e.getMessage());
+      }
+    }
+    if (invalid.isPresent()) {
+      masterUpdate(framework, task.getTaskId(), agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
+          invalid.get());
+      return available;
+    }
+    if (!agent.connected()) {
+      boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      allocator.recover(framework.id, role, agentId, needed, 0, clock.instant());
+      masterUpdate(framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+      return available.minus(needed);
+    }
+    TaskRecord record = new TaskRecord(framework.id, agentId, role, task, needed);
+    framework.tasks.put(record.id(), record);
+    agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
+        .setRunTask(AgentEvent.RunTask.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
+            .setFrameworkInfo(framework.info)
+            .setTask(task))
+        .build());
+    log.info("[framework={}] launching task {} on agent {} with {}", framework.id, record.id(), agentId, needed);
+    return available.minus(needed);
+  }
+
+  private Optional<String> validateTask(FrameworkRecord framework, String agentId, TaskInfo task) {
+    Optional<String> badId = IdRules.checkId("Task ID", task.getTaskId().getValue());
+    if (badId.isPresent()) {
+      return badId;
+    }
+    if (framework.tasks.containsKey(task.getTaskId().getValue())) {
+      return Optional.of("Task has duplicate ID: " + task.getTaskId().getValue());
+    }
+    if (!task.getAgentId().getValue().equals(agentId)) {
+      return Optional.of("Task uses invalid agent: " + task.getAgentId().getValue());
+    }
+    if (task.hasExecutor() == task.hasCommand()) {
+      return Optional.of("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present");
+    }
+    if (task.hasExecutor()) {
+      return Optional.of("Custom executors are not supported yet by Mezzo; use CommandInfo");
+    }
+    if (task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()
+        && task.getKillPolicy().getGracePeriod().getNanoseconds() < 0) {
+      return Optional.of("Task's 'kill_policy.grace_period' must be non-negative");
+    }
+    return Optional.empty();
+  }
+
+  public void revive(String frameworkId, List<String> roles) {
+    allocator.revive(frameworkId, new HashSet<>(roles));
+  }
+
+  public void suppress(String frameworkId, List<String> roles) {
+    allocator.suppress(frameworkId, new HashSet<>(roles));
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  public void kill(String frameworkId, Call.Kill kill) {
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    TaskRecord task = framework.tasks.get(kill.getTaskId().getValue());
+    if (task == null) {
+      reconcileOne(framework, kill.getTaskId(), kill.hasAgentId() ? kill.getAgentId().getValue() : null);
+      return;
+    }
+    AgentEvent.KillTask.Builder killTask = AgentEvent.KillTask.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId)).setTaskId(kill.getTaskId());
+    if (kill.hasKillPolicy()) {
+      killTask.setKillPolicy(kill.getKillPolicy());
+    } else if (task.info.hasKillPolicy()) {
+      killTask.setKillPolicy(task.info.getKillPolicy());
+    }
+    AgentRecord agent = agents.get(task.agentId);
+    if (agent != null) {
+      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.KILL_TASK).setKillTask(killTask).build());
+    }
+  }
+
+  public void acknowledge(String frameworkId, Call.Acknowledge ack) {
+    AgentRecord agent = agents.get(ack.getAgentId().getValue());
+    if (agent == null || !agent.connected()) {
+      log.debug("[framework={}] dropped acknowledgement for task {}: agent {} is not connected", frameworkId,
+          ack.getTaskId().getValue(), ack.getAgentId().getValue());
+      return;
+    }
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ACKNOWLEDGE)
+        .setAcknowledge(AgentEvent.Acknowledge.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+            .setTaskId(ack.getTaskId()).setUuid(ack.getUuid()))
+        .build());
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    TaskRecord task = framework.tasks.get(ack.getTaskId().getValue());
+    if (task != null && task.latestStatus != null && isTerminal(task.state)
+        && task.latestStatus.getUuid().equals(ack.getUuid())) {
+      framework.tasks.remove(task.id());
+      agent.tasks.remove(AgentRecord.taskKey(frameworkId, task.id()));
+    }
+  }
+
+  public void reconcile(String frameworkId, Call.Reconcile reconcile) {
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    if (reconcile.getTasksCount() == 0) {
+      for (TaskRecord task : framework.tasks.values()) {
+        framework.send(update(reconciliationStatus(task)));
+      }
+      return;
+    }
+    for (Call.Reconcile.Task t : reconcile.getTasksList()) {
+      reconcileOne(framework, t.getTaskId(), t.hasAgentId() ? t.getAgentId().getValue() : null);
+    }
+  }
+
+  private void reconcileOne(FrameworkRecord framework, TaskID taskId, String agentId) {
+    TaskRecord task = framework.tasks.get(taskId.getValue());
+    if (task != null) {
+      framework.send(update(reconciliationStatus(task)));
+      return;
+    }
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    boolean agentKnown = agentId != null && agents.containsKey(agentId);
+    TaskState state = aware ? (agentKnown ? TaskState.TASK_GONE : TaskState.TASK_UNKNOWN) : TaskState.TASK_LOST;
+    String message = agentKnown ? "Reconciliation: Task is unknown to the agent" : "Reconciliation: Task is unknown";
+    masterUpdate(framework, taskId, agentId, state, TaskStatus.Reason.REASON_RECONCILIATION, message);
+  }
+
+  private TaskStatus reconciliationStatus(TaskRecord task) {
+    TaskStatus.Builder status = TaskStatus.newBuilder()
+        .setTaskId(task.info.getTaskId())
+        .setState(task.state)
+        .setSource(TaskStatus.Source.SOURCE_MASTER)
+        .setReason(TaskStatus.Reason.REASON_RECONCILIATION)
+        .setMessage("Reconciliation: Latest task state")
+        .setAgentId(AgentID.newBuilder().setValue(task.agentId))
+        .setTimestamp(clock.millis() / 1000.0);
+    if (task.latestStatus != null) {
+      if (task.latestStatus.hasExecutorId()) {
+        status.setExecutorId(task.latestStatus.getExecutorId());
+      }
+      if (task.latestStatus.hasHealthy()) {
+        status.setHealthy(task.latestStatus.getHealthy());
+      }
+    }
+    return status.build();
+  }
+
+  /** An update the master makes itself: no uuid, not retried, not to be acknowledged. */
+  private void masterUpdate(FrameworkRecord framework, TaskID taskId, String agentId, TaskState state,
+      TaskStatus.Reason reason, String message) {
+    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(taskId).setState(state)
+        .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(reason).setMessage(message)
+        .setTimestamp(clock.millis() / 1000.0);
+    if (agentId != null && !agentId.isEmpty()) {
+      status.setAgentId(AgentID.newBuilder().setValue(agentId));
+    }
+    framework.send(update(status.build()));
+  }
+
+  static boolean isTerminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+
+  // ---------------------------------------------------------------- agents
+
+  /**
+   * Registers (or re-registers, when the agent names its id) an agent on a new stream and
+   * answers REGISTERED on it.
+   *
+   * @return the agent id, or null when the registration was refused
+   */
+  public String registerAgent(AgentCall.Register register, EventSink<AgentEvent> stream) {
+    AgentInfo info = register.getAgentInfo();
+    Resources total;
+    try {
+      total = ProtoResources.toResources(info.getResourcesList());
+    } catch (ProtoResources.InvalidResources e) {
+      stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
+          .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent resources: " + e.getMessage())).build());
+      stream.close();
+      return null;
+    }
+    String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
+    AgentRecord agent = agents.get(id);
+    if (agent != null) {
+      reregister(agent, info, total, register, stream);
+    } else {
+      agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total,
+          register.getRuntimesList(), clock.millis());
+      agents.put(id, agent);
+      agent.stream = stream;
+      Resources used = Resources.EMPTY;
+      for (RunningTask running : register.getTasksList()) {
+        used = used.plus(adoptTask(agent, running));
+      }
+      allocator.addAgent(id, total, used);
+      for (TaskRecord task : agent.tasks.values()) {
+        allocator.addUsed(task.frameworkId, task.role, id, task.resources);
+      }
+      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
+          total, register.getTasksCount());
+    }
+    stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED)
+        .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
+            .setMasterInfo(masterInfo).setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS))
+        .build());
+    return id;
+  }
+
+  private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,
+      EventSink<AgentEvent> stream) {
+    if (agent.stream != null && agent.stream != stream) {
+      agent.stream.close();
+    }
+    if (agent.removalTimer >= 0) {
+      timers.cancel(agent.removalTimer);
+      agent.removalTimer = -1;
+    }
+    agent.stream = stream;
+    agent.info = info;
+    for (RunningTask running : register.getTasksList()) {
+      if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
+          running.getTask().getTaskId().getValue()))) {
+        Resources used = adoptTask(agent, running);
+        TaskRecord task = agent.tasks.get(AgentRecord.taskKey(running.getFrameworkId().getValue(),
+            running.getTask().getTaskId().getValue()));
+        if (task != null) {
+          allocator.addUsed(task.frameworkId, task.role, agent.id, used);
+        }
+      }
+    }
+    allocator.setAgentActive(agent.id, true);
+    log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
+  }
+
+  /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */
+  private Resources adoptTask(AgentRecord agent, RunningTask running) {
+    String frameworkId = running.getFrameworkId().getValue();
+    if (completedFrameworks.contains(frameworkId)) {
+      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
+          .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(running.getFrameworkId()))
+          .build());
+      return Resources.EMPTY;
+    }
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    if (framework == null) {
+      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
+          : FrameworkInfo.newBuilder().setUser("unknown").setName("unknown").build();
+      framework = new FrameworkRecord(frameworkId, info.toBuilder().setId(running.getFrameworkId()).build(),
+          clock.millis());
+      frameworks.put(frameworkId, framework);
+      allocator.addFramework(frameworkId, framework.roles(), Set.of());
+      allocator.setFrameworkActive(frameworkId, false);
+    }
+    Resources resources;
+    try {
+      resources = ProtoResources.toResources(running.getTask().getResourcesList());
+    } catch (ProtoResources.InvalidResources e) {
+      resources = Resources.EMPTY;
+    }
+    String role = framework.roles().iterator().hasNext() ? framework.roles().iterator().next() : "*";
+    TaskRecord task = new TaskRecord(frameworkId, agent.id, role, running.getTask(), resources);
+    task.state = running.getState();
+    framework.tasks.put(task.id(), task);
+    agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
+    return resources;
+  }
+
+  public void checkAgentCaller(String agentId, String streamId) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null) {
+      throw new CallRejected(400, "Agent " + agentId + " is not registered");
+    }
+    if (!agent.connected()) {
+      throw new CallRejected(403, "Agent " + agentId + " is not connected");
+    }
+    if (streamId == null || !streamId.equals(agent.stream.streamId())) {
+      throw new CallRejected(400, "The stream ID '" + streamId + "' does not match agent " + agentId);
+    }
+  }
+
+  /** A status update from an agent's status-update manager (it carries a uuid and is re-sent until acknowledged). */
+  public void statusUpdate(String agentId, StatusUpdate statusUpdate) {
+    String frameworkId = statusUpdate.getFrameworkId().getValue();
+    TaskStatus status = statusUpdate.getStatus().toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build();
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    AgentRecord agent = agents.get(agentId);
+    if (framework == null) {
+      // Nobody will ever acknowledge this: answer for the removed framework so the agent stops retrying.
+      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ACKNOWLEDGE)
+          .setAcknowledge(AgentEvent.Acknowledge.newBuilder().setFrameworkId(statusUpdate.getFrameworkId())
+              .setTaskId(status.getTaskId()).setUuid(status.getUuid()))
+          .build());
+      return;
+    }
+    TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
+    if (task != null) {
+      task.state = status.getState();
+      task.latestStatus = status;
+      if (isTerminal(status.getState()) && !task.resourcesRecovered) {
+        task.resourcesRecovered = true;
+        allocator.recover(frameworkId, task.role, agentId, task.resources, 0, clock.instant());
+      }
+    }
+    log.debug("[framework={}] task {} is {} on agent {}", frameworkId, status.getTaskId().getValue(),
+        status.getState(), agentId);
+    framework.send(update(status));
+  }
+
+  /** The agent's stream closed. Its offers are rescinded; it is removed if it does not come back in time. */
+  public void agentDisconnected(String agentId, String streamId) {
+    AgentRecord agent = agents.get(agentId);
+    if (agent == null || agent.stream == null || !agent.stream.streamId().equals(streamId)) {
+      return;
+    }
+    agent.stream = null;
+    allocator.setAgentActive(agentId, false);
+    for (OfferRecord offer : offers.forAgent(agentId)) {
+      rescind(offer);
+    }
+    log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
+    agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
+      if (!agent.connected() && agents.get(agentId) == agent) {
+        removeAgent(agent);
+      }
+    });
+  }
+
+  private void removeAgent(AgentRecord agent) {
+    log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
+    agents.remove(agent.id);
+    allocator.removeAgent(agent.id);
+    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
+      FrameworkRecord framework = frameworks.get(task.frameworkId);
+      if (framework == null) {
+        continue;
+      }
+      framework.tasks.remove(task.id());
+      if (!isTerminal(task.state)) {
+        boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+        masterUpdate(framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+            TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent " + agent.id + " removed");
+      }
+    }
+    Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
+        .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
+    frameworks.values().forEach(f -> f.send(failure));
+  }
+
+  // ---------------------------------------------------------------- lifecycle and views
+
+  /** Sends a heartbeat on every open framework and agent stream. */
+  public void heartbeat() {
+    Event frameworkBeat = heartbeatEvent();
+    AgentEvent agentBeat = AgentEvent.newBuilder().setType(AgentEvent.Type.HEARTBEAT).build();
+    frameworks.values().forEach(f -> f.send(frameworkBeat));
+    agents.values().forEach(a -> a.send(agentBeat));
+  }
+
+  /** Closes every stream; used when this master stops leading. */
+  public void closeAll() {
+    for (FrameworkRecord framework : frameworks.values()) {
+      if (framework.stream != null) {
+        framework.stream.close();
+        framework.stream = null;
+      }
+    }
+    for (AgentRecord agent : agents.values()) {
+      if (agent.stream != null) {
+        agent.stream.close();
+        agent.stream = null;
+      }
+    }
+  }
+
+  public StateView view() {
+    return new StateView(this);
+  }
+
+  Collection<FrameworkRecord> frameworks() {
+    return Collections.unmodifiableCollection(frameworks.values());
+  }
+
+  Collection<AgentRecord> agents() {
+    return Collections.unmodifiableCollection(agents.values());
+  }
+
+  OfferBook offers() {
+    return offers;
+  }
+
+  private static Event heartbeatEvent() {
+    return Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
+  }
+
+  private static Event error(String message) {
+    return Event.newBuilder().setType(Event.Type.ERROR).setError(Event.Error.newBuilder().setMessage(message)).build();
+  }
+
+  private static Event update(TaskStatus status) {
+    return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(status)).build();
+  }
+}

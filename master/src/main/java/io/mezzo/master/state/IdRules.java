@@ -1,0 +1,51 @@
+package io.mezzo.master.state;
+
+import java.util.Optional;
+
+/** Mesos's rules for IDs (validateID) and role names (roles.cpp). Each check returns the reason it failed. */
+public final class IdRules {
+  private IdRules() {}
+
+  public static Optional<String> checkId(String kind, String id) {
+    if (id.isEmpty()) {
+      return Optional.of(kind + " must not be empty");
+    }
+    if (id.length() > 255) {
+      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than 255 characters");
+    }
+    if (id.equals(".") || id.equals("..")) {
+      return Optional.of(kind + " '" + id + "' is disallowed");
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '/' || c == '\\' || Character.isISOControl(c)) {
+        return Optional.of(kind + " '" + id + "' contains invalid characters");
+      }
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<String> checkRole(String role) {
+    if (role.equals("*")) {
+      return Optional.empty();
+    }
+    if (role.isEmpty()) {
+      return Optional.of("Role name must not be empty");
+    }
+    if (role.startsWith("/") || role.endsWith("/") || role.contains("//")) {
+      return Optional.of("Role '" + role + "' must not start or end with '/' or contain '//'");
+    }
+    for (String part : role.split("/")) {
+      if (part.equals(".") || part.equals("..") || part.equals("*") || part.startsWith("-")) {
+        return Optional.of("Role '" + role + "' has an invalid component '" + part + "'");
+      }
+    }
+    for (int i = 0; i < role.length(); i++) {
+      char c = role.charAt(i);
+      if (Character.isWhitespace(c) || c == '\b' || Character.isISOControl(c)) {
+        return Optional.of("Role '" + role + "' must not contain whitespace or control characters");
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,87 @@
+package io.mezzo.master.api;
+
+import com.google.protobuf.Message;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.RecordIO;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A test client for a RecordIO event stream opened by a POST (SUBSCRIBE or agent REGISTER). */
+final class EventStream<E extends Message> implements AutoCloseable {
+  final HttpResponse<InputStream> response;
+  private final BlockingQueue<E> events = new LinkedBlockingQueue<>();
+  private final Thread reader;
+
+  EventStream(HttpClient http, String url, Message call, Codec codec, E prototype) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", codec.mediaType())
+        .header("Accept", codec.mediaType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)))
+        .build();
+    response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    reader = new Thread(() -> {
+      RecordIO.Decoder decoder = new RecordIO.Decoder();
+      byte[] buf = new byte[8192];
+      try (InputStream in = response.body()) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          for (byte[] record : decoder.feed(buf, 0, n)) {
+            events.add(codec.decode(record, prototype));
+          }
+        }
+      } catch (IOException e) {
+        // stream closed
+      }
+    }, "test-event-stream");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  String header(String name) {
+    return response.headers().firstValue(name).orElse(null);
+  }
+
+  /** The next event, failing the test if none comes within the bound. */
+  E next() throws InterruptedException {
+    E event = events.poll(10, TimeUnit.SECONDS);
+    if (event == null) {
+      throw new AssertionError("no event within 10 s");
+    }
+    return event;
+  }
+
+  /** The next event that satisfies the predicate, skipping others (heartbeats, ...). */
+  E next(java.util.function.Predicate<E> wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      E event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (event != null && wanted.test(event)) {
+        return event;
+      }
+    }
+    throw new AssertionError("no matching event within 10 s");
+  }
+
+  boolean ended() throws InterruptedException {
+    reader.join(10_000);
+    return !reader.isAlive();
+  }
+
+  @Override
+  public void close() {
+    reader.interrupt();
+    try {
+      response.body().close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}

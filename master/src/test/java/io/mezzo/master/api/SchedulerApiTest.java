@@ -1,0 +1,245 @@
+package io.mezzo.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.master.Master;
+import io.mezzo.master.MasterConfig;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.JsonCodec;
+import io.mezzo.protocol.Wire;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.Value;
+import io.mezzo.v1.scheduler.Protos.Call;
+import io.mezzo.v1.scheduler.Protos.Event;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The scheduler API of a real master on an in-process ZooKeeper, driven over plain HTTP. */
+class SchedulerApiTest {
+  private TestingServer zk;
+  private Vertx vertx;
+  private Master master;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  @BeforeEach
+  void startMaster() throws Exception {
+    zk = new TestingServer(true);
+    vertx = Vertx.vertx();
+    master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
+        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC());
+    master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    zk.close();
+  }
+
+  private HttpResponse<String> post(String path, String contentType, byte[] body, String streamId) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url() + path))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    if (streamId != null) {
+      request.header(Wire.MESOS_STREAM_ID, streamId);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonObject state() throws Exception {
+    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(master.url() + "/state")).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private static Call subscribe() {
+    return Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+        .setSubscribe(Call.Subscribe.newBuilder()
+            .setFrameworkInfo(FrameworkInfo.newBuilder().setUser("root").setName("test")))
+        .build();
+  }
+
+  private EventStream<AgentEvent> registerAgent() throws Exception {
+    AgentCall register = AgentCall.newBuilder().setType(AgentCall.Type.REGISTER)
+        .setRegister(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
+            .setHostname("127.0.0.1").setPort(5051)
+            .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))))
+        .build();
+    EventStream<AgentEvent> agent = new EventStream<>(http, master.url() + Wire.AGENT_CHANNEL_PATH, register,
+        Codec.PROTOBUF, AgentEvent.getDefaultInstance());
+    assertThat(agent.next().getType()).isEqualTo(AgentEvent.Type.REGISTERED);
+    return agent;
+  }
+
+  private static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Codec.class)
+  void subscribeStreamsSubscribedHeartbeatAndOffers(Codec codec) throws Exception {
+    try (EventStream<AgentEvent> agent = registerAgent();
+        EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(), codec,
+            Event.getDefaultInstance())) {
+      assertThat(scheduler.response.statusCode()).isEqualTo(200);
+      assertThat(scheduler.header("Content-Type")).isEqualTo(codec.mediaType());
+      assertThat(scheduler.header(Wire.MESOS_STREAM_ID)).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+      Event subscribed = scheduler.next();
+      assertThat(subscribed.getType()).isEqualTo(Event.Type.SUBSCRIBED);
+      assertThat(subscribed.getSubscribed().getFrameworkId().getValue()).endsWith("-0000");
+      assertThat(subscribed.getSubscribed().getHeartbeatIntervalSeconds()).isEqualTo(15.0);
+      assertThat(subscribed.getSubscribed().getMasterInfo().getPid()).startsWith("master@127.0.0.1:");
+      assertThat(scheduler.next().getType()).isEqualTo(Event.Type.HEARTBEAT);
+      Offer offer = scheduler.next(e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0);
+      assertThat(offer.getHostname()).isEqualTo("127.0.0.1");
+      assertThat(offer.getUrl().getAddress().getPort()).isEqualTo(5051);
+      assertThat(offer.getResourcesList()).extracting(Resource::getName).containsExactly("cpus", "mem");
+    }
+  }
+
+  @Test
+  void theLibprocessPathServesTheSameApi() throws Exception {
+    try (EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH_LIBPROCESS,
+        subscribe(), Codec.JSON, Event.getDefaultInstance())) {
+      assertThat(scheduler.next().getType()).isEqualTo(Event.Type.SUBSCRIBED);
+    }
+  }
+
+  @Test
+  void aMalformedBodyIs400AndChangesNothing() throws Exception {
+    HttpResponse<String> json = post(Wire.SCHEDULER_PATH, "application/json",
+        "{\"type\": \"SUBSCRIBE\", \"subscribe\": ".getBytes(StandardCharsets.UTF_8), null);
+    HttpResponse<String> proto = post(Wire.SCHEDULER_PATH, "application/x-protobuf",
+        new byte[] {(byte) 0xff, 0x01, 0x02}, null);
+    HttpResponse<String> missing = post(Wire.SCHEDULER_PATH, "application/json",
+        "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"name\":\"x\"}}}".getBytes(StandardCharsets.UTF_8),
+        null);
+
+    assertThat(json.statusCode()).isEqualTo(400);
+    assertThat(json.body()).contains("Failed to parse mesos.v1.scheduler.Call");
+    assertThat(proto.statusCode()).isEqualTo(400);
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).contains("missing required fields").contains("user");
+    assertThat(state().getJsonArray("frameworks")).isEmpty();
+  }
+
+  @Test
+  void aWrongOrMissingContentTypeIsRefused() throws Exception {
+    byte[] body = JsonCodec.print(subscribe()).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> wrong = post(Wire.SCHEDULER_PATH, "text/plain", body, null);
+    HttpResponse<String> missing = post(Wire.SCHEDULER_PATH, null, body, null);
+
+    assertThat(wrong.statusCode()).isEqualTo(415);
+    assertThat(wrong.body()).contains("application/json");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).isEqualTo("Expecting 'Content-Type' to be present");
+    assertThat(state().getJsonArray("frameworks")).isEmpty();
+  }
+
+  @Test
+  void otherMethodsAre405WithAllowPost() throws Exception {
+    HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(master.url() + Wire.SCHEDULER_PATH)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(get.statusCode()).isEqualTo(405);
+    assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void callsNeedAKnownFrameworkAndItsStreamId() throws Exception {
+    Call teardown = Call.newBuilder().setType(Call.Type.TEARDOWN)
+        .setFrameworkId(FrameworkID.newBuilder().setValue("nope")).build();
+    assertThat(post(Wire.SCHEDULER_PATH, "application/json", Codec.JSON.encode(teardown), "x").statusCode())
+        .isEqualTo(400);
+    try (EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(),
+        Codec.JSON, Event.getDefaultInstance())) {
+      FrameworkID id = scheduler.next().getSubscribed().getFrameworkId();
+      Call revive = Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(id).build();
+      HttpResponse<String> noStream = post(Wire.SCHEDULER_PATH, "application/json", Codec.JSON.encode(revive), null);
+      HttpResponse<String> wrongStream = post(Wire.SCHEDULER_PATH, "application/json", Codec.JSON.encode(revive),
+          "00000000-0000-0000-0000-000000000000");
+      HttpResponse<String> ok = post(Wire.SCHEDULER_PATH, "application/json", Codec.JSON.encode(revive),
+          scheduler.header(Wire.MESOS_STREAM_ID));
+      assertThat(noStream.statusCode()).isEqualTo(400);
+      assertThat(wrongStream.statusCode()).isEqualTo(400);
+      assertThat(wrongStream.body()).contains("didn't match");
+      assertThat(ok.statusCode()).isEqualTo(202);
+    }
+  }
+
+  @Test
+  void anUnknownOfferIdIs400AndTheOutstandingOfferStays() throws Exception {
+    try (EventStream<AgentEvent> agent = registerAgent();
+        EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(),
+            Codec.PROTOBUF, Event.getDefaultInstance())) {
+      FrameworkID id = scheduler.next().getSubscribed().getFrameworkId();
+      Offer offer = scheduler.next(e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0);
+      Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
+          .setAccept(Call.Accept.newBuilder()
+              .addOfferIds(offer.getId())
+              .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")))
+          .build();
+
+      HttpResponse<String> response = post(Wire.SCHEDULER_PATH, "application/x-protobuf", Codec.PROTOBUF.encode(accept),
+          scheduler.header(Wire.MESOS_STREAM_ID));
+
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).contains("no-such-offer");
+      JsonObject framework = state().getJsonArray("frameworks").getJsonObject(0);
+      assertThat(framework.getJsonArray("offers")).singleElement()
+          .satisfies(o -> assertThat(((JsonObject) o).getString("id")).isEqualTo(offer.getId().getValue()));
+      assertThat(framework.getJsonArray("tasks")).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnknownCallTypeIs501() throws Exception {
+    Call unknown = Call.newBuilder().setType(Call.Type.UNKNOWN).setFrameworkId(FrameworkID.newBuilder().setValue("f"))
+        .build();
+    assertThat(post(Wire.SCHEDULER_PATH, "application/x-protobuf", Codec.PROTOBUF.encode(unknown), null).statusCode())
+        .isEqualTo(501);
+  }
+
+  @Test
+  void aSecondSubscribeWithTheSameIdTakesOverAndTheOldStreamGetsAnError() throws Exception {
+    try (EventStream<Event> first = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(),
+        Codec.JSON, Event.getDefaultInstance())) {
+      FrameworkID id = first.next().getSubscribed().getFrameworkId();
+      Call again = subscribe().toBuilder().setFrameworkId(id)
+          .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(
+              subscribe().getSubscribe().getFrameworkInfo().toBuilder().setId(id).setFailoverTimeout(60)))
+          .build();
+      try (EventStream<Event> second = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, again, Codec.JSON,
+          Event.getDefaultInstance())) {
+        assertThat(second.next().getSubscribed().getFrameworkId()).isEqualTo(id);
+        Event error = first.next(e -> e.getType() == Event.Type.ERROR);
+        assertThat(error.getError().getMessage()).isEqualTo("Framework failed over");
+        assertThat(first.ended()).isTrue();
+      }
+    }
+  }
+}
