@@ -42,6 +42,7 @@ final class EventDispatcher {
   private final ThreadPoolExecutor executor;
   /** Offers of the running offers() callback not yet accepted or declined. */
   private final Set<OfferID> unanswered = ConcurrentHashMap.newKeySet();
+  private volatile Thread eventThread;
 
   EventDispatcher(
       Scheduler scheduler,
@@ -63,6 +64,7 @@ final class EventDispatcher {
     this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, THREAD_NAME);
       t.setDaemon(true);
+      eventThread = t;
       return t;
     });
   }
@@ -103,7 +105,7 @@ final class EventDispatcher {
   }
 
   boolean isEventThread() {
-    return Thread.currentThread().getName().equals(THREAD_NAME);
+    return Thread.currentThread() == eventThread;
   }
 
   /** Lets queued callbacks finish (they are skipped once closed) and stops the thread. */
@@ -123,7 +125,12 @@ final class EventDispatcher {
     try {
       scheduler.offers(driver, offers);
     } finally {
-      List<OfferID> left = new ArrayList<>(unanswered);
+      List<OfferID> left = new ArrayList<>();
+      for (Offer offer : offers) {
+        if (unanswered.contains(offer.getId())) {
+          left.add(offer.getId());
+        }
+      }
       unanswered.clear();
       if (!left.isEmpty() && !closed.getAsBoolean()) {
         log.debug("[framework={}] Declining {} offers the scheduler left unanswered", id(), left.size());

@@ -68,14 +68,12 @@ public final class StatusUpdateManager {
 
   /**
    * Queues an update for its task, stamping uuid, source, agent id, executor id (the task id
-   * for command tasks, unless set) and timestamp; sends it now when nothing of the task is in flight.
+   * for command tasks, unless set) and timestamp; sends it now when nothing of the task is in
+   * flight. After {@link #close} the update is dropped.
    *
    * @return the update as it will be sent
    */
   public TaskStatus update(FrameworkID frameworkId, TaskStatus.Builder status) {
-    if (closed) {
-      throw new IllegalStateException("The status-update manager is closed");
-    }
     status.setUuid(newUuid())
         .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
         .setTimestamp(clock.millis() / 1000.0);
@@ -87,6 +85,11 @@ public final class StatusUpdateManager {
       status.setAgentId(id);
     }
     TaskStatus stamped = status.build();
+    if (closed) {
+      log.info("[framework={}] [task={}] not sending {}: the agent is closing",
+          frameworkId.getValue(), stamped.getTaskId().getValue(), stamped.getState());
+      return stamped;
+    }
     Key key = new Key(frameworkId.getValue(), stamped.getTaskId().getValue());
     Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
     stream.pending.addLast(stamped);

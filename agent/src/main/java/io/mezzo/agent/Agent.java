@@ -1,0 +1,275 @@
+package io.mezzo.agent;
+
+import io.mezzo.agent.channel.AgentCalls;
+import io.mezzo.agent.channel.MasterLink;
+import io.mezzo.agent.channel.ReconnectBackoff;
+import io.mezzo.agent.detector.MasterAddress;
+import io.mezzo.agent.detector.MasterDetector;
+import io.mezzo.agent.files.FilesHandler;
+import io.mezzo.agent.files.FilesRoot;
+import io.mezzo.agent.http.AgentHttpServer;
+import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.sandbox.SandboxLayout;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.status.StatusUpdateManager;
+import io.mezzo.agent.tasks.TaskSupervisor;
+import io.mezzo.agent.tasks.TaskView;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Mezzo agent: registers its resources with the leading master, runs the tasks the master
+ * sends in its runtimes, reports their status updates until acknowledged, and serves its
+ * sandboxes over HTTP.
+ *
+ * <p>All mutable state is owned by one Vert.x context; blocking work runs in
+ * {@code executeBlocking}. {@link #start()} runs once; {@link #close()} is idempotent and kills
+ * every task still running, so that nothing is left behind.
+ */
+public final class Agent {
+  public static final String VERSION = Objects.requireNonNullElse(Agent.class.getPackage().getImplementationVersion(), "dev");
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final Context context;
+  private final Map<String, ContainerRuntime> runtimes;
+  private final HttpClient httpClient;
+  private final StatusUpdateManager statusUpdates;
+  private final TaskSupervisor supervisor;
+  private final MasterLink link;
+  private final AgentHttpServer httpServer;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Promise<Void> closed = Promise.promise();
+  private volatile AgentID agentId;
+  private volatile int httpPort = -1;
+
+  /** An agent with its own Vert.x instance, Vert.x timers and the process runtime. */
+  public Agent(AgentConfig config, Clock clock) {
+    this(config, clock, null, null, null);
+  }
+
+  /**
+   * An agent on a shared Vert.x instance (not closed by {@link #close()}), with injected
+   * timers and runtimes (one per name in {@code config.runtimes()}).
+   *
+   * @throws IllegalArgumentException when a configured runtime has no implementation
+   */
+  public Agent(AgentConfig config, Clock clock, Vertx vertx, Timers timers, List<ContainerRuntime> runtimes) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    this.config = config;
+    this.ownsVertx = vertx == null;
+    this.vertx = vertx == null ? Vertx.vertx() : vertx;
+    Timers rawTimers = timers == null ? Timers.vertx(this.vertx) : timers;
+    this.runtimes = selectRuntimes(config,
+        runtimes == null ? List.of(new ProcessRuntime(this.vertx, rawTimers)) : runtimes);
+    this.context = this.vertx.getOrCreateContext();
+    Timers onContext = new ContextTimers(rawTimers, context);
+    this.httpClient = this.vertx.createHttpClient(
+        new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(8));
+    SandboxLayout layout = new SandboxLayout(config.workDir());
+    this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget);
+    this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId);
+    this.link = new MasterLink(
+        context,
+        httpClient,
+        MasterDetector.of(config.master(), context),
+        onContext,
+        clock,
+        ReconnectBackoff.standard(),
+        this::registerCall,
+        new MasterLink.Listener() {
+          @Override
+          public void registered(AgentID id, MasterAddress master) {
+            onRegistered(id, master);
+          }
+
+          @Override
+          public void event(AgentEvent event) {
+            onEvent(event);
+          }
+        });
+    this.httpServer = new AgentHttpServer(
+        this.vertx, config.ip(), config.port(),
+        new FilesHandler(this.vertx, new FilesRoot(config.workDir())), this::state);
+  }
+
+  /** Starts the HTTP API, then looks for the master; completes when the HTTP API is listening. */
+  public Future<Void> start() {
+    if (!started.compareAndSet(false, true)) {
+      return Future.failedFuture(new IllegalStateException("The agent was already started"));
+    }
+    Promise<Void> listening = Promise.promise();
+    context.runOnContext(v -> context.executeBlocking(() -> Files.createDirectories(config.workDir()), false)
+        .compose(dir -> httpServer.listen())
+        .compose(port -> {
+          httpPort = port;
+          log.info("Agent HTTP API on {}:{}, work dir {}, master {}", config.ip(), port, config.workDir(), config.master());
+          return link.start();
+        })
+        .onComplete(listening));
+    return listening.future();
+  }
+
+  /** Stops talking to the master, kills every running task, stops the HTTP API. Idempotent. */
+  public Future<Void> close() {
+    if (!closing.compareAndSet(false, true)) {
+      return closed.future();
+    }
+    context.runOnContext(v -> link.close()
+        .transform(ignored -> supervisor.close())
+        .transform(ignored -> {
+          statusUpdates.close();
+          return httpServer.close();
+        })
+        .transform(ignored -> httpClient.close())
+        .onComplete(ignored -> {
+          log.info("Agent {} stopped", agentId == null ? "(unregistered)" : agentId.getValue());
+          if (ownsVertx) {
+            // Closed from outside its own event loops: a close future bound to one of them
+            // could never complete once they are gone.
+            Thread closer = new Thread(() -> vertx.close().onComplete(done -> closed.tryComplete()), "mezzo-agent-close");
+            closer.setDaemon(true);
+            closer.start();
+          } else {
+            closed.tryComplete();
+          }
+        }));
+    return closed.future();
+  }
+
+  /** The id the master gave this agent, or null before the first registration. */
+  public String agentId() {
+    AgentID id = agentId;
+    return id == null ? null : id.getValue();
+  }
+
+  /** The port of the agent's HTTP API, or -1 before {@link #start()} completed. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** What {@code GET /state} answers, rendered on the agent's context. */
+  public Future<JsonObject> state() {
+    Promise<JsonObject> state = Promise.promise();
+    context.runOnContext(v -> {
+      JsonArray tasks = new JsonArray();
+      for (TaskView task : supervisor.views()) {
+        tasks.add(new JsonObject()
+            .put("id", task.id())
+            .put("framework_id", task.frameworkId())
+            .put("state", task.state().name())
+            .put("sandbox", task.sandbox()));
+      }
+      MasterAddress master = link.master();
+      state.complete(new JsonObject()
+          .put("id", agentId())
+          .put("hostname", config.hostname())
+          .put("port", httpPort)
+          .put("master", master == null ? null : master.toString())
+          .put("registered", link.registered())
+          .put("tasks", tasks));
+    });
+    return state.future();
+  }
+
+  private AgentCall registerCall() {
+    AgentInfo.Builder info = AgentInfo.newBuilder()
+        .setHostname(config.hostname())
+        .setPort(httpPort)
+        .addAllResources(config.resources())
+        .addAllAttributes(config.attributes());
+    if (agentId != null) {
+      info.setId(agentId);
+    }
+    return AgentCalls.register(info.build(), supervisor.runningTasks(), config.runtimes(), VERSION);
+  }
+
+  private void onRegistered(AgentID id, MasterAddress master) {
+    AgentID previous = agentId;
+    agentId = id;
+    if (previous == null) {
+      log.info("Agent {} registered with master {}", id.getValue(), master);
+    } else if (!previous.equals(id)) {
+      log.warn("Agent re-registered with master {} under a new id {} (was {})", master, id.getValue(), previous.getValue());
+    } else {
+      log.info("Agent {} re-registered with master {}", id.getValue(), master);
+    }
+    if (!id.equals(previous)) {
+      int port = httpPort;
+      context.executeBlocking(() -> RegistrationFile.write(config.workDir(), id.getValue(), port, ProcessHandle.current().pid()), false)
+          .onFailure(e -> log.error("Cannot write {}: {}", config.workDir().resolve(RegistrationFile.NAME), e.toString()));
+    }
+    statusUpdates.resendPending();
+  }
+
+  private void onEvent(AgentEvent event) {
+    switch (event.getType()) {
+      case RUN_TASK -> supervisor.run(
+          event.getRunTask().getFrameworkId(), event.getRunTask().getFrameworkInfo(), event.getRunTask().getTask());
+      case KILL_TASK -> supervisor.kill(
+          event.getKillTask().getFrameworkId(),
+          event.getKillTask().getTaskId(),
+          event.getKillTask().hasKillPolicy() ? event.getKillTask().getKillPolicy() : null);
+      case ACKNOWLEDGE -> statusUpdates.acknowledge(
+          event.getAcknowledge().getFrameworkId(), event.getAcknowledge().getTaskId(), event.getAcknowledge().getUuid());
+      case SHUTDOWN_FRAMEWORK -> supervisor.shutdownFramework(event.getShutdownFramework().getFrameworkId());
+      default -> log.warn("Ignoring event {} from the master", event.getType());
+    }
+  }
+
+  private void sendStatusUpdate(StatusUpdate update) {
+    AgentID id = agentId;
+    if (id == null || !link.registered()) {
+      log.debug("Not registered; {} of task {} waits for re-registration",
+          update.getStatus().getState(), update.getStatus().getTaskId().getValue());
+      return;
+    }
+    link.send(AgentCalls.statusUpdate(id, update.getFrameworkId(), update.getStatus()))
+        .onFailure(e -> log.debug("Status update {} of task {} not delivered ({}); it will be retried",
+            update.getStatus().getState(), update.getStatus().getTaskId().getValue(), e.getMessage()));
+  }
+
+  private void forget(io.mezzo.v1.Protos.FrameworkID frameworkId, io.mezzo.v1.Protos.TaskID taskId) {
+    supervisor.forget(frameworkId, taskId);
+  }
+
+  private static Map<String, ContainerRuntime> selectRuntimes(AgentConfig config, List<ContainerRuntime> available) {
+    Map<String, ContainerRuntime> selected = new LinkedHashMap<>();
+    for (String name : config.runtimes()) {
+      ContainerRuntime runtime = available.stream().filter(r -> r.name().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("No implementation of runtime '" + name + "' was given"));
+      selected.put(name, runtime);
+    }
+    return selected;
+  }
+}

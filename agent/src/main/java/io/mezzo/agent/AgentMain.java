@@ -1,0 +1,180 @@
+package io.mezzo.agent;
+
+import io.mezzo.agent.resources.ResourceDetector;
+import io.mezzo.agent.resources.ResourceSpec;
+import io.mezzo.v1.Protos.Attribute;
+import io.mezzo.v1.Protos.Resource;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code agent}: runs one agent until SIGTERM. A main of its own and a subcommand of the CLI.
+ * Every flag has a {@code MEZZO_} environment variable as its default. Bad flags end with a
+ * message and exit code 2 before anything starts.
+ */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.Version.class,
+    description = "Runs a Mezzo agent: offers this machine's resources to the leading master and runs its tasks.")
+public final class AgentMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+  private static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}", paramLabel = "URL",
+      description = "Required. zk://host:port[,host:port]/path (leader from ZooKeeper) or http://host:port. Env: MEZZO_MASTER.")
+  String master;
+
+  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-5051}", paramLabel = "PORT",
+      description = "Port of the agent's HTTP API; 0 picks a free one (see <work-dir>/agent.json). Default: ${DEFAULT-VALUE}. Env: MEZZO_PORT.")
+  int port;
+
+  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-127.0.0.1}", paramLabel = "IP",
+      description = "Address to listen on and advertise. Default: ${DEFAULT-VALUE}. Env: MEZZO_IP.")
+  String ip;
+
+  @Option(names = "--hostname", defaultValue = "${env:MEZZO_HOSTNAME}", paramLabel = "HOST",
+      description = "Hostname to advertise; defaults to the ip. Env: MEZZO_HOSTNAME.")
+  String hostname;
+
+  @Option(names = "--work-dir", defaultValue = "${env:MEZZO_WORK_DIR}", paramLabel = "DIR",
+      description = "Required. Directory for sandboxes and agent.json. Env: MEZZO_WORK_DIR.")
+  String workDir;
+
+  @Option(names = "--resources", defaultValue = "${env:MEZZO_RESOURCES}", paramLabel = "SPEC",
+      description = "Mesos syntax, e.g. cpus:2;mem:1024;disk:4096;ports:[31000-31099]; what is left out is detected. Env: MEZZO_RESOURCES.")
+  String resources;
+
+  @Option(names = "--attributes", defaultValue = "${env:MEZZO_ATTRIBUTES}", paramLabel = "SPEC",
+      description = "Mesos syntax, e.g. rack:r1;zone:a. Env: MEZZO_ATTRIBUTES.")
+  String attributes;
+
+  @Option(names = "--runtimes", defaultValue = "${env:MEZZO_RUNTIMES:-process}", split = ",", paramLabel = "NAME",
+      description = "Runtimes tasks may use, comma-separated; only process for now. Default: ${DEFAULT-VALUE}. Env: MEZZO_RUNTIMES.")
+  List<String> runtimes;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    AgentConfig config = config();
+    Agent agent = new Agent(config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread shutdown = new Thread(() -> {
+      closeQuietly(agent);
+      stopped.countDown();
+    }, "mezzo-agent-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    try {
+      agent.start().toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      log.error("Agent failed to start: {}", e.getCause().getMessage());
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      closeQuietly(agent);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Runtime.getRuntime().removeShutdownHook(shutdown);
+      closeQuietly(agent);
+      return 1;
+    }
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(agent);
+    }
+    return 0;
+  }
+
+  /**
+   * The agent's configuration from the flags, with undetected resources filled in.
+   *
+   * @throws ParameterException naming the flag that is wrong
+   */
+  AgentConfig config() {
+    if (master == null || master.isBlank()) {
+      throw usage("Missing required option '--master' (or MEZZO_MASTER): zk://host:port/path or http://host:port");
+    }
+    MasterUrl masterUrl;
+    try {
+      masterUrl = MasterUrl.parse(master);
+    } catch (IllegalArgumentException e) {
+      throw usage("Invalid value for option '--master': " + e.getMessage());
+    }
+    if (workDir == null || workDir.isBlank()) {
+      throw usage("Missing required option '--work-dir' (or MEZZO_WORK_DIR)");
+    }
+    Path dir;
+    try {
+      dir = Path.of(workDir).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw usage("Invalid value for option '--work-dir': " + e.getMessage());
+    }
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw usage("Invalid value for option '--work-dir': " + dir + " exists and is not a directory");
+    }
+    if (port < 0 || port > 65535) {
+      throw usage("Invalid value for option '--port': " + port + " (expected 0 to 65535)");
+    }
+    for (String runtime : runtimes) {
+      if (!AgentConfig.SUPPORTED_RUNTIMES.contains(runtime.trim())) {
+        throw usage("Invalid value for option '--runtimes': runtime '" + runtime.trim()
+            + "' is not supported; this agent supports only " + String.join(", ", AgentConfig.SUPPORTED_RUNTIMES));
+      }
+    }
+    List<Resource> parsedResources;
+    List<Attribute> parsedAttributes;
+    try {
+      parsedResources = ResourceSpec.parseResources(resources);
+      parsedAttributes = ResourceSpec.parseAttributes(attributes);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    List<String> runtimeNames = runtimes.stream().map(String::trim).distinct().toList();
+    return new AgentConfig(masterUrl, ip, hostname, port, dir,
+        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames);
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private static void closeQuietly(Agent agent) {
+    try {
+      agent.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Agent did not close cleanly: {}", e.toString());
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"mezzo agent " + Agent.VERSION};
+    }
+  }
+}

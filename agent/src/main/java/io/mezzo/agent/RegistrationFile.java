@@ -1,0 +1,36 @@
+package io.mezzo.agent;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * {@code <work-dir>/agent.json}, written once the agent has registered so that the CLI can
+ * find it: {@code {"agent_id":"...","port":5051,"pid":1234}}. Replaced atomically.
+ */
+final class RegistrationFile {
+  static final String NAME = "agent.json";
+
+  private RegistrationFile() {}
+
+  static Path write(Path workDir, String agentId, int port, long pid) throws IOException {
+    JsonObject json = new JsonObject().put("agent_id", agentId).put("port", port).put("pid", pid);
+    Path temp = Files.createTempFile(workDir, NAME + ".", ".tmp");
+    Path target = workDir.resolve(NAME);
+    try {
+      Files.writeString(temp, json.encode() + "\n", StandardCharsets.UTF_8);
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    return target;
+  }
+}

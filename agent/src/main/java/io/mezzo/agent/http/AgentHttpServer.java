@@ -1,0 +1,63 @@
+package io.mezzo.agent.http;
+
+import io.mezzo.agent.files.FilesHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/** The agent's own HTTP API: {@code /health}, {@code /state} and the files API. */
+public final class AgentHttpServer {
+  private final Vertx vertx;
+  private final String host;
+  private final int port;
+  private final FilesHandler files;
+  private final Supplier<Future<JsonObject>> state;
+  private HttpServer server;
+
+  /**
+   * @param host the address to listen on
+   * @param port the port, 0 for any free one
+   * @param state renders {@code /state}; called on the server's context
+   */
+  public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, Supplier<Future<JsonObject>> state) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.host = Objects.requireNonNull(host, "host");
+    this.port = port;
+    this.files = Objects.requireNonNull(files, "files");
+    this.state = Objects.requireNonNull(state, "state");
+  }
+
+  /** Starts listening; completes with the actual port. Call once, from the owning context. */
+  public Future<Integer> listen() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));
+    router.get("/state").handler(ctx -> state.get().onComplete(result -> {
+      if (result.succeeded()) {
+        json(ctx.response(), result.result());
+      } else {
+        ctx.fail(result.cause());
+      }
+    }));
+    files.mount(router);
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(port, host)
+        .map(started -> {
+          server = started;
+          return started.actualPort();
+        });
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private static void json(io.vertx.core.http.HttpServerResponse response, JsonObject body) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

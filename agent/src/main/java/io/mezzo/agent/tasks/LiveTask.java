@@ -1,0 +1,41 @@
+package io.mezzo.agent.tasks;
+
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.KillPolicy;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import java.time.Duration;
+
+/** A task the agent knows, from RUN_TASK until its terminal update is acknowledged. Owned by the agent's context. */
+final class LiveTask {
+  final FrameworkID frameworkId;
+  final FrameworkInfo frameworkInfo;
+  final TaskInfo task;
+  TaskState state = TaskState.TASK_STAGING;
+  String runtime;
+  String containerId;
+  String sandbox;
+  boolean launched;
+  /** Set by a kill that arrives before the container is running; the launch then kills at once. */
+  Duration pendingKill;
+  boolean killRequested;
+
+  LiveTask(FrameworkID frameworkId, FrameworkInfo frameworkInfo, TaskInfo task) {
+    this.frameworkId = frameworkId;
+    this.frameworkInfo = frameworkInfo;
+    this.task = task;
+  }
+
+  String id() {
+    return task.getTaskId().getValue();
+  }
+
+  Duration gracePeriod(KillPolicy override, Duration fallback) {
+    KillPolicy policy = override != null && override.hasGracePeriod() ? override : task.getKillPolicy();
+    if (policy.hasGracePeriod()) {
+      return Duration.ofNanos(Math.max(0, policy.getGracePeriod().getNanoseconds()));
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,276 @@
+package io.mezzo.agent.tasks;
+
+import io.mezzo.agent.sandbox.InvalidIdException;
+import io.mezzo.agent.sandbox.SafeId;
+import io.mezzo.agent.sandbox.SandboxLayout;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchRequest;
+import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.spi.Termination;
+import io.mezzo.agent.status.StatusUpdateManager;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.ContainerInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.KillPolicy;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks the master sends: checks them, makes their sandboxes, launches them in a
+ * runtime, kills them on request, and turns each step into a status update (STARTING,
+ * RUNNING, then FINISHED, FAILED or KILLED; ERROR for a task that is not valid). Owned by
+ * the agent's context; blocking work runs in {@code executeBlocking}.
+ */
+public final class TaskSupervisor {
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(3);
+  private static final Logger log = LoggerFactory.getLogger(TaskSupervisor.class);
+
+  private final Context context;
+  private final SandboxLayout layout;
+  private final Map<String, ContainerRuntime> runtimes;
+  private final StatusUpdateManager updates;
+  private final Supplier<AgentID> agentId;
+  private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
+  private boolean closed;
+
+  public TaskSupervisor(
+      Context context,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentID> agentId) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.runtimes = Map.copyOf(runtimes);
+    this.updates = Objects.requireNonNull(updates, "updates");
+    this.agentId = Objects.requireNonNull(agentId, "agentId");
+  }
+
+  /** RUN_TASK. */
+  public void run(FrameworkID frameworkId, FrameworkInfo frameworkInfo, TaskInfo task) {
+    assertOnContext();
+    Key key = new Key(frameworkId.getValue(), task.getTaskId().getValue());
+    if (tasks.containsKey(key)) {
+      log.warn("[framework={}] [task={}] ignoring RUN_TASK for a task this agent already has", key.frameworkId, key.taskId);
+      return;
+    }
+    LiveTask live = new LiveTask(frameworkId, frameworkInfo, task);
+    tasks.put(key, live);
+    if (closed) {
+      update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_AGENT_RESTARTED, "The agent is shutting down");
+      return;
+    }
+    try {
+      SafeId.check("framework id", key.frameworkId);
+      SafeId.check("task id", key.taskId);
+    } catch (InvalidIdException e) {
+      update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID, e.getMessage());
+      return;
+    }
+    if (task.hasExecutor()) {
+      update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
+          "Task '" + key.taskId + "' names a custom executor, which this agent does not run; send a command task");
+      return;
+    }
+    String runtimeName = runtimeName(task);
+    ContainerRuntime runtime = runtimes.get(runtimeName);
+    if (runtime == null) {
+      update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+          "Runtime '" + runtimeName + "' is not enabled on this agent (enabled: " + String.join(", ", runtimes.keySet()) + ")");
+      return;
+    }
+    live.runtime = runtimeName;
+    live.containerId = UUID.randomUUID().toString();
+    context.executeBlocking(() -> layout.createRun(key.frameworkId, key.taskId, live.containerId), false)
+        .onComplete(sandbox -> {
+          if (sandbox.failed()) {
+            update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                "Failed to create the sandbox: " + sandbox.cause().getMessage());
+          } else {
+            live.sandbox = SandboxLayout.virtualLatestPath(key.frameworkId, key.taskId);
+            launch(live, runtime, sandbox.result());
+          }
+        });
+  }
+
+  /** KILL_TASK; a kill of an unknown or finished task is logged and ignored. */
+  public void kill(FrameworkID frameworkId, TaskID taskId, KillPolicy killPolicy) {
+    assertOnContext();
+    LiveTask live = tasks.get(new Key(frameworkId.getValue(), taskId.getValue()));
+    if (live == null) {
+      log.warn("[framework={}] [task={}] ignoring kill of a task this agent does not have", frameworkId.getValue(), taskId.getValue());
+      return;
+    }
+    kill(live, killPolicy);
+  }
+
+  /** SHUTDOWN_FRAMEWORK: kills every task of the framework. */
+  public void shutdownFramework(FrameworkID frameworkId) {
+    assertOnContext();
+    log.info("[framework={}] shutting down: killing its tasks", frameworkId.getValue());
+    for (LiveTask live : List.copyOf(tasks.values())) {
+      if (live.frameworkId.equals(frameworkId)) {
+        kill(live, null);
+      }
+    }
+  }
+
+  /** Drops a task whose terminal update was acknowledged; its sandbox stays. */
+  public void forget(FrameworkID frameworkId, TaskID taskId) {
+    assertOnContext();
+    if (tasks.remove(new Key(frameworkId.getValue(), taskId.getValue())) != null) {
+      log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), taskId.getValue());
+    }
+  }
+
+  /** Every task the agent still has, with its latest state, for (re-)registration. */
+  public List<RunningTask> runningTasks() {
+    List<RunningTask> running = new ArrayList<>();
+    for (LiveTask live : tasks.values()) {
+      RunningTask.Builder task = RunningTask.newBuilder()
+          .setFrameworkId(live.frameworkId)
+          .setTask(live.task)
+          .setState(live.state);
+      if (live.frameworkInfo != null) {
+        task.setFrameworkInfo(live.frameworkInfo);
+      }
+      running.add(task.build());
+    }
+    return running;
+  }
+
+  public List<TaskView> views() {
+    List<TaskView> views = new ArrayList<>();
+    for (LiveTask live : tasks.values()) {
+      views.add(new TaskView(live.id(), live.frameworkId.getValue(), live.state, live.sandbox));
+    }
+    return views;
+  }
+
+  /** Kills every task's container and completes when they have ended. */
+  public Future<Void> close() {
+    closed = true;
+    List<Future<Void>> closing = new ArrayList<>();
+    for (ContainerRuntime runtime : runtimes.values()) {
+      closing.add(runtime.close(DEFAULT_GRACE_PERIOD));
+    }
+    return Future.join(closing).mapEmpty();
+  }
+
+  private void launch(LiveTask live, ContainerRuntime runtime, Path sandbox) {
+    if (live.killRequested) {
+      update(live, TaskState.TASK_KILLED, TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+          "Task killed before it was launched");
+      return;
+    }
+    update(live, TaskState.TASK_STARTING, null, null);
+    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment(live, sandbox));
+    runtime.launch(request).onComplete(result -> context.runOnContext(v -> {
+      if (result.failed()) {
+        log.warn("[framework={}] [task={}] launch failed: {}", live.frameworkId.getValue(), live.id(), result.cause().getMessage());
+        update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, result.cause().getMessage());
+        return;
+      }
+      LaunchedContainer container = result.result();
+      live.launched = true;
+      update(live, TaskState.TASK_RUNNING, null, null);
+      container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
+      if (live.pendingKill != null) {
+        runtime.kill(live.containerId, live.pendingKill);
+      }
+    }));
+  }
+
+  private void terminated(LiveTask live, Termination termination) {
+    TaskState state;
+    if (termination.killed()) {
+      state = TaskState.TASK_KILLED;
+    } else if (termination.succeeded()) {
+      state = TaskState.TASK_FINISHED;
+    } else {
+      state = TaskState.TASK_FAILED;
+    }
+    update(live, state, null, termination.message());
+  }
+
+  private void kill(LiveTask live, KillPolicy override) {
+    if (StatusUpdateManager.isTerminal(live.state) || live.killRequested) {
+      return;
+    }
+    live.killRequested = true;
+    Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
+    log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
+    if (live.launched) {
+      runtimes.get(live.runtime).kill(live.containerId, grace);
+    } else {
+      live.pendingKill = grace;
+    }
+  }
+
+  private Map<String, String> environment(LiveTask live, Path sandbox) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MESOS_SANDBOX", sandbox.toString());
+    env.put("MEZZO_SANDBOX", sandbox.toString());
+    env.put("MESOS_TASK_ID", live.id());
+    env.put("MESOS_EXECUTOR_ID", live.id());
+    env.put("MESOS_FRAMEWORK_ID", live.frameworkId.getValue());
+    env.put("MESOS_CONTAINER_ID", live.containerId);
+    env.put("MESOS_DIRECTORY", sandbox.toString());
+    AgentID id = agentId.get();
+    if (id != null) {
+      env.put("MESOS_AGENT_ID", id.getValue());
+      env.put("MESOS_SLAVE_ID", id.getValue());
+    }
+    return env;
+  }
+
+  private void update(LiveTask live, TaskState state, TaskStatus.Reason reason, String message) {
+    live.state = state;
+    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(live.task.getTaskId()).setState(state);
+    if (reason != null) {
+      status.setReason(reason);
+    }
+    if (message != null) {
+      status.setMessage(message);
+    }
+    log.info("[framework={}] [task={}] {}{}", live.frameworkId.getValue(), live.id(), state,
+        message == null ? "" : ": " + message);
+    updates.update(live.frameworkId, status);
+  }
+
+  /** The runtime a task asks for: none or MESOS without an image is a process; DOCKER is docker; MESOS with an image is oci. */
+  static String runtimeName(TaskInfo task) {
+    if (!task.hasContainer()) {
+      return "process";
+    }
+    ContainerInfo container = task.getContainer();
+    if (container.getType() == ContainerInfo.Type.DOCKER) {
+      return "docker";
+    }
+    return container.hasMesos() && container.getMesos().hasImage() ? "oci" : "process";
+  }
+
+  private void assertOnContext() {
+    assert Vertx.currentContext() == context : "TaskSupervisor used off its context";
+  }
+
+  private record Key(String frameworkId, String taskId) {}
+}

@@ -1,0 +1,53 @@
+package io.mezzo.agent;
+
+import static org.awaitility.Awaitility.await;
+
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.testing.FakeMaster;
+import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.agent.testing.ManualTimers;
+import io.mezzo.agent.resources.ResourceSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** An agent on manual time, registered with a fake master over http://. */
+final class AgentHarness implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  final Vertx vertx = Vertx.vertx();
+  final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+  final ManualTimers timers = new ManualTimers(clock);
+  final FakeMaster master;
+  final Agent agent;
+
+  AgentHarness(Path workDir, double heartbeatIntervalSeconds, ContainerRuntime runtime) throws Exception {
+    master = FakeMaster.start(vertx, "agent-1");
+    master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
+    AgentConfig config = AgentConfig.local(
+        MasterUrl.parse(master.url()), workDir, ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"));
+    agent = new Agent(config, clock, vertx, timers, List.of(runtime));
+    get(agent.start());
+    await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
+  }
+
+  JsonObject state() throws Exception {
+    return get(agent.state());
+  }
+
+  static <T> T get(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    get(agent.close());
+    master.close();
+    get(vertx.close());
+  }
+}

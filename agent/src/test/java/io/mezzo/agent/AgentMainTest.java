@@ -1,0 +1,75 @@
+package io.mezzo.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.v1.Protos.Resource;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+class AgentMainTest {
+  @TempDir
+  Path workDir;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "--work-dir=WORK                                             | Missing required option '--master'",
+      "--master=http://127.0.0.1:5050                              | Missing required option '--work-dir'",
+      "--master=ftp://host --work-dir=WORK                         | Bad master URL 'ftp://host'",
+      "--master=zk://host:2181 --work-dir=WORK                     | missing the ZooKeeper path",
+      "--master=http://m:5050 --work-dir=WORK --runtimes=docker    | runtime 'docker' is not supported",
+      "--master=http://m:5050 --work-dir=WORK --resources=cpus     | expected name:value",
+      "--master=http://m:5050 --work-dir=WORK --resources=cpus(eng):1 | only the default role '*'",
+      "--master=http://m:5050 --work-dir=WORK --attributes=rack:{a} | sets are not supported",
+      "--master=http://m:5050 --work-dir=WORK --port=70000         | expected 0 to 65535",
+      "--master=http://m:5050 --work-dir=WORK --port=abc           | --port",
+      "--master=http://m:5050 --work-dir=WORK --bogus              | Unknown option",
+      "--master=http://m:5050 --work-dir=FILE                      | is not a directory",
+  })
+  void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
+    Path file = Files.writeString(workDir.resolve("a-file"), "x");
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(new AgentMain()).setErr(new PrintWriter(err));
+
+    int exitCode = command.execute(args.replace("WORK", workDir.toString()).replace("FILE", file.toString()).split(" "));
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+    assertThat(workDir.resolve("agent.json")).doesNotExist();
+  }
+
+  @Test
+  void flagsBecomeAConfigWithDetectedResources() {
+    AgentMain main = new AgentMain();
+    new CommandLine(main).parseArgs(
+        "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
+        "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1");
+
+    AgentConfig config = main.config();
+
+    assertThat(config.master()).isEqualTo(new MasterUrl.ZooKeeper("zk1:2181,zk2:2181", "/mezzo"));
+    assertThat(config.ip()).isEqualTo("10.0.0.5");
+    assertThat(config.hostname()).isEqualTo("10.0.0.5");
+    assertThat(config.port()).isZero();
+    assertThat(config.workDir()).isEqualTo(workDir.toAbsolutePath());
+    assertThat(config.resources()).extracting(Resource::getName).containsExactly("cpus", "ports", "mem", "disk");
+    assertThat(config.resources().get(0).getScalar().getValue()).isEqualTo(3.0);
+    assertThat(config.attributes()).hasSize(1);
+    assertThat(config.runtimes()).containsExactly("process");
+  }
+
+  @Test
+  void defaultsApplyWhenNoFlagOrVariableIsGiven() {
+    AgentMain main = new AgentMain();
+    new CommandLine(main).parseArgs("--master", "http://m", "--work-dir", workDir.toString());
+
+    assertThat(main.port).isEqualTo(System.getenv("MEZZO_PORT") == null ? 5051 : Integer.parseInt(System.getenv("MEZZO_PORT")));
+    assertThat(main.config().master()).isEqualTo(new MasterUrl.Fixed("m", 5050));
+  }
+}

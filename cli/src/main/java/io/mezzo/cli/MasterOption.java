@@ -1,0 +1,42 @@
+package io.mezzo.cli;
+
+import io.mezzo.cli.cluster.ClusterFile;
+import io.mezzo.cli.cluster.ClusterHome;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** How a client command finds the master: a local cluster's name, or a master/ZooKeeper URL. */
+public final class MasterOption {
+  @Option(names = "--cluster", description = "A local cluster made by 'mezzo cluster create'")
+  String cluster;
+
+  @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}",
+      description = "zk://host:port/path or http://host:port of the master (MEZZO_MASTER)")
+  String master;
+
+  /** The master location to hand to the SDK. */
+  public String resolve(CommandLine commandLine) {
+    if (cluster != null && master != null) {
+      throw new CommandLine.ParameterException(commandLine, "Give either --cluster or --master, not both");
+    }
+    if (cluster != null) {
+      Optional<ClusterFile> file;
+      try {
+        file = ClusterHome.fromEnvironment().load(ClusterHome.checkName(cluster));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandLine, e.getMessage());
+      }
+      return file.map(ClusterFile::zk).orElseThrow(() -> new CommandLine.ParameterException(commandLine,
+          "No cluster named '" + cluster + "'. Create it with: mezzo cluster create --name " + cluster));
+    }
+    if (master == null || master.isBlank()) {
+      throw new CommandLine.ParameterException(commandLine, "Say where the master is: --cluster NAME or --master URL");
+    }
+    if (!master.startsWith("zk://") && !master.startsWith("http://") && !master.startsWith("https://")) {
+      throw new CommandLine.ParameterException(commandLine,
+          "--master must be zk://host:port/path or http://host:port, got '" + master + "'");
+    }
+    return master;
+  }
+}

@@ -1,0 +1,52 @@
+package io.mezzo.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** Reads a task's sandbox files through the agent's Mesos-style files API ({@code /files/read}). */
+final class SandboxFiles {
+  private static final int CHUNK = 64 * 1024;
+  private final String agentUrl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  SandboxFiles(String agentUrl) {
+    this.agentUrl = agentUrl;
+  }
+
+  /** Copies the whole file to {@code out}; reports (on stderr) but does not fail when it cannot be read. */
+  void copy(String path, PrintStream out) {
+    long offset = 0;
+    try {
+      while (true) {
+        String url = agentUrl + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+            + "&offset=" + offset + "&length=" + CHUNK;
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+          System.err.printf("mezzo: cannot read %s from the agent: HTTP %d %s%n", path, response.statusCode(),
+              response.body());
+          return;
+        }
+        String data = new JsonObject(response.body()).getString("data", "");
+        if (data.isEmpty()) {
+          out.flush();
+          return;
+        }
+        out.print(data);
+        offset += data.getBytes(StandardCharsets.UTF_8).length;
+      }
+    } catch (IOException e) {
+      System.err.printf("mezzo: cannot read %s from the agent: %s%n", path, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.mezzo.cli.cluster;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Asks a running cluster's processes how they are, over their HTTP endpoints. */
+public final class ClusterProbe {
+  private final HttpClient http = HttpClient.newBuilder()
+      .followRedirects(HttpClient.Redirect.NEVER)
+      .connectTimeout(Duration.ofSeconds(2))
+      .build();
+
+  /** The master's /state when it leads (200), empty when it does not or cannot answer. */
+  public Optional<JsonObject> leaderState(NodeProcess master) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(master.url() + "/state"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? Optional.of(new JsonObject(response.body())) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  public boolean healthy(NodeProcess node) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(node.url() + "/health")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** True when something accepts TCP connections on host:port (ZooKeeper is up). */
+  public static boolean listening(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The leading master of a cluster and its state, if any master leads. */
+  public Optional<Leader> leader(ClusterFile cluster) {
+    for (NodeProcess master : cluster.byRole("master")) {
+      Optional<JsonObject> state = leaderState(master);
+      if (state.isPresent()) {
+        return Optional.of(new Leader(master, state.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A leading master and its /state. */
+  public record Leader(NodeProcess master, JsonObject state) {
+    public int activeAgents() {
+      return state.getInteger("activated_slaves", 0);
+    }
+  }
+}

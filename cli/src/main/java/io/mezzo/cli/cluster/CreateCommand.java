@@ -1,0 +1,190 @@
+package io.mezzo.cli.cluster;
+
+import io.mezzo.master.election.ZkUrl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mezzo cluster create}: starts ZooKeeper, masters and agents as local processes and waits until ready. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+    description = "Starts a local cluster: an embedded ZooKeeper (unless --zk), masters and agents, and waits"
+        + " until a master leads and every agent has registered.")
+public final class CreateCommand implements Callable<Integer> {
+  private static final String IP = "127.0.0.1";
+
+  @Option(names = "--name", required = true, description = "Cluster name")
+  String name;
+
+  @Option(names = "--masters", defaultValue = "1", description = "Number of masters (default ${DEFAULT-VALUE})")
+  int masters;
+
+  @Option(names = "--agents", defaultValue = "2", description = "Number of agents (default ${DEFAULT-VALUE})")
+  int agents;
+
+  @Option(names = "--zk", description = "An external ZooKeeper ensemble, zk://host:port[,host:port]/path")
+  String zk;
+
+  @Option(names = "--agent-resources", description = "Resources of each agent in Mesos syntax,"
+      + " e.g. 'cpus:2;mem:2048' (default: detected)")
+  String agentResources;
+
+  @Option(names = "--timeout", defaultValue = "90s", converter = io.mezzo.master.DurationFlag.class,
+      description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private final ClusterHome home = ClusterHome.fromEnvironment();
+  private final ClusterProbe probe = new ClusterProbe();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    validate();
+    Optional<ClusterFile> existing = home.load(name);
+    if (existing.isPresent() && existing.get().processes().stream().anyMatch(NodeProcess::alive)) {
+      System.out.printf("Cluster '%s' is already running; nothing changed. See: mezzo cluster status --name %s%n",
+          name, name);
+      return 0;
+    }
+    if (existing.isPresent()) {
+      System.out.printf("Removing the stopped cluster '%s' left from before.%n", name);
+      home.remove(name);
+    }
+    Instant started = Instant.now();
+    Path dir = home.dir(name);
+    NodeLauncher launcher = new NodeLauncher(dir);
+    ClusterFile cluster = new ClusterFile(name, zk, zk == null, Instant.now().toString(), List.of());
+    try {
+      cluster = startNodes(cluster, launcher, dir);
+      awaitReady(cluster, started.plus(timeout));
+    } catch (StartFailed e) {
+      System.err.println("Cluster '" + name + "' did not start: " + e.getMessage());
+      cluster = e.cluster;
+      for (NodeProcess p : cluster.processes()) {
+        if (!p.alive()) {
+          System.err.printf("  %s exited; last lines of %s:%n%s%n", p.name(), p.log(), tail(Path.of(p.log()), 15));
+        }
+      }
+      System.err.println("Stopping what was started; logs stay in " + dir
+          + ". Remove them with: mezzo cluster delete --name " + name);
+      cluster.processes().forEach(p -> p.stop(Duration.ofSeconds(10)));
+      return 1;
+    }
+    printReady(cluster, Duration.between(started, Instant.now()));
+    return 0;
+  }
+
+  private void validate() {
+    try {
+      ClusterHome.checkName(name);
+      if (zk != null) {
+        ZkUrl.parse(zk);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (masters < 1 || masters > 5) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--masters must be between 1 and 5, got " + masters);
+    }
+    if (agents < 0 || agents > 20) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--agents must be between 0 and 20, got " + agents);
+    }
+  }
+
+  private ClusterFile startNodes(ClusterFile cluster, NodeLauncher launcher, Path dir) {
+    if (zk == null) {
+      int zkPort = NodeLauncher.freePort(IP);
+      NodeProcess zookeeper = launcher.start("zookeeper", "zookeeper", zkPort, IP + ":" + zkPort, dir.resolve("zookeeper"),
+          List.of("--port", Integer.toString(zkPort), "--ip", IP, "--data-dir", dir.resolve("zookeeper").toString()));
+      cluster = new ClusterFile(name, "zk://" + IP + ":" + zkPort + "/mezzo", true, cluster.created(), List.of(zookeeper));
+      home.save(cluster);
+    }
+    for (int i = 1; i <= masters; i++) {
+      int port = NodeLauncher.freePort(IP);
+      cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
+          List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port))));
+      home.save(cluster);
+    }
+    for (int i = 1; i <= agents; i++) {
+      int port = NodeLauncher.freePort(IP);
+      Path workDir = dir.resolve("agent-" + i);
+      List<String> args = new ArrayList<>(List.of("--master", cluster.zk(), "--ip", IP, "--port", Integer.toString(port),
+          "--work-dir", workDir.toString()));
+      if (agentResources != null) {
+        args.add("--resources");
+        args.add(agentResources);
+      }
+      cluster = cluster.withProcess(launcher.start("agent", "agent-" + i, port, "http://" + IP + ":" + port, workDir,
+          args));
+      home.save(cluster);
+    }
+    return cluster;
+  }
+
+  private void awaitReady(ClusterFile cluster, Instant deadline) throws InterruptedException, StartFailed {
+    String waitingFor = "a master to be elected";
+    while (Instant.now().isBefore(deadline)) {
+      for (NodeProcess p : cluster.processes()) {
+        if (!p.alive()) {
+          throw new StartFailed(cluster, p.name() + " (pid " + p.pid() + ") exited");
+        }
+      }
+      Optional<ClusterProbe.Leader> leader = probe.leader(cluster);
+      if (leader.isPresent()) {
+        int registered = leader.get().activeAgents();
+        if (registered >= agents) {
+          return;
+        }
+        waitingFor = "agents to register (" + registered + " of " + agents + ")";
+      }
+      Thread.sleep(200);
+    }
+    throw new StartFailed(cluster, "not ready after " + timeout.toSeconds() + " s: still waiting for " + waitingFor);
+  }
+
+  private void printReady(ClusterFile cluster, Duration took) {
+    ClusterProbe.Leader leader = probe.leader(cluster).orElseThrow();
+    System.out.printf("Cluster '%s' is ready (%.1f s).%n%n", name, took.toMillis() / 1000.0);
+    for (NodeProcess p : cluster.processes()) {
+      String lead = p.role().equals("master") && p.equals(leader.master()) ? "  (leader)" : "";
+      System.out.printf("  %-10s %-10s pid %-7d %s%s%n", p.role(), p.name(), p.pid(), p.url(), lead);
+    }
+    System.out.printf("%n  ZooKeeper:  %s%n", cluster.zk());
+    System.out.printf("  Master:     %s   (state: %s/state)%n", leader.master().url(), leader.master().url());
+    System.out.printf("  Files:      %s%n%n", home.dir(name));
+    System.out.println("Run a task:        ./mezzo run --cluster " + name + " -- echo hello");
+    System.out.println("Run a framework:   ./mezzo batch --cluster " + name + " --tasks 20 --cmd 'echo hi'");
+    System.out.println("Frameworks:        any Mesos v1 HTTP framework, pointed at " + cluster.zk()
+        + " or " + leader.master().url());
+    System.out.println("Status / delete:   ./mezzo cluster status --name " + name
+        + "   ./mezzo cluster delete --name " + name);
+  }
+
+  static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (Exception e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Create failed part-way; carries what had been started so far. */
+  private static final class StartFailed extends Exception {
+    final ClusterFile cluster;
+
+    StartFailed(ClusterFile cluster, String message) {
+      super(message);
+      this.cluster = cluster;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.mezzo.cli.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code mezzo cluster delete}: stops every process the cluster started and removes its files. */
+@Command(name = "delete", mixinStandardHelpOptions = true,
+    description = "Stops every process of a local cluster (agents first) and removes its directory.")
+public final class DeleteCommand implements Callable<Integer> {
+  @Option(names = "--name", required = true, description = "Cluster name")
+  String name;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    ClusterHome home = ClusterHome.fromEnvironment();
+    Optional<ClusterFile> cluster;
+    try {
+      cluster = home.load(ClusterHome.checkName(name));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (cluster.isEmpty()) {
+      System.out.println("No cluster named '" + name + "'; nothing to delete.");
+      return 0;
+    }
+    List<NodeProcess> order = new ArrayList<>(cluster.get().byRole("agent"));
+    order.addAll(cluster.get().byRole("master"));
+    order.addAll(cluster.get().byRole("zookeeper"));
+    List<String> survivors = new ArrayList<>();
+    for (NodeProcess p : order) {
+      boolean wasAlive = p.alive();
+      if (!p.stop(Duration.ofSeconds(15))) {
+        survivors.add(p.name() + " (pid " + p.pid() + ")");
+      } else if (wasAlive) {
+        System.out.printf("Stopped %s (pid %d)%n", p.name(), p.pid());
+      }
+    }
+    if (!survivors.isEmpty()) {
+      System.err.println("Could not stop: " + String.join(", ", survivors) + "; the cluster's files are kept.");
+      return 1;
+    }
+    home.remove(name);
+    System.out.println("Cluster '" + name + "' deleted.");
+    return 0;
+  }
+}

@@ -1,0 +1,72 @@
+package io.mezzo.cli.cluster;
+
+import io.mezzo.cli.MezzoCli;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts cluster nodes as background processes of this same program ({@code mezzo master},
+ * {@code mezzo agent}, {@code mezzo zookeeper}), each in its own session (setsid) so that
+ * they outlive the terminal, with stdout and stderr in one log file per node.
+ */
+final class NodeLauncher {
+  private final Path clusterDir;
+
+  NodeLauncher(Path clusterDir) {
+    this.clusterDir = clusterDir;
+  }
+
+  NodeProcess start(String role, String name, int port, String url, Path workDir, List<String> args) {
+    Path log = clusterDir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add("setsid");
+    command.add(javaBinary());
+    command.add("-Xmx384m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(MezzoCli.class.getName());
+    command.add(role);
+    command.addAll(args);
+    try {
+      Files.createDirectories(clusterDir);
+      if (workDir != null) {
+        Files.createDirectories(workDir);
+      }
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().keySet().removeIf(k -> k.startsWith("MEZZO_") && !k.equals("MEZZO_HOME"));
+      Process process = builder.start();
+      String started = process.info().startInstant().map(Instant::toString).orElse(null);
+      return new NodeProcess(role, name, process.pid(), started, port, url, log.toString(),
+          workDir == null ? null : workDir.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String javaBinary() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /** A port that was free a moment ago on the address. */
+  static int freePort(String ip) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("No free port on " + ip, e);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.mezzo.sdk;
+
+import static io.mezzo.sdk.TestData.frameworkId;
+import static io.mezzo.sdk.TestData.frameworkInfo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mezzo.protocol.JsonCodec;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.scheduler.Protos.Call;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ZooKeeperMasterDetectorTest {
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  private TestingServer zookeeper;
+  private CuratorFramework curator;
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    zookeeper = new TestingServer(true);
+    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator.start();
+    curator.blockUntilConnected(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stopZooKeeper() throws Exception {
+    curator.close();
+    zookeeper.close();
+  }
+
+  private void publish(String node, MasterInfo info) throws Exception {
+    curator.create().creatingParentsIfNeeded()
+        .forPath("/mezzo/" + node, JsonCodec.print(info).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void subscribesToTheMasterWithTheLowestSequenceNumber() throws Exception {
+    RecordingScheduler scheduler = new RecordingScheduler();
+    try (FakeMaster leader = FakeMaster.start(); FakeMaster standby = FakeMaster.start()) {
+      // The standby's node is created first: the sequence number decides, not creation order.
+      publish("json.info_0000000007", standby.masterInfo());
+      publish("json.info_0000000003", leader.masterInfo());
+      curator.create().forPath("/mezzo/log_replicas", new byte[0]);
+      curator.create().forPath("/mezzo/json.info_notanumber", "{}".getBytes(StandardCharsets.UTF_8));
+
+      SchedulerClient client = SchedulerClient.builder()
+          .master("zk://" + zookeeper.getConnectString() + "/mezzo")
+          .frameworkInfo(frameworkInfo())
+          .scheduler(scheduler)
+          .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+          .build();
+      try {
+        client.start();
+        await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
+        assertThat(scheduler.subscribed).containsExactly(frameworkId("fw-1"));
+        assertThat(leader.calls(Call.Type.SUBSCRIBE)).hasSize(1);
+        assertThat(standby.calls()).isEmpty();
+
+        // Failover: the leader's node goes away, the stream ends; the client finds the new leader.
+        curator.delete().forPath("/mezzo/json.info_0000000003");
+        leader.closeStream();
+        await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 2);
+        assertThat(standby.calls(Call.Type.SUBSCRIBE)).hasSize(1);
+        assertThat(standby.calls(Call.Type.SUBSCRIBE).get(0).getFrameworkId()).isEqualTo(frameworkId("fw-1"));
+      } finally {
+        client.close().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void waitsUntilAMasterRegisters() throws Exception {
+    ZooKeeperMasterDetector detector = ZooKeeperMasterDetector.parse("zk://" + zookeeper.getConnectString() + "/mezzo");
+    try {
+      assertThatThrownBy(detector::schedulerEndpoint)
+          .isInstanceOf(MasterNotFoundException.class)
+          .hasMessageContaining("/mezzo");
+      curator.create().forPath("/mezzo");
+      assertThatThrownBy(detector::schedulerEndpoint)
+          .isInstanceOf(MasterNotFoundException.class)
+          .hasMessageContaining("json.info_");
+
+      publish("json.info_0000000001", MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050)
+          .setHostname("master-1.example").build());
+      assertThat(detector.schedulerEndpoint()).isEqualTo(URI.create("http://master-1.example:5050/api/v1/scheduler"));
+    } finally {
+      detector.close();
+    }
+  }
+
+  @Test
+  void picksTheLowestParsableSequence() {
+    assertThat(ZooKeeperMasterDetector.leaderNode(List.of(
+        "json.info_0000000010", "log_replicas", "json.info_0000000002", "info_0000000001", "json.info_x")))
+        .isEqualTo("json.info_0000000002");
+    assertThatThrownBy(() -> ZooKeeperMasterDetector.leaderNode(List.of("log_replicas")))
+        .isInstanceOf(MasterNotFoundException.class);
+  }
+
+  @Test
+  void readsTheAddressFromMasterInfo() {
+    MasterInfo withAddress = MasterInfo.newBuilder().setId("m").setIp(0).setPort(1)
+        .setAddress(io.mezzo.v1.Protos.Address.newBuilder().setIp("10.0.0.5").setHostname("m5").setPort(5051))
+        .build();
+    assertThat(ZooKeeperMasterDetector.endpointOf(withAddress))
+        .isEqualTo(URI.create("http://10.0.0.5:5051/api/v1/scheduler"));
+    // Only the packed ip, in network byte order as Mesos writes it: 16777226 is 10.0.0.1.
+    MasterInfo packed = MasterInfo.newBuilder().setId("m").setIp(16777226).setPort(5050).build();
+    assertThat(ZooKeeperMasterDetector.endpointOf(packed))
+        .isEqualTo(URI.create("http://10.0.0.1:5050/api/v1/scheduler"));
+  }
+
+  @Test
+  void parsesZooKeeperUrls() {
+    ZooKeeperMasterDetector detector = ZooKeeperMasterDetector.parse("zk://user:secret@h1:2181,h2:2182/mezzo/");
+    assertThat(detector.connectString()).isEqualTo("h1:2181,h2:2182");
+    assertThat(detector.path()).isEqualTo("/mezzo");
+    assertThatThrownBy(() -> ZooKeeperMasterDetector.parse("zk://h1:2181/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path");
+    assertThatThrownBy(() -> ZooKeeperMasterDetector.parse("zk:///mezzo"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+  }
+}

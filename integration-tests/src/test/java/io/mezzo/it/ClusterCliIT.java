@@ -1,0 +1,139 @@
+package io.mezzo.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The newcomer's path with real processes: {@code cluster create}, {@code run}, the batch
+ * example, {@code cluster status} and {@code cluster delete}, then nothing left running.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterCliIT {
+  @TempDir
+  Path home;
+
+  private Mezzo mezzo;
+  private final List<Long> pids = new ArrayList<>();
+
+  @BeforeAll
+  void create() throws Exception {
+    mezzo = new Mezzo(home);
+    Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", "it", "--agents", "2",
+        "--agent-resources", "cpus:2;mem:2048;disk:4096;ports:[31000-31099]");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(created.stdout()).contains("Cluster 'it' is ready").contains("./mezzo run --cluster it");
+    for (Object o : status().getJsonArray("processes")) {
+      pids.add(((JsonObject) o).getLong("pid"));
+    }
+  }
+
+  private JsonObject status() throws Exception {
+    Mezzo.Result status = mezzo.run(60, "cluster", "status", "--name", "it", "-o", "json");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    return new JsonObject(status.stdout());
+  }
+
+  @Test
+  @Order(1)
+  void statusShowsEveryProcessAndTheLeader() throws Exception {
+    JsonObject status = status();
+    JsonArray processes = status.getJsonArray("processes");
+    assertThat(processes).hasSize(4);
+    assertThat(processes.stream().map(o -> ((JsonObject) o).getString("role")))
+        .containsExactly("zookeeper", "master", "agent", "agent");
+    assertThat(processes.stream().allMatch(o -> ((JsonObject) o).getBoolean("alive"))).isTrue();
+    JsonObject master = processes.getJsonObject(1);
+    assertThat(master.getBoolean("leading")).isTrue();
+    assertThat(status.getString("master")).isEqualTo(master.getString("url"));
+    assertThat(status.getInteger("agents_registered")).isEqualTo(2);
+  }
+
+  @Test
+  @Order(2)
+  void runPrintsTheTasksOutputAndExitsZero() throws Exception {
+    Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--", "echo", "hello");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).isEqualTo("hello\n");
+    assertThat(run.stderr()).contains("TASK_RUNNING").contains("TASK_FINISHED");
+  }
+
+  @Test
+  @Order(3)
+  void runExitsWithTheTasksExitCode() throws Exception {
+    Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--", "echo oops >&2; exit 3");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+    assertThat(run.stderr()).contains("TASK_FAILED").contains("oops");
+  }
+
+  @Test
+  @Order(4)
+  void theBatchExampleFinishesTwentyTasks() throws Exception {
+    Mezzo.Result batch = mezzo.run(300, "batch", "--cluster", "it", "--tasks", "20", "--cmd", "echo hi");
+    assertThat(batch.exitCode()).as(batch.toString()).isZero();
+    assertThat(batch.stdout().lines().filter(l -> l.contains("TASK_FINISHED")).count()).isEqualTo(20);
+  }
+
+  @Test
+  @Order(5)
+  void aSecondCreateSaysItIsRunningAndChangesNothing() throws Exception {
+    Mezzo.Result again = mezzo.run(60, "cluster", "create", "--name", "it");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.stdout()).contains("already running");
+    List<Long> now = new ArrayList<>();
+    status().getJsonArray("processes").forEach(o -> now.add(((JsonObject) o).getLong("pid")));
+    assertThat(now).isEqualTo(pids);
+  }
+
+  @Test
+  @Order(6)
+  void badInputIsRefusedWithExitCode2() throws Exception {
+    assertThat(mezzo.run(60, "cluster", "create", "--name", "Bad_Name").exitCode()).isEqualTo(2);
+    assertThat(mezzo.run(60, "run", "--cluster", "nope", "--", "true").exitCode()).isEqualTo(2);
+    assertThat(mezzo.run(60, "cluster", "create", "--name", "x", "--zk", "http://wrong").exitCode()).isEqualTo(2);
+    assertThat(Files.exists(home.resolve("clusters/x"))).isFalse();
+  }
+
+  private static Optional<String> workingDirectory(long pid) {
+    try {
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).toString());
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  @AfterAll
+  void deleteLeavesNothingRunning() throws Exception {
+    Mezzo.Result deleted = mezzo.run(120, "cluster", "delete", "--name", "it");
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    for (long pid : pids) {
+      Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+      assertThat(handle.map(ProcessHandle::isAlive).orElse(false)).as("pid %d still alive", pid).isFalse();
+    }
+    assertThat(Files.exists(home.resolve("clusters/it"))).isFalse();
+    // No node or task process of this cluster survives: nodes name the cluster's directory on their
+    // command line, tasks run with their sandbox (inside it) as working directory.
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(home.toString())).orElse(false)
+            || workingDirectory(p.pid()).map(d -> d.startsWith(home.toString())).orElse(false))
+        .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+        .toList()).isEmpty();
+    Mezzo.Result list = mezzo.run(60, "cluster", "list");
+    assertThat(list.stdout()).contains("No clusters");
+  }
+}
