@@ -19,6 +19,8 @@ import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.TaskID;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -259,7 +261,7 @@ public final class Agent {
             update.getStatus().getState(), update.getStatus().getTaskId().getValue(), e.getMessage()));
   }
 
-  private void forget(io.mezzo.v1.Protos.FrameworkID frameworkId, io.mezzo.v1.Protos.TaskID taskId) {
+  private void forget(FrameworkID frameworkId, TaskID taskId) {
     supervisor.forget(frameworkId, taskId);
   }
 

@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.spi.ContainerRuntime;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** An agent on manual time, registered with a fake master over http://. */
@@ -21,12 +23,15 @@ final class AgentHarness implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(20);
 
   final Vertx vertx = Vertx.vertx();
+  /** Whatever fails on an event loop fails the test when the harness closes. */
+  final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
   final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   final ManualTimers timers = new ManualTimers(clock);
   final FakeMaster master;
   final Agent agent;
 
   AgentHarness(Path workDir, double heartbeatIntervalSeconds, ContainerRuntime runtime) throws Exception {
+    vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
     AgentConfig config = AgentConfig.local(
@@ -49,5 +54,6 @@ final class AgentHarness implements AutoCloseable {
     get(agent.close());
     master.close();
     get(vertx.close());
+    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
   }
 }

@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * One registration with one master: the REGISTER POST whose 200 response stays open as a
@@ -94,6 +96,10 @@ final class MasterConnection {
   }
 
   private Future<Void> subscribed(HttpClientResponse response) {
+    MasterAddress redirect = response.statusCode() == 307 ? location(response.getHeader(HttpHeaders.LOCATION)) : null;
+    if (redirect != null) {
+      return response.body().transform(ignored -> Future.failedFuture(new MasterRedirect(master, redirect)));
+    }
     if (response.statusCode() != 200) {
       return response.body().transform(body -> Future.failedFuture(master + " refused REGISTER with "
           + response.statusCode() + ": " + (body.succeeded() ? body.result().toString().trim() : "")));
@@ -130,6 +136,22 @@ final class MasterConnection {
     if (!closed) {
       closed = true;
       events.closed(this, reason);
+    }
+  }
+
+  /** The master a {@code Location} header names ({@code //host:port/path} as Mesos writes it, or a full URL). */
+  static MasterAddress location(String location) {
+    if (location == null || location.isBlank()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(location.startsWith("//") ? "http:" + location : location);
+      if (uri.getHost() == null) {
+        return null;
+      }
+      return new MasterAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 5050);
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -141,7 +141,13 @@ public final class MasterLink {
     lastEventMillis = clock.millis();
     armWatchdog();
     log.info("{} with master {}", register.hasAgentId() ? "Re-registering" : "Registering", leader);
-    attempt.open(register).onFailure(e -> lost(attempt, e.getMessage()));
+    attempt.open(register).onFailure(e -> {
+      if (e instanceof MasterRedirect redirect && attempt == connection) {
+        // Follow the non-leader's pointer until the detector says otherwise.
+        leader = redirect.leader;
+      }
+      lost(attempt, e.getMessage());
+    });
   }
 
   private void received(MasterConnection from, AgentEvent event) {

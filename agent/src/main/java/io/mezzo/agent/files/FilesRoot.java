@@ -45,7 +45,7 @@ public final class FilesRoot {
       throw new FileRequestException(400, "Bad path '" + virtualPath + "': " + e.getReason());
     }
     Path root = workDir.resolve(FRAMEWORKS);
-    if (!lexical.toString().startsWith(root.toString())) {
+    if (!lexical.startsWith(root)) {
       throw outside(virtualPath);
     }
     Path real;
@@ -58,7 +58,7 @@ public final class FilesRoot {
     } catch (IOException e) {
       throw new FileRequestException(500, "Cannot resolve '" + virtualPath + "': " + e.getMessage());
     }
-    if (!real.toString().startsWith(realRoot.toString())) {
+    if (!real.startsWith(realRoot)) {
       throw outside(virtualPath);
     }
     return real;

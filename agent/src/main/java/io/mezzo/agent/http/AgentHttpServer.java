@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Objects;
@@ -57,7 +58,7 @@ public final class AgentHttpServer {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private static void json(io.vertx.core.http.HttpServerResponse response, JsonObject body) {
+  private static void json(HttpServerResponse response, JsonObject body) {
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 }

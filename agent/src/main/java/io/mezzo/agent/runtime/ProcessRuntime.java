@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +51,8 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public ProcessRuntime(Vertx vertx, Timers timers) {
-    this.vertx = java.util.Objects.requireNonNull(vertx, "vertx");
-    this.timers = java.util.Objects.requireNonNull(timers, "timers");
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.timers = Objects.requireNonNull(timers, "timers");
   }
 
   @Override

@@ -35,6 +35,7 @@ public final class FakeMaster implements AutoCloseable {
   private volatile HttpServerResponse stream;
   private volatile Context streamContext;
   private volatile String streamId;
+  private volatile FakeMaster redirectTo;
 
   private FakeMaster(Vertx vertx, String agentId) {
     this.vertx = vertx;
@@ -61,6 +62,11 @@ public final class FakeMaster implements AutoCloseable {
 
   public void heartbeatIntervalSeconds(double seconds) {
     this.heartbeatIntervalSeconds = seconds;
+  }
+
+  /** Answers REGISTER with 307 to {@code leader}, as a master that is not the leader does. */
+  public void redirectTo(FakeMaster leader) {
+    this.redirectTo = leader;
   }
 
   /** The MasterInfo a leading master would publish in ZooKeeper, as Mesos JSON. */
@@ -134,7 +140,11 @@ public final class FakeMaster implements AutoCloseable {
     request.body().onSuccess(body -> {
       AgentCall call = Codec.PROTOBUF.decode(body.getBytes(), AgentCall.getDefaultInstance());
       calls.add(call);
-      if (call.getType() == AgentCall.Type.REGISTER) {
+      if (call.getType() == AgentCall.Type.REGISTER && redirectTo != null) {
+        request.response().setStatusCode(307)
+            .putHeader("Location", "//127.0.0.1:" + redirectTo.port() + Wire.AGENT_CHANNEL_PATH)
+            .end();
+      } else if (call.getType() == AgentCall.Type.REGISTER) {
         register(request, context, call);
       } else if (streamId == null || !streamId.equals(request.getHeader(Wire.AGENT_STREAM_ID))) {
         request.response().setStatusCode(400).end("wrong or missing " + Wire.AGENT_STREAM_ID);
