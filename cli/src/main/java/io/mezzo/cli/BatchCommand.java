@@ -28,6 +28,7 @@ public final class BatchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> args = new ArrayList<>();
+    MezzoCli.quietClientLogs();
     if (cluster != null) {
       String zk;
       try {

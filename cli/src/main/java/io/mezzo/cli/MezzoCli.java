@@ -34,4 +34,15 @@ public final class MezzoCli implements Runnable {
   public static int execute(String... args) {
     return new CommandLine(new MezzoCli()).execute(args);
   }
+
+  /**
+   * Client commands print their own progress; the SDK's connection log goes to stderr only
+   * when asked for ({@code MEZZO_VERBOSE=1}). Nodes (master, agent) keep logging at INFO.
+   */
+  static void quietClientLogs() {
+    if (System.getenv("MEZZO_VERBOSE") == null) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.mezzo.sdk"))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
 }

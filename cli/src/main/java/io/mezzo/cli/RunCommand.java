@@ -69,6 +69,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String master = masterOption.resolve(spec.commandLine());
+    MezzoCli.quietClientLogs();
     if (!(cpus > 0) || !(mem > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--cpus and --mem must be positive");
     }

@@ -41,7 +41,7 @@ public final class ZooKeeperCommand implements Callable<Integer> {
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
         .baseDir(dataDir)
         .configuration(config)
-        .exitHandler(ExitHandler.LOG_ONLY)
+        .exitHandler(ExitHandler.EXIT)
         .build();
     server.start();
     log.info("ZooKeeper serving on {}:{} with data in {}", ip, port, dataDir);

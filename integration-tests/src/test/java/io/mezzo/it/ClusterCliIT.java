@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCliIT {
   @TempDir
-  Path home;
+  static Path home;
 
   private Mezzo mezzo;
   private final List<Long> pids = new ArrayList<>();

@@ -32,8 +32,8 @@ final class Mezzo {
   Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(home, "out", ".txt");
-    Path err = Files.createTempFile(home, "err", ".txt");
+    Path out = Files.createTempFile("mezzo-it-out", ".txt");
+    Path err = Files.createTempFile("mezzo-it-err", ".txt");
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("MEZZO_HOME", home.toString());
     Process process = builder.start();

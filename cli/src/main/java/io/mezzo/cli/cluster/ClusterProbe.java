@@ -44,11 +44,15 @@ public final class ClusterProbe {
     }
   }
 
-  /** True when something accepts TCP connections on host:port (ZooKeeper is up). */
-  public static boolean listening(String host, int port) {
+  /** True when a ZooKeeper server on host:port answers its {@code ruok} check with {@code imok}. */
+  public static boolean zooKeeperServing(String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 1000);
-      return true;
+      socket.setSoTimeout(2000);
+      socket.getOutputStream().write("ruok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      byte[] answer = socket.getInputStream().readNBytes(4);
+      return "imok".equals(new String(answer, java.nio.charset.StandardCharsets.US_ASCII));
     } catch (IOException e) {
       return false;
     }

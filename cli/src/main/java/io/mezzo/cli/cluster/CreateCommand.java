@@ -64,7 +64,7 @@ public final class CreateCommand implements Callable<Integer> {
     NodeLauncher launcher = new NodeLauncher(dir);
     ClusterFile cluster = new ClusterFile(name, zk, zk == null, Instant.now().toString(), List.of());
     try {
-      cluster = startNodes(cluster, launcher, dir);
+      cluster = startNodes(cluster, launcher, dir, started.plus(timeout));
       awaitReady(cluster, started.plus(timeout));
     } catch (StartFailed e) {
       System.err.println("Cluster '" + name + "' did not start: " + e.getMessage());
@@ -100,13 +100,23 @@ public final class CreateCommand implements Callable<Integer> {
     }
   }
 
-  private ClusterFile startNodes(ClusterFile cluster, NodeLauncher launcher, Path dir) {
+  private ClusterFile startNodes(ClusterFile cluster, NodeLauncher launcher, Path dir, Instant deadline)
+      throws InterruptedException, StartFailed {
     if (zk == null) {
       int zkPort = NodeLauncher.freePort(IP);
       NodeProcess zookeeper = launcher.start("zookeeper", "zookeeper", zkPort, IP + ":" + zkPort, dir.resolve("zookeeper"),
           List.of("--port", Integer.toString(zkPort), "--ip", IP, "--data-dir", dir.resolve("zookeeper").toString()));
       cluster = new ClusterFile(name, "zk://" + IP + ":" + zkPort + "/mezzo", true, cluster.created(), List.of(zookeeper));
       home.save(cluster);
+      while (!ClusterProbe.zooKeeperServing(IP, zkPort)) {
+        if (!zookeeper.alive()) {
+          throw new StartFailed(cluster, "zookeeper (pid " + zookeeper.pid() + ") exited");
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new StartFailed(cluster, "ZooKeeper did not answer on " + IP + ":" + zkPort);
+        }
+        Thread.sleep(100);
+      }
     }
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);

@@ -3,12 +3,10 @@ package io.mezzo.master.api;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
-import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -27,29 +25,12 @@ public final class AgentChannelApi implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    AgentCall call = Negotiation.leaderPostDecode(ctx, gate, AgentCall.getDefaultInstance());
+    if (call == null) {
+      return;
+    }
     ClusterState state = gate.leading();
-    if (state == null) {
-      Negotiation.redirectToLeader(request, gate.leaderHostPort());
-      return;
-    }
-    if (request.method() != HttpMethod.POST) {
-      request.response().putHeader("Allow", "POST");
-      Negotiation.fail(request, 405, "Expecting 'POST'");
-      return;
-    }
-    Codec codec = Codec.forMediaType(String.valueOf(request.getHeader("Content-Type")).trim());
-    if (codec == null) {
-      Negotiation.fail(request, 415, "Expecting 'Content-Type' of application/x-protobuf or application/json");
-      return;
-    }
-    AgentCall call;
-    try {
-      call = codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-          AgentCall.getDefaultInstance());
-    } catch (ProtocolException e) {
-      Negotiation.fail(request, 400, e.getMessage());
-      return;
-    }
+    Codec codec = Negotiation.requestCodec(request);
     try {
       switch (call.getType()) {
         case REGISTER -> register(state, request, call, codec);

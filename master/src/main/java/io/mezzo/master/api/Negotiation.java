@@ -36,6 +36,47 @@ final class Negotiation {
     return Optional.empty();
   }
 
+  /**
+   * The checks every streaming API makes first, in Mesos's order: leader (307/503), POST (405),
+   * a Content-Type (400) that names a known encoding (415), a body that parses (400).
+   *
+   * @return the decoded message, or null after the request was answered with an error
+   */
+  static <M extends com.google.protobuf.Message> M leaderPostDecode(io.vertx.ext.web.RoutingContext ctx,
+      LeaderGate gate, M prototype) {
+    HttpServerRequest request = ctx.request();
+    if (gate.leading() == null) {
+      redirectToLeader(request, gate.leaderHostPort());
+      return null;
+    }
+    if (request.method() != io.vertx.core.http.HttpMethod.POST) {
+      request.response().putHeader("Allow", "POST");
+      fail(request, 405, "Expecting 'POST', received '" + request.method() + "'");
+      return null;
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null) {
+      fail(request, 400, "Expecting 'Content-Type' to be present");
+      return null;
+    }
+    Codec codec = Codec.forMediaType(contentType.trim());
+    if (codec == null) {
+      fail(request, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+      return null;
+    }
+    try {
+      return codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), prototype);
+    } catch (io.mezzo.protocol.ProtocolException e) {
+      fail(request, 400, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The codec a request's body was sent in (after {@link #leaderPostDecode} accepted it). */
+  static Codec requestCodec(HttpServerRequest request) {
+    return Codec.forMediaType(request.getHeader("Content-Type").trim());
+  }
+
   static void fail(HttpServerRequest request, int status, String message) {
     HttpServerResponse response = request.response();
     if (response.ended() || response.headWritten()) {

@@ -3,12 +3,10 @@ package io.mezzo.master.api;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
-import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -35,34 +33,11 @@ public final class SchedulerApi implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    Call call = Negotiation.leaderPostDecode(ctx, gate, Call.getDefaultInstance());
+    if (call == null) {
+      return;
+    }
     ClusterState state = gate.leading();
-    if (state == null) {
-      Negotiation.redirectToLeader(request, gate.leaderHostPort());
-      return;
-    }
-    if (request.method() != HttpMethod.POST) {
-      request.response().putHeader("Allow", "POST");
-      Negotiation.fail(request, 405, "Expecting 'POST', received '" + request.method() + "'");
-      return;
-    }
-    String contentType = request.getHeader("Content-Type");
-    if (contentType == null) {
-      Negotiation.fail(request, 400, "Expecting 'Content-Type' to be present");
-      return;
-    }
-    Codec codec = Codec.forMediaType(contentType.trim());
-    if (codec == null) {
-      Negotiation.fail(request, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-      return;
-    }
-    Call call;
-    try {
-      call = codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(),
-          Call.getDefaultInstance());
-    } catch (ProtocolException e) {
-      Negotiation.fail(request, 400, e.getMessage());
-      return;
-    }
     Optional<String> invalid = CallValidation.validate(call);
     if (invalid.isPresent()) {
       Negotiation.fail(request, 400, "Failed to validate scheduler::Call: " + invalid.get());

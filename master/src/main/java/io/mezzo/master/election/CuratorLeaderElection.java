@@ -43,8 +43,9 @@ public final class CuratorLeaderElection implements LeaderElection {
 
   @Override
   public Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership, Consumer<Optional<String>> leaderChanged) {
+    // Nothing here waits for ZooKeeper: the latch and the cache act once the client connects,
+    // so a master started before its ZooKeeper simply waits as a non-leader.
     return context.executeBlocking(() -> {
-      client.createContainers(path);
       cache = CuratorCache.build(client, path);
       cache.listenable().addListener((type, oldData, data) -> publishLeader(leaderChanged));
       cache.start();
@@ -76,7 +77,7 @@ public final class CuratorLeaderElection implements LeaderElection {
   private void publish(String masterInfoJson) {
     try {
       unpublish();
-      publishedNode = client.create().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+      publishedNode = client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
           .forPath(path + "/" + Wire.MASTER_INFO_PREFIX, masterInfoJson.getBytes(StandardCharsets.UTF_8));
       log.info("Elected leader; published {}", publishedNode);
     } catch (Exception e) {
