@@ -1,0 +1,68 @@
+package io.mezzo.benchmarks;
+
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.spi.Allocation;
+import io.mezzo.master.spi.Resources;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full allocation round of the DRF allocator: every agent's resources free, every
+ * framework wanting more, frameworks spread over 10 roles. Run with
+ * {@code java -jar benchmarks/target/benchmarks.jar Allocation -p agents=1000 -p frameworks=100}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class AllocationBenchmark {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Param({"1000"})
+  int agents;
+
+  @Param({"100"})
+  int frameworks;
+
+  private DrfAllocator allocator;
+
+  @Setup(Level.Invocation)
+  public void freshCluster() {
+    Random random = new Random(42);
+    allocator = new DrfAllocator(random);
+    Resources agent = Resources.scalars(Map.of("cpus", 16.0, "mem", 65536.0, "disk", 512000.0));
+    for (int a = 0; a < agents; a++) {
+      allocator.addAgent("agent-" + a, agent, Resources.EMPTY);
+    }
+    for (int f = 0; f < frameworks; f++) {
+      allocator.addFramework("framework-" + f, Set.of("role-" + (f % 10)), Set.of());
+    }
+  }
+
+  @Benchmark
+  public List<Allocation> allocationRound() {
+    List<Allocation> offers = allocator.allocate(NOW);
+    if (offers.size() != agents) {
+      throw new IllegalStateException("expected one offer per agent, got " + offers.size());
+    }
+    return offers;
+  }
+}
