@@ -2,6 +2,7 @@ package io.mezzo.master.spi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,4 +57,42 @@ public interface Allocator {
 
   /** Runs one allocation round and returns the offers to make, at most one per framework, agent and role. */
   List<Allocation> allocate(Instant now);
+
+  // Optional capabilities. An allocator that lacks one throws UnsupportedOperationException,
+  // which the master turns into a clear "not supported by this allocator" answer.
+
+  /** Sets the weight of each named role (roles not named keep theirs; the default is 1.0). */
+  default void updateWeights(Map<String, Double> weights) {
+    throw new UnsupportedOperationException("This allocator does not support weights");
+  }
+
+  /**
+   * Sets a role's quota: {@code guarantees} are offered to the role before others get more and
+   * are not handed to others while unmet; {@code limits} are never exceeded. Empty resources
+   * remove that part of the quota.
+   */
+  default void updateQuota(String role, Resources guarantees, Resources limits) {
+    throw new UnsupportedOperationException("This allocator does not support quota");
+  }
+
+  /** Reserves part of an agent's unreserved resources for a role (dynamic reservation). */
+  default void reserve(String agentId, String role, Resources resources) {
+    throw new UnsupportedOperationException("This allocator does not support reservations");
+  }
+
+  /** Returns a role's dynamically reserved resources on an agent to the unreserved pool. */
+  default void unreserve(String agentId, String role, Resources resources) {
+    throw new UnsupportedOperationException("This allocator does not support reservations");
+  }
+
+  /** Why the framework got nothing in recent rounds, per role; empty when it was offered what it could take. */
+  default List<WhyNot> explain(String frameworkId) {
+    return List.of();
+  }
+
+  /**
+   * One reason, as data: {@code reason} is a stable word (suppressed, filtered, quota-limit,
+   * below-minimum, lower-share, no-agents), {@code details} the numbers behind it.
+   */
+  record WhyNot(String role, String reason, Map<String, Object> details) {}
 }
