@@ -6,6 +6,9 @@ public final class Wire {
   public static final String SCHEDULER_PATH = "/api/v1/scheduler";
   public static final String SCHEDULER_PATH_LIBPROCESS = "/master/api/v1/scheduler";
 
+  /** The Mesos v1 executor API, served by each agent. */
+  public static final String EXECUTOR_PATH = "/api/v1/executor";
+
   /** The internal agent channel on the master (see mezzo/internal/agent.proto). */
   public static final String AGENT_CHANNEL_PATH = "/internal/agent";
 
