@@ -42,6 +42,23 @@ public final class AgentChannelApi implements Handler<RoutingContext> {
           state.statusUpdate(call.getAgentId().getValue(), call.getStatusUpdate());
           request.response().setStatusCode(202).end();
         }
+        case EXECUTOR_MESSAGE -> {
+          if (!call.hasAgentId() || !call.hasExecutorMessage()) {
+            throw new CallRejected(400, "EXECUTOR_MESSAGE needs 'agent_id' and 'executor_message'");
+          }
+          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+          state.executorMessage(call.getAgentId().getValue(), call.getExecutorMessage());
+          request.response().setStatusCode(202).end();
+        }
+        case EXECUTOR_TERMINATED -> {
+          if (!call.hasAgentId() || !call.hasExecutorTerminated()) {
+            throw new CallRejected(400, "EXECUTOR_TERMINATED needs 'agent_id' and 'executor_terminated'");
+          }
+          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+          state.executorTerminated(call.getAgentId().getValue(), call.getExecutorTerminated());
+          request.response().setStatusCode(202).end();
+          allocationTrigger.run();
+        }
         default -> throw new CallRejected(400, "Unknown agent call type " + call.getType());
       }
     } catch (CallRejected e) {

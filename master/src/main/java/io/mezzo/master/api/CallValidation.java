@@ -38,9 +38,19 @@ final class CallValidation {
       case RECONCILE -> call.hasReconcile() ? Optional.empty() : missing("reconcile");
       case MESSAGE -> call.hasMessage() ? Optional.empty() : missing("message");
       case REQUEST -> call.hasRequest() ? Optional.empty() : missing("request");
-      case UPDATE_FRAMEWORK -> call.hasUpdateFramework() ? Optional.empty() : missing("update_framework");
+      case UPDATE_FRAMEWORK -> validateUpdateFramework(call);
       default -> Optional.empty();
     };
+  }
+
+  private static Optional<String> validateUpdateFramework(Call call) {
+    if (!call.hasUpdateFramework()) {
+      return missing("update_framework");
+    }
+    if (!call.getUpdateFramework().getFrameworkInfo().getId().equals(call.getFrameworkId())) {
+      return Optional.of("'framework_id' differs from 'update_framework.framework_info.id'");
+    }
+    return Optional.empty();
   }
 
   private static Optional<String> validateAcknowledge(Call call) {

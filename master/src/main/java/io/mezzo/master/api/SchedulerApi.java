@@ -109,9 +109,13 @@ public final class SchedulerApi implements Handler<RoutingContext> {
       case REQUEST -> {
         // Mesos's default allocator ignores requests too.
       }
-      case UPDATE_FRAMEWORK -> throw new CallRejected(501, "UPDATE_FRAMEWORK is not supported yet by Mezzo");
-      case SHUTDOWN, MESSAGE -> throw new CallRejected(501,
-          call.getType() + " needs custom executors, which Mezzo does not support yet");
+      case UPDATE_FRAMEWORK -> {
+        state.updateFramework(frameworkId, call.getUpdateFramework());
+        allocationTrigger.run();
+        return 200;
+      }
+      case SHUTDOWN -> state.shutdown(frameworkId, call.getShutdown());
+      case MESSAGE -> state.message(frameworkId, call.getMessage());
       case ACCEPT_INVERSE_OFFERS, DECLINE_INVERSE_OFFERS, RECONCILE_OPERATIONS, ACKNOWLEDGE_OPERATION_STATUS ->
           throw new CallRejected(501, call.getType() + " is not supported yet by Mezzo");
       default -> throw new CallRejected(501, "Unsupported call type " + call.getType());

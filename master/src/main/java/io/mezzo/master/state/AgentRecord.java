@@ -16,6 +16,8 @@ final class AgentRecord {
   EventSink<AgentEvent> stream;
   /** Tasks on this agent, keyed by framework id + "/" + task id. */
   final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
+  /** Executors on this agent, keyed by framework id + "/" + executor id. */
+  final Map<String, ExecutorRecord> executors = new LinkedHashMap<>();
   long removalTimer = -1;
   final long registeredAtMillis;
 

@@ -13,6 +13,7 @@ import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -53,6 +54,7 @@ public final class ClusterState {
   private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
   private static final double DEFAULT_REFUSE_SECONDS = 5.0;
   private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
+  private static final double GPU_FILTER_SECONDS = 3600;
 
   private final MasterInfo masterInfo;
   private final Allocator allocator;
@@ -260,6 +262,11 @@ public final class ClusterState {
       retireOffer(offer, Outcome.DISCARDED, 0);
     }
     Set<String> agentIds = new LinkedHashSet<>();
+    for (AgentRecord agent : agents.values()) {
+      if (agent.executors.values().removeIf(e -> e.frameworkId.equals(framework.id))) {
+        agentIds.add(agent.id);
+      }
+    }
     for (TaskRecord task : framework.tasks.values()) {
       agentIds.add(task.agentId);
       AgentRecord agent = agents.get(task.agentId);
@@ -299,6 +306,13 @@ public final class ClusterState {
         allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.resources(), 0, now);
         continue;
       }
+      if (agent.total.scalar("gpus") > 0 && !framework.hasCapability(FrameworkInfo.Capability.Type.GPU_RESOURCES)) {
+        // As Mesos (--filter_gpu_resources): no offers at all from GPU agents to frameworks
+        // that cannot use GPUs, so they stay free for those that can.
+        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.resources(),
+            GPU_FILTER_SECONDS, now);
+        continue;
+      }
       Offer offer = buildOffer(framework, agent, allocation);
       offers.add(new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
           allocation.resources(), offer, now));
@@ -322,6 +336,11 @@ public final class ClusterState {
             .setPath("/slave(1)"))
         .addAllResources(ProtoResources.toProto(allocation.resources(), multiRole ? allocation.role() : null))
         .addAllAttributes(agent.info.getAttributesList());
+    for (ExecutorRecord executor : agent.executors.values()) {
+      if (executor.frameworkId.equals(framework.id)) {
+        offer.addExecutorIds(executor.info.getExecutorId());
+      }
+    }
     if (multiRole) {
       offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocation.role()));
     }
@@ -407,10 +426,7 @@ public final class ClusterState {
     }
     for (Offer.Operation op : accept.getOperationsList()) {
       if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
-        for (TaskInfo task : op.getLaunchGroup().getTaskGroup().getTasksList()) {
-          masterUpdate(framework, task.getTaskId(), agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_GROUP_INVALID,
-              "LAUNCH_GROUP is not supported yet by Mezzo");
-        }
+        available = launchGroup(framework, agents.get(agentId), role, op.getLaunchGroup(), available);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
         for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
           available = launch(framework, agents.get(agentId), role, task, available);
@@ -467,16 +483,14 @@ public final class ClusterState {
   /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
   private Resources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task, Resources available) {
     String agentId = agent.id;
-    Optional<String> invalid = validateTask(framework, agentId, task);
+    Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
     Resources needed = Resources.EMPTY;
+    Resources executorNeeds = Resources.EMPTY;
     if (invalid.isEmpty()) {
       try {
         needed = ProtoResources.toResources(task.getResourcesList());
-        if (needed.isEmpty()) {
-          invalid = Optional.of("Task uses no resources");
-        } else if (!available.covers(needed)) {
-          invalid = Optional.of("Task uses more resources " + needed + " than available " + available);
-        }
+        executorNeeds = task.hasExecutor() ? newExecutorResources(framework, agent, task.getExecutor()) : Resources.EMPTY;
+        invalid = checkFits(needed, executorNeeds, available);
       } catch (ProtoResources.InvalidResources e) {
         invalid = Optional.of("Task uses invalid resources: " + e.getMessage());
       }
@@ -486,48 +500,114 @@ public final class ClusterState {
           invalid.get());
       return available;
     }
+    Resources total = needed.plus(executorNeeds);
     if (!agent.connected()) {
-      boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-      allocator.recover(framework.id, role, agentId, needed, 0, clock.instant());
-      masterUpdate(framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
-      return available.minus(needed);
+      agentGoneDuringLaunch(framework, role, agentId, List.of(task), total);
+      return available.minus(total);
     }
-    TaskRecord record = new TaskRecord(framework.id, agentId, role, task, needed);
-    framework.tasks.put(record.id(), record);
-    agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
+    TaskInfo sent = task;
+    if (task.hasExecutor()) {
+      ExecutorInfo executor = TaskValidation.withFramework(task.getExecutor(), framework.id);
+      sent = task.toBuilder().setExecutor(executor).build();
+      trackExecutor(framework, agent, role, executor, executorNeeds);
+    }
+    track(framework, agent, role, sent, needed);
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
         .setRunTask(AgentEvent.RunTask.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
             .setFrameworkInfo(framework.info)
-            .setTask(task))
+            .setTask(sent))
         .build());
-    log.info("[framework={}] launching task {} on agent {} with {}", framework.id, record.id(), agentId, needed);
-    return available.minus(needed);
+    log.info("[framework={}] launching task {} on agent {} with {}", framework.id, task.getTaskId().getValue(), agentId,
+        total);
+    return available.minus(total);
   }
 
-  private Optional<String> validateTask(FrameworkRecord framework, String agentId, TaskInfo task) {
-    Optional<String> badId = IdRules.checkId("Task ID", task.getTaskId().getValue());
-    if (badId.isPresent()) {
-      return badId;
+  /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
+  private Resources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
+      Offer.Operation.LaunchGroup group, Resources available) {
+    List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
+    Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
+    Resources needed = Resources.EMPTY;
+    Resources executorNeeds = Resources.EMPTY;
+    if (invalid.isEmpty()) {
+      try {
+        for (TaskInfo task : tasks) {
+          needed = needed.plus(ProtoResources.toResources(task.getResourcesList()));
+        }
+        executorNeeds = newExecutorResources(framework, agent, group.getExecutor());
+        invalid = checkFits(needed, executorNeeds, available);
+      } catch (ProtoResources.InvalidResources e) {
+        invalid = Optional.of("Task group uses invalid resources: " + e.getMessage());
+      }
     }
-    if (framework.tasks.containsKey(task.getTaskId().getValue())) {
-      return Optional.of("Task has duplicate ID: " + task.getTaskId().getValue());
+    if (invalid.isPresent()) {
+      for (TaskInfo task : tasks) {
+        masterUpdate(framework, task.getTaskId(), agent.id, TaskState.TASK_ERROR,
+            TaskStatus.Reason.REASON_TASK_GROUP_INVALID, invalid.get());
+      }
+      return available;
     }
-    if (!task.getAgentId().getValue().equals(agentId)) {
-      return Optional.of("Task uses invalid agent: " + task.getAgentId().getValue());
+    Resources total = needed.plus(executorNeeds);
+    if (!agent.connected()) {
+      agentGoneDuringLaunch(framework, role, agent.id, tasks, total);
+      return available.minus(total);
     }
-    if (task.hasExecutor() == task.hasCommand()) {
-      return Optional.of("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present");
+    ExecutorInfo executor = TaskValidation.withFramework(group.getExecutor(), framework.id);
+    trackExecutor(framework, agent, role, executor, executorNeeds);
+    for (TaskInfo task : tasks) {
+      track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
+          ProtoResources.toResources(task.getResourcesList()));
     }
-    if (task.hasExecutor()) {
-      return Optional.of("Custom executors are not supported yet by Mezzo; use CommandInfo");
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
+        .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
+            .setFrameworkInfo(framework.info)
+            .setExecutor(executor)
+            .setTaskGroup(group.getTaskGroup()))
+        .build());
+    log.info("[framework={}] launching a group of {} tasks with executor {} on agent {}", framework.id, tasks.size(),
+        executor.getExecutorId().getValue(), agent.id);
+    return available.minus(total);
+  }
+
+  /** An executor's own resources count only when it is not running on the agent yet. */
+  private static Resources newExecutorResources(FrameworkRecord framework, AgentRecord agent, ExecutorInfo executor) {
+    String key = ExecutorRecord.key(framework.id, executor.getExecutorId().getValue());
+    return agent.executors.containsKey(key) ? Resources.EMPTY : ProtoResources.toResources(executor.getResourcesList());
+  }
+
+  private static Optional<String> checkFits(Resources tasks, Resources executor, Resources available) {
+    if (tasks.isEmpty()) {
+      return Optional.of("Task uses no resources");
     }
-    if (task.hasKillPolicy() && task.getKillPolicy().hasGracePeriod()
-        && task.getKillPolicy().getGracePeriod().getNanoseconds() < 0) {
-      return Optional.of("Task's 'kill_policy.grace_period' must be non-negative");
+    Resources total = tasks.plus(executor);
+    if (!available.covers(total)) {
+      return Optional.of("Task uses more resources " + total + " than available " + available);
     }
     return Optional.empty();
+  }
+
+  private void agentGoneDuringLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
+      Resources total) {
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
+    for (TaskInfo task : tasks) {
+      masterUpdate(framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+    }
+  }
+
+  private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task, Resources resources) {
+    TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
+    framework.tasks.put(record.id(), record);
+    agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
+  }
+
+  private void trackExecutor(FrameworkRecord framework, AgentRecord agent, String role, ExecutorInfo executor,
+      Resources resources) {
+    agent.executors.putIfAbsent(ExecutorRecord.key(framework.id, executor.getExecutorId().getValue()),
+        new ExecutorRecord(framework.id, agent.id, role, executor, resources));
   }
 
   public void revive(String frameworkId, List<String> roles) {
@@ -558,6 +638,104 @@ public final class ClusterState {
     if (agent != null) {
       agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.KILL_TASK).setKillTask(killTask).build());
     }
+  }
+
+  /** SHUTDOWN: the agent tells the executor to shut down and kills it after its grace period. */
+  public void shutdown(String frameworkId, Call.Shutdown shutdown) {
+    AgentRecord agent = agents.get(shutdown.getAgentId().getValue());
+    if (agent == null || !agent.connected()) {
+      log.info("[framework={}] dropped SHUTDOWN of executor {}: agent {} is not connected", frameworkId,
+          shutdown.getExecutorId().getValue(), shutdown.getAgentId().getValue());
+      return;
+    }
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_EXECUTOR)
+        .setShutdownExecutor(AgentEvent.ShutdownExecutor.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+            .setExecutorId(shutdown.getExecutorId()))
+        .build());
+  }
+
+  /** MESSAGE: passed to the executor through its agent, best effort, as in Mesos. */
+  public void message(String frameworkId, Call.Message message) {
+    AgentRecord agent = agents.get(message.getAgentId().getValue());
+    if (agent == null || !agent.connected()) {
+      log.info("[framework={}] dropped a message for executor {}: agent {} is not connected", frameworkId,
+          message.getExecutorId().getValue(), message.getAgentId().getValue());
+      return;
+    }
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.FRAMEWORK_MESSAGE)
+        .setFrameworkMessage(AgentEvent.FrameworkMessage.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+            .setExecutorId(message.getExecutorId())
+            .setData(message.getData()))
+        .build());
+  }
+
+  /** An executor's message for its scheduler: a MESSAGE event, best effort. */
+  public void executorMessage(String agentId, AgentCall.ExecutorMessage message) {
+    FrameworkRecord framework = frameworks.get(message.getFrameworkId().getValue());
+    if (framework != null) {
+      framework.send(Event.newBuilder().setType(Event.Type.MESSAGE)
+          .setMessage(Event.Message.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))
+              .setExecutorId(message.getExecutorId()).setData(message.getData()))
+          .build());
+    }
+  }
+
+  /** An executor ended: its resources return and its framework gets a FAILURE event. */
+  public void executorTerminated(String agentId, AgentCall.ExecutorTerminated terminated) {
+    AgentRecord agent = agents.get(agentId);
+    String frameworkId = terminated.getFrameworkId().getValue();
+    ExecutorRecord executor = agent.executors.remove(
+        ExecutorRecord.key(frameworkId, terminated.getExecutorId().getValue()));
+    if (executor != null && !executor.resources.isEmpty()) {
+      allocator.recover(frameworkId, executor.role, agentId, executor.resources, 0, clock.instant());
+    }
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    if (framework != null) {
+      Event.Failure.Builder failure = Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))
+          .setExecutorId(terminated.getExecutorId());
+      if (terminated.hasStatus()) {
+        failure.setStatus(terminated.getStatus());
+      }
+      framework.send(Event.newBuilder().setType(Event.Type.FAILURE).setFailure(failure).build());
+    }
+  }
+
+  /**
+   * UPDATE_FRAMEWORK: all or nothing. {@code user}, {@code checkpoint} and {@code principal} cannot
+   * change (400); offers for roles the framework leaves are rescinded.
+   */
+  public void updateFramework(String frameworkId, Call.UpdateFramework update) {
+    FrameworkRecord framework = frameworks.get(frameworkId);
+    FrameworkInfo info = update.getFrameworkInfo();
+    Optional<String> invalid = validateFrameworkInfo(info);
+    if (invalid.isPresent()) {
+      throw new CallRejected(400, invalid.get());
+    }
+    if (!info.getUser().equals(framework.info.getUser())) {
+      throw new CallRejected(400, "Updating 'FrameworkInfo.user' is unsupported");
+    }
+    if (info.getCheckpoint() != framework.info.getCheckpoint()) {
+      throw new CallRejected(400, "Updating 'FrameworkInfo.checkpoint' is unsupported");
+    }
+    if (!info.getPrincipal().equals(framework.info.getPrincipal())) {
+      throw new CallRejected(400, "Changing framework's principal is not allowed.");
+    }
+    FrameworkRecord probe = new FrameworkRecord(frameworkId, info, 0);
+    Set<String> roles = probe.roles();
+    if (!roles.containsAll(update.getSuppressedRolesList())) {
+      throw new CallRejected(400, "Suppressed roles " + update.getSuppressedRolesList()
+          + " are not a subset of the framework's roles " + roles);
+    }
+    for (OfferRecord offer : offers.forFramework(frameworkId)) {
+      if (!roles.contains(offer.role())) {
+        rescind(offer);
+      }
+    }
+    framework.info = info;
+    allocator.addFramework(frameworkId, roles, new HashSet<>(update.getSuppressedRolesList()));
+    log.info("[framework={}] updated: name '{}', roles {}", frameworkId, info.getName(), roles);
   }
 
   public void acknowledge(String frameworkId, Call.Acknowledge ack) {
@@ -749,6 +927,15 @@ public final class ClusterState {
     task.state = running.getState();
     framework.tasks.put(task.id(), task);
     agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
+    if (running.hasExecutor()) {
+      String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
+      if (!agent.executors.containsKey(key)) {
+        Resources executorResources = ProtoResources.toResources(running.getExecutor().getResourcesList());
+        agent.executors.put(key, new ExecutorRecord(frameworkId, agent.id, role, running.getExecutor(),
+            executorResources));
+        resources = resources.plus(executorResources);
+      }
+    }
     return resources;
   }
 

@@ -37,67 +37,36 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The scheduler API of a real master on an in-process ZooKeeper, driven over plain HTTP. */
 class SchedulerApiTest {
-  private TestingServer zk;
-  private Vertx vertx;
+  private MasterFixture fixture;
   private Master master;
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private HttpClient http;
 
   @BeforeEach
   void startMaster() throws Exception {
-    zk = new TestingServer(true);
-    vertx = Vertx.vertx();
-    master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC());
-    master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
+    fixture = new MasterFixture();
+    master = fixture.master;
+    http = fixture.http;
   }
 
   @AfterEach
   void stop() throws Exception {
-    master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    zk.close();
+    fixture.close();
   }
 
   private HttpResponse<String> post(String path, String contentType, byte[] body, String streamId) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url() + path))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    if (streamId != null) {
-      request.header(Wire.MESOS_STREAM_ID, streamId);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return fixture.post(path, contentType, body, streamId);
   }
 
   private JsonObject state() throws Exception {
-    return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(master.url() + "/state")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    return fixture.state();
   }
 
   private static Call subscribe() {
-    return Call.newBuilder().setType(Call.Type.SUBSCRIBE)
-        .setSubscribe(Call.Subscribe.newBuilder()
-            .setFrameworkInfo(FrameworkInfo.newBuilder().setUser("root").setName("test")))
-        .build();
+    return MasterFixture.subscribe();
   }
 
   private EventStream<AgentEvent> registerAgent() throws Exception {
-    AgentCall register = AgentCall.newBuilder().setType(AgentCall.Type.REGISTER)
-        .setRegister(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
-            .setHostname("127.0.0.1").setPort(5051)
-            .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))))
-        .build();
-    EventStream<AgentEvent> agent = new EventStream<>(http, master.url() + Wire.AGENT_CHANNEL_PATH, register,
-        Codec.PROTOBUF, AgentEvent.getDefaultInstance());
-    assertThat(agent.next().getType()).isEqualTo(AgentEvent.Type.REGISTERED);
-    return agent;
-  }
-
-  private static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+    return fixture.registerAgent();
   }
 
   @ParameterizedTest
