@@ -55,6 +55,8 @@ public final class ClusterState {
   private static final double DEFAULT_REFUSE_SECONDS = 5.0;
   private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
   private static final double GPU_FILTER_SECONDS = 3600;
+  private static final java.util.regex.Pattern OFFER_ID =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-O\\d+");
 
   private final MasterInfo masterInfo;
   private final Allocator allocator;
@@ -64,6 +66,8 @@ public final class ClusterState {
   private final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
   private final Set<String> completedFrameworks = new LinkedHashSet<>();
   private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  /** Agents removed for not re-registering in time, with when: they may still come back. */
+  private final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
   private final OfferBook offers = new OfferBook(10_000);
   private long nextFrameworkId;
   private long nextAgentId;
@@ -381,10 +385,19 @@ public final class ClusterState {
    */
   private void checkOfferIdsKnown(List<OfferID> ids) {
     for (OfferID id : ids) {
-      if (offers.get(id.getValue()).isEmpty() && offers.spentOutcome(id.getValue()).isEmpty()) {
-        throw new CallRejected(400, "Unknown offer id '" + id.getValue() + "': this master never made that offer");
+      String value = id.getValue();
+      if (offers.get(value).isEmpty() && offers.spentOutcome(value).isEmpty() && !fromAnotherMaster(value)) {
+        throw new CallRejected(400, "Unknown offer id '" + value + "': this master never made that offer");
       }
     }
+  }
+
+  /**
+   * An offer of an earlier leader (its id has another master's id before "-O"): frameworks
+   * accept those across a failover, and Mesos answers with TASK_LOST/TASK_DROPPED, so we do too.
+   */
+  private boolean fromAnotherMaster(String offerId) {
+    return OFFER_ID.matcher(offerId).matches() && !offerId.startsWith(masterInfo.getId() + "-O");
   }
 
   private static double refuseSeconds(double requested) {
@@ -780,8 +793,19 @@ public final class ClusterState {
     }
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
     boolean agentKnown = agentId != null && agents.containsKey(agentId);
-    TaskState state = aware ? (agentKnown ? TaskState.TASK_GONE : TaskState.TASK_UNKNOWN) : TaskState.TASK_LOST;
-    String message = agentKnown ? "Reconciliation: Task is unknown to the agent" : "Reconciliation: Task is unknown";
+    boolean agentUnreachable = agentId != null && unreachableAgents.containsKey(agentId);
+    TaskState state;
+    String message;
+    if (agentKnown) {
+      state = aware ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+      message = "Reconciliation: Task is unknown to the agent";
+    } else if (agentUnreachable) {
+      state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
+      message = "Reconciliation: Task is unreachable";
+    } else {
+      state = aware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
+      message = "Reconciliation: Task is unknown";
+    }
     masterUpdate(framework, taskId, agentId, state, TaskStatus.Reason.REASON_RECONCILIATION, message);
   }
 
@@ -852,6 +876,7 @@ public final class ClusterState {
       agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total,
           register.getRuntimesList(), clock.millis());
       agents.put(id, agent);
+      unreachableAgents.remove(id);
       agent.stream = stream;
       Resources used = Resources.EMPTY;
       for (RunningTask running : register.getTasksList()) {
@@ -1003,6 +1028,8 @@ public final class ClusterState {
     log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
     agents.remove(agent.id);
     allocator.removeAgent(agent.id);
+    Instant now = clock.instant();
+    unreachableAgents.put(agent.id, now);
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
       FrameworkRecord framework = frameworks.get(task.frameworkId);
       if (framework == null) {
@@ -1011,8 +1038,16 @@ public final class ClusterState {
       framework.tasks.remove(task.id());
       if (!isTerminal(task.state)) {
         boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-        masterUpdate(framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-            TaskStatus.Reason.REASON_AGENT_REMOVED, "Agent " + agent.id + " removed");
+        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
+            .setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
+            .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
+            .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time")
+            .setAgentId(AgentID.newBuilder().setValue(agent.id)).setTimestamp(now.toEpochMilli() / 1000.0);
+        if (aware) {
+          status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
+              .setNanoseconds(now.toEpochMilli() * 1_000_000L));
+        }
+        framework.send(update(status.build()));
       }
     }
     Event failure = Event.newBuilder().setType(Event.Type.FAILURE)

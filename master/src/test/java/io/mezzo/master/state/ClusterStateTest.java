@@ -1,0 +1,279 @@
+package io.mezzo.master.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.mezzo.v1.Protos.Value;
+import io.mezzo.v1.scheduler.Protos.Call;
+import io.mezzo.v1.scheduler.Protos.Event;
+import com.google.protobuf.ByteString;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The master's state machine with in-process fakes: recording streams and timers that fire when told. */
+class ClusterStateTest {
+  private static final String MASTER_ID = "11111111-2222-3333-4444-555555555555";
+
+  /** A stream that records what is sent on it. */
+  static final class RecordingSink<E> implements EventSink<E> {
+    final List<E> events = new ArrayList<>();
+    final String id;
+    boolean closed;
+
+    RecordingSink(String id) {
+      this.id = id;
+    }
+
+    @Override
+    public String streamId() {
+      return id;
+    }
+
+    @Override
+    public void send(E event) {
+      if (!closed) {
+        events.add(event);
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** Timers that fire only when the test moves time past them. */
+  static final class ManualTimers implements Timers {
+    private final TreeMap<Long, Runnable> due = new TreeMap<>();
+    private long now;
+    private long next;
+
+    @Override
+    public long schedule(Duration delay, Runnable action) {
+      long id = next++;
+      due.put(((now + delay.toMillis()) << 20) | id, action);
+      return id;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+      due.keySet().removeIf(k -> (k & ((1 << 20) - 1)) == timerId);
+    }
+
+    void advance(Duration by) {
+      now += by.toMillis();
+      while (!due.isEmpty() && (due.firstKey() >> 20) <= now) {
+        due.pollFirstEntry().getValue().run();
+      }
+    }
+  }
+
+  private final ManualTimers timers = new ManualTimers();
+  private ClusterState state;
+  private RecordingSink<AgentEvent> agentStream;
+  private String agentId;
+
+  @BeforeEach
+  void setUp() {
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    state = new ClusterState(MasterInfo.newBuilder().setId(MASTER_ID).setIp(0).setPort(5050).build(),
+        new DrfAllocator(new Random(1)), clock, timers, Duration.ofMinutes(10));
+    agentStream = new RecordingSink<>("agent-stream");
+    agentId = state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
+        .setHostname("h1").setPort(5051).addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).build(),
+        agentStream);
+  }
+
+  private static Resource scalar(String name, double value) {
+    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
+        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+
+  private RecordingSink<Event> subscribe(FrameworkInfo info) {
+    RecordingSink<Event> stream = new RecordingSink<>("framework-stream-" + info.getName());
+    state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info).build(), stream);
+    return stream;
+  }
+
+  private static FrameworkInfo framework(String name, double failoverTimeout, FrameworkInfo.Capability.Type... caps) {
+    FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser("u").setName(name).setFailoverTimeout(failoverTimeout);
+    for (FrameworkInfo.Capability.Type cap : caps) {
+      info.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(cap));
+    }
+    return info.build();
+  }
+
+  private static String frameworkId(RecordingSink<Event> stream) {
+    return stream.events.get(0).getSubscribed().getFrameworkId().getValue();
+  }
+
+  private static Offer lastOffer(RecordingSink<Event> stream) {
+    for (int i = stream.events.size() - 1; i >= 0; i--) {
+      if (stream.events.get(i).getType() == Event.Type.OFFERS) {
+        return stream.events.get(i).getOffers().getOffers(0);
+      }
+    }
+    throw new AssertionError("no offer");
+  }
+
+  /** Launches one sleeping task on the framework's offer and marks it RUNNING from the agent. */
+  private String launchRunning(RecordingSink<Event> stream, String taskId) {
+    state.allocate();
+    Offer offer = lastOffer(stream);
+    state.accept(frameworkId(stream), Call.Accept.newBuilder().addOfferIds(offer.getId())
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(TaskInfo.newBuilder().setName(taskId)
+                .setTaskId(TaskID.newBuilder().setValue(taskId)).setAgentId(offer.getAgentId())
+                .addResources(scalar("cpus", 0.5)).addResources(scalar("mem", 64))
+                .setCommand(CommandInfo.newBuilder().setValue("sleep 1000")))))
+        .build());
+    state.statusUpdate(agentId, StatusUpdate.newBuilder().setFrameworkId(offer.getFrameworkId())
+        .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId))
+            .setState(TaskState.TASK_RUNNING).setUuid(ByteString.copyFrom(new byte[16])))
+        .build());
+    return offer.getFrameworkId().getValue();
+  }
+
+  private static List<TaskStatus> updates(RecordingSink<Event> stream) {
+    return stream.events.stream().filter(e -> e.getType() == Event.Type.UPDATE).map(e -> e.getUpdate().getStatus())
+        .toList();
+  }
+
+  @Test
+  void anAgentThatDoesNotComeBackInTimeLosesItsTasksAsMesosReportsThem() {
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    launchRunning(plain, "t-plain");
+    state.agentDisconnected(agentId, "agent-stream");
+
+    timers.advance(Duration.ofMinutes(9));
+    assertThat(updates(plain)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+
+    timers.advance(Duration.ofMinutes(1));
+    TaskStatus lost = updates(plain).get(1);
+    assertThat(lost.getState()).isEqualTo(TaskState.TASK_LOST);
+    assertThat(lost.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_REMOVED);
+    assertThat(lost.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+    assertThat(lost.hasUuid()).isFalse();
+    assertThat(plain.events).anyMatch(e -> e.getType() == Event.Type.FAILURE
+        && e.getFailure().getAgentId().getValue().equals(agentId));
+
+    state.reconcile(frameworkId(plain), Call.Reconcile.newBuilder().addTasks(Call.Reconcile.Task.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("t-plain")).setAgentId(AgentID.newBuilder().setValue(agentId))).build());
+    assertThat(updates(plain).get(2).getState()).isEqualTo(TaskState.TASK_LOST);
+  }
+
+  @Test
+  void partitionAwareFrameworksHearTaskUnreachable() {
+    RecordingSink<Event> aware = subscribe(framework("aware", 0, FrameworkInfo.Capability.Type.PARTITION_AWARE));
+    launchRunning(aware, "t-aware");
+    state.agentDisconnected(agentId, "agent-stream");
+    timers.advance(Duration.ofMinutes(10));
+
+    TaskStatus unreachable = updates(aware).get(1);
+    assertThat(unreachable.getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+    assertThat(unreachable.hasUnreachableTime()).isTrue();
+    state.reconcile(frameworkId(aware), Call.Reconcile.newBuilder().addTasks(Call.Reconcile.Task.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("t-aware")).setAgentId(AgentID.newBuilder().setValue(agentId))).build());
+    assertThat(updates(aware).get(2).getState()).isEqualTo(TaskState.TASK_UNREACHABLE);
+  }
+
+  @Test
+  void anAgentThatComesBackInTimeKeepsItsTasks() {
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    launchRunning(plain, "t1");
+    state.agentDisconnected(agentId, "agent-stream");
+    timers.advance(Duration.ofMinutes(5));
+    state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("h1")
+        .setPort(5051).setId(AgentID.newBuilder().setValue(agentId))
+        .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).build(), new RecordingSink<>("again"));
+    timers.advance(Duration.ofMinutes(10));
+
+    assertThat(updates(plain)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+  }
+
+  @Test
+  void aFrameworkIsRemovedAndItsTasksKilledOnlyAfterItsFailoverTimeout() {
+    RecordingSink<Event> stream = subscribe(framework("patient", 60));
+    String frameworkId = launchRunning(stream, "t1");
+    state.frameworkDisconnected(frameworkId, stream.streamId());
+
+    timers.advance(Duration.ofSeconds(59));
+    assertThat(agentStream.events).noneMatch(e -> e.getType() == AgentEvent.Type.SHUTDOWN_FRAMEWORK);
+
+    timers.advance(Duration.ofSeconds(1));
+    assertThat(agentStream.events).anyMatch(e -> e.getType() == AgentEvent.Type.SHUTDOWN_FRAMEWORK
+        && e.getShutdownFramework().getFrameworkId().getValue().equals(frameworkId));
+    RecordingSink<Event> back = new RecordingSink<>("back");
+    state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(framework("patient", 60).toBuilder()
+        .setId(FrameworkID.newBuilder().setValue(frameworkId))).build(), back);
+    assertThat(back.events).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo(Event.Type.ERROR);
+      assertThat(e.getError().getMessage()).isEqualTo("Framework has been removed");
+    });
+  }
+
+  @Test
+  void aFrameworkBackWithinItsFailoverTimeoutKeepsItsTasks() {
+    RecordingSink<Event> stream = subscribe(framework("patient", 60));
+    String frameworkId = launchRunning(stream, "t1");
+    state.frameworkDisconnected(frameworkId, stream.streamId());
+    timers.advance(Duration.ofSeconds(30));
+    RecordingSink<Event> back = new RecordingSink<>("back");
+    state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(framework("patient", 60).toBuilder()
+        .setId(FrameworkID.newBuilder().setValue(frameworkId))).build(), back);
+    timers.advance(Duration.ofMinutes(5));
+
+    assertThat(agentStream.events).noneMatch(e -> e.getType() == AgentEvent.Type.SHUTDOWN_FRAMEWORK);
+    state.reconcile(frameworkId, Call.Reconcile.getDefaultInstance());
+    assertThat(updates(back)).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_RUNNING);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_RECONCILIATION);
+    });
+  }
+
+  @Test
+  void offersOfAnEarlierLeaderGetTaskLostButGarbageIdsAreRefused() {
+    RecordingSink<Event> stream = subscribe(framework("late", 0));
+    TaskInfo task = TaskInfo.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t"))
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).addResources(scalar("cpus", 0.1))
+        .setCommand(CommandInfo.newBuilder().setValue("true")).build();
+    Call.Accept.Builder accept = Call.Accept.newBuilder().addOperations(Offer.Operation.newBuilder()
+        .setType(Offer.Operation.Type.LAUNCH).setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)));
+
+    state.accept(frameworkId(stream), accept.clone()
+        .addOfferIds(OfferID.newBuilder().setValue("99999999-8888-7777-6666-555555555555-O12")).build());
+    assertThat(updates(stream)).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+    });
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.accept(frameworkId(stream), accept.clone()
+            .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")).build()))
+        .isInstanceOfSatisfying(CallRejected.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThat(updates(stream)).hasSize(1);
+  }
+}
