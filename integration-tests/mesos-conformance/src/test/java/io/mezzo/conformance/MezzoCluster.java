@@ -16,19 +16,41 @@ final class MezzoCluster implements AutoCloseable {
   private final String name;
   final String masterUrl;
   final String zk;
+  /** Masters that do not lead (with --masters 2 or more). */
+  final List<String> standbyUrls = new ArrayList<>();
 
   MezzoCluster(String name, int agents) throws IOException, InterruptedException {
+    this(name, 1, agents);
+  }
+
+  MezzoCluster(String name, int masters, int agents) throws IOException, InterruptedException {
     this.name = name;
     this.home = Files.createTempDirectory("mezzo-conformance");
     if (!Files.exists(jar)) {
       throw new IllegalStateException("Build the CLI first: " + jar + " is missing");
     }
-    run(180, "cluster", "create", "--name", name, "--agents", Integer.toString(agents),
+    run(180, "cluster", "create", "--name", name, "--masters", Integer.toString(masters), "--agents",
+        Integer.toString(agents),
         "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]");
     JsonObject status = new JsonParser().parse(run(60, "cluster", "status", "--name", name, "-o", "json"))
         .getAsJsonObject();
     masterUrl = status.get("master").getAsString();
     zk = status.get("zk").getAsString();
+    status.getAsJsonArray("processes").forEach(p -> {
+      JsonObject process = p.getAsJsonObject();
+      if (process.get("role").getAsString().equals("master") && !process.get("leading").getAsBoolean()) {
+        standbyUrls.add(process.get("url").getAsString());
+      }
+    });
+  }
+
+  /** Runs {@code mezzo ARGS} as a background process of this test (e.g. a master with no ZooKeeper). */
+  Process spawn(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        jar.toString()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
   }
 
   private String run(long timeoutSeconds, String... args) throws IOException, InterruptedException {

@@ -270,6 +270,38 @@ class SchedulerApiConformanceIT {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Encoding.class)
+  void updateFrameworkChangesRolesAndRescindsOffersOfRolesLeft(Encoding encoding) throws Exception {
+    FrameworkInfo multiRole = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
+        .setName("roles").addRoles("blue")
+        .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))
+        .build();
+    try (EventStream stream = http.subscribe(Call.newBuilder().setType(Call.Type.SUBSCRIBE)
+        .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(multiRole)).build(), encoding)) {
+      FrameworkID id = stream.next(Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId();
+      Offer offer = stream.next(Event.Type.OFFERS).getOffers().getOffers(0);
+      assertThat(offer.getAllocationInfo().getRole()).isEqualTo("blue");
+      assertThat(offer.getResourcesList()).allSatisfy(r -> assertThat(r.getAllocationInfo().getRole()).isEqualTo("blue"));
+      assertThat(http.call(Call.newBuilder().setType(Call.Type.REQUEST).setFrameworkId(id)
+          .setRequest(Call.Request.newBuilder()).build(), encoding, stream.streamId()).statusCode()).isEqualTo(202);
+
+      HttpResponse<String> updated = http.call(Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK).setFrameworkId(id)
+          .setUpdateFramework(Call.UpdateFramework.newBuilder().setFrameworkInfo(multiRole.toBuilder().setId(id)
+              .clearRoles().addRoles("green"))).build(), encoding, stream.streamId());
+      assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+      assertThat(stream.next(Event.Type.RESCIND).getRescind().getOfferId()).isEqualTo(offer.getId());
+      assertThat(stream.next(Event.Type.OFFERS).getOffers().getOffers(0).getAllocationInfo().getRole())
+          .isEqualTo("green");
+
+      HttpResponse<String> refused = http.call(Call.newBuilder().setType(Call.Type.UPDATE_FRAMEWORK).setFrameworkId(id)
+          .setUpdateFramework(Call.UpdateFramework.newBuilder().setFrameworkInfo(multiRole.toBuilder().setId(id)
+              .setUser("someone-else"))).build(), encoding, stream.streamId());
+      assertThat(refused.statusCode()).isEqualTo(400);
+      http.call(Call.newBuilder().setType(Call.Type.TEARDOWN).setFrameworkId(id).build(), encoding, stream.streamId());
+    }
+  }
+
   @Test
   void theLibprocessPathServesTheSameApi() throws Exception {
     try (EventStream stream = http.subscribe("/master/api/v1/scheduler", subscribe("libprocess"), Encoding.PROTOBUF)) {
