@@ -174,6 +174,23 @@ class SchedulerApiConformanceIT {
     }
   }
 
+  @Test
+  void anUpdateThatIsNotAcknowledgedIsSentAgainAndTheNextWaitsForIt() throws Exception {
+    try (Framework framework = new Framework("unacknowledged", Encoding.PROTOBUF)) {
+      Offer offer = framework.offer();
+      String id = unique("patient");
+      framework.launch(offer, task(id, offer.getAgentId(), "sleep 1000", 0.1, 32));
+      TaskStatus starting = framework.update(id, TaskState.TASK_STARTING);
+      // Not acknowledged: the agent re-sends the same update (same uuid), and RUNNING waits behind it.
+      Event again = framework.stream.next(e -> e.getType() == Event.Type.UPDATE
+          && e.getUpdate().getStatus().getTaskId().getValue().equals(id));
+      assertThat(again.getUpdate().getStatus().getState()).isEqualTo(TaskState.TASK_STARTING);
+      assertThat(again.getUpdate().getStatus().getUuid()).isEqualTo(starting.getUuid());
+      framework.acknowledge(starting);
+      framework.acknowledge(framework.update(id, TaskState.TASK_RUNNING));
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Encoding.class)
   void killEndsARunningTaskAndReconciliationAnswersFromTheMaster(Encoding encoding) throws Exception {
