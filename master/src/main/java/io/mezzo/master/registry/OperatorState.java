@@ -146,7 +146,8 @@ public final class OperatorState {
 
   /**
    * UPDATE_QUOTA: scalar guarantees and limits for valid, top-level roles, guarantee ≤ limit;
-   * without {@code force}, all guarantees together must fit in the cluster (409 otherwise).
+   * without {@code force}, an update that raises a guarantee needs all guarantees together to
+   * fit in the registered agents' resources (409 otherwise).
    * A config with neither guarantees nor limits removes the role's quota.
    */
   public Future<Void> updateQuota(Call.UpdateQuota update) {
@@ -183,7 +184,12 @@ public final class OperatorState {
           after.put(role, config);
         }
       });
-      if (!update.getForce()) {
+      boolean raisesGuarantees = byRole.values().stream().anyMatch(config -> {
+        QuotaConfig old = before.get(config.getRole());
+        return !(old == null ? Resources.EMPTY : scalars(old.getGuaranteesMap()))
+            .covers(scalars(config.getGuaranteesMap()));
+      });
+      if (!update.getForce() && raisesGuarantees) {
         checkGuaranteesFit(after.values());
       }
       List<Step> steps = new ArrayList<>();
