@@ -399,6 +399,38 @@ class OperatorApiTest {
     }
   }
 
+  /** The JSON bodies docs/operations.md shows, sent as they are written there. */
+  @Test
+  void theDocumentedJsonBodiesWork() throws Exception {
+    startRecordingMaster();
+    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+      String[][] documented = {
+          {"{\"type\": \"UPDATE_WEIGHTS\", \"update_weights\": {\"weight_infos\": [{\"role\": \"eng\", \"weight\": 2.0}]}}",
+              "200"},
+          {"{\"type\": \"UPDATE_QUOTA\", \"update_quota\": {\"force\": false, \"quota_configs\": [{\"role\": \"eng\","
+              + " \"guarantees\": {\"cpus\": {\"value\": 2}}, \"limits\": {\"cpus\": {\"value\": 4}, \"mem\": {\"value\": 4096}}}]}}",
+              "200"},
+          {"{\"type\": \"RESERVE_RESOURCES\", \"reserve_resources\": {\"agent_id\": {\"value\": \"AGENT\"}, \"resources\": ["
+              + "{\"name\": \"cpus\", \"type\": \"SCALAR\", \"scalar\": {\"value\": 1},"
+              + " \"reservations\": [{\"type\": \"DYNAMIC\", \"role\": \"eng\", \"principal\": \"ops\"}]}]}}", "202"},
+          {"{\"type\": \"UNRESERVE_RESOURCES\", \"unreserve_resources\": {\"agent_id\": {\"value\": \"AGENT\"}, \"resources\": ["
+              + "{\"name\": \"cpus\", \"type\": \"SCALAR\", \"scalar\": {\"value\": 1},"
+              + " \"reservations\": [{\"type\": \"DYNAMIC\", \"role\": \"eng\", \"principal\": \"ops\"}]}]}}", "202"},
+      };
+      for (String[] call : documented) {
+        HttpResponse<byte[]> response = post(http, master.url(), "application/json", null,
+            call[0].replace("AGENT", agent.id()).getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).as(call[0] + ": " + text(response)).isEqualTo(Integer.parseInt(call[1]));
+      }
+      HttpResponse<byte[]> weights = post(http, master.url(), "application/json", null,
+          "{\"type\": \"GET_WEIGHTS\"}".getBytes(StandardCharsets.UTF_8));
+      assertThat(new JsonObject(text(weights))).isEqualTo(new JsonObject(
+          "{\"type\": \"GET_WEIGHTS\", \"get_weights\": {\"weight_infos\": [{\"weight\": 2.0, \"role\": \"eng\"}]}}"));
+      assertThat(allocator.quotas).containsKey("eng");
+      assertThat(allocator.reservations).isEmpty();
+    }
+  }
+
   // ---------------------------------------------------------------- failures
 
   @Test
