@@ -100,6 +100,73 @@ class OperatorCommandsTest {
     assertThat(json.getJsonArray("weight_infos")).hasSize(2);
   }
 
+  /** Opens a RecordIO stream (agent REGISTER or scheduler SUBSCRIBE) and returns its first event. */
+  private <E extends com.google.protobuf.Message> E firstEvent(String path, com.google.protobuf.Message call,
+      E prototype, List<java.io.InputStream> open) throws Exception {
+    java.net.http.HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(master.url() + path))
+            .header("Content-Type", "application/x-protobuf").header("Accept", "application/x-protobuf")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(call.toByteArray())).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    open.add(response.body());
+    io.mezzo.protocol.RecordIO.Decoder decoder = new io.mezzo.protocol.RecordIO.Decoder();
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = response.body().read(buf)) > 0) {
+      List<byte[]> records = decoder.feed(buf, 0, n);
+      if (!records.isEmpty()) {
+        return io.mezzo.protocol.Codec.PROTOBUF.decode(records.get(0), prototype);
+      }
+    }
+    throw new AssertionError("stream ended before its first event");
+  }
+
+  @Test
+  void reservationsAndExplainAgainstARegisteredAgentAndFramework() throws Exception {
+    List<java.io.InputStream> open = new java.util.ArrayList<>();
+    try {
+      io.mezzo.protocol.internal.AgentChannel.AgentEvent registered = firstEvent(io.mezzo.protocol.Wire.AGENT_CHANNEL_PATH,
+          io.mezzo.protocol.internal.AgentChannel.AgentCall.newBuilder()
+              .setType(io.mezzo.protocol.internal.AgentChannel.AgentCall.Type.REGISTER)
+              .setRegister(io.mezzo.protocol.internal.AgentChannel.AgentCall.Register.newBuilder().setAgentInfo(
+                  io.mezzo.v1.Protos.AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
+                      .addAllResources(ResourceSpec.parse("cpus:4;mem:4096")))).build(),
+          io.mezzo.protocol.internal.AgentChannel.AgentEvent.getDefaultInstance(), open);
+      String agentId = registered.getRegistered().getAgentId().getValue();
+
+      Cli reserve = Cli.run("reserve", "--cluster", "demo", "--agent", agentId, "--role", "eng", "--principal", "ops",
+          "cpus:1;mem:512");
+      assertThat(reserve.exitCode()).as(reserve.err()).isZero();
+      assertThat(reserve.out()).contains("Reserved cpus:1;mem:512 for role eng on agent " + agentId);
+      assertThat(allocator.reservations).containsExactly(Map.entry(agentId + "/eng", Resources.cpusMem(1, 512)));
+      Cli unreserve = Cli.run("unreserve", "--cluster", "demo", "--agent", agentId, "--role", "eng", "cpus:1;mem:512");
+      assertThat(unreserve.exitCode()).as(unreserve.err()).isZero();
+      assertThat(allocator.reservations).isEmpty();
+      Cli again = Cli.run("unreserve", "--cluster", "demo", "--agent", agentId, "--role", "eng", "cpus:1;mem:512");
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.err()).contains("The master answered 409").contains("nothing is dynamically reserved for it");
+
+      io.mezzo.v1.scheduler.Protos.Event subscribed = firstEvent(io.mezzo.protocol.Wire.SCHEDULER_PATH,
+          io.mezzo.v1.scheduler.Protos.Call.newBuilder().setType(io.mezzo.v1.scheduler.Protos.Call.Type.SUBSCRIBE)
+              .setSubscribe(io.mezzo.v1.scheduler.Protos.Call.Subscribe.newBuilder().setFrameworkInfo(
+                  io.mezzo.v1.Protos.FrameworkInfo.newBuilder().setUser("u").setName("f").setRole("eng"))).build(),
+          io.mezzo.v1.scheduler.Protos.Event.getDefaultInstance(), open);
+      String frameworkId = subscribed.getSubscribed().getFrameworkId().getValue();
+      Cli explain = Cli.run("explain", "--cluster", "demo", "--framework", frameworkId);
+      assertThat(explain.exitCode()).as(explain.err()).isZero();
+      assertThat(explain.out()).containsPattern("ROLE +REASON +DETAILS").containsPattern("eng +quota-limit +resource=cpus");
+      JsonObject json = new JsonObject(Cli.run("explain", "--cluster", "demo", "--framework", frameworkId, "-o", "json")
+          .out());
+      assertThat(json.getString("framework_id")).isEqualTo(frameworkId);
+      assertThat(json.getJsonArray("why_not").getJsonObject(0).getString("reason")).isEqualTo("quota-limit");
+    } finally {
+      for (java.io.InputStream in : open) {
+        in.close();
+      }
+    }
+  }
+
   @Test
   void explainNamesAnUnknownFramework() {
     Cli cli = Cli.run("explain", "--cluster", "demo", "--framework", "no-such-framework");

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * DRF for offers, plus weights and quota kept in maps, so the CLI tests do not depend on what
+ * DRF for offers, plus weights, quota and reservations kept in maps, so the CLI tests do not depend on what
  * the default allocator supports. {@code explain} gives one fixed reason.
  */
 final class QuotaAllocator implements Allocator {
@@ -27,6 +27,19 @@ final class QuotaAllocator implements Allocator {
   @Override
   public void updateQuota(String role, Resources guarantees, Resources limit) {
     limits.put(role, limit);
+  }
+
+  /** agentId + "/" + role → reserved. */
+  final Map<String, Resources> reservations = new ConcurrentHashMap<>();
+
+  @Override
+  public void reserve(String agentId, String role, Resources resources) {
+    reservations.merge(agentId + "/" + role, resources, Resources::plus);
+  }
+
+  @Override
+  public void unreserve(String agentId, String role, Resources resources) {
+    reservations.computeIfPresent(agentId + "/" + role, (k, r) -> r.minus(resources).isEmpty() ? null : r.minus(resources));
   }
 
   @Override

@@ -276,7 +276,7 @@ public final class OperatorState {
         Resources mine = reserved.getOrDefault(role, Resources.EMPTY);
         if (!mine.covers(resources)) {
           throw new CallRejected(409, "Cannot unreserve '" + resources + "' for role '" + role + "' on agent " + agentId
-              + ": only '" + mine + "' is dynamically reserved for it");
+              + ": " + (mine.isEmpty() ? "nothing" : "only '" + mine + "'") + " is dynamically reserved for it");
         }
         remaining.put(role, mine.minus(resources));
       });
