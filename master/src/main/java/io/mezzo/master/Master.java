@@ -68,7 +68,7 @@ public final class Master {
     return "http://" + config.ip() + ":" + port();
   }
 
-  /** True while this master leads. Safe to call from any thread. */
+  /** True while this master leads and has recovered the registry (it serves the APIs). Safe to call from any thread. */
   public boolean isLeader() {
     return verticle != null && verticle.isLeader();
   }

@@ -75,10 +75,18 @@ public final class OperatorState {
     }
   }
 
+  /** Runs inside the agent's registration, so nothing may escape from here. */
   private void agentAdded(String agentId) {
     for (AgentReservations agent : current.record().getReservationsList()) {
       if (agent.getAgentId().equals(agentId)) {
-        ReservedResources.byRole(agent.getResourcesList()).forEach((role, resources) ->
+        Map<String, Resources> byRole;
+        try {
+          byRole = ReservedResources.byRole(agent.getResourcesList());
+        } catch (CallRejected e) {
+          log.warn("[agent={}] unreadable reservations in the registry, not re-applied: {}", agentId, e.getMessage());
+          return;
+        }
+        byRole.forEach((role, resources) ->
             recoverQuietly("reservation of " + resources + " for role " + role + " on agent " + agentId,
                 () -> allocator.reserve(agentId, role, resources)));
         log.info("[agent={}] re-applied {} reserved resources from the registry", agentId, agent.getResourcesCount());
