@@ -2,6 +2,10 @@ package io.mezzo.cli;
 
 import io.mezzo.agent.AgentMain;
 import io.mezzo.cli.cluster.ClusterCommand;
+import io.mezzo.cli.operator.ExplainCommand;
+import io.mezzo.cli.operator.QuotaCommand;
+import io.mezzo.cli.operator.ReserveCommand;
+import io.mezzo.cli.operator.WeightsCommand;
 import io.mezzo.master.MasterMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +17,11 @@ import picocli.CommandLine.Command;
         ClusterCommand.class,
         RunCommand.class,
         BatchCommand.class,
+        QuotaCommand.class,
+        WeightsCommand.class,
+        ReserveCommand.Reserve.class,
+        ReserveCommand.Unreserve.class,
+        ExplainCommand.class,
         MasterMain.class,
         AgentMain.class,
         ZooKeeperCommand.class,

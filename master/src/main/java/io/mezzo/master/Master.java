@@ -3,7 +3,9 @@ package io.mezzo.master;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import io.mezzo.master.spi.Allocator;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * One Mezzo master: joins the election in ZooKeeper, and while it leads, owns the cluster
@@ -15,24 +17,36 @@ public final class Master {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final Clock clock;
+  private final Supplier<Allocator> allocatorFactory;
   private MasterVerticle verticle;
   private Future<Void> closing;
 
   /** A master with its own Vert.x instance. */
   public Master(MasterConfig config) {
-    this(config, Vertx.vertx(), true, Clock.systemUTC());
+    this(config, Vertx.vertx(), true, Clock.systemUTC(), null);
   }
 
   /** A master on a shared Vert.x instance (the testkit runs several nodes in one JVM). */
   public Master(MasterConfig config, Vertx vertx, Clock clock) {
-    this(config, vertx, false, clock);
+    this(config, vertx, false, clock, null);
   }
 
-  private Master(MasterConfig config, Vertx vertx, boolean ownsVertx, Clock clock) {
+  /**
+   * A master on a shared Vert.x instance whose allocator comes from {@code allocatorFactory}
+   * instead of the {@code allocator} name in the config (tests and embedders). The factory is
+   * called on the master's context each time this master becomes leader.
+   */
+  public Master(MasterConfig config, Vertx vertx, Clock clock, Supplier<Allocator> allocatorFactory) {
+    this(config, vertx, false, clock, Objects.requireNonNull(allocatorFactory, "allocatorFactory"));
+  }
+
+  private Master(MasterConfig config, Vertx vertx, boolean ownsVertx, Clock clock,
+      Supplier<Allocator> allocatorFactory) {
     this.config = Objects.requireNonNull(config, "config");
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.clock = clock;
+    this.allocatorFactory = allocatorFactory;
   }
 
   /** Starts serving; completes once the HTTP server listens and the master has joined the election. */
@@ -40,7 +54,7 @@ public final class Master {
     if (verticle != null) {
       throw new IllegalStateException("Master already started");
     }
-    verticle = new MasterVerticle(config, clock);
+    verticle = new MasterVerticle(config, clock, allocatorFactory);
     return vertx.deployVerticle(verticle).mapEmpty();
   }
 
@@ -54,7 +68,7 @@ public final class Master {
     return "http://" + config.ip() + ":" + port();
   }
 
-  /** True while this master leads. Safe to call from any thread. */
+  /** True while this master leads and has recovered the registry (it serves the APIs). Safe to call from any thread. */
   public boolean isLeader() {
     return verticle != null && verticle.isLeader();
   }

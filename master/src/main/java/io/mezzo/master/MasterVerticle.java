@@ -3,9 +3,12 @@ package io.mezzo.master;
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.api.AgentChannelApi;
 import io.mezzo.master.api.LeaderGate;
+import io.mezzo.master.api.OperatorApi;
 import io.mezzo.master.api.SchedulerApi;
 import io.mezzo.master.election.CuratorLeaderElection;
 import io.mezzo.master.election.ZkUrl;
+import io.mezzo.master.registry.OperatorState;
+import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.state.ClusterState;
@@ -27,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -42,20 +46,27 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
 
   private final MasterConfig config;
   private final Clock clock;
+  private final Supplier<Allocator> allocatorFactory;
   private final String masterId = UUID.randomUUID().toString();
   private CuratorFramework curator;
   private LeaderElection election;
   private HttpServer server;
   private MasterInfo masterInfo;
   private ClusterState state;
+  private Registry registry;
+  private OperatorState operator;
+  /** Counts elections won and lost, so a registry read that finishes after leadership changed is ignored. */
+  private long term;
+  private boolean recovering;
   private volatile boolean leading;
   private Optional<String> leaderHostPort = Optional.empty();
   private boolean allocationPending;
   private volatile int port;
 
-  MasterVerticle(MasterConfig config, Clock clock) {
+  MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory) {
     this.config = config;
     this.clock = clock;
+    this.allocatorFactory = allocatorFactory != null ? allocatorFactory : () -> allocator(config.allocator());
   }
 
   @Override
@@ -70,6 +81,7 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
           curator = CuratorFrameworkFactory.newClient(zk.connectString(), 10_000, 10_000,
               new ExponentialBackoffRetry(500, 10));
           curator.start();
+          registry = new Registry(curator, zk.path(), context);
           election = new CuratorLeaderElection(curator, zk.path(), context);
           return election.start(JsonCodec.print(masterInfo), this::leadership, this::leaderChanged);
         })
@@ -90,6 +102,11 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
     SchedulerApi scheduler = new SchedulerApi(this, this::requestAllocation);
     router.route(Wire.SCHEDULER_PATH).handler(body).handler(scheduler);
     router.route(Wire.SCHEDULER_PATH_LIBPROCESS).handler(body).handler(scheduler);
+    OperatorApi operatorApi = new OperatorApi(this, () -> operator);
+    for (String path : new String[] {"/api/v1", "/master/api/v1"}) {
+      router.route(path).handler(body).handler(operatorApi);
+      router.route(path + "/explain").handler(operatorApi::explain);
+    }
     router.route(Wire.AGENT_CHANNEL_PATH).handler(body).handler(new AgentChannelApi(this, this::requestAllocation));
     router.get("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
     router.get("/master/health").handler(ctx -> ctx.response().setStatusCode(200).end());
@@ -103,6 +120,10 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   }
 
   private void state(RoutingContext ctx) {
+    if (state == null && recovering) {
+      ctx.response().setStatusCode(503).end("Master has not finished recovery");
+      return;
+    }
     if (state == null) {
       redirectOr503(ctx, ctx.request().uri());
       return;
@@ -111,7 +132,7 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   }
 
   private void redirect(RoutingContext ctx) {
-    if (state != null) {
+    if (state != null || recovering) {
       ctx.response().setStatusCode(307).putHeader("Location", "//" + config.hostname() + ":" + port).end();
     } else {
       redirectOr503(ctx, "");
@@ -127,18 +148,48 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   }
 
   private void leadership(boolean lead) {
-    if (lead && state == null) {
-      Allocator allocator = allocator(config.allocator());
-      state = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), config.agentReregisterTimeout());
-      leading = true;
-      log.info("Master {} is the leader", masterId);
-    } else if (!lead && state != null) {
+    if (lead && state == null && !recovering) {
+      recovering = true;
+      log.info("Master {} was elected; recovering the registry from {}", masterId, registry.path());
+      recover(++term);
+    } else if (!lead && (state != null || recovering)) {
       log.warn("Master {} stopped leading; closing every stream", masterId);
+      term++;
+      recovering = false;
       ClusterState old = state;
       state = null;
+      operator = null;
       leading = false;
-      old.closeAll();
+      if (old != null) {
+        old.closeAll();
+      }
     }
+  }
+
+  /** Reads the registry, then starts serving as leader; retries while still elected if ZooKeeper fails. */
+  private void recover(long electedTerm) {
+    registry.read().onComplete(read -> {
+      if (term != electedTerm) {
+        return;
+      }
+      if (read.failed()) {
+        log.error("Master {} could not recover the registry, retrying: {}", masterId, read.cause().getMessage());
+        vertx.setTimer(1000, id -> {
+          if (term == electedTerm) {
+            recover(electedTerm);
+          }
+        });
+        return;
+      }
+      Allocator allocator = allocatorFactory.get();
+      ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(),
+          config.agentReregisterTimeout());
+      operator = new OperatorState(registry, read.result(), allocator, recovered);
+      state = recovered;
+      recovering = false;
+      leading = true;
+      log.info("Master {} is the leader", masterId);
+    });
   }
 
   private void leaderChanged(Optional<String> masterInfoJson) {
@@ -207,6 +258,9 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
 
   @Override
   public Future<?> stop() {
+    term++;
+    recovering = false;
+    operator = null;
     if (state != null) {
       state.closeAll();
       state = null;
@@ -239,6 +293,11 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   @Override
   public Optional<String> leaderHostPort() {
     return leaderHostPort;
+  }
+
+  @Override
+  public boolean recovering() {
+    return recovering;
   }
 
   private final class VertxTimers implements Timers {

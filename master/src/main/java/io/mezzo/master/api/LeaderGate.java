@@ -10,4 +10,12 @@ public interface LeaderGate {
 
   /** The leader's {@code host:port} when another master leads, if known. */
   Optional<String> leaderHostPort();
+
+  /**
+   * True while this master was elected but has not finished reading the registry; API calls
+   * then get 503 "Master has not finished recovery" instead of a redirect.
+   */
+  default boolean recovering() {
+    return false;
+  }
 }

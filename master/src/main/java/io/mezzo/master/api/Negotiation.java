@@ -46,7 +46,11 @@ final class Negotiation {
       LeaderGate gate, M prototype) {
     HttpServerRequest request = ctx.request();
     if (gate.leading() == null) {
-      redirectToLeader(request, gate.leaderHostPort());
+      if (gate.recovering()) {
+        fail(request, 503, "Master has not finished recovery");
+      } else {
+        redirectToLeader(request, gate.leaderHostPort());
+      }
       return null;
     }
     if (request.method() != io.vertx.core.http.HttpMethod.POST) {

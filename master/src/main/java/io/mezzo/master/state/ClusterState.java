@@ -72,6 +72,7 @@ public final class ClusterState {
   private long nextFrameworkId;
   private long nextAgentId;
   private long nextOfferId;
+  private java.util.function.Consumer<String> agentAddedListener = agentId -> {};
 
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers,
       Duration agentReregisterTimeout) {
@@ -84,6 +85,36 @@ public final class ClusterState {
 
   public MasterInfo masterInfo() {
     return masterInfo;
+  }
+
+  // ---------------------------------------------------------------- operator API (registry)
+
+  /**
+   * Called with an agent's id right after the agent was added to the allocator (its first
+   * registration with this leader), so that registry state such as dynamic reservations
+   * can be re-applied.
+   */
+  public void onAgentAdded(java.util.function.Consumer<String> listener) {
+    agentAddedListener = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The total resources of a registered agent. */
+  public Optional<Resources> agentTotal(String agentId) {
+    AgentRecord agent = agents.get(agentId);
+    return agent == null ? Optional.empty() : Optional.of(agent.total);
+  }
+
+  /** The total resources of all registered agents. */
+  public Resources totalResources() {
+    Resources total = Resources.EMPTY;
+    for (AgentRecord agent : agents.values()) {
+      total = total.plus(agent.total);
+    }
+    return total;
+  }
+
+  public boolean hasFramework(String frameworkId) {
+    return frameworks.containsKey(frameworkId);
   }
 
   // ---------------------------------------------------------------- frameworks
@@ -886,6 +917,7 @@ public final class ClusterState {
       for (TaskRecord task : agent.tasks.values()) {
         allocator.addUsed(task.frameworkId, task.role, id, task.resources);
       }
+      agentAddedListener.accept(id);
       log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
           total, register.getTasksCount());
     }

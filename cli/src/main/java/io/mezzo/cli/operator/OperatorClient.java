@@ -1,0 +1,141 @@
+package io.mezzo.cli.operator;
+
+import io.mezzo.master.election.ZkUrl;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.JsonCodec;
+import io.mezzo.protocol.ProtocolException;
+import io.mezzo.protocol.Wire;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.master.Protos.Call;
+import io.mezzo.v1.master.Protos.Response;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+
+/**
+ * A small client of the master's operator API ({@code POST /api/v1}, protobuf) and of
+ * {@code GET /api/v1/explain}. Finds the leader from a ZooKeeper URL (the lowest
+ * {@code json.info_} node) or starts at an HTTP URL and follows the leader's 307s.
+ */
+public final class OperatorClient {
+  private static final int MAX_REDIRECTS = 3;
+  private final String master;
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** @param master {@code zk://host:port/path} or {@code http(s)://host:port} */
+  public OperatorClient(String master) {
+    this.master = master;
+  }
+
+  /** Sends one call; returns the decoded Response for GET_* calls and an empty one otherwise. */
+  public Response call(Call call) {
+    HttpResponse<byte[]> response = send(baseUrl(), "/api/v1", builder -> builder
+        .header("Content-Type", Codec.PROTOBUF.mediaType())
+        .header("Accept", Codec.PROTOBUF.mediaType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Codec.PROTOBUF.encode(call))));
+    if (response.body().length == 0) {
+      return Response.getDefaultInstance();
+    }
+    try {
+      return Codec.PROTOBUF.decode(response.body(), Response.getDefaultInstance());
+    } catch (ProtocolException e) {
+      throw new OperatorException("The master's answer did not parse: " + e.getMessage());
+    }
+  }
+
+  /** Why the framework got no offers: {@code {"framework_id", "why_not": [...]}}. */
+  public JsonObject explain(String frameworkId) {
+    HttpResponse<byte[]> response = send(baseUrl(), "/api/v1/explain?framework_id="
+        + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8), HttpRequest.Builder::GET);
+    return new JsonObject(new String(response.body(), StandardCharsets.UTF_8));
+  }
+
+  private HttpResponse<byte[]> send(String base, String pathAndQuery,
+      java.util.function.UnaryOperator<HttpRequest.Builder> method) {
+    String url = base + pathAndQuery;
+    try {
+      for (int i = 0; i <= MAX_REDIRECTS; i++) {
+        HttpResponse<byte[]> response = http.send(method.apply(HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(30))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 307) {
+          String location = response.headers().firstValue("Location")
+              .orElseThrow(() -> new OperatorException("The master answered 307 without a Location"));
+          url = location.startsWith("//") ? URI.create(url).getScheme() + ":" + location : location;
+          continue;
+        }
+        if (response.statusCode() / 100 != 2) {
+          throw new OperatorException(response.statusCode(),
+              new String(response.body(), StandardCharsets.UTF_8).trim());
+        }
+        return response;
+      }
+      throw new OperatorException("Too many redirects, last to " + url);
+    } catch (IOException e) {
+      throw new OperatorException("Cannot reach the master at " + url + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OperatorException("Interrupted");
+    }
+  }
+
+  /** The master's base URL, e.g. {@code http://127.0.0.1:5050}. */
+  String baseUrl() {
+    if (!master.startsWith("zk://")) {
+      return master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+    }
+    ZkUrl zk = ZkUrl.parse(master);
+    try (CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.connectString())
+        .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(500)).build()) {
+      curator.start();
+      if (!curator.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new OperatorException("Cannot connect to ZooKeeper at " + zk.connectString());
+      }
+      List<String> children = curator.getChildren().forPath(zk.path());
+      String leader = children.stream().filter(c -> c.startsWith(Wire.MASTER_INFO_PREFIX))
+          .filter(c -> c.substring(Wire.MASTER_INFO_PREFIX.length()).matches("\\d+"))
+          .min(java.util.Comparator.comparingLong(c -> Long.parseLong(c.substring(Wire.MASTER_INFO_PREFIX.length()))))
+          .orElseThrow(() -> new OperatorException("No master has registered in ZooKeeper at " + master));
+      MasterInfo info = JsonCodec.parse(new String(curator.getData().forPath(zk.path() + "/" + leader),
+          StandardCharsets.UTF_8), MasterInfo.getDefaultInstance());
+      String host = info.getAddress().hasIp() ? info.getAddress().getIp() : info.getHostname();
+      return "http://" + host + ":" + info.getAddress().getPort();
+    } catch (OperatorException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OperatorException("Interrupted");
+    } catch (Exception e) {
+      throw new OperatorException("Cannot find the leading master in ZooKeeper at " + master + ": " + e.getMessage());
+    }
+  }
+
+  /** A call the master refused (with its HTTP status) or could not be made. */
+  public static final class OperatorException extends RuntimeException {
+    private final int status;
+
+    OperatorException(String message) {
+      this(0, message);
+    }
+
+    OperatorException(int status, String message) {
+      super(status == 0 ? message : "The master answered " + status + ": " + message);
+      this.status = status;
+    }
+
+    /** The HTTP status, or 0 when the master could not be reached. */
+    public int status() {
+      return status;
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.mezzo.master.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mezzo.master.registry.Registry.Versioned;
+import io.mezzo.protocol.internal.RegistryRecords;
+import io.mezzo.v1.Protos.Value;
+import io.mezzo.v1.Protos.WeightInfo;
+import io.mezzo.v1.quota.Protos.QuotaConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The registry record in a real (in-process) ZooKeeper. */
+class RegistryTest {
+  private TestingServer zk;
+  private CuratorFramework curator;
+  private Vertx vertx;
+  private Registry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    zk = new TestingServer(true);
+    curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
+    curator.start();
+    vertx = Vertx.vertx();
+    Context context = vertx.getOrCreateContext();
+    registry = new Registry(curator, "/mezzo", context);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    curator.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    zk.close();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static RegistryRecords.Registry record(String role, double weight) {
+    return RegistryRecords.Registry.newBuilder()
+        .addWeights(WeightInfo.newBuilder().setRole(role).setWeight(weight))
+        .addQuotas(QuotaConfig.newBuilder().setRole(role).putGuarantees("cpus", Value.Scalar.newBuilder().setValue(2).build()))
+        .build();
+  }
+
+  @Test
+  void aRegistryNeverWrittenReadsAsEmpty() throws Exception {
+    Versioned empty = await(registry.read());
+    assertThat(empty.version()).isEqualTo(Versioned.ABSENT);
+    assertThat(empty.record()).isEqualTo(RegistryRecords.Registry.getDefaultInstance());
+    assertThat(registry.path()).isEqualTo("/mezzo/registry");
+  }
+
+  @Test
+  void whatIsWrittenIsReadBackWithItsVersion() throws Exception {
+    Versioned first = await(registry.write(await(registry.read()), record("eng", 2)));
+    Versioned second = await(registry.write(first, record("batch", 3)));
+    Versioned read = await(registry.read());
+    assertThat(read.record()).isEqualTo(record("batch", 3));
+    assertThat(read.version()).isEqualTo(second.version()).isGreaterThan(first.version());
+    assertThat(RegistryRecords.Registry.parseFrom(curator.getData().forPath("/mezzo/registry")))
+        .isEqualTo(record("batch", 3));
+  }
+
+  @Test
+  void aWriteFromAStaleVersionFailsAndChangesNothing() throws Exception {
+    Versioned absent = await(registry.read());
+    Versioned first = await(registry.write(absent, record("eng", 2)));
+    await(registry.write(first, record("eng", 5)));
+
+    assertThatThrownBy(() -> await(registry.write(first, record("eng", 9))))
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("changed by another master");
+    assertThatThrownBy(() -> await(registry.write(absent, record("eng", 9))))
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("changed by another master");
+    assertThat(await(registry.read()).record()).isEqualTo(record("eng", 5));
+  }
+}
