@@ -86,8 +86,9 @@ public final class TaskSupervisor {
       return;
     }
     if (task.hasExecutor()) {
+      // The agent hands tasks with an executor to its executor registry; this is a guard.
       update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
-          "Task '" + key.taskId + "' names a custom executor, which this agent does not run; send a command task");
+          "Task '" + key.taskId + "' names an executor; the command runner runs only command tasks");
       return;
     }
     String runtimeName = runtimeName(task);
@@ -219,6 +220,10 @@ public final class TaskSupervisor {
     Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
     log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
     if (live.launched) {
+      // As the Mesos command executor: TASK_KILLING only for frameworks that understand it.
+      if (hasCapability(live.frameworkInfo, FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+        update(live, TaskState.TASK_KILLING, null, null);
+      }
       runtimes.get(live.runtime).kill(live.containerId, grace);
     } else {
       live.pendingKill = grace;
@@ -256,12 +261,18 @@ public final class TaskSupervisor {
     updates.update(live.frameworkId, status);
   }
 
+  /** Whether the framework declared {@code capability} in its FrameworkInfo. */
+  public static boolean hasCapability(FrameworkInfo info, FrameworkInfo.Capability.Type capability) {
+    return info != null && info.getCapabilitiesList().stream().anyMatch(c -> c.getType() == capability);
+  }
+
   /** The runtime a task asks for: none or MESOS without an image is a process; DOCKER is docker; MESOS with an image is oci. */
-  static String runtimeName(TaskInfo task) {
-    if (!task.hasContainer()) {
-      return "process";
-    }
-    ContainerInfo container = task.getContainer();
+  public static String runtimeName(TaskInfo task) {
+    return task.hasContainer() ? runtimeName(task.getContainer()) : "process";
+  }
+
+  /** The runtime a container asks for (see {@link #runtimeName(TaskInfo)}). */
+  public static String runtimeName(ContainerInfo container) {
     if (container.getType() == ContainerInfo.Type.DOCKER) {
       return "docker";
     }
