@@ -24,6 +24,7 @@ import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.ExecutorID;
+import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.KillPolicy;
 import io.mezzo.v1.Protos.TaskID;
@@ -105,7 +106,9 @@ public final class Agent {
         new PoolOptions().setHttp1MaxSize(8));
     SandboxLayout layout = new SandboxLayout(config.workDir());
     this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget);
-    this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId);
+    this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId,
+        (frameworkId, executorId) -> sendToMaster("executor termination",
+            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)));
     this.executors = new ExecutorRegistry(context, onContext, layout, this.runtimes, statusUpdates, this::agentInfo,
         () -> config.ip() + ":" + httpPort, new ExecutorRegistry.MasterNotifier() {
           @Override
@@ -301,7 +304,12 @@ public final class Agent {
       }
       case RUN_TASK_GROUP -> {
         AgentEvent.RunTaskGroup run = event.getRunTaskGroup();
-        executors.runGroup(run.getFrameworkId(), run.getFrameworkInfo(), run.getExecutor(), run.getTaskGroup());
+        if (run.getExecutor().getType() == ExecutorInfo.Type.DEFAULT && !run.getExecutor().hasCommand()) {
+          // Mezzo has no default executor binary: the agent does its work itself.
+          supervisor.runGroup(run.getFrameworkId(), run.getFrameworkInfo(), run.getExecutor(), run.getTaskGroup());
+        } else {
+          executors.runGroup(run.getFrameworkId(), run.getFrameworkInfo(), run.getExecutor(), run.getTaskGroup());
+        }
       }
       case KILL_TASK -> {
         AgentEvent.KillTask kill = event.getKillTask();
@@ -316,8 +324,12 @@ public final class Agent {
         executors.shutdownFramework(event.getShutdownFramework().getFrameworkId());
         supervisor.shutdownFramework(event.getShutdownFramework().getFrameworkId());
       }
-      case SHUTDOWN_EXECUTOR -> executors.shutdownExecutor(
-          event.getShutdownExecutor().getFrameworkId(), event.getShutdownExecutor().getExecutorId());
+      case SHUTDOWN_EXECUTOR -> {
+        AgentEvent.ShutdownExecutor shutdown = event.getShutdownExecutor();
+        if (!executors.shutdownExecutor(shutdown.getFrameworkId(), shutdown.getExecutorId())) {
+          supervisor.shutdownExecutor(shutdown.getFrameworkId(), shutdown.getExecutorId());
+        }
+      }
       case FRAMEWORK_MESSAGE -> executors.frameworkMessage(
           event.getFrameworkMessage().getFrameworkId(),
           event.getFrameworkMessage().getExecutorId(),

@@ -125,19 +125,12 @@ public final class ExecutorRegistry {
   }
 
   /**
-   * RUN_TASK_GROUP. Mezzo has no default executor binary: a DEFAULT executor without a command
-   * cannot run, and its tasks fail with REASON_CONTAINER_LAUNCH_FAILED.
+   * RUN_TASK_GROUP for an executor with a command (CUSTOM, or DEFAULT with a command of its
+   * own): one LAUNCH_GROUP. A DEFAULT executor without a command is not this class's job (the
+   * agent runs those groups itself, see TaskSupervisor#runGroup).
    */
   public void runGroup(FrameworkID frameworkId, FrameworkInfo frameworkInfo, ExecutorInfo executor, TaskGroupInfo group) {
     assertOnContext();
-    if (executor.getType() == ExecutorInfo.Type.DEFAULT && !executor.hasCommand()) {
-      RunningExecutor placeholder = new RunningExecutor(frameworkId, frameworkInfo, executor, "none");
-      for (ExecutorTask task : track(placeholder, group.getTasksList())) {
-        update(task, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
-            "The default executor is not supported yet by Mezzo; give the task group a CUSTOM executor with a command");
-      }
-      return;
-    }
     launch(frameworkId, frameworkInfo, executor, new Launch(null, group));
   }
 
@@ -185,16 +178,19 @@ public final class ExecutorRegistry {
     executor.stream.send(ExecutorEvents.message(data));
   }
 
-  /** SHUTDOWN_EXECUTOR: SHUTDOWN to the executor, and its process killed after its grace period. */
-  public void shutdownExecutor(FrameworkID frameworkId, ExecutorID executorId) {
+  /**
+   * SHUTDOWN_EXECUTOR: SHUTDOWN to the executor, and its process killed after its grace period.
+   *
+   * @return false when no such custom executor runs here
+   */
+  public boolean shutdownExecutor(FrameworkID frameworkId, ExecutorID executorId) {
     assertOnContext();
     RunningExecutor executor = executors.get(new Key(frameworkId.getValue(), executorId.getValue()));
     if (executor == null) {
-      log.warn("[framework={}] [executor={}] ignoring shutdown of an executor this agent does not run",
-          frameworkId.getValue(), executorId.getValue());
-      return;
+      return false;
     }
     shutdown(executor);
+    return true;
   }
 
   /** SHUTDOWN_FRAMEWORK: shuts down every executor of the framework. */

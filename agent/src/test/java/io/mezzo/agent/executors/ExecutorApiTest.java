@@ -203,25 +203,6 @@ class ExecutorApiTest {
     assertThat(tasks.get(0).getExecutor().getExecutorId().getValue()).isEqualTo("exec");
   }
 
-  @Test
-  void aTaskGroupForTheDefaultExecutorFailsWithAClearMessage() throws Exception {
-    ExecutorInfo defaultExecutor = ExecutorInfo.newBuilder()
-        .setType(ExecutorInfo.Type.DEFAULT)
-        .setExecutorId(io.mezzo.v1.Protos.ExecutorID.newBuilder().setValue("default"))
-        .build();
-
-    harness.master.send(Tasks.runTaskGroup(defaultExecutor,
-        Tasks.shellTask("g1", "true"), Tasks.shellTask("g2", "true")));
-
-    await().atMost(AgentHarness.WAIT).until(() -> harness.master.statusUpdates().size() == 2);
-    assertThat(harness.master.statusUpdates()).allSatisfy(status -> {
-      assertThat(status.getState()).isEqualTo(TaskState.TASK_FAILED);
-      assertThat(status.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
-      assertThat(status.getMessage()).contains("default executor is not supported yet");
-    });
-    assertThat(runtime.launches()).isEmpty();
-  }
-
   private void launchExecutorTask(String taskId) {
     ExecutorInfo executor = Tasks.executor("exec", List.of("/bin/executor", "--flag"));
     harness.master.send(Tasks.runTask(Tasks.executorTask(taskId, executor, "")));
