@@ -43,15 +43,21 @@ public final class AgentCalls {
         .build();
   }
 
-  /** A custom executor's process ended with {@code status} (exit code, or 128 + signal). */
-  public static AgentCall executorTerminated(AgentID agentId, FrameworkID frameworkId, ExecutorID executorId, int status) {
+  /**
+   * A custom executor's process ended with {@code status} (exit code, or 128 + signal), or
+   * never started ({@code status} null).
+   */
+  public static AgentCall executorTerminated(AgentID agentId, FrameworkID frameworkId, ExecutorID executorId, Integer status) {
+    AgentCall.ExecutorTerminated.Builder terminated = AgentCall.ExecutorTerminated.newBuilder()
+        .setFrameworkId(frameworkId)
+        .setExecutorId(executorId);
+    if (status != null) {
+      terminated.setStatus(status);
+    }
     return AgentCall.newBuilder()
         .setType(AgentCall.Type.EXECUTOR_TERMINATED)
         .setAgentId(agentId)
-        .setExecutorTerminated(AgentCall.ExecutorTerminated.newBuilder()
-            .setFrameworkId(frameworkId)
-            .setExecutorId(executorId)
-            .setStatus(status))
+        .setExecutorTerminated(terminated)
         .build();
   }
 

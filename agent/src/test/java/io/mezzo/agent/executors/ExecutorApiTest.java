@@ -188,6 +188,49 @@ class ExecutorApiTest {
   }
 
   @Test
+  void anExecutorThatCannotStartFailsItsTasks() throws Exception {
+    runtime.failLaunchesWith("exec format error");
+    launchExecutorTask("t1");
+
+    await().atMost(AgentHarness.WAIT).until(() -> harness.master.statusUpdates("t1").size() == 1);
+    TaskStatus failed = harness.master.statusUpdates("t1").get(0);
+    assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
+    assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
+    assertThat(failed.getMessage()).isEqualTo("exec format error");
+    AgentCall terminated = harness.master.calls().stream()
+        .filter(c -> c.getType() == AgentCall.Type.EXECUTOR_TERMINATED).findFirst().orElseThrow();
+    assertThat(terminated.getExecutorTerminated().hasStatus()).as("it never ran").isFalse();
+    assertThat(harness.state().getJsonArray("executors")).isEmpty();
+  }
+
+  @Test
+  void aJsonSubscriptionStreamsJsonRecords() throws Exception {
+    launchExecutorTask("t1");
+    Call subscribe = client.call(Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.getDefaultInstance()).build();
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + harness.agent.httpPort() + "/api/v1/executor"))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(io.mezzo.protocol.JsonCodec.print(subscribe)))
+        .build();
+
+    HttpResponse<InputStream> response = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+        .send(request, HttpResponse.BodyHandlers.ofInputStream());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(response.headers().firstValue("Mesos-Stream-Id")).isEmpty();
+    try (InputStream events = response.body()) {
+      String length = new String(readUntilNewline(events), StandardCharsets.US_ASCII);
+      String record = new String(events.readNBytes(Integer.parseInt(length)), StandardCharsets.UTF_8);
+      Event subscribed = io.mezzo.protocol.Codec.JSON.decode(record.getBytes(StandardCharsets.UTF_8), Event.getDefaultInstance());
+      assertThat(record).startsWith("{").contains("\"type\":\"SUBSCRIBED\"");
+      assertThat(subscribed.getSubscribed().getExecutorInfo().getExecutorId().getValue()).isEqualTo("exec");
+    }
+  }
+
+  @Test
   void aReRegistrationNamesTheExecutorOfEachTask() throws Exception {
     launchExecutorTask("t1");
 
@@ -201,6 +244,17 @@ class ExecutorApiTest {
     assertThat(tasks.get(0).getTask().getTaskId().getValue()).isEqualTo("t1");
     assertThat(tasks.get(0).getState()).isEqualTo(TaskState.TASK_STAGING);
     assertThat(tasks.get(0).getExecutor().getExecutorId().getValue()).isEqualTo("exec");
+  }
+
+  private static byte[] readUntilNewline(InputStream in) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new java.io.EOFException("stream ended");
+      }
+      out.write(b);
+    }
+    return out.toByteArray();
   }
 
   private void launchExecutorTask(String taskId) {
