@@ -85,20 +85,20 @@ public final class ExecutorApi implements Handler<RoutingContext> {
         return;
       }
       ExecutorStream stream = new ExecutorStream(request.response(), streamCodec.get(), requestContext);
-      request.response().closeHandler(v -> agentContext.runOnContext(w -> registry.disconnected(stream)));
+      request.response().closeHandler(v -> agentContext.runOnContext(w -> registry.subscriptions().disconnected(stream)));
       dispatch(request.response(), requestContext, () -> {
-        registry.subscribe(call, stream);
+        registry.subscriptions().subscribe(call, stream);
         return 0;
       });
       return;
     }
     dispatch(request.response(), requestContext, () -> {
       switch (call.getType()) {
-        case UPDATE -> registry.update(call);
-        case MESSAGE -> registry.message(call);
-        case HEARTBEAT -> registry.check(call);
+        case UPDATE -> registry.subscriptions().update(call);
+        case MESSAGE -> registry.subscriptions().message(call);
+        case HEARTBEAT -> registry.subscriptions().check(call);
         default -> {
-          registry.check(call);
+          registry.subscriptions().check(call);
           throw new ExecutorCallRejected(501, "Received an unknown call type");
         }
       }

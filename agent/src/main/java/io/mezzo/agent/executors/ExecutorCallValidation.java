@@ -21,6 +21,13 @@ final class ExecutorCallValidation {
         if (!call.hasSubscribe()) {
           return Optional.of("Expecting 'subscribe' to be present");
         }
+        for (Call.Update update : call.getSubscribe().getUnacknowledgedUpdatesList()) {
+          Optional<String> invalid = validateStatus(call, update.getStatus());
+          if (invalid.isPresent()) {
+            return Optional.of("Unacknowledged update of task '" + update.getStatus().getTaskId().getValue() + "': "
+                + invalid.get());
+          }
+        }
       }
       case UPDATE -> {
         if (!call.hasUpdate()) {

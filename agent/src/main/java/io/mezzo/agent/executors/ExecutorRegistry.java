@@ -26,13 +26,11 @@ import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
-import io.mezzo.v1.executor.Protos.Call;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +43,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The custom executors on this agent and their tasks, as the Mesos agent keeps them: launches
- * an executor for the first task that names it, queues its tasks until it SUBSCRIBEs, then
- * sends LAUNCH / LAUNCH_GROUP; passes kills, messages and shutdowns on; turns its UPDATE calls
- * into reliable status updates; and when its process ends, tells the master and fails every
- * task it left unfinished.
+ * an executor for the first task that names it, queues its tasks until it SUBSCRIBEs (see
+ * {@link ExecutorSubscriptions} for the executor's side), then sends LAUNCH / LAUNCH_GROUP;
+ * passes kills, messages and shutdowns on; kills executors that do not subscribe in time or
+ * outstay their shutdown grace period; and when an executor's process ends, tells the master
+ * and fails every task it left unfinished.
  *
  * <p>Owned by the agent's context: every method, and every timer it arms, runs there.
  */
@@ -80,11 +79,11 @@ public final class ExecutorRegistry {
   private final Timers timers;
   private final ExecutorLauncher launcher;
   private final StatusUpdateManager updates;
-  private final Supplier<AgentInfo> agentInfo;
   private final MasterNotifier master;
   private final Duration registrationTimeout;
   private final Map<Key, RunningExecutor> executors = new LinkedHashMap<>();
   private final Map<Key, ExecutorTask> tasks = new LinkedHashMap<>();
+  private final ExecutorSubscriptions subscriptions;
   private boolean closed;
 
   /**
@@ -106,7 +105,6 @@ public final class ExecutorRegistry {
     this.context = Objects.requireNonNull(context, "context");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.updates = Objects.requireNonNull(updates, "updates");
-    this.agentInfo = Objects.requireNonNull(agentInfo, "agentInfo");
     this.master = Objects.requireNonNull(master, "master");
     this.registrationTimeout = Objects.requireNonNull(registrationTimeout, "registrationTimeout");
     Supplier<AgentID> agentId = () -> {
@@ -114,6 +112,7 @@ public final class ExecutorRegistry {
       return info != null && info.hasId() ? info.getId() : null;
     };
     this.launcher = new ExecutorLauncher(context, layout, runtimes, agentId, agentEndpoint);
+    this.subscriptions = new ExecutorSubscriptions(this, context, timers, updates, agentInfo, master);
   }
 
   // ---- events from the master ----
@@ -213,94 +212,29 @@ public final class ExecutorRegistry {
     }
   }
 
-  // ---- calls from executors (see ExecutorApi) ----
+  // ---- for ExecutorSubscriptions ----
 
-  /** SUBSCRIBE: opens the stream with SUBSCRIBED, then the queued launches. */
-  void subscribe(Call call, ExecutorStream stream) {
-    assertOnContext();
-    RunningExecutor executor = lookup(call);
-    stream.open();
-    if (executor.state == State.TERMINATING) {
-      log.info("[framework={}] [executor={}] subscribed while shutting down; sending SHUTDOWN",
-          executor.frameworkId.getValue(), executor.id());
-      stream.send(ExecutorEvents.shutdown());
-      stream.close();
-      return;
-    }
-    if (executor.stream != null) {
-      log.info("[framework={}] [executor={}] re-subscribed; closing its previous stream",
-          executor.frameworkId.getValue(), executor.id());
-      executor.stream.close();
-    }
-    executor.stream = stream;
-    executor.state = State.RUNNING;
-    executor.cancelTimers();
-    log.info("[framework={}] [executor={}] subscribed", executor.frameworkId.getValue(), executor.id());
-    stream.send(ExecutorEvents.subscribed(executor.info, executor.frameworkInfo, agentInfo.get(), executor.containerId));
+  /** The executor API side of this registry. */
+  ExecutorSubscriptions subscriptions() {
+    return subscriptions;
+  }
 
-    Call.Subscribe subscribe = call.getSubscribe();
-    Set<String> known = new HashSet<>();
-    subscribe.getUnacknowledgedTasksList().forEach(t -> known.add(t.getTaskId().getValue()));
-    for (Call.Update update : subscribe.getUnacknowledgedUpdatesList()) {
-      known.add(update.getStatus().getTaskId().getValue());
-      ExecutorTask task = executor.tasks.get(update.getStatus().getTaskId().getValue());
-      if (task == null) {
-        log.warn("[framework={}] [executor={}] ignoring an unacknowledged update of unknown task {}",
-            executor.frameworkId.getValue(), executor.id(), update.getStatus().getTaskId().getValue());
-      } else {
-        accept(executor, task, update.getStatus());
-      }
-    }
+  /** The running executor, or null. */
+  RunningExecutor find(String frameworkId, String executorId) {
+    return executors.get(new Key(frameworkId, executorId));
+  }
+
+  /** Whether any executor of the framework runs here. */
+  boolean knowsFramework(String frameworkId) {
+    return executors.keySet().stream().anyMatch(k -> k.frameworkId.equals(frameworkId));
+  }
+
+  /** The executor subscribed: its queued launches go to it, except tasks it says it already has. */
+  void deliverQueued(RunningExecutor executor, Set<String> alreadyKnown) {
     for (Launch launch : List.copyOf(executor.queued)) {
-      deliver(executor, launch, known);
+      deliver(executor, launch, alreadyKnown);
     }
     executor.queued.clear();
-    armHeartbeat(executor, stream);
-  }
-
-  /** UPDATE: the status joins the task's reliable update stream; the executor gets ACKNOWLEDGED. */
-  void update(Call call) {
-    assertOnContext();
-    RunningExecutor executor = subscribed(call);
-    TaskStatus status = call.getUpdate().getStatus();
-    ExecutorTask task = executor.tasks.get(status.getTaskId().getValue());
-    if (task == null) {
-      throw new ExecutorCallRejected(400, "Task '" + status.getTaskId().getValue() + "' is not a task of executor '"
-          + executor.id() + "' of framework '" + executor.frameworkId.getValue() + "' on this agent");
-    }
-    accept(executor, task, status);
-  }
-
-  /** MESSAGE: passed to the master for the scheduler (best effort). */
-  void message(Call call) {
-    assertOnContext();
-    RunningExecutor executor = subscribed(call);
-    master.executorMessage(executor.frameworkId, executor.info.getExecutorId(), call.getMessage().getData());
-  }
-
-  /** HEARTBEAT (and any other call): only checks that the caller is a subscribed executor. */
-  void check(Call call) {
-    assertOnContext();
-    subscribed(call);
-  }
-
-  /** The executor's SUBSCRIBE connection closed. It may subscribe again; until then nothing reaches it. */
-  void disconnected(ExecutorStream stream) {
-    assertOnContext();
-    stream.markClosed();
-    for (RunningExecutor executor : executors.values()) {
-      if (executor.stream == stream) {
-        log.warn("[framework={}] [executor={}] its subscription stream closed", executor.frameworkId.getValue(), executor.id());
-        executor.stream = null;
-        if (executor.heartbeatTimer != null) {
-          executor.heartbeatTimer.cancel();
-          executor.heartbeatTimer = null;
-        }
-        if (executor.state == State.RUNNING) {
-          executor.state = State.REGISTERING;
-        }
-      }
-    }
   }
 
   // ---- views ----
@@ -562,22 +496,6 @@ public final class ExecutorRegistry {
     }
   }
 
-  private void accept(RunningExecutor executor, ExecutorTask task, TaskStatus status) {
-    TaskStatus stamped = status.toBuilder().setExecutorId(executor.info.getExecutorId()).build();
-    if (StatusUpdateManager.isTerminal(task.state)) {
-      log.warn("[framework={}] [executor={}] [task={}] dropping {}: the task already ended as {}",
-          executor.frameworkId.getValue(), executor.id(), task.id(), status.getState(), task.state);
-    } else if (updates.forward(executor.frameworkId, stamped)) {
-      log.info("[framework={}] [executor={}] [task={}] {}{}", executor.frameworkId.getValue(), executor.id(), task.id(),
-          status.getState(), status.hasMessage() ? ": " + status.getMessage() : "");
-      task.state = status.getState();
-    }
-    // Accepted, or known already: either way the executor may stop re-sending it.
-    if (executor.stream != null) {
-      executor.stream.send(ExecutorEvents.acknowledged(status.getTaskId(), status.getUuid()));
-    }
-  }
-
   private void update(ExecutorTask task, TaskState state, TaskStatus.Reason reason, String message) {
     task.state = state;
     TaskStatus.Builder status = TaskStatus.newBuilder()
@@ -594,33 +512,6 @@ public final class ExecutorRegistry {
     log.info("[framework={}] [executor={}] [task={}] {}{}", task.executor.frameworkId.getValue(), task.executor.id(),
         task.id(), state, message == null ? "" : ": " + message);
     updates.update(task.executor.frameworkId, status);
-  }
-
-  private RunningExecutor lookup(Call call) {
-    String frameworkId = call.getFrameworkId().getValue();
-    RunningExecutor executor = executors.get(new Key(frameworkId, call.getExecutorId().getValue()));
-    if (executor != null) {
-      return executor;
-    }
-    boolean frameworkKnown = executors.keySet().stream().anyMatch(k -> k.frameworkId.equals(frameworkId));
-    throw new ExecutorCallRejected(400, frameworkKnown ? "Executor cannot be found" : "Framework cannot be found");
-  }
-
-  private RunningExecutor subscribed(Call call) {
-    RunningExecutor executor = lookup(call);
-    if (executor.stream == null) {
-      throw new ExecutorCallRejected(403, "Executor is not subscribed");
-    }
-    return executor;
-  }
-
-  private void armHeartbeat(RunningExecutor executor, ExecutorStream stream) {
-    executor.heartbeatTimer = timers.schedule(HEARTBEAT_INTERVAL, () -> {
-      if (executor.stream == stream && !stream.isClosed()) {
-        stream.send(ExecutorEvents.heartbeat());
-        armHeartbeat(executor, stream);
-      }
-    });
   }
 
   private static Key keyOf(RunningExecutor executor) {

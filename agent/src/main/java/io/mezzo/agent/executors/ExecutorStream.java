@@ -17,6 +17,7 @@ final class ExecutorStream {
   private final Codec codec;
   private final Context responseContext;
   private boolean closed;
+  private RunningExecutor executor;
 
   ExecutorStream(HttpServerResponse response, Codec codec, Context responseContext) {
     this.response = response;
@@ -64,6 +65,15 @@ final class ExecutorStream {
   /** The executor went away; nothing more is written. */
   void markClosed() {
     closed = true;
+  }
+
+  /** The executor whose subscription this is, once it is one. */
+  void attach(RunningExecutor subscriber) {
+    this.executor = subscriber;
+  }
+
+  RunningExecutor executor() {
+    return executor;
   }
 
   boolean isClosed() {

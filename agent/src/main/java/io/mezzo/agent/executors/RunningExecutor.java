@@ -4,6 +4,7 @@ import io.mezzo.agent.Timers;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.TaskGroupInfo;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskStatus;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class RunningExecutor {
   }
 
   /** Tasks waiting for the executor to subscribe: one task (LAUNCH) or a group (LAUNCH_GROUP). */
-  record Launch(TaskInfo task, io.mezzo.v1.Protos.TaskGroupInfo group) {
+  record Launch(TaskInfo task, TaskGroupInfo group) {
     List<TaskInfo> tasks() {
       return group == null ? List.of(task) : group.getTasksList();
     }
