@@ -11,6 +11,7 @@ import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.ExecutorInfo;
+import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.executor.Protos.Call;
@@ -172,6 +173,36 @@ class ExecutorApiTest {
     harness.timers.advance(ExecutorRegistry.DEFAULT_SHUTDOWN_GRACE_PERIOD);
     await().atMost(AgentHarness.WAIT).until(() -> runtime.kills().size() == 1);
     assertThat(ExecutorClient.next(events)).as("the stream ends with the executor").isNull();
+  }
+
+  @Test
+  void aReSubscriptionHonoursTheUnacknowledgedTasksAndUpdates() throws Exception {
+    launchExecutorTask("t1");
+    HttpResponse<InputStream> first = client.subscribe(Call.Subscribe.getDefaultInstance());
+    InputStream events = first.body();
+    assertThat(ExecutorClient.next(events).getType()).isEqualTo(Event.Type.SUBSCRIBED);
+    TaskInfo launched = ExecutorClient.next(events).getLaunch().getTask();
+    events.close();
+    await().atMost(AgentHarness.WAIT).until(() ->
+        !harness.state().getJsonArray("executors").getJsonObject(0).getBoolean("subscribed"));
+    Call running = client.update("t1", TaskState.TASK_RUNNING);
+    assertThat(client.post(running).statusCode()).as("not subscribed any more").isEqualTo(403);
+
+    HttpResponse<InputStream> second = client.subscribe(Call.Subscribe.newBuilder()
+        .addUnacknowledgedTasks(launched)
+        .addUnacknowledgedUpdates(running.getUpdate())
+        .build());
+
+    InputStream again = second.body();
+    assertThat(ExecutorClient.next(again).getType()).isEqualTo(Event.Type.SUBSCRIBED);
+    Event acknowledged = ExecutorClient.next(again);
+    assertThat(acknowledged.getType()).as("no second LAUNCH of a task the executor has").isEqualTo(Event.Type.ACKNOWLEDGED);
+    assertThat(acknowledged.getAcknowledged().getUuid()).isEqualTo(running.getUpdate().getStatus().getUuid());
+    await().atMost(AgentHarness.WAIT).until(() -> harness.master.statusUpdates("t1").size() == 1);
+    assertThat(harness.master.statusUpdates("t1").get(0).getUuid()).isEqualTo(running.getUpdate().getStatus().getUuid());
+    assertThat(harness.state().getJsonArray("executors").getJsonObject(0).getBoolean("subscribed")).isTrue();
+    harness.timers.advance(ExecutorRegistry.HEARTBEAT_INTERVAL);
+    assertThat(ExecutorClient.next(again).getType()).as("nothing launched again").isEqualTo(Event.Type.HEARTBEAT);
   }
 
   @Test
