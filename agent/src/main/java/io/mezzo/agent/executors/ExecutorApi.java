@@ -117,6 +117,11 @@ public final class ExecutorApi implements Handler<RoutingContext> {
         status = e.status();
         message = e.getMessage();
         log.debug("Executor API call rejected with {}: {}", status, message);
+      } catch (RuntimeException e) {
+        // A bug, but the executor still gets an answer rather than a hanging request.
+        log.error("Executor API call failed", e);
+        status = 500;
+        message = "Internal error: " + e;
       }
       if (status == 0) {
         return;

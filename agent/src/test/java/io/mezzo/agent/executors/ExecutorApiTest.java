@@ -111,6 +111,10 @@ class ExecutorApiTest {
     assertThat(agentSource.statusCode()).isEqualTo(400);
     assertThat(agentSource.body()).contains("expecting 'SOURCE_EXECUTOR'");
 
+    HttpResponse<String> untyped = client.post(update.toBuilder().clearType().build());
+    assertThat(untyped.statusCode()).isEqualTo(400);
+    assertThat(untyped.body()).isEqualTo("Failed to validate executor::Call: Expecting 'type' to be present");
+
     ExecutorClient stranger = new ExecutorClient("127.0.0.1:" + harness.agent.httpPort(), "framework-2", "exec");
     assertThat(stranger.post(stranger.update("t1", TaskState.TASK_RUNNING)).body()).isEqualTo("Framework cannot be found");
     ExecutorClient otherExecutor = new ExecutorClient("127.0.0.1:" + harness.agent.httpPort(), "framework-1", "other");
