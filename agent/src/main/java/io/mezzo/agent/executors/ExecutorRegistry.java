@@ -405,13 +405,14 @@ public final class ExecutorRegistry {
       Duration grace = executor.shutdownGracePeriod(DEFAULT_SHUTDOWN_GRACE_PERIOD);
       log.info("[framework={}] [executor={}] sending SHUTDOWN; killing it in {} unless it exits",
           executor.frameworkId.getValue(), executor.id(), MesosDuration.format(grace));
-      executor.stream.send(ExecutorEvents.shutdown());
+      // The timer is armed before the send so that whoever sees SHUTDOWN can move time past it.
       executor.shutdownTimer = timers.schedule(grace, () -> {
         executor.shutdownTimer = null;
         log.warn("[framework={}] [executor={}] still running after its shutdown grace period; killing it",
             executor.frameworkId.getValue(), executor.id());
         launcher.kill(executor, Duration.ZERO);
       });
+      executor.stream.send(ExecutorEvents.shutdown());
     } else if (executor.launched) {
       log.info("[framework={}] [executor={}] not subscribed; killing it", executor.frameworkId.getValue(), executor.id());
       launcher.kill(executor, Duration.ZERO);

@@ -210,6 +210,26 @@ class ExecutorApiTest {
   }
 
   @Test
+  void aFrameworkShutdownShutsDownItsExecutorsAndKillsItsCommandTasks() throws Exception {
+    launchExecutorTask("t1");
+    harness.master.send(Tasks.runTask(Tasks.shellTask("c1", "sleep 100")));
+    await().atMost(AgentHarness.WAIT).until(() -> runtime.isRunning("c1"));
+    InputStream events = client.subscribe(Call.Subscribe.getDefaultInstance()).body();
+    assertThat(ExecutorClient.next(events).getType()).isEqualTo(Event.Type.SUBSCRIBED);
+    assertThat(ExecutorClient.next(events).getType()).isEqualTo(Event.Type.LAUNCH);
+
+    harness.master.send(Tasks.shutdownFramework());
+
+    assertThat(ExecutorClient.next(events).getType()).isEqualTo(Event.Type.SHUTDOWN);
+    await().atMost(AgentHarness.WAIT).until(() -> !runtime.isRunning("c1"));
+    assertThat(runtime.isRunning("exec")).as("the executor has its grace period").isTrue();
+    harness.timers.advance(ExecutorRegistry.DEFAULT_SHUTDOWN_GRACE_PERIOD);
+    await().atMost(AgentHarness.WAIT).until(() -> !runtime.isRunning("exec"));
+    await().atMost(AgentHarness.WAIT).until(() -> harness.master.statusUpdates("t1").size() == 1);
+    assertThat(harness.master.statusUpdates("t1").get(0).getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+  }
+
+  @Test
   void aTaskKilledBeforeItsExecutorSubscribedIsKilledByTheAgentAndTheIdleExecutorStopped() throws Exception {
     launchExecutorTask("t1");
 

@@ -97,6 +97,13 @@ public final class Tasks {
         .build();
   }
 
+  public static AgentEvent shutdownFramework() {
+    return AgentEvent.newBuilder()
+        .setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
+        .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(FRAMEWORK))
+        .build();
+  }
+
   public static AgentEvent frameworkMessage(String executorId, String data) {
     return AgentEvent.newBuilder()
         .setType(AgentEvent.Type.FRAMEWORK_MESSAGE)
