@@ -5,6 +5,9 @@ import io.mezzo.agent.channel.MasterLink;
 import io.mezzo.agent.channel.ReconnectBackoff;
 import io.mezzo.agent.detector.MasterAddress;
 import io.mezzo.agent.detector.MasterDetector;
+import io.mezzo.agent.executors.ExecutorApi;
+import io.mezzo.agent.executors.ExecutorRegistry;
+import io.mezzo.agent.executors.ExecutorView;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
@@ -16,11 +19,16 @@ import io.mezzo.agent.tasks.TaskSupervisor;
 import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.ExecutorID;
+import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.KillPolicy;
 import io.mezzo.v1.Protos.TaskID;
+import com.google.protobuf.ByteString;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,8 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Mezzo agent: registers its resources with the leading master, runs the tasks the master
- * sends in its runtimes, reports their status updates until acknowledged, and serves its
- * sandboxes over HTTP.
+ * sends in its runtimes (command tasks itself, other tasks through their framework's custom
+ * executor and the v1 executor API), reports their status updates until acknowledged, and
+ * serves its sandboxes over HTTP.
  *
  * <p>All mutable state is owned by one Vert.x context; blocking work runs in
  * {@code executeBlocking}. {@link #start()} runs once; {@link #close()} is idempotent and kills
@@ -61,6 +70,7 @@ public final class Agent {
   private final HttpClient httpClient;
   private final StatusUpdateManager statusUpdates;
   private final TaskSupervisor supervisor;
+  private final ExecutorRegistry executors;
   private final MasterLink link;
   private final AgentHttpServer httpServer;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -96,7 +106,21 @@ public final class Agent {
         new PoolOptions().setHttp1MaxSize(8));
     SandboxLayout layout = new SandboxLayout(config.workDir());
     this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget);
-    this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId);
+    this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId,
+        (frameworkId, executorId) -> sendToMaster("executor termination",
+            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)));
+    this.executors = new ExecutorRegistry(context, onContext, layout, this.runtimes, statusUpdates, this::agentInfo,
+        () -> config.ip() + ":" + httpPort, new ExecutorRegistry.MasterNotifier() {
+          @Override
+          public void executorMessage(FrameworkID frameworkId, ExecutorID executorId, ByteString data) {
+            sendToMaster("executor message", id -> AgentCalls.executorMessage(id, frameworkId, executorId, data));
+          }
+
+          @Override
+          public void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status) {
+            sendToMaster("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
+          }
+        }, config.executorRegistrationTimeout());
     this.link = new MasterLink(
         context,
         httpClient,
@@ -118,7 +142,7 @@ public final class Agent {
         });
     this.httpServer = new AgentHttpServer(
         this.vertx, config.ip(), config.port(),
-        new FilesHandler(this.vertx, new FilesRoot(config.workDir())), this::state);
+        new FilesHandler(this.vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state);
   }
 
   /** Starts the HTTP API, then looks for the master; completes when the HTTP API is listening. */
@@ -144,7 +168,10 @@ public final class Agent {
       return closed.future();
     }
     context.runOnContext(v -> link.close()
-        .transform(ignored -> supervisor.close())
+        .transform(ignored -> {
+          executors.close();
+          return supervisor.close();
+        })
         .transform(ignored -> {
           statusUpdates.close();
           return httpServer.close();
@@ -185,12 +212,26 @@ public final class Agent {
     Promise<JsonObject> state = Promise.promise();
     context.runOnContext(v -> {
       JsonArray tasks = new JsonArray();
-      for (TaskView task : supervisor.views()) {
+      List<TaskView> views = new java.util.ArrayList<>(supervisor.views());
+      views.addAll(executors.taskViews());
+      for (TaskView task : views) {
         tasks.add(new JsonObject()
             .put("id", task.id())
             .put("framework_id", task.frameworkId())
             .put("state", task.state().name())
             .put("sandbox", task.sandbox()));
+      }
+      JsonArray executorList = new JsonArray();
+      for (ExecutorView executor : executors.views()) {
+        executorList.add(new JsonObject()
+            .put("id", executor.id())
+            .put("framework_id", executor.frameworkId())
+            .put("container", executor.containerId())
+            .put("pid", executor.pid())
+            .put("subscribed", executor.subscribed())
+            .put("state", executor.state())
+            .put("sandbox", executor.sandbox())
+            .put("tasks", new JsonArray(executor.tasks())));
       }
       MasterAddress master = link.master();
       state.complete(new JsonObject()
@@ -199,12 +240,13 @@ public final class Agent {
           .put("port", httpPort)
           .put("master", master == null ? null : master.toString())
           .put("registered", link.registered())
-          .put("tasks", tasks));
+          .put("tasks", tasks)
+          .put("executors", executorList));
     });
     return state.future();
   }
 
-  private AgentCall registerCall() {
+  private AgentInfo agentInfo() {
     AgentInfo.Builder info = AgentInfo.newBuilder()
         .setHostname(config.hostname())
         .setPort(httpPort)
@@ -213,7 +255,23 @@ public final class Agent {
     if (agentId != null) {
       info.setId(agentId);
     }
-    return AgentCalls.register(info.build(), supervisor.runningTasks(), config.runtimes(), VERSION);
+    return info.build();
+  }
+
+  private AgentCall registerCall() {
+    List<RunningTask> tasks = new java.util.ArrayList<>(supervisor.runningTasks());
+    tasks.addAll(executors.runningTasks());
+    return AgentCalls.register(agentInfo(), tasks, config.runtimes(), VERSION);
+  }
+
+  /** Best effort: what cannot be sent now (not registered, or the send fails) is dropped. */
+  private void sendToMaster(String what, java.util.function.Function<AgentID, AgentCall> call) {
+    AgentID id = agentId;
+    if (id == null || !link.registered()) {
+      log.warn("Not registered with a master; dropping an {}", what);
+      return;
+    }
+    link.send(call.apply(id)).onFailure(e -> log.warn("Could not send an {} to the master: {}", what, e.getMessage()));
   }
 
   private void onRegistered(AgentID id, MasterAddress master) {
@@ -236,15 +294,46 @@ public final class Agent {
 
   private void onEvent(AgentEvent event) {
     switch (event.getType()) {
-      case RUN_TASK -> supervisor.run(
-          event.getRunTask().getFrameworkId(), event.getRunTask().getFrameworkInfo(), event.getRunTask().getTask());
-      case KILL_TASK -> supervisor.kill(
-          event.getKillTask().getFrameworkId(),
-          event.getKillTask().getTaskId(),
-          event.getKillTask().hasKillPolicy() ? event.getKillTask().getKillPolicy() : null);
+      case RUN_TASK -> {
+        AgentEvent.RunTask run = event.getRunTask();
+        if (run.getTask().hasExecutor()) {
+          executors.run(run.getFrameworkId(), run.getFrameworkInfo(), run.getTask());
+        } else {
+          supervisor.run(run.getFrameworkId(), run.getFrameworkInfo(), run.getTask());
+        }
+      }
+      case RUN_TASK_GROUP -> {
+        AgentEvent.RunTaskGroup run = event.getRunTaskGroup();
+        if (run.getExecutor().getType() == ExecutorInfo.Type.DEFAULT && !run.getExecutor().hasCommand()) {
+          // Mezzo has no default executor binary: the agent does its work itself.
+          supervisor.runGroup(run.getFrameworkId(), run.getFrameworkInfo(), run.getExecutor(), run.getTaskGroup());
+        } else {
+          executors.runGroup(run.getFrameworkId(), run.getFrameworkInfo(), run.getExecutor(), run.getTaskGroup());
+        }
+      }
+      case KILL_TASK -> {
+        AgentEvent.KillTask kill = event.getKillTask();
+        KillPolicy policy = kill.hasKillPolicy() ? kill.getKillPolicy() : null;
+        if (!executors.kill(kill.getFrameworkId(), kill.getTaskId(), policy)) {
+          supervisor.kill(kill.getFrameworkId(), kill.getTaskId(), policy);
+        }
+      }
       case ACKNOWLEDGE -> statusUpdates.acknowledge(
           event.getAcknowledge().getFrameworkId(), event.getAcknowledge().getTaskId(), event.getAcknowledge().getUuid());
-      case SHUTDOWN_FRAMEWORK -> supervisor.shutdownFramework(event.getShutdownFramework().getFrameworkId());
+      case SHUTDOWN_FRAMEWORK -> {
+        executors.shutdownFramework(event.getShutdownFramework().getFrameworkId());
+        supervisor.shutdownFramework(event.getShutdownFramework().getFrameworkId());
+      }
+      case SHUTDOWN_EXECUTOR -> {
+        AgentEvent.ShutdownExecutor shutdown = event.getShutdownExecutor();
+        if (!executors.shutdownExecutor(shutdown.getFrameworkId(), shutdown.getExecutorId())) {
+          supervisor.shutdownExecutor(shutdown.getFrameworkId(), shutdown.getExecutorId());
+        }
+      }
+      case FRAMEWORK_MESSAGE -> executors.frameworkMessage(
+          event.getFrameworkMessage().getFrameworkId(),
+          event.getFrameworkMessage().getExecutorId(),
+          event.getFrameworkMessage().getData());
       default -> log.warn("Ignoring event {} from the master", event.getType());
     }
   }
@@ -263,6 +352,7 @@ public final class Agent {
 
   private void forget(FrameworkID frameworkId, TaskID taskId) {
     supervisor.forget(frameworkId, taskId);
+    executors.forget(frameworkId, taskId);
   }
 
   private static Map<String, ContainerRuntime> selectRuntimes(AgentConfig config, List<ContainerRuntime> available) {

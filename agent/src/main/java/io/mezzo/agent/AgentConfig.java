@@ -3,6 +3,7 @@ package io.mezzo.agent;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param resources what the agent offers (Mesos resources, default role)
  * @param attributes the agent's attributes
  * @param runtimes the runtimes tasks may use; for now only {@code process}
+ * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
+ *     it is killed and its tasks fail; null means Mesos's default of one minute
  */
 public record AgentConfig(
     MasterUrl master,
@@ -29,12 +32,15 @@ public record AgentConfig(
     Path workDir,
     List<Resource> resources,
     List<Attribute> attributes,
-    List<String> runtimes) {
+    List<String> runtimes,
+    Duration executorRegistrationTimeout) {
 
   /** The runtimes this agent can run. */
   public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process");
   public static final String DEFAULT_IP = "127.0.0.1";
   public static final int DEFAULT_PORT = 5051;
+  /** Mesos's {@code --executor_registration_timeout} default. */
+  public static final Duration DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT = Duration.ofMinutes(1);
 
   public AgentConfig {
     Objects.requireNonNull(master, "master");
@@ -54,6 +60,30 @@ public record AgentConfig(
             "Unsupported runtime '" + runtime + "': this agent supports only " + SUPPORTED_RUNTIMES);
       }
     }
+    executorRegistrationTimeout = executorRegistrationTimeout == null
+        ? DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT : executorRegistrationTimeout;
+    if (executorRegistrationTimeout.isNegative() || executorRegistrationTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "The executor registration timeout must be positive, not " + MesosDuration.format(executorRegistrationTimeout));
+    }
+  }
+
+  /** A configuration with the default executor registration timeout. */
+  public AgentConfig(
+      MasterUrl master,
+      String ip,
+      String hostname,
+      int port,
+      Path workDir,
+      List<Resource> resources,
+      List<Attribute> attributes,
+      List<String> runtimes) {
+    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, null);
+  }
+
+  /** This configuration with another executor registration timeout. */
+  public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +72,12 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--runtimes", defaultValue = "${env:MEZZO_RUNTIMES:-process}", split = ",", paramLabel = "NAME",
       description = "Runtimes tasks may use, comma-separated; only process for now. Default: ${DEFAULT-VALUE}. Env: MEZZO_RUNTIMES.")
   List<String> runtimes;
+
+  @Option(names = "--executor-registration-timeout", defaultValue = "${env:MEZZO_EXECUTOR_REGISTRATION_TIMEOUT:-1mins}",
+      converter = MesosDuration.class, paramLabel = "DURATION",
+      description = "How long a custom executor may take to subscribe before it is killed and its tasks fail. "
+          + "Default: ${DEFAULT-VALUE}. Env: MEZZO_EXECUTOR_REGISTRATION_TIMEOUT.")
+  Duration executorRegistrationTimeout;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
@@ -152,9 +159,12 @@ public final class AgentMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    if (executorRegistrationTimeout.isZero() || executorRegistrationTimeout.isNegative()) {
+      throw usage("Invalid value for option '--executor-registration-timeout': it must be positive");
+    }
     List<String> runtimeNames = runtimes.stream().map(String::trim).distinct().toList();
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
-        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames);
+        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout);
   }
 
   private ParameterException usage(String message) {

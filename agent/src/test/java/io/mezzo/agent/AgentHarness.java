@@ -17,35 +17,42 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 /** An agent on manual time, registered with a fake master over http://. */
-final class AgentHarness implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(20);
+public final class AgentHarness implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(20);
 
-  final Vertx vertx = Vertx.vertx();
+  public final Vertx vertx = Vertx.vertx();
   /** Whatever fails on an event loop fails the test when the harness closes. */
   final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
-  final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
-  final ManualTimers timers = new ManualTimers(clock);
-  final FakeMaster master;
-  final Agent agent;
+  public final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
+  public final ManualTimers timers = new ManualTimers(clock);
+  public final FakeMaster master;
+  public final Agent agent;
 
-  AgentHarness(Path workDir, double heartbeatIntervalSeconds, ContainerRuntime runtime) throws Exception {
+  public AgentHarness(Path workDir, double heartbeatIntervalSeconds, ContainerRuntime runtime) throws Exception {
+    this(workDir, heartbeatIntervalSeconds, (v, t) -> runtime);
+  }
+
+  /** An agent whose runtime is made with the harness's Vert.x and manual timers (e.g. a real ProcessRuntime). */
+  public AgentHarness(Path workDir, double heartbeatIntervalSeconds, BiFunction<Vertx, Timers, ContainerRuntime> runtime)
+      throws Exception {
     vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
     AgentConfig config = AgentConfig.local(
         MasterUrl.parse(master.url()), workDir, ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"));
-    agent = new Agent(config, clock, vertx, timers, List.of(runtime));
+    agent = new Agent(config, clock, vertx, timers, List.of(runtime.apply(vertx, timers)));
     get(agent.start());
     await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
   }
 
-  JsonObject state() throws Exception {
+  public JsonObject state() throws Exception {
     return get(agent.state());
   }
 
-  static <T> T get(Future<T> future) throws Exception {
+  public static <T> T get(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 

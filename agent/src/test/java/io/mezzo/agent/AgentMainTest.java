@@ -31,6 +31,8 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --port=abc           | --port",
       "--master=http://m:5050 --work-dir=WORK --bogus              | Unknown option",
       "--master=http://m:5050 --work-dir=FILE                      | is not a directory",
+      "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=soon | is not a duration",
+      "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=0secs | it must be positive",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");
@@ -49,7 +51,8 @@ class AgentMainTest {
     AgentMain main = new AgentMain();
     new CommandLine(main).parseArgs(
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
-        "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1");
+        "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
+        "--executor-registration-timeout", "90secs");
 
     AgentConfig config = main.config();
 
@@ -62,6 +65,7 @@ class AgentMainTest {
     assertThat(config.resources().get(0).getScalar().getValue()).isEqualTo(3.0);
     assertThat(config.attributes()).hasSize(1);
     assertThat(config.runtimes()).containsExactly("process");
+    assertThat(config.executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
   }
 
   @Test
@@ -71,5 +75,8 @@ class AgentMainTest {
 
     assertThat(main.port).isEqualTo(System.getenv("MEZZO_PORT") == null ? 5051 : Integer.parseInt(System.getenv("MEZZO_PORT")));
     assertThat(main.config().master()).isEqualTo(new MasterUrl.Fixed("m", 5050));
+    if (System.getenv("MEZZO_EXECUTOR_REGISTRATION_TIMEOUT") == null) {
+      assertThat(main.config().executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.testing.FakeRuntime;
 import io.mezzo.agent.testing.Tasks;
+import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import java.nio.file.Path;
@@ -128,8 +129,25 @@ class StatusUpdateRetryTest {
     harness.master.send(Tasks.killTask(Tasks.FRAMEWORK, "t3"));
     TaskStatus killed = awaitUpdates(3).get(2);
 
-    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
+    assertThat(killed.getState()).as("no TASK_KILLING without the capability").isEqualTo(TaskState.TASK_KILLED);
     assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Terminated");
+    assertThat(runtime.kills()).hasSize(1);
+  }
+
+  @Test
+  void aFrameworkWithTheTaskKillingStateCapabilityHearsTaskKillingFirst() throws Exception {
+    harness.master.send(Tasks.runTask(Tasks.shellTask("t4", "sleep 100"),
+        FrameworkInfo.Capability.Type.TASK_KILLING_STATE));
+    harness.master.send(Tasks.acknowledge(Tasks.FRAMEWORK, awaitUpdates(1).get(0)));
+    harness.master.send(Tasks.acknowledge(Tasks.FRAMEWORK, awaitUpdates(2).get(1)));
+
+    harness.master.send(Tasks.killTask(Tasks.FRAMEWORK, "t4"));
+    TaskStatus killing = awaitUpdates(3).get(2);
+    assertThat(killing.getState()).isEqualTo(TaskState.TASK_KILLING);
+    harness.master.send(Tasks.acknowledge(Tasks.FRAMEWORK, killing));
+    TaskStatus killed = awaitUpdates(4).get(3);
+
+    assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
     assertThat(runtime.kills()).hasSize(1);
   }
 

@@ -1,5 +1,6 @@
 package io.mezzo.agent.http;
 
+import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,12 +12,13 @@ import io.vertx.ext.web.Router;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** The agent's own HTTP API: {@code /health}, {@code /state} and the files API. */
+/** The agent's own HTTP API: {@code /health}, {@code /state}, the files API and the v1 executor API. */
 public final class AgentHttpServer {
   private final Vertx vertx;
   private final String host;
   private final int port;
   private final FilesHandler files;
+  private final ExecutorApi executorApi;
   private final Supplier<Future<JsonObject>> state;
   private HttpServer server;
 
@@ -26,10 +28,17 @@ public final class AgentHttpServer {
    * @param state renders {@code /state}; called on the server's context
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, Supplier<Future<JsonObject>> state) {
+    this(vertx, host, port, files, null, state);
+  }
+
+  /** @param executorApi the executor API to serve, or null for none */
+  public AgentHttpServer(
+      Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi, Supplier<Future<JsonObject>> state) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.files = Objects.requireNonNull(files, "files");
+    this.executorApi = executorApi;
     this.state = Objects.requireNonNull(state, "state");
   }
 
@@ -45,6 +54,9 @@ public final class AgentHttpServer {
       }
     }));
     files.mount(router);
+    if (executorApi != null) {
+      executorApi.mount(router);
+    }
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(port, host)

@@ -14,10 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -67,16 +69,17 @@ public final class StatusUpdateManager {
   }
 
   /**
-   * Queues an update for its task, stamping uuid, source, agent id, executor id (the task id
-   * for command tasks, unless set) and timestamp; sends it now when nothing of the task is in
+   * Queues an update for its task, stamping uuid, source (SOURCE_EXECUTOR unless set), agent
+   * id, executor id (the task id for command tasks, unless set) and timestamp; sends it now when nothing of the task is in
    * flight. After {@link #close} the update is dropped.
    *
    * @return the update as it will be sent
    */
   public TaskStatus update(FrameworkID frameworkId, TaskStatus.Builder status) {
-    status.setUuid(newUuid())
-        .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
-        .setTimestamp(clock.millis() / 1000.0);
+    status.setUuid(newUuid()).setTimestamp(clock.millis() / 1000.0);
+    if (!status.hasSource()) {
+      status.setSource(TaskStatus.Source.SOURCE_EXECUTOR);
+    }
     if (!status.hasExecutorId()) {
       status.setExecutorId(ExecutorID.newBuilder().setValue(status.getTaskId().getValue()));
     }
@@ -85,20 +88,54 @@ public final class StatusUpdateManager {
       status.setAgentId(id);
     }
     TaskStatus stamped = status.build();
+    enqueue(frameworkId, stamped);
+    return stamped;
+  }
+
+  /**
+   * Queues an update that a custom executor sent (executor API UPDATE): its uuid and source
+   * are kept, so that the scheduler's acknowledgement names the executor's uuid; the agent id
+   * and (when missing) the timestamp are stamped. An update whose uuid this task's stream has
+   * already received is a duplicate (an executor re-sending what it had no ACKNOWLEDGED for)
+   * and is not queued again.
+   *
+   * @param status an update with a 16-byte uuid and an executor id
+   * @return true when queued, false for a duplicate or after {@link #close}
+   */
+  public boolean forward(FrameworkID frameworkId, TaskStatus status) {
+    Stream existing = streams.get(new Key(frameworkId.getValue(), status.getTaskId().getValue()));
+    if (existing != null && existing.received.contains(status.getUuid())) {
+      log.info("[framework={}] [task={}] ignoring duplicate {} (uuid {})", frameworkId.getValue(),
+          status.getTaskId().getValue(), status.getState(), uuidText(status.getUuid()));
+      return false;
+    }
+    TaskStatus.Builder stamped = status.toBuilder();
+    if (!stamped.hasTimestamp()) {
+      stamped.setTimestamp(clock.millis() / 1000.0);
+    }
+    AgentID id = agentId.get();
+    if (id != null) {
+      stamped.setAgentId(id);
+    }
+    return enqueue(frameworkId, stamped.build());
+  }
+
+  private boolean enqueue(FrameworkID frameworkId, TaskStatus stamped) {
     if (closed) {
       log.info("[framework={}] [task={}] not sending {}: the agent is closing",
           frameworkId.getValue(), stamped.getTaskId().getValue(), stamped.getState());
-      return stamped;
+      return false;
     }
     Key key = new Key(frameworkId.getValue(), stamped.getTaskId().getValue());
     Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
+    stream.received.add(stamped.getUuid());
     stream.pending.addLast(stamped);
     log.debug("[framework={}] [task={}] queued {} ({} pending)",
         key.frameworkId, key.taskId, stamped.getState(), stream.pending.size());
     if (stream.pending.size() == 1) {
       sendHead(stream, FIRST_RETRY);
     }
-    return stamped;
+    return true;
   }
 
   /**
@@ -123,9 +160,9 @@ public final class StatusUpdateManager {
       terminalAcknowledged.accept(frameworkId, taskId);
     } else if (!stream.pending.isEmpty()) {
       sendHead(stream, FIRST_RETRY);
-    } else {
-      streams.remove(key);
     }
+    // A stream without pending updates stays until the terminal acknowledgement, so that the
+    // uuids it has received still identify duplicates.
     return true;
   }
 
@@ -207,6 +244,7 @@ public final class StatusUpdateManager {
   private static final class Stream {
     final FrameworkID frameworkId;
     final Deque<TaskStatus> pending = new ArrayDeque<>();
+    final Set<ByteString> received = new HashSet<>();
     Timers.Timer retry;
     Duration backoff = FIRST_RETRY;
 

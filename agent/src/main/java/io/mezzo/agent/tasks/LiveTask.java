@@ -1,5 +1,6 @@
 package io.mezzo.agent.tasks;
 
+import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.KillPolicy;
@@ -20,6 +21,12 @@ final class LiveTask {
   /** Set by a kill that arrives before the container is running; the launch then kills at once. */
   Duration pendingKill;
   boolean killRequested;
+  /** For a task of a DEFAULT-executor group the agent runs itself: the group's executor, else null. */
+  ExecutorInfo executor;
+  /** That executor's container (its sandbox's run directory). */
+  String executorContainerId;
+  /** Identifies the task group, whose tasks are killed together when one fails or is killed. */
+  String group;
 
   LiveTask(FrameworkID frameworkId, FrameworkInfo frameworkInfo, TaskInfo task) {
     this.frameworkId = frameworkId;

@@ -11,9 +11,12 @@ import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.ContainerInfo;
+import io.mezzo.v1.Protos.ExecutorID;
+import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.KillPolicy;
+import io.mezzo.v1.Protos.TaskGroupInfo;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
@@ -21,6 +24,7 @@ import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,15 +33,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the tasks the master sends: checks them, makes their sandboxes, launches them in a
- * runtime, kills them on request, and turns each step into a status update (STARTING,
- * RUNNING, then FINISHED, FAILED or KILLED; ERROR for a task that is not valid). Owned by
- * the agent's context; blocking work runs in {@code executeBlocking}.
+ * Runs the command tasks the master sends (and the task groups of a DEFAULT executor, see
+ * {@link #runGroup}): checks them, makes their sandboxes, launches them in a runtime, kills
+ * them on request, and turns each step into a status update (STARTING, RUNNING, KILLING for
+ * frameworks that want it, then FINISHED, FAILED or KILLED; ERROR for a task that is not
+ * valid). Owned by the agent's context; blocking work runs in {@code executeBlocking}.
  */
 public final class TaskSupervisor {
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(3);
@@ -48,6 +55,7 @@ public final class TaskSupervisor {
   private final Map<String, ContainerRuntime> runtimes;
   private final StatusUpdateManager updates;
   private final Supplier<AgentID> agentId;
+  private final BiConsumer<FrameworkID, ExecutorID> executorEnded;
   private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
   private boolean closed;
 
@@ -57,6 +65,21 @@ public final class TaskSupervisor {
       Map<String, ContainerRuntime> runtimes,
       StatusUpdateManager updates,
       Supplier<AgentID> agentId) {
+    this(context, layout, runtimes, updates, agentId, (framework, executor) -> { });
+  }
+
+  /**
+   * @param executorEnded told, on the context, when a DEFAULT executor the agent stands in for
+   *     (see {@link #runGroup}) has no task left
+   */
+  public TaskSupervisor(
+      Context context,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentID> agentId,
+      BiConsumer<FrameworkID, ExecutorID> executorEnded) {
+    this.executorEnded = Objects.requireNonNull(executorEnded, "executorEnded");
     this.context = Objects.requireNonNull(context, "context");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.runtimes = Map.copyOf(runtimes);
@@ -86,8 +109,9 @@ public final class TaskSupervisor {
       return;
     }
     if (task.hasExecutor()) {
+      // The agent hands tasks with an executor to its executor registry; this is a guard.
       update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
-          "Task '" + key.taskId + "' names a custom executor, which this agent does not run; send a command task");
+          "Task '" + key.taskId + "' names an executor; the command runner runs only command tasks");
       return;
     }
     String runtimeName = runtimeName(task);
@@ -99,16 +123,74 @@ public final class TaskSupervisor {
     }
     live.runtime = runtimeName;
     live.containerId = UUID.randomUUID().toString();
-    context.executeBlocking(() -> layout.createRun(key.frameworkId, key.taskId, live.containerId), false)
-        .onComplete(sandbox -> {
-          if (sandbox.failed()) {
-            update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
-                "Failed to create the sandbox: " + sandbox.cause().getMessage());
-          } else {
-            live.sandbox = SandboxLayout.virtualLatestPath(key.frameworkId, key.taskId);
-            launch(live, runtime, sandbox.result());
-          }
-        });
+    start(live, runtime, () -> layout.createRun(key.frameworkId, key.taskId, live.containerId),
+        SandboxLayout.virtualLatestPath(key.frameworkId, key.taskId));
+  }
+
+  /**
+   * RUN_TASK_GROUP for a DEFAULT executor without a command. Mezzo has no default executor
+   * binary, so the agent does its job: it runs each task of the group itself, in
+   * {@code <executor sandbox>/tasks/<task id>/}, reports the group's executor id in every update,
+   * and kills the rest of the group when one of its tasks fails or is killed. Once the
+   * executor has no task left, {@code executorEnded} is told, as if the executor had exited.
+   */
+  public void runGroup(FrameworkID frameworkId, FrameworkInfo frameworkInfo, ExecutorInfo executor, TaskGroupInfo group) {
+    assertOnContext();
+    for (TaskInfo task : group.getTasksList()) {
+      if (tasks.containsKey(new Key(frameworkId.getValue(), task.getTaskId().getValue()))) {
+        log.warn("[framework={}] [task={}] ignoring a task group with a task this agent already has",
+            frameworkId.getValue(), task.getTaskId().getValue());
+        return;
+      }
+    }
+    String fid = frameworkId.getValue();
+    String eid = executor.getExecutorId().getValue();
+    String executorContainer = tasks.values().stream()
+        .filter(t -> t.executor != null && t.frameworkId.equals(frameworkId) && t.executor.getExecutorId().equals(executor.getExecutorId()))
+        .map(t -> t.executorContainerId)
+        .findFirst()
+        .orElseGet(() -> UUID.randomUUID().toString());
+    String groupId = UUID.randomUUID().toString();
+    List<LiveTask> members = new ArrayList<>();
+    for (TaskInfo task : group.getTasksList()) {
+      LiveTask live = new LiveTask(frameworkId, frameworkInfo, task);
+      live.executor = executor;
+      live.executorContainerId = executorContainer;
+      live.group = groupId;
+      tasks.put(new Key(fid, live.id()), live);
+      members.add(live);
+    }
+    String problem = closed ? "The agent is shutting down" : groupProblem(fid, eid, group);
+    if (problem != null) {
+      TaskState state = closed ? TaskState.TASK_FAILED : TaskState.TASK_ERROR;
+      TaskStatus.Reason reason = closed ? TaskStatus.Reason.REASON_AGENT_RESTARTED : TaskStatus.Reason.REASON_TASK_GROUP_INVALID;
+      members.forEach(live -> update(live, state, reason, problem));
+      return;
+    }
+    log.info("[framework={}] [executor={}] running a group of {} tasks for the default executor", fid, eid, members.size());
+    for (LiveTask live : members) {
+      String tid = live.id();
+      live.runtime = runtimeName(live.task);
+      live.containerId = UUID.randomUUID().toString();
+      start(live, runtimes.get(live.runtime), () -> {
+        Path sandbox = layout.createRun(fid, eid, executorContainer).resolve("tasks").resolve(tid);
+        Files.createDirectories(sandbox);
+        return sandbox;
+      }, SandboxLayout.virtualLatestPath(fid, eid) + "/tasks/" + tid);
+    }
+  }
+
+  /** SHUTDOWN_EXECUTOR of a DEFAULT executor the agent stands in for: kills its tasks. */
+  public void shutdownExecutor(FrameworkID frameworkId, ExecutorID executorId) {
+    assertOnContext();
+    List<LiveTask> members = List.copyOf(tasks.values()).stream()
+        .filter(t -> t.executor != null && t.frameworkId.equals(frameworkId) && t.executor.getExecutorId().equals(executorId))
+        .toList();
+    if (members.isEmpty()) {
+      log.warn("[framework={}] [executor={}] ignoring shutdown of an executor this agent does not run",
+          frameworkId.getValue(), executorId.getValue());
+    }
+    members.forEach(live -> kill(live, null));
   }
 
   /** KILL_TASK; a kill of an unknown or finished task is logged and ignored. */
@@ -152,6 +234,9 @@ public final class TaskSupervisor {
       if (live.frameworkInfo != null) {
         task.setFrameworkInfo(live.frameworkInfo);
       }
+      if (live.executor != null) {
+        task.setExecutor(live.executor);
+      }
       running.add(task.build());
     }
     return running;
@@ -173,6 +258,46 @@ public final class TaskSupervisor {
       closing.add(runtime.close(DEFAULT_GRACE_PERIOD));
     }
     return Future.join(closing).mapEmpty();
+  }
+
+  /** Creates the task's sandbox (blocking, off the loop), then launches it. */
+  private void start(LiveTask live, ContainerRuntime runtime, Callable<Path> createSandbox, String virtualSandbox) {
+    context.executeBlocking(createSandbox, false).onComplete(sandbox -> {
+      if (sandbox.failed()) {
+        update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+            "Failed to create the sandbox: " + sandbox.cause().getMessage());
+      } else {
+        live.sandbox = virtualSandbox;
+        launch(live, runtime, sandbox.result());
+      }
+    });
+  }
+
+  /** Why a default-executor task group cannot run, or null. */
+  private String groupProblem(String frameworkId, String executorId, TaskGroupInfo group) {
+    try {
+      SafeId.check("framework id", frameworkId);
+      SafeId.check("executor id", executorId);
+      for (TaskInfo task : group.getTasksList()) {
+        SafeId.check("task id", task.getTaskId().getValue());
+      }
+    } catch (InvalidIdException e) {
+      return e.getMessage();
+    }
+    if (group.getTasksCount() == 0) {
+      return "The task group is empty";
+    }
+    for (TaskInfo task : group.getTasksList()) {
+      if (task.hasExecutor()) {
+        return "Task '" + task.getTaskId().getValue() + "' of a task group must not name an executor";
+      }
+      String runtimeName = runtimeName(task);
+      if (!runtimes.containsKey(runtimeName)) {
+        return "Task '" + task.getTaskId().getValue() + "' needs runtime '" + runtimeName
+            + "', which is not enabled on this agent (enabled: " + String.join(", ", runtimes.keySet()) + ")";
+      }
+    }
+    return null;
   }
 
   private void launch(LiveTask live, ContainerRuntime runtime, Path sandbox) {
@@ -219,6 +344,10 @@ public final class TaskSupervisor {
     Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
     log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
     if (live.launched) {
+      // As the Mesos command executor: TASK_KILLING only for frameworks that understand it.
+      if (hasCapability(live.frameworkInfo, FrameworkInfo.Capability.Type.TASK_KILLING_STATE)) {
+        update(live, TaskState.TASK_KILLING, null, null);
+      }
       runtimes.get(live.runtime).kill(live.containerId, grace);
     } else {
       live.pendingKill = grace;
@@ -230,7 +359,7 @@ public final class TaskSupervisor {
     env.put("MESOS_SANDBOX", sandbox.toString());
     env.put("MEZZO_SANDBOX", sandbox.toString());
     env.put("MESOS_TASK_ID", live.id());
-    env.put("MESOS_EXECUTOR_ID", live.id());
+    env.put("MESOS_EXECUTOR_ID", live.executor != null ? live.executor.getExecutorId().getValue() : live.id());
     env.put("MESOS_FRAMEWORK_ID", live.frameworkId.getValue());
     env.put("MESOS_CONTAINER_ID", live.containerId);
     env.put("MESOS_DIRECTORY", sandbox.toString());
@@ -245,6 +374,9 @@ public final class TaskSupervisor {
   private void update(LiveTask live, TaskState state, TaskStatus.Reason reason, String message) {
     live.state = state;
     TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(live.task.getTaskId()).setState(state);
+    if (live.executor != null) {
+      status.setExecutorId(live.executor.getExecutorId());
+    }
     if (reason != null) {
       status.setReason(reason);
     }
@@ -254,14 +386,44 @@ public final class TaskSupervisor {
     log.info("[framework={}] [task={}] {}{}", live.frameworkId.getValue(), live.id(), state,
         message == null ? "" : ": " + message);
     updates.update(live.frameworkId, status);
+    if (live.executor != null && StatusUpdateManager.isTerminal(state)) {
+      groupMemberEnded(live);
+    }
+  }
+
+  /** As the Mesos default executor: one failed or killed task takes its group down; the last task ends the executor. */
+  private void groupMemberEnded(LiveTask ended) {
+    List<LiveTask> siblings = tasks.values().stream()
+        .filter(t -> t != ended && t.executor != null && t.frameworkId.equals(ended.frameworkId)
+            && t.executor.getExecutorId().equals(ended.executor.getExecutorId())
+            && !StatusUpdateManager.isTerminal(t.state))
+        .toList();
+    if (ended.state == TaskState.TASK_FAILED || ended.state == TaskState.TASK_KILLED) {
+      for (LiveTask sibling : siblings) {
+        if (ended.group.equals(sibling.group)) {
+          kill(sibling, null);
+        }
+      }
+    }
+    if (siblings.isEmpty()) {
+      log.info("[framework={}] [executor={}] has no task left; the default executor's work is done",
+          ended.frameworkId.getValue(), ended.executor.getExecutorId().getValue());
+      executorEnded.accept(ended.frameworkId, ended.executor.getExecutorId());
+    }
+  }
+
+  /** Whether the framework declared {@code capability} in its FrameworkInfo. */
+  public static boolean hasCapability(FrameworkInfo info, FrameworkInfo.Capability.Type capability) {
+    return info != null && info.getCapabilitiesList().stream().anyMatch(c -> c.getType() == capability);
   }
 
   /** The runtime a task asks for: none or MESOS without an image is a process; DOCKER is docker; MESOS with an image is oci. */
-  static String runtimeName(TaskInfo task) {
-    if (!task.hasContainer()) {
-      return "process";
-    }
-    ContainerInfo container = task.getContainer();
+  public static String runtimeName(TaskInfo task) {
+    return task.hasContainer() ? runtimeName(task.getContainer()) : "process";
+  }
+
+  /** The runtime a container asks for (see {@link #runtimeName(TaskInfo)}). */
+  public static String runtimeName(ContainerInfo container) {
     if (container.getType() == ContainerInfo.Type.DOCKER) {
       return "docker";
     }

@@ -2,10 +2,12 @@ package io.mezzo.agent.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.mezzo.agent.testing.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskState;
@@ -94,6 +96,38 @@ class StatusUpdateManagerTest {
     assertThat(stamped.getAgentId().getValue()).isEqualTo("agent-1");
     assertThat(stamped.getExecutorId().getValue()).isEqualTo("t");
     assertThat(stamped.getTimestamp()).isEqualTo(clock.instant().getEpochSecond());
+  }
+
+  @Test
+  void anExecutorsUpdateKeepsItsUuidAndSourceAndADuplicateIsNotQueuedAgain() {
+    ByteString uuid = ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    TaskStatus fromExecutor = status("t", TaskState.TASK_RUNNING)
+        .setUuid(uuid)
+        .setSource(TaskStatus.Source.SOURCE_EXECUTOR)
+        .setExecutorId(ExecutorID.newBuilder().setValue("exec"))
+        .setTimestamp(12.5)
+        .build();
+
+    assertThat(manager.forward(FRAMEWORK, fromExecutor)).isTrue();
+    assertThat(manager.forward(FRAMEWORK, fromExecutor)).as("a re-sent update").isFalse();
+
+    assertThat(sent).hasSize(1);
+    TaskStatus forwarded = sent.get(0).getStatus();
+    assertThat(forwarded.getUuid()).isEqualTo(uuid);
+    assertThat(forwarded.getExecutorId().getValue()).isEqualTo("exec");
+    assertThat(forwarded.getTimestamp()).isEqualTo(12.5);
+    assertThat(forwarded.getAgentId().getValue()).isEqualTo("agent-1");
+    assertThat(manager.acknowledge(FRAMEWORK, forwarded.getTaskId(), uuid)).isTrue();
+    assertThat(manager.forward(FRAMEWORK, fromExecutor)).as("re-sent after its acknowledgement").isFalse();
+    timers.advance(Duration.ofMinutes(5));
+    assertThat(sent).hasSize(1);
+  }
+
+  @Test
+  void anAgentMadeUpdateKeepsTheSourceItWasGiven() {
+    TaskStatus failed = manager.update(FRAMEWORK, status("t", TaskState.TASK_FAILED).setSource(TaskStatus.Source.SOURCE_AGENT));
+
+    assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
   }
 
   private static TaskStatus.Builder status(String taskId, TaskState state) {

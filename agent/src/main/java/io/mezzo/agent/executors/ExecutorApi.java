@@ -1,0 +1,173 @@
+package io.mezzo.agent.executors;
+
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.ProtocolException;
+import io.mezzo.protocol.Wire;
+import io.mezzo.v1.executor.Protos.Call;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Mesos v1 executor API, {@code POST /api/v1/executor}, checked in the order the Mesos
+ * agent checks it: POST (405), a Content-Type (400) that is exactly JSON or protobuf (415), a
+ * body that parses (400) and validates (400), an acceptable {@code Accept} for SUBSCRIBE (406),
+ * a known framework and executor (400), a subscribed executor for every other call (403).
+ * SUBSCRIBE answers 200 with a RecordIO event stream; UPDATE, MESSAGE and HEARTBEAT answer 202.
+ */
+public final class ExecutorApi implements Handler<RoutingContext> {
+  /** Calls are small; a task group with its data may be larger, so be generous. */
+  static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(ExecutorApi.class);
+
+  private final Context agentContext;
+  private final ExecutorRegistry registry;
+
+  /** @param agentContext the context that owns {@code registry} */
+  public ExecutorApi(Context agentContext, ExecutorRegistry registry) {
+    this.agentContext = Objects.requireNonNull(agentContext, "agentContext");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  public void mount(Router router) {
+    router.route(Wire.EXECUTOR_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(this);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (request.method() != HttpMethod.POST) {
+      request.response().putHeader("Allow", "POST");
+      answer(request.response(), 405, "Expecting 'POST', received '" + request.method() + "'");
+      return;
+    }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType == null) {
+      answer(request.response(), 400, "Expecting 'Content-Type' to be present");
+      return;
+    }
+    Codec codec = Codec.forMediaType(contentType);
+    if (codec == null) {
+      answer(request.response(), 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
+      return;
+    }
+    Call call;
+    try {
+      Buffer body = ctx.body().buffer();
+      call = codec.decode(body == null ? new byte[0] : body.getBytes(), Call.getDefaultInstance());
+    } catch (ProtocolException e) {
+      answer(request.response(), 400, "Failed to parse body into Call: " + e.getMessage());
+      return;
+    }
+    Optional<String> invalid = ExecutorCallValidation.validate(call);
+    if (invalid.isPresent()) {
+      answer(request.response(), 400, "Failed to validate executor::Call: " + invalid.get());
+      return;
+    }
+    Context requestContext = Vertx.currentContext();
+    if (call.getType() == Call.Type.SUBSCRIBE) {
+      Optional<Codec> streamCodec = accepted(request.getHeader("Accept"));
+      if (streamCodec.isEmpty()) {
+        answer(request.response(), 406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
+        return;
+      }
+      ExecutorStream stream = new ExecutorStream(request.response(), streamCodec.get(), requestContext);
+      request.response().closeHandler(v -> agentContext.runOnContext(w -> registry.subscriptions().disconnected(stream)));
+      dispatch(request.response(), requestContext, () -> {
+        registry.subscriptions().subscribe(call, stream);
+        return 0;
+      });
+      return;
+    }
+    dispatch(request.response(), requestContext, () -> {
+      switch (call.getType()) {
+        case UPDATE -> registry.subscriptions().update(call);
+        case MESSAGE -> registry.subscriptions().message(call);
+        case HEARTBEAT -> registry.subscriptions().check(call);
+        default -> {
+          registry.subscriptions().check(call);
+          throw new ExecutorCallRejected(501, "Received an unknown call type");
+        }
+      }
+      return 202;
+    });
+  }
+
+  /** Runs {@code call} on the agent's context and answers with its status (0: it answered itself). */
+  private void dispatch(HttpServerResponse response, Context requestContext, java.util.function.IntSupplier call) {
+    agentContext.runOnContext(v -> {
+      int status;
+      String message = "";
+      try {
+        status = call.getAsInt();
+      } catch (ExecutorCallRejected e) {
+        status = e.status();
+        message = e.getMessage();
+        log.debug("Executor API call rejected with {}: {}", status, message);
+      } catch (RuntimeException e) {
+        // A bug, but the executor still gets an answer rather than a hanging request.
+        log.error("Executor API call failed", e);
+        status = 500;
+        message = "Internal error: " + e;
+      }
+      if (status == 0) {
+        return;
+      }
+      int answer = status;
+      String text = message;
+      requestContext.runOnContext(w -> answer(response, answer, text));
+    });
+  }
+
+  /**
+   * The stream encoding for an {@code Accept} header, as Mesos picks it: none means anything
+   * (JSON); JSON is tried first, then protobuf; wildcards count; {@code q=0} excludes.
+   */
+  static Optional<Codec> accepted(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return Optional.of(Codec.JSON);
+    }
+    for (Codec codec : new Codec[] {Codec.JSON, Codec.PROTOBUF}) {
+      for (String part : accept.split(",")) {
+        String[] params = part.trim().split(";");
+        String type = params[0].trim().toLowerCase(java.util.Locale.ROOT);
+        boolean excluded = false;
+        for (int i = 1; i < params.length; i++) {
+          String p = params[i].trim().replace(" ", "");
+          if (p.matches("q=0(\\.0{0,3})?")) {
+            excluded = true;
+          }
+        }
+        if (!excluded && (type.equals(codec.mediaType()) || type.equals("*/*") || type.equals("application/*"))) {
+          return Optional.of(codec);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void answer(HttpServerResponse response, int status, String message) {
+    if (response.ended() || response.headWritten() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status);
+    if (message.isEmpty()) {
+      response.end();
+    } else {
+      response.putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
+    }
+  }
+}

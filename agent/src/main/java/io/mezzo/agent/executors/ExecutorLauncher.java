@@ -1,0 +1,123 @@
+package io.mezzo.agent.executors;
+
+import io.mezzo.agent.MesosDuration;
+import io.mezzo.agent.sandbox.SandboxLayout;
+import io.mezzo.agent.spi.ContainerLaunchException;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchRequest;
+import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.tasks.TaskSupervisor;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.ExecutorInfo;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Starts a custom executor as a container of the agent's runtimes: makes its sandbox
+ * ({@code <work>/frameworks/<fid>/executors/<eid>/runs/<container>/}) and runs its
+ * {@code ExecutorInfo.command} there with the environment a Mesos agent gives executors.
+ * Called on the agent's context.
+ */
+final class ExecutorLauncher {
+  private final Context context;
+  private final SandboxLayout layout;
+  private final Map<String, ContainerRuntime> runtimes;
+  private final Supplier<AgentID> agentId;
+  private final Supplier<String> agentEndpoint;
+
+  /**
+   * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
+   */
+  ExecutorLauncher(Context context, SandboxLayout layout, Map<String, ContainerRuntime> runtimes,
+      Supplier<AgentID> agentId, Supplier<String> agentEndpoint) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.runtimes = Map.copyOf(runtimes);
+    this.agentId = Objects.requireNonNull(agentId, "agentId");
+    this.agentEndpoint = Objects.requireNonNull(agentEndpoint, "agentEndpoint");
+  }
+
+  /**
+   * Creates the sandbox (setting {@code executor.sandbox}) and launches the executor; fails with
+   * a {@link ContainerLaunchException} saying why it cannot run.
+   */
+  Future<LaunchedContainer> launch(RunningExecutor executor, Duration shutdownGracePeriod) {
+    ExecutorInfo info = executor.info;
+    if (!info.hasCommand()) {
+      return Future.failedFuture(new ContainerLaunchException(
+          "Executor '" + executor.id() + "' has no command (ExecutorInfo.command is not set)"));
+    }
+    ContainerRuntime runtime = runtime(info);
+    if (runtime == null) {
+      return Future.failedFuture(new ContainerLaunchException("Runtime '" + runtimeName(info)
+          + "' is not enabled on this agent (enabled: " + String.join(", ", runtimes.keySet()) + ")"));
+    }
+    String fid = executor.frameworkId.getValue();
+    return context.executeBlocking(() -> layout.createRun(fid, executor.id(), executor.containerId), false)
+        .recover(e -> Future.failedFuture(new ContainerLaunchException("Failed to create the sandbox: " + e.getMessage(), e)))
+        .compose(sandbox -> {
+          executor.sandbox = sandbox;
+          executor.sandboxPath = SandboxLayout.virtualLatestPath(fid, executor.id());
+          return runtime.launch(new LaunchRequest(executor.containerId, executor.frameworkId, asTask(info), sandbox,
+              environment(executor, sandbox, shutdownGracePeriod)));
+        });
+  }
+
+  /** Asks the executor's runtime to stop it: SIGTERM now, SIGKILL after {@code gracePeriod}. */
+  Future<Void> kill(RunningExecutor executor, Duration gracePeriod) {
+    ContainerRuntime runtime = runtime(executor.info);
+    return runtime == null ? Future.succeededFuture() : runtime.kill(executor.containerId, gracePeriod);
+  }
+
+  /** The variables a Mesos agent sets for an executor (docs/executor-http-api.md). */
+  Map<String, String> environment(RunningExecutor executor, Path sandbox, Duration shutdownGracePeriod) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("MESOS_FRAMEWORK_ID", executor.frameworkId.getValue());
+    env.put("MESOS_EXECUTOR_ID", executor.id());
+    env.put("MESOS_AGENT_ENDPOINT", agentEndpoint.get());
+    env.put("MESOS_DIRECTORY", sandbox.toString());
+    env.put("MESOS_SANDBOX", sandbox.toString());
+    env.put("MEZZO_SANDBOX", sandbox.toString());
+    env.put("MESOS_CHECKPOINT", "0");
+    env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDuration.format(shutdownGracePeriod));
+    env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
+    env.put("MESOS_CONTAINER_ID", executor.containerId);
+    AgentID id = agentId.get();
+    if (id != null) {
+      env.put("MESOS_AGENT_ID", id.getValue());
+      env.put("MESOS_SLAVE_ID", id.getValue());
+    }
+    return env;
+  }
+
+  private ContainerRuntime runtime(ExecutorInfo info) {
+    return runtimes.get(runtimeName(info));
+  }
+
+  private static String runtimeName(ExecutorInfo info) {
+    return info.hasContainer() ? TaskSupervisor.runtimeName(info.getContainer()) : "process";
+  }
+
+  /** The executor as the runtime SPI sees a launch: a "task" named after the executor, running its command. */
+  private TaskInfo asTask(ExecutorInfo info) {
+    TaskInfo.Builder task = TaskInfo.newBuilder()
+        .setName(info.hasName() ? info.getName() : info.getExecutorId().getValue())
+        .setTaskId(TaskID.newBuilder().setValue(info.getExecutorId().getValue()))
+        .setCommand(info.getCommand())
+        .addAllResources(info.getResourcesList());
+    AgentID id = agentId.get();
+    task.setAgentId(id != null ? id : AgentID.newBuilder().setValue("unregistered").build());
+    if (info.hasContainer()) {
+      task.setContainer(info.getContainer());
+    }
+    return task.build();
+  }
+}

@@ -1,0 +1,527 @@
+package io.mezzo.agent.executors;
+
+import com.google.protobuf.ByteString;
+import io.mezzo.agent.MesosDuration;
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.executors.RunningExecutor.Launch;
+import io.mezzo.agent.executors.RunningExecutor.State;
+import io.mezzo.agent.sandbox.InvalidIdException;
+import io.mezzo.agent.sandbox.SafeId;
+import io.mezzo.agent.sandbox.SandboxLayout;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.spi.Termination;
+import io.mezzo.agent.status.StatusUpdateManager;
+import io.mezzo.agent.tasks.TaskView;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.ExecutorID;
+import io.mezzo.v1.Protos.ExecutorInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.KillPolicy;
+import io.mezzo.v1.Protos.TaskGroupInfo;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The custom executors on this agent and their tasks, as the Mesos agent keeps them: launches
+ * an executor for the first task that names it, queues its tasks until it SUBSCRIBEs (see
+ * {@link ExecutorSubscriptions} for the executor's side), then sends LAUNCH / LAUNCH_GROUP;
+ * passes kills, messages and shutdowns on; kills executors that do not subscribe in time or
+ * outstay their shutdown grace period; and when an executor's process ends, tells the master
+ * and fails every task it left unfinished.
+ *
+ * <p>Owned by the agent's context: every method, and every timer it arms, runs there.
+ */
+public final class ExecutorRegistry {
+  /** Mesos's executor heartbeat interval (DEFAULT_EXECUTOR_HEARTBEAT_INTERVAL). */
+  public static final Duration HEARTBEAT_INTERVAL = Duration.ofMinutes(30);
+  /** Mesos's {@code --executor_shutdown_grace_period} default, used when ExecutorInfo has none. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(5);
+  private static final int SIGNAL_EXIT_BASE = 128;
+  private static final Logger log = LoggerFactory.getLogger(ExecutorRegistry.class);
+
+  /**
+   * What the registry tells the master. Called on the agent's context; best effort (an
+   * implementation drops what it cannot send and must not block).
+   */
+  public interface MasterNotifier {
+    /** An executor's MESSAGE for its scheduler. */
+    void executorMessage(FrameworkID frameworkId, ExecutorID executorId, ByteString data);
+
+    /**
+     * An executor's process ended (or never started), so that the master frees its resources.
+     *
+     * @param status its exit code, or 128 + the signal that ended it; null when it never ran
+     */
+    void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status);
+  }
+
+  private final Context context;
+  private final Timers timers;
+  private final ExecutorLauncher launcher;
+  private final StatusUpdateManager updates;
+  private final MasterNotifier master;
+  private final Duration registrationTimeout;
+  private final Map<Key, RunningExecutor> executors = new LinkedHashMap<>();
+  private final Map<Key, ExecutorTask> tasks = new LinkedHashMap<>();
+  private final ExecutorSubscriptions subscriptions;
+  private boolean closed;
+
+  /**
+   * @param timers timers whose actions run on {@code context}
+   * @param agentInfo the agent's current AgentInfo (with its id once registered), for SUBSCRIBED
+   * @param agentEndpoint {@code ip:port} of the agent's HTTP API, given to executors
+   * @param registrationTimeout how long an executor may take to SUBSCRIBE before it is killed
+   */
+  public ExecutorRegistry(
+      Context context,
+      Timers timers,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentInfo> agentInfo,
+      Supplier<String> agentEndpoint,
+      MasterNotifier master,
+      Duration registrationTimeout) {
+    this.context = Objects.requireNonNull(context, "context");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.updates = Objects.requireNonNull(updates, "updates");
+    this.master = Objects.requireNonNull(master, "master");
+    this.registrationTimeout = Objects.requireNonNull(registrationTimeout, "registrationTimeout");
+    Supplier<AgentID> agentId = () -> {
+      AgentInfo info = agentInfo.get();
+      return info != null && info.hasId() ? info.getId() : null;
+    };
+    this.launcher = new ExecutorLauncher(context, layout, runtimes, agentId, agentEndpoint);
+    this.subscriptions = new ExecutorSubscriptions(this, context, timers, updates, agentInfo, master);
+  }
+
+  // ---- events from the master ----
+
+  /** RUN_TASK of a task whose TaskInfo names an executor. */
+  public void run(FrameworkID frameworkId, FrameworkInfo frameworkInfo, TaskInfo task) {
+    assertOnContext();
+    launch(frameworkId, frameworkInfo, task.getExecutor(), new Launch(task, null));
+  }
+
+  /**
+   * RUN_TASK_GROUP for an executor with a command (CUSTOM, or DEFAULT with a command of its
+   * own): one LAUNCH_GROUP. A DEFAULT executor without a command is not this class's job (the
+   * agent runs those groups itself, see TaskSupervisor#runGroup).
+   */
+  public void runGroup(FrameworkID frameworkId, FrameworkInfo frameworkInfo, ExecutorInfo executor, TaskGroupInfo group) {
+    assertOnContext();
+    launch(frameworkId, frameworkInfo, executor, new Launch(null, group));
+  }
+
+  /**
+   * KILL_TASK: a launched task's executor gets KILL; a task still queued for an executor that
+   * has not subscribed is killed by the agent (with the rest of its group).
+   *
+   * @return false when the task is not an executor task this agent knows (a command task, perhaps)
+   */
+  public boolean kill(FrameworkID frameworkId, TaskID taskId, KillPolicy killPolicy) {
+    assertOnContext();
+    ExecutorTask task = tasks.get(new Key(frameworkId.getValue(), taskId.getValue()));
+    if (task == null) {
+      return false;
+    }
+    if (StatusUpdateManager.isTerminal(task.state)) {
+      log.info("[framework={}] [task={}] ignoring kill of a finished task", frameworkId.getValue(), task.id());
+      return true;
+    }
+    RunningExecutor executor = task.executor;
+    if (task.sent) {
+      if (executor.stream == null) {
+        log.warn("[framework={}] [executor={}] [task={}] cannot pass a kill on: the executor is not connected",
+            frameworkId.getValue(), executor.id(), task.id());
+        return true;
+      }
+      KillPolicy policy = killPolicy != null ? killPolicy : task.task.hasKillPolicy() ? task.task.getKillPolicy() : null;
+      log.info("[framework={}] [executor={}] [task={}] sending KILL", frameworkId.getValue(), executor.id(), task.id());
+      executor.stream.send(ExecutorEvents.kill(taskId, policy));
+      return true;
+    }
+    killQueued(executor, task);
+    return true;
+  }
+
+  /** FRAMEWORK_MESSAGE: passed to the executor as MESSAGE when it is subscribed, else dropped (best effort). */
+  public void frameworkMessage(FrameworkID frameworkId, ExecutorID executorId, ByteString data) {
+    assertOnContext();
+    RunningExecutor executor = executors.get(new Key(frameworkId.getValue(), executorId.getValue()));
+    if (executor == null || executor.stream == null) {
+      log.warn("[framework={}] [executor={}] dropping a framework message: the executor is not {}",
+          frameworkId.getValue(), executorId.getValue(), executor == null ? "running here" : "subscribed");
+      return;
+    }
+    executor.stream.send(ExecutorEvents.message(data));
+  }
+
+  /**
+   * SHUTDOWN_EXECUTOR: SHUTDOWN to the executor, and its process killed after its grace period.
+   *
+   * @return false when no such custom executor runs here
+   */
+  public boolean shutdownExecutor(FrameworkID frameworkId, ExecutorID executorId) {
+    assertOnContext();
+    RunningExecutor executor = executors.get(new Key(frameworkId.getValue(), executorId.getValue()));
+    if (executor == null) {
+      return false;
+    }
+    shutdown(executor);
+    return true;
+  }
+
+  /** SHUTDOWN_FRAMEWORK: shuts down every executor of the framework. */
+  public void shutdownFramework(FrameworkID frameworkId) {
+    assertOnContext();
+    for (RunningExecutor executor : List.copyOf(executors.values())) {
+      if (executor.frameworkId.equals(frameworkId)) {
+        shutdown(executor);
+      }
+    }
+  }
+
+  /** Drops a task whose terminal update was acknowledged. */
+  public void forget(FrameworkID frameworkId, TaskID taskId) {
+    assertOnContext();
+    ExecutorTask task = tasks.remove(new Key(frameworkId.getValue(), taskId.getValue()));
+    if (task != null) {
+      task.executor.tasks.remove(task.id());
+      log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), task.id());
+    }
+  }
+
+  // ---- for ExecutorSubscriptions ----
+
+  /** The executor API side of this registry. */
+  ExecutorSubscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  /** The running executor, or null. */
+  RunningExecutor find(String frameworkId, String executorId) {
+    return executors.get(new Key(frameworkId, executorId));
+  }
+
+  /** Whether any executor of the framework runs here. */
+  boolean knowsFramework(String frameworkId) {
+    return executors.keySet().stream().anyMatch(k -> k.frameworkId.equals(frameworkId));
+  }
+
+  /** The executor subscribed: its queued launches go to it, except tasks it says it already has. */
+  void deliverQueued(RunningExecutor executor, Set<String> alreadyKnown) {
+    for (Launch launch : List.copyOf(executor.queued)) {
+      deliver(executor, launch, alreadyKnown);
+    }
+    executor.queued.clear();
+  }
+
+  // ---- views ----
+
+  /** Every executor task the agent still has, with its executor, for (re-)registration. */
+  public List<RunningTask> runningTasks() {
+    List<RunningTask> running = new ArrayList<>();
+    for (ExecutorTask task : tasks.values()) {
+      running.add(RunningTask.newBuilder()
+          .setFrameworkId(task.executor.frameworkId)
+          .setFrameworkInfo(task.executor.frameworkInfo)
+          .setTask(task.task)
+          .setState(task.state)
+          .setExecutor(task.executor.info)
+          .build());
+    }
+    return running;
+  }
+
+  public List<TaskView> taskViews() {
+    List<TaskView> views = new ArrayList<>();
+    for (ExecutorTask task : tasks.values()) {
+      views.add(new TaskView(task.id(), task.executor.frameworkId.getValue(), task.state, task.executor.sandboxPath));
+    }
+    return views;
+  }
+
+  public List<ExecutorView> views() {
+    List<ExecutorView> views = new ArrayList<>();
+    for (RunningExecutor executor : executors.values()) {
+      views.add(new ExecutorView(executor.id(), executor.frameworkId.getValue(), executor.containerId, executor.pid,
+          executor.stream != null, executor.state.name(), executor.sandboxPath, List.copyOf(executor.tasks.keySet())));
+    }
+    return views;
+  }
+
+  /**
+   * Stops timers and ends every executor's stream; the processes themselves are killed when
+   * the agent closes its runtimes. Idempotent.
+   */
+  public void close() {
+    closed = true;
+    for (RunningExecutor executor : executors.values()) {
+      executor.cancelTimers();
+      if (executor.stream != null) {
+        executor.stream.close();
+      }
+    }
+  }
+
+  // ---- internals ----
+
+  private void launch(FrameworkID frameworkId, FrameworkInfo frameworkInfo, ExecutorInfo info, Launch launch) {
+    for (TaskInfo task : launch.tasks()) {
+      if (tasks.containsKey(new Key(frameworkId.getValue(), task.getTaskId().getValue()))) {
+        log.warn("[framework={}] [task={}] ignoring a launch of a task this agent already has",
+            frameworkId.getValue(), task.getTaskId().getValue());
+        return;
+      }
+    }
+    Key key = new Key(frameworkId.getValue(), info.getExecutorId().getValue());
+    RunningExecutor executor = executors.get(key);
+    if (executor == null) {
+      executor = new RunningExecutor(frameworkId, frameworkInfo, info, UUID.randomUUID().toString());
+      List<ExecutorTask> launched = track(executor, launch.tasks());
+      String invalid = invalidIds(executor, launch);
+      if (invalid != null) {
+        launched.forEach(task -> update(task, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID, invalid));
+        return;
+      }
+      if (closed) {
+        launched.forEach(task -> update(task, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_AGENT_RESTARTED,
+            "The agent is shutting down"));
+        return;
+      }
+      executors.put(key, executor);
+      executor.queued.add(launch);
+      start(executor);
+      return;
+    }
+    List<ExecutorTask> added = track(executor, launch.tasks());
+    String terminating = "Executor '" + executor.id() + "' is shutting down";
+    switch (executor.state) {
+      case RUNNING -> deliver(executor, launch, Set.of());
+      case REGISTERING -> executor.queued.add(launch);
+      case TERMINATING -> added.forEach(task -> update(task, TaskState.TASK_FAILED,
+          TaskStatus.Reason.REASON_EXECUTOR_TERMINATED, terminating));
+      default -> throw new IllegalStateException("Unexpected executor state " + executor.state);
+    }
+  }
+
+  private List<ExecutorTask> track(RunningExecutor executor, List<TaskInfo> infos) {
+    List<ExecutorTask> tracked = new ArrayList<>();
+    for (TaskInfo info : infos) {
+      ExecutorTask task = new ExecutorTask(info, executor);
+      executor.tasks.put(task.id(), task);
+      tasks.put(new Key(executor.frameworkId.getValue(), task.id()), task);
+      tracked.add(task);
+    }
+    return tracked;
+  }
+
+  private static String invalidIds(RunningExecutor executor, Launch launch) {
+    try {
+      SafeId.check("framework id", executor.frameworkId.getValue());
+      SafeId.check("executor id", executor.id());
+      for (TaskInfo task : launch.tasks()) {
+        SafeId.check("task id", task.getTaskId().getValue());
+      }
+      return null;
+    } catch (InvalidIdException e) {
+      return e.getMessage();
+    }
+  }
+
+  private void start(RunningExecutor executor) {
+    Duration grace = executor.shutdownGracePeriod(DEFAULT_SHUTDOWN_GRACE_PERIOD);
+    log.info("[framework={}] [executor={}] launching container {}", executor.frameworkId.getValue(), executor.id(),
+        executor.containerId);
+    executor.registrationTimer = timers.schedule(registrationTimeout, () -> registrationTimedOut(executor));
+    launcher.launch(executor, grace).onComplete(result -> context.runOnContext(v -> launched(executor, result)));
+  }
+
+  private void launched(RunningExecutor executor, AsyncResult<LaunchedContainer> result) {
+    if (result.failed()) {
+      String message = result.cause().getMessage();
+      log.warn("[framework={}] [executor={}] launch failed: {}", executor.frameworkId.getValue(), executor.id(), message);
+      executor.failureReason = TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED;
+      executor.failureMessage = message;
+      ended(executor, null);
+      return;
+    }
+    LaunchedContainer container = result.result();
+    executor.launched = true;
+    executor.pid = container.pid();
+    log.info("[framework={}] [executor={}] running as pid {}", executor.frameworkId.getValue(), executor.id(), executor.pid);
+    container.termination().onComplete(end -> context.runOnContext(v -> ended(executor, end.result())));
+    if (executor.state == State.TERMINATING) {
+      launcher.kill(executor, Duration.ZERO);
+    }
+  }
+
+  private void registrationTimedOut(RunningExecutor executor) {
+    executor.registrationTimer = null;
+    if (executors.get(keyOf(executor)) != executor || executor.state != State.REGISTERING || executor.stream != null) {
+      return;
+    }
+    log.warn("[framework={}] [executor={}] did not subscribe within {}; killing it",
+        executor.frameworkId.getValue(), executor.id(), MesosDuration.format(registrationTimeout));
+    executor.failureReason = TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
+    executor.failureMessage = "Executor did not register within " + MesosDuration.format(registrationTimeout);
+    executor.state = State.TERMINATING;
+    if (executor.launched) {
+      launcher.kill(executor, Duration.ZERO);
+    }
+  }
+
+  private void shutdown(RunningExecutor executor) {
+    if (executor.state == State.TERMINATING) {
+      return;
+    }
+    executor.state = State.TERMINATING;
+    if (executor.registrationTimer != null) {
+      executor.registrationTimer.cancel();
+      executor.registrationTimer = null;
+    }
+    if (executor.stream != null) {
+      Duration grace = executor.shutdownGracePeriod(DEFAULT_SHUTDOWN_GRACE_PERIOD);
+      log.info("[framework={}] [executor={}] sending SHUTDOWN; killing it in {} unless it exits",
+          executor.frameworkId.getValue(), executor.id(), MesosDuration.format(grace));
+      // The timer is armed before the send so that whoever sees SHUTDOWN can move time past it.
+      executor.shutdownTimer = timers.schedule(grace, () -> {
+        executor.shutdownTimer = null;
+        log.warn("[framework={}] [executor={}] still running after its shutdown grace period; killing it",
+            executor.frameworkId.getValue(), executor.id());
+        launcher.kill(executor, Duration.ZERO);
+      });
+      executor.stream.send(ExecutorEvents.shutdown());
+    } else if (executor.launched) {
+      log.info("[framework={}] [executor={}] not subscribed; killing it", executor.frameworkId.getValue(), executor.id());
+      launcher.kill(executor, Duration.ZERO);
+    }
+  }
+
+  /** The executor's process ended, or never started ({@code termination} null). */
+  private void ended(RunningExecutor executor, Termination termination) {
+    if (executors.get(keyOf(executor)) == executor) {
+      executors.remove(keyOf(executor));
+    }
+    executor.cancelTimers();
+    executor.state = State.TERMINATING;
+    if (executor.stream != null) {
+      executor.stream.close();
+      executor.stream = null;
+    }
+    executor.queued.clear();
+    Integer status = null;
+    if (termination != null) {
+      status = termination.signalled() ? SIGNAL_EXIT_BASE + termination.signal() : termination.exitCode();
+      log.info("[framework={}] [executor={}] terminated: {}", executor.frameworkId.getValue(), executor.id(),
+          termination.message().replace("Command", "Executor"));
+    }
+    if (closed) {
+      return;
+    }
+    master.executorTerminated(executor.frameworkId, executor.info.getExecutorId(), status);
+    for (ExecutorTask task : List.copyOf(executor.tasks.values())) {
+      if (!StatusUpdateManager.isTerminal(task.state)) {
+        update(task, TaskState.TASK_FAILED, executor.failureReason, executor.failureMessage);
+      }
+    }
+  }
+
+  private void deliver(RunningExecutor executor, Launch launch, Set<String> alreadyKnown) {
+    List<TaskInfo> live = new ArrayList<>();
+    for (TaskInfo info : launch.tasks()) {
+      ExecutorTask task = executor.tasks.get(info.getTaskId().getValue());
+      if (task != null && !StatusUpdateManager.isTerminal(task.state)) {
+        task.sent = true;
+        if (!alreadyKnown.contains(task.id())) {
+          live.add(info);
+        }
+      }
+    }
+    if (live.isEmpty()) {
+      return;
+    }
+    if (launch.group() == null) {
+      log.info("[framework={}] [executor={}] sending LAUNCH of task {}", executor.frameworkId.getValue(), executor.id(),
+          live.get(0).getTaskId().getValue());
+      executor.stream.send(ExecutorEvents.launch(live.get(0)));
+    } else {
+      log.info("[framework={}] [executor={}] sending LAUNCH_GROUP of {} tasks", executor.frameworkId.getValue(),
+          executor.id(), live.size());
+      executor.stream.send(ExecutorEvents.launchGroup(TaskGroupInfo.newBuilder().addAllTasks(live).build()));
+    }
+  }
+
+  private void killQueued(RunningExecutor executor, ExecutorTask killed) {
+    Launch launch = executor.queued.stream()
+        .filter(l -> l.tasks().stream().anyMatch(t -> t.getTaskId().getValue().equals(killed.id())))
+        .findFirst().orElse(null);
+    if (launch != null) {
+      executor.queued.remove(launch);
+    }
+    // A task group is launched, and so killed before launch, as one.
+    List<TaskInfo> group = launch == null ? List.of(killed.task) : launch.tasks();
+    for (TaskInfo info : group) {
+      ExecutorTask task = executor.tasks.get(info.getTaskId().getValue());
+      if (task != null && !StatusUpdateManager.isTerminal(task.state)) {
+        update(task, TaskState.TASK_KILLED, TaskStatus.Reason.REASON_TASK_KILLED_DURING_LAUNCH,
+            "Task killed before it was launched");
+      }
+    }
+    boolean idle = executor.tasks.values().stream().allMatch(t -> StatusUpdateManager.isTerminal(t.state));
+    if (idle && executors.get(keyOf(executor)) == executor) {
+      // As Mesos: an executor whose every task was killed before it subscribed is not needed.
+      log.info("[framework={}] [executor={}] has no tasks left; shutting it down", executor.frameworkId.getValue(), executor.id());
+      shutdown(executor);
+    }
+  }
+
+  private void update(ExecutorTask task, TaskState state, TaskStatus.Reason reason, String message) {
+    task.state = state;
+    TaskStatus.Builder status = TaskStatus.newBuilder()
+        .setTaskId(task.task.getTaskId())
+        .setState(state)
+        .setSource(TaskStatus.Source.SOURCE_AGENT)
+        .setExecutorId(task.executor.info.getExecutorId());
+    if (reason != null) {
+      status.setReason(reason);
+    }
+    if (message != null) {
+      status.setMessage(message);
+    }
+    log.info("[framework={}] [executor={}] [task={}] {}{}", task.executor.frameworkId.getValue(), task.executor.id(),
+        task.id(), state, message == null ? "" : ": " + message);
+    updates.update(task.executor.frameworkId, status);
+  }
+
+  private static Key keyOf(RunningExecutor executor) {
+    return new Key(executor.frameworkId.getValue(), executor.id());
+  }
+
+  private void assertOnContext() {
+    assert Vertx.currentContext() == context : "ExecutorRegistry used off its context";
+  }
+
+  private record Key(String frameworkId, String id) {}
+}
