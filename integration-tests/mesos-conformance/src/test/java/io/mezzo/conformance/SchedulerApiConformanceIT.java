@@ -9,11 +9,14 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.mesos.v1.Protos.AgentID;
 import org.apache.mesos.v1.Protos.CommandInfo;
+import org.apache.mesos.v1.Protos.ExecutorID;
+import org.apache.mesos.v1.Protos.ExecutorInfo;
 import org.apache.mesos.v1.Protos.Filters;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
 import org.apache.mesos.v1.Protos.Offer;
 import org.apache.mesos.v1.Protos.Resource;
+import org.apache.mesos.v1.Protos.TaskGroupInfo;
 import org.apache.mesos.v1.Protos.TaskID;
 import org.apache.mesos.v1.Protos.TaskInfo;
 import org.apache.mesos.v1.Protos.TaskState;
@@ -170,6 +173,37 @@ class SchedulerApiConformanceIT {
         assertThat(status.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
         assertThat(status.getTimestamp()).isPositive();
         assertThat(framework.acknowledge(status).statusCode()).isEqualTo(202);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Encoding.class)
+  void aTaskGroupRunsOnTheDefaultExecutor(Encoding encoding) throws Exception {
+    try (Framework framework = new Framework("group", encoding)) {
+      Offer offer = framework.offer();
+      String a = unique("group-a");
+      String b = unique("group-b");
+      ExecutorInfo executor = ExecutorInfo.newBuilder().setType(ExecutorInfo.Type.DEFAULT)
+          .setExecutorId(ExecutorID.newBuilder().setValue(unique("default")))
+          .addResources(scalar("cpus", 0.1)).addResources(scalar("mem", 32)).build();
+      assertThat(framework.send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
+          .addOfferIds(offer.getId())
+          .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH_GROUP)
+              .setLaunchGroup(Offer.Operation.LaunchGroup.newBuilder().setExecutor(executor)
+                  .setTaskGroup(TaskGroupInfo.newBuilder()
+                      .addTasks(task(a, offer.getAgentId(), "echo a", 0.1, 32))
+                      .addTasks(task(b, offer.getAgentId(), "echo b", 0.1, 32)))))
+          .setFilters(Filters.newBuilder().setRefuseSeconds(0)))).statusCode()).isEqualTo(202);
+      java.util.Set<String> finished = new java.util.HashSet<>();
+      while (finished.size() < 2) {
+        TaskStatus status = framework.stream.next(Event.Type.UPDATE).getUpdate().getStatus();
+        assertThat(status.getTaskId().getValue()).isIn(a, b);
+        assertThat(status.getExecutorId()).isEqualTo(executor.getExecutorId());
+        assertThat(framework.acknowledge(status).statusCode()).isEqualTo(202);
+        if (status.getState() == TaskState.TASK_FINISHED) {
+          finished.add(status.getTaskId().getValue());
+        }
       }
     }
   }
