@@ -50,8 +50,8 @@ public final class SandboxLayout {
     }
     Files.createDirectories(run);
     Path runs = run.getParent();
-    Path temp = runs.resolve("." + LATEST + "." + containerId);
-    Files.deleteIfExists(temp);
+    // A unique temporary name: the tasks of a group create the same run concurrently.
+    Path temp = runs.resolve("." + LATEST + "." + containerId + "." + java.util.UUID.randomUUID());
     Files.createSymbolicLink(temp, Path.of(containerId));
     try {
       Files.move(temp, runs.resolve(LATEST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -48,4 +48,31 @@ class SandboxLayoutTest {
     assertThat(SafeId.check("task id", "x".repeat(255))).hasSize(255);
     assertThat(SafeId.check("task id", "web.1-2_3:ok")).isEqualTo("web.1-2_3:ok");
   }
+
+  @Test
+  void theTasksOfAGroupCanCreateTheirSharedRunConcurrently() throws Exception {
+    SandboxLayout layout = new SandboxLayout(workDir);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 200; round++) {
+        String executor = "group-executor-" + round;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(8);
+        java.util.List<java.util.concurrent.Future<java.nio.file.Path>> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          runs.add(pool.submit(() -> {
+            together.await();
+            return layout.createRun("fw", executor, "shared-container");
+          }));
+        }
+        for (java.util.concurrent.Future<java.nio.file.Path> run : runs) {
+          assertThat(run.get(10, java.util.concurrent.TimeUnit.SECONDS))
+              .isEqualTo(workDir.resolve("frameworks/fw/executors/" + executor + "/runs/shared-container"));
+        }
+        assertThat(java.nio.file.Files.readSymbolicLink(workDir.resolve("frameworks/fw/executors/" + executor
+            + "/runs/latest")).toString()).isEqualTo("shared-container");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

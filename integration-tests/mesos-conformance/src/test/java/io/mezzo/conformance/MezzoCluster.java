@@ -71,6 +71,19 @@ final class MezzoCluster implements AutoCloseable {
 
   @Override
   public void close() throws IOException, InterruptedException {
+    keepLogs();
     run(120, "cluster", "delete", "--name", name);
+  }
+
+  /** Copies the nodes' logs to target/cluster-logs/NAME, so a failed run can be read afterwards. */
+  private void keepLogs() throws IOException {
+    Path from = home.resolve("clusters").resolve(name);
+    Path to = Path.of("target", "cluster-logs", name);
+    Files.createDirectories(to);
+    try (var logs = Files.list(from)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 }
