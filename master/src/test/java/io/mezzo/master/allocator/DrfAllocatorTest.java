@@ -16,14 +16,12 @@ class DrfAllocatorTest {
   @Test
   void offersTheNextAgentToTheFrameworkWithTheLowestDominantShare() {
     DrfAllocator allocator = new DrfAllocator(new Random(1));
-    allocator.addAgent("a1", Resources.cpusMem(4, 4096), Resources.EMPTY);
+    allocator.addAgent("a1", Resources.cpusMem(4, 4096), Resources.cpusMem(0, 4096));
     allocator.addAgent("a2", Resources.cpusMem(4, 4096), Resources.EMPTY);
     allocator.addFramework("f1", Set.of("*"), Set.of());
     allocator.addFramework("f2", Set.of("*"), Set.of());
     // f1 already holds half of the cluster's memory: its dominant share (mem 0.5) beats f2's 0.
     allocator.addUsed("f1", "*", "a1", Resources.cpusMem(0, 4096));
-    allocator.removeAgent("a1");
-    allocator.addAgent("a1", Resources.cpusMem(4, 4096), Resources.cpusMem(0, 4096));
 
     List<Allocation> round = allocator.allocate(T0);
 
