@@ -763,6 +763,11 @@ public final class DrfAllocator implements Allocator {
     return node == null ? 0 : tree.dominantShare(node.allocated);
   }
 
+  /** The dominant share of some resources in the current cluster. */
+  public double dominantShare(Resources resources) {
+    return tree.dominantShare(kinds.toDense(resources));
+  }
+
   /** What a framework holds in a role, over all agents. */
   public Resources allocated(String frameworkId, String role) {
     FrameworkRole c = client(frameworkId, role);
