@@ -1,6 +1,7 @@
 package io.mezzo.master;
 
 import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.AgentChannelApi;
 import io.mezzo.master.api.LeaderGate;
 import io.mezzo.master.api.SchedulerApi;
@@ -128,8 +129,9 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
 
   private void leadership(boolean lead) {
     if (lead && state == null) {
-      Allocator allocator = allocator(config.allocator());
-      state = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), config.agentReregisterTimeout());
+      Allocator allocator = allocator(config.allocator(), config.minAllocatableResources());
+      state = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), config.agentReregisterTimeout(),
+          config.offerTimeout());
       leading = true;
       log.info("Master {} is the leader", masterId);
     } else if (!lead && state != null) {
@@ -160,8 +162,13 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   }
 
   static Allocator allocator(String name) {
+    return allocator(name, MasterConfig.DEFAULT_MIN_ALLOCATABLE_RESOURCES);
+  }
+
+  /** The allocator named by {@code --allocator}, with {@code --min-allocatable-resources}. */
+  static Allocator allocator(String name, String minAllocatableResources) {
     if (DrfAllocator.NAME.equals(name)) {
-      return new DrfAllocator();
+      return new DrfAllocator(new java.util.Random(), MinimumAllocatable.parse(minAllocatableResources));
     }
     throw new IllegalArgumentException("Unknown allocator '" + name + "'; available: " + DrfAllocator.NAME);
   }
