@@ -54,12 +54,18 @@ final class WhyNotReport {
     int before = out.size();
     quotaLimit(client, out);
     filtered(client, out);
-    boolean anyFits = anyAgentFits(client);
-    if (!anyFits && client.filters.isEmpty()) {
+    boolean couldFit = anyAgentCouldFit(client);
+    boolean fitsNow = anyAgentFits(client);
+    boolean othersWon = allocator.tree().clients().stream().anyMatch(c -> c.lastOfferRound == allocator.round());
+    if (out.size() > before) {
+      return;
+    }
+    if (!couldFit || (!fitsNow && !othersWon)) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("minimum", client.minimum == null ? allocator.defaultMinimum().toString() : "per-role offer filter");
+      details.put("why", couldFit ? "nothing free fits the minimum" : "no agent has that much for this role");
       out.add(new WhyNot(role, "below-minimum", details));
-    } else if (anyFits && out.size() == before) {
+    } else {
       out.add(lowerShare(client));
     }
   }
@@ -102,6 +108,29 @@ final class WhyNotReport {
     details.put("agents", client.filters.size());
     details.put("filters", listed);
     out.add(new WhyNot(client.role, "filtered", details));
+  }
+
+  /** Some active agent has, in total, what the framework's minimum asks for in this role. */
+  private boolean anyAgentCouldFit(FrameworkRole client) {
+    int n = allocator.n();
+    double[] total = ScalarKinds.dense();
+    for (AgentSlot agent : allocator.agentList()) {
+      if (!agent.active) {
+        continue;
+      }
+      System.arraycopy(agent.unreserved.total, 0, total, 0, n);
+      boolean ranges = !agent.unreserved.totalRanges.isEmpty();
+      for (Map.Entry<String, AgentSlot.Pool> e : agent.reserved.entrySet()) {
+        if (RoleTree.isSelfOrAncestor(e.getKey(), client.role)) {
+          ScalarKinds.addInto(total, e.getValue().total, 1, n);
+          ranges |= !e.getValue().totalRanges.isEmpty();
+        }
+      }
+      if (MinimumAllocatable.isMet(allocator.minimumOf(client), total, n, ranges)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Some active agent has free resources this role may take that meet the framework's minimum, unfiltered. */
