@@ -60,6 +60,8 @@ public final class DrfAllocator implements Allocator {
   private final OfferDraft draft = new OfferDraft();
   private long round;
   private long visit;
+  /** Framework roles with their own minimum; while there are none, drafts below the default are skipped whole. */
+  private int customMinimums;
   private int activeAgents;
 
   public DrfAllocator() {
@@ -160,7 +162,9 @@ public final class DrfAllocator implements Allocator {
       client.subscribed = true;
       client.suppressed = suppressedRoles.contains(role);
       List<Resources> min = minAllocatable.get(role);
+      customMinimums -= client.minimum == null ? 0 : 1;
       client.minimum = min == null ? null : new MinimumAllocatable(min).dense(kinds);
+      customMinimums += client.minimum == null ? 0 : 1;
     }
     framework.roles.values().forEach(c -> tree.setEligible(c, c.eligible()));
   }
@@ -181,6 +185,7 @@ public final class DrfAllocator implements Allocator {
     for (FrameworkRole client : framework.roles.values()) {
       tree.removeClient(client);
       filters.clear(client);
+      customMinimums -= client.minimum == null ? 0 : 1;
     }
   }
 
@@ -594,10 +599,14 @@ public final class DrfAllocator implements Allocator {
         if (!draftFor(leaf.role, agent, guaranteeOf)) {
           continue;
         }
+        boolean meetsDefault = MinimumAllocatable.isMet(defaultMin, draft.total, n(), draft.ranges != null);
+        if (!meetsDefault && customMinimums == 0) {
+          continue;
+        }
         for (FrameworkRole client : leaf.clients) {
           if (client.lastVisit != visit
-              && MinimumAllocatable.isMet(client.minimum == null ? defaultMin : client.minimum, draft.total, n(),
-                  draft.ranges != null)
+              && (client.minimum == null ? meetsDefault
+                  : MinimumAllocatable.isMet(client.minimum, draft.total, n(), draft.ranges != null))
               && !DeclineFilters.isRefused(client, agent, draft.total, draft.ranges, nowMillis, n())) {
             return client;
           }
