@@ -83,6 +83,7 @@ final class WhyNotReport {
           details.put("resource", kinds.name(k));
           details.put("limit", node.limit[k]);
           details.put("consumed", round(node.consumed(k)));
+          details.put("allocated", round(node.allocated[k]));
           out.add(new WhyNot(client.role, "quota-limit", details));
         }
       }
