@@ -2,6 +2,7 @@ package io.mezzo.benchmarks;
 
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.spi.Allocation;
+import io.mezzo.master.spi.RangeSet;
 import io.mezzo.master.spi.Resources;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One full allocation round of the DRF allocator: every agent's resources free, every
  * framework wanting more, frameworks spread over 10 roles; role-0 and role-1 have quota
- * guarantees (5% of the cluster's cpus each) and role-2 a quota limit (10% of its cpus). Run one
+ * guarantees (5% of the cluster's cpus each) and role-2 a quota limit (10% of its cpus); agents have
+ * 16 cpus, 64 GiB, 500 GB of disk and ports 31000-32000. Run one
  * size with {@code java -jar benchmarks/target/benchmarks.jar Allocation -p agents=10000 -p frameworks=1000};
  * the sizes of issue 4 are 1,000 × 100, 10,000 × 1,000 and 20,000 × 2,000 (without {@code -p}
  * JMH runs every combination of the listed values).
@@ -53,7 +55,8 @@ public class AllocationBenchmark {
   public void freshCluster() {
     Random random = new Random(42);
     allocator = new DrfAllocator(random);
-    Resources agent = Resources.scalars(Map.of("cpus", 16.0, "mem", 65536.0, "disk", 512000.0));
+    Resources agent = Resources.of(Map.of("cpus", 16.0, "mem", 65536.0, "disk", 512000.0),
+        Map.of("ports", RangeSet.of(31000, 32000)));
     for (int a = 0; a < agents; a++) {
       allocator.addAgent("agent-" + a, agent, Resources.EMPTY);
     }

@@ -240,7 +240,14 @@ public final class DrfAllocator implements Allocator {
     double[] total = ScalarKinds.dense();
     double[] fromReserved = ScalarKinds.dense();
     hold(agent, h, null, resources.unreserved(), total, null);
-    resources.reserved().forEach((r, res) -> hold(agent, h, r, res, total, fromReserved));
+    resources.reserved().forEach((r, res) -> {
+      if (agent.reserved.containsKey(r)) {
+        hold(agent, h, r, res, total, fromReserved);
+      } else {
+        // A task on a reservation the agent does not have (e.g. a dynamic one not restored yet): count it unreserved.
+        hold(agent, h, null, res, total, null);
+      }
+    });
     tree.changeAllocation(client, total, fromReserved, 1, n());
   }
 

@@ -31,14 +31,18 @@ final class OfferDraft {
     ranges = null;
   }
 
+  /** Adds a pool's free ranges; the first pool's map is only referenced (drafts never change it), later ones merged. */
   void addRanges(Map<String, RangeSet> more) {
     if (more.isEmpty()) {
       return;
     }
     if (ranges == null) {
-      ranges = new HashMap<>();
+      ranges = more;
+      return;
     }
-    more.forEach((k, v) -> ranges.merge(k, v, RangeSet::union));
+    Map<String, RangeSet> merged = new HashMap<>(ranges);
+    more.forEach((k, v) -> merged.merge(k, v, RangeSet::union));
+    ranges = merged;
   }
 
   /** What one framework role gets from one agent in one round (both stages merged). */
