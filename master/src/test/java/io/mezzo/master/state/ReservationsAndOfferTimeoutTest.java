@@ -284,4 +284,42 @@ class ReservationsAndOfferTimeoutTest {
     assertThat(state.offers().spentOutcome(first.getId().getValue()))
         .contains(io.mezzo.master.offers.OfferBook.Outcome.EXPIRED);
   }
+
+  @Test
+  void aFrameworksOfferFiltersSetItsMinimumPerRole() {
+    registerAgent(scalar("cpus", 4), scalar("mem", 4096));
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("u").setName("big").setRole("batch")
+        .putOfferFilters("batch", io.mezzo.v1.Protos.OfferFilters.newBuilder()
+            .setMinAllocatableResources(io.mezzo.v1.Protos.OfferFilters.MinAllocatableResources.newBuilder()
+                .addQuantities(io.mezzo.v1.Protos.ResourceQuantities.newBuilder()
+                    .putQuantities("cpus", Value.Scalar.newBuilder().setValue(8).build())))
+            .build())
+        .build();
+    Sink<Event> big = new Sink<>("big-stream");
+    state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(info).build(), big);
+
+    state.allocate();
+
+    assertThat(offers(big)).isEmpty();
+    assertThat(state.explain(frameworkId(big))).singleElement().satisfies(w -> {
+      assertThat(w.role()).isEqualTo("batch");
+      assertThat(w.reason()).isEqualTo("below-minimum");
+    });
+  }
+
+  @Test
+  void quotaAndWeightsReachTheAllocatorAndBadValuesAreRefused() {
+    state.updateWeights(Map.of("eng", 2.0));
+    state.updateQuota("eng", Resources.EMPTY, Resources.scalars(Map.of("cpus", 1.0)));
+    registerAgent(scalar("cpus", 4), scalar("mem", 4096));
+    Sink<Event> eng = subscribe("eng", "eng");
+    state.allocate();
+    assertThat(sum(lastOffer(eng), "cpus", "*", false)).isEqualTo(1.0);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.updateWeights(Map.of("eng", -1.0)))
+        .isInstanceOf(CallRejected.class).hasMessageContaining("positive");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.updateQuota("eng",
+            Resources.scalars(Map.of("cpus", 2.0)), Resources.scalars(Map.of("cpus", 1.0))))
+        .isInstanceOf(CallRejected.class).hasMessageContaining("exceeds its limit");
+  }
 }
