@@ -34,7 +34,9 @@ import java.util.Set;
  * <p>One round ({@link #allocate}) reads as its steps: expire filters, order roles, fit
  * guarantees per agent, fit fair shares per agent, emit. Bookkeeping is incremental and dense
  * (a {@code double[]} per resource kind): a grant re-positions only the winner's path in the
- * {@link RoleTree}, so a round costs about agents × log(frameworks).
+ * {@link RoleTree}, so a round costs about agents × log(frameworks). Pools and holdings per agent
+ * live in the {@link AgentBook}, quota in the {@link QuotaBook}, refusals in {@link DeclineFilters};
+ * {@link WhyNotReport} answers {@link #explain}.
  *
  * <p>Not thread-safe: the master calls it on its state context only.
  */
@@ -51,18 +53,16 @@ public final class DrfAllocator implements Allocator {
   private final DeclineFilters filters = new DeclineFilters();
   private final MinimumAllocatable defaultMinimum;
   private double[][] defaultMin;
-  private final Map<String, AgentSlot> agents = new HashMap<>();
-  private final List<AgentSlot> agentList = new ArrayList<>();
+  private final AgentBook agents = new AgentBook(kinds, tree);
   private final Map<String, FrameworkSlot> frameworks = new HashMap<>();
-  /** Free unreserved resources of active agents: what headroom for guarantees is taken from. */
-  private final double[] freeUnreserved = ScalarKinds.dense();
+  /** The agents' free unreserved resources (active agents): the headroom for guarantees. */
+  private final double[] freeUnreserved = agents.freeUnreserved;
   private double[] requiredHeadroom = ScalarKinds.dense();
   private final OfferDraft draft = new OfferDraft();
   private long round;
   private long visit;
   /** Framework roles with their own minimum; while there are none, drafts below the default are skipped whole. */
   private int customMinimums;
-  private int activeAgents;
 
   public DrfAllocator() {
     this(new Random(), MinimumAllocatable.DEFAULT);
@@ -84,67 +84,21 @@ public final class DrfAllocator implements Allocator {
 
   @Override
   public void addAgent(String agentId, AgentResources total, AgentResources used) {
-    if (agents.containsKey(agentId)) {
-      removeAgent(agentId);
-    }
-    AgentSlot agent = new AgentSlot(agentId);
-    fillPool(agent.unreserved, total.unreserved(), used.unreserved());
-    total.reserved().forEach((role, r) -> {
-      Pool pool = agent.pool(role);
-      fillPool(pool, r, used.reservedFor(role));
-      tree.changeReserved(role, pool.total, 1, n());
-    });
-    agents.put(agentId, agent);
-    agentList.add(agent);
-    changeActiveTotals(agent, 1);
-  }
-
-  private void fillPool(Pool pool, Resources total, Resources used) {
-    kinds.add(pool.total, total, 1);
-    kinds.add(pool.free, total.minus(used), 1);
-    pool.totalRanges.putAll(total.ranges());
-    total.minus(used).ranges().forEach(pool.freeRanges::put);
-    // Used but not yet attributed to a framework (addUsed follows): counted as held by nobody.
+    removeAgent(agentId);
+    agents.add(agentId, total, used);
   }
 
   @Override
   public void removeAgent(String agentId) {
-    AgentSlot agent = agents.remove(agentId);
-    if (agent == null) {
-      return;
+    AgentSlot removed = agents.remove(agentId);
+    if (removed != null) {
+      filters.forgetAgent(removed);
     }
-    for (Holding h : new ArrayList<>(agent.holdings)) {
-      release(agent, h);
-    }
-    changeActiveTotals(agent, -1);
-    agent.reserved.forEach((role, pool) -> tree.changeReserved(role, pool.total, -1, n()));
-    agentList.remove(agent);
-    filters.forgetAgent(agent);
   }
 
   @Override
   public void setAgentActive(String agentId, boolean active) {
-    AgentSlot agent = agents.get(agentId);
-    if (agent == null || agent.active == active) {
-      return;
-    }
-    changeActiveTotals(agent, -1);
-    agent.active = active;
-    changeActiveTotals(agent, 1);
-  }
-
-  /** Adds (1) or removes (-1) an active agent's resources to the share denominator and the free headroom. */
-  private void changeActiveTotals(AgentSlot agent, double sign) {
-    if (!agent.active) {
-      return;
-    }
-    activeAgents += (int) sign;
-    ScalarKinds.addInto(tree.total(), agent.unreserved.total, sign, n());
-    for (Pool pool : agent.reserved.values()) {
-      ScalarKinds.addInto(tree.total(), pool.total, sign, n());
-    }
-    ScalarKinds.addInto(freeUnreserved, agent.unreserved.free, sign, n());
-    tree.totalChanged();
+    agents.setActive(agentId, active);
   }
 
   // ================================================================ facts: frameworks
@@ -175,13 +129,7 @@ public final class DrfAllocator implements Allocator {
     if (framework == null) {
       return;
     }
-    for (AgentSlot agent : agentList) {
-      for (int i = agent.holdings.size() - 1; i >= 0; i--) {
-        if (agent.holdings.get(i).client.framework == framework) {
-          release(agent, agent.holdings.get(i));
-        }
-      }
-    }
+    agents.releaseAll(framework);
     for (FrameworkRole client : framework.roles.values()) {
       tree.removeClient(client);
       filters.clear(client);
@@ -233,62 +181,9 @@ public final class DrfAllocator implements Allocator {
   public void addUsed(String frameworkId, String role, String agentId, AgentResources resources) {
     AgentSlot agent = agents.get(agentId);
     FrameworkRole client = client(frameworkId, role);
-    if (agent == null || client == null) {
-      return;
+    if (agent != null && client != null) {
+      agents.addUsed(agent, client, resources);
     }
-    Holding h = agent.holding(client, true);
-    double[] total = ScalarKinds.dense();
-    double[] fromReserved = ScalarKinds.dense();
-    hold(agent, h, null, resources.unreserved(), total, null);
-    resources.reserved().forEach((r, res) -> {
-      if (agent.reserved.containsKey(r)) {
-        hold(agent, h, r, res, total, fromReserved);
-      } else {
-        // A task on a reservation the agent does not have (e.g. a dynamic one not restored yet): count it unreserved.
-        hold(agent, h, null, res, total, null);
-      }
-    });
-    tree.changeAllocation(client, total, fromReserved, 1, n());
-  }
-
-  /**
-   * Records a holding of resources already in use. The agent's free pool was reduced when it was
-   * added with them as used; what is more than the agent's used-but-unattributed is taken from free.
-   */
-  private void hold(AgentSlot agent, Holding h, String pool, Resources resources, double[] total, double[] fromReserved) {
-    double[] amount = kinds.toDense(resources);
-    Pool p = agent.pool(pool);
-    double[] unattributed = unattributed(agent, p, pool);
-    for (int k = 0; k < n(); k++) {
-      double fromFree = Math.max(0, amount[k] - unattributed[k]);
-      fromFree = Math.min(fromFree, p.free[k]);
-      p.free[k] = ScalarKinds.clean(p.free[k] - fromFree);
-      if (pool == null && agent.active) {
-        freeUnreserved[k] = ScalarKinds.clean(freeUnreserved[k] - fromFree);
-      }
-    }
-    ScalarKinds.addInto(h.pool(pool), amount, 1, n());
-    ScalarKinds.addInto(total, amount, 1, n());
-    if (fromReserved != null) {
-      ScalarKinds.addInto(fromReserved, amount, 1, n());
-    }
-    resources.ranges().forEach((name, set) -> {
-      h.ranges(pool).merge(name, set, RangeSet::union);
-      p.freeRanges.computeIfPresent(name, (k, free) -> emptyToNull(free.minus(set)));
-    });
-  }
-
-  /** Total − free − what holdings account for: in use by tasks whose framework was not told yet. */
-  private double[] unattributed(AgentSlot agent, Pool p, String pool) {
-    double[] u = p.total.clone();
-    ScalarKinds.addInto(u, p.free, -1, n());
-    for (Holding other : agent.holdings) {
-      double[] held = pool == null ? other.unreserved : other.reserved.get(pool);
-      if (held != null) {
-        ScalarKinds.addInto(u, held, -1, n());
-      }
-    }
-    return u;
   }
 
   @Override
@@ -299,80 +194,12 @@ public final class DrfAllocator implements Allocator {
     if (agent == null || client == null) {
       return;
     }
-    Holding h = agent.holding(client, false);
-    if (h != null) {
-      double[] total = ScalarKinds.dense();
-      double[] fromReserved = ScalarKinds.dense();
-      giveBack(agent, h, null, resources.unreserved(), total, null);
-      resources.reserved().forEach((r, res) -> giveBack(agent, h, r, res, total, fromReserved));
-      tree.changeAllocation(client, total, fromReserved, -1, n());
-      if (h.isEmpty(n())) {
-        agent.holdings.remove(h);
-      }
-    }
+    agents.recover(agent, client, resources);
     if (refuseSeconds > 0) {
       Resources all = resources.total();
       filters.refuse(client, agent, kinds.toDense(all), all.ranges(),
           now.toEpochMilli() + (long) (refuseSeconds * 1000), n());
     }
-  }
-
-  /** Moves what the holding has of {@code resources} back to the agent's free pool. */
-  private void giveBack(AgentSlot agent, Holding h, String pool, Resources resources, double[] total,
-      double[] fromReserved) {
-    if (pool != null && !agent.reserved.containsKey(pool)) {
-      return;
-    }
-    double[] want = kinds.toDense(resources);
-    double[] held = h.pool(pool);
-    Pool p = agent.pool(pool);
-    for (int k = 0; k < n(); k++) {
-      double back = Math.min(want[k], held[k]);
-      if (back <= 0) {
-        continue;
-      }
-      held[k] = ScalarKinds.clean(held[k] - back);
-      p.free[k] = ScalarKinds.clean(p.free[k] + back);
-      total[k] += back;
-      if (fromReserved != null) {
-        fromReserved[k] += back;
-      }
-      if (pool == null && agent.active) {
-        freeUnreserved[k] = ScalarKinds.clean(freeUnreserved[k] + back);
-      }
-    }
-    if (h.ranges != null) {
-      Map<String, RangeSet> heldRanges = h.ranges(pool);
-      resources.ranges().forEach((name, set) -> {
-        RangeSet back = set.minus(set.minus(heldRanges.getOrDefault(name, RangeSet.EMPTY)));
-        if (!back.isEmpty()) {
-          heldRanges.computeIfPresent(name, (k, v) -> emptyToNull(v.minus(back)));
-          p.freeRanges.merge(name, back, RangeSet::union);
-        }
-      });
-    }
-  }
-
-  /** Frees everything a holding has (framework or agent removed). */
-  private void release(AgentSlot agent, Holding h) {
-    double[] total = ScalarKinds.dense();
-    double[] fromReserved = ScalarKinds.dense();
-    ScalarKinds.addInto(agent.unreserved.free, h.unreserved, 1, n());
-    if (agent.active) {
-      ScalarKinds.addInto(freeUnreserved, h.unreserved, 1, n());
-    }
-    ScalarKinds.addInto(total, h.unreserved, 1, n());
-    h.reserved.forEach((role, held) -> {
-      ScalarKinds.addInto(agent.pool(role).free, held, 1, n());
-      ScalarKinds.addInto(total, held, 1, n());
-      ScalarKinds.addInto(fromReserved, held, 1, n());
-    });
-    if (h.ranges != null) {
-      h.ranges.forEach((pool, ranges) -> ranges.forEach((name, set) ->
-          agent.pool(pool.isEmpty() ? null : pool).freeRanges.merge(name, set, RangeSet::union)));
-    }
-    tree.changeAllocation(h.client, total, fromReserved, -1, n());
-    agent.holdings.remove(h);
   }
 
   // ================================================================ facts: quota, weights, reservations
@@ -412,115 +239,28 @@ public final class DrfAllocator implements Allocator {
 
   @Override
   public void reserve(String agentId, String role, Resources resources) {
-    AgentSlot agent = knownAgent(agentId);
-    checkReservable(role);
-    Pool from = agent.unreserved;
-    double[] amount = kinds.toDense(resources);
-    if (!ScalarKinds.covers(from.free, amount, n()) || !rangesCover(from.freeRanges, resources.ranges())) {
-      throw new IllegalStateException("Cannot reserve " + resources + " for role '" + role + "' on agent " + agentId
-          + ": only " + kinds.toResources(from.free, from.freeRanges) + " is free and unreserved");
-    }
-    movePool(agent, null, role, amount, resources.ranges(), true);
+    agents.reserve(agentId, role, resources);
   }
 
   @Override
   public void unreserve(String agentId, String role, Resources resources) {
-    AgentSlot agent = knownAgent(agentId);
-    Pool from = agent.reserved.get(role);
-    double[] amount = kinds.toDense(resources);
-    if (from == null || !ScalarKinds.covers(from.free, amount, n()) || !rangesCover(from.freeRanges, resources.ranges())) {
-      throw new IllegalStateException("Cannot unreserve " + resources + " of role '" + role + "' on agent " + agentId
-          + ": only " + (from == null ? "nothing" : kinds.toResources(from.free, from.freeRanges))
-          + " is free and reserved for it");
-    }
-    movePool(agent, role, null, amount, resources.ranges(), true);
+    agents.unreserve(agentId, role, resources);
   }
 
   @Override
   public void reserveAllocated(String frameworkId, String role, String agentId, String reservationRole,
       Resources resources) {
-    checkReservable(reservationRole);
+    AgentBook.checkReservable(reservationRole);
     if (!RoleTree.isSelfOrAncestor(reservationRole, role)) {
       throw new IllegalStateException("A framework in role '" + role + "' cannot reserve for role '" + reservationRole + "'");
     }
-    convertHeld(frameworkId, role, agentId, null, reservationRole, resources);
+    agents.convertHeld(client(frameworkId, role), frameworkId, role, agentId, null, reservationRole, resources);
   }
 
   @Override
   public void unreserveAllocated(String frameworkId, String role, String agentId, String reservationRole,
       Resources resources) {
-    convertHeld(frameworkId, role, agentId, reservationRole, null, resources);
-  }
-
-  private void convertHeld(String frameworkId, String role, String agentId, String fromPool, String toPool,
-      Resources resources) {
-    AgentSlot agent = knownAgent(agentId);
-    FrameworkRole client = client(frameworkId, role);
-    Holding h = client == null ? null : agent.holding(client, false);
-    double[] amount = kinds.toDense(resources);
-    double[] held = h == null ? null : (fromPool == null ? h.unreserved : h.reserved.get(fromPool));
-    if (held == null || !ScalarKinds.covers(held, amount, n())
-        || (fromPool != null && !agent.reserved.containsKey(fromPool))
-        || !rangesCover(h.ranges == null ? Map.of() : h.ranges(fromPool), resources.ranges())) {
-      throw new IllegalStateException("Framework " + frameworkId + " in role '" + role + "' does not hold "
-          + resources + (fromPool == null ? " unreserved" : " reserved for '" + fromPool + "'") + " on agent " + agentId);
-    }
-    movePool(agent, fromPool, toPool, amount, resources.ranges(), false);
-    ScalarKinds.addInto(held, amount, -1, n());
-    ScalarKinds.addInto(h.pool(toPool), amount, 1, n());
-    resources.ranges().forEach((name, set) -> {
-      h.ranges(fromPool).computeIfPresent(name, (k, v) -> emptyToNull(v.minus(set)));
-      h.ranges(toPool).merge(name, set, RangeSet::union);
-    });
-    // The framework's share is unchanged; only which part of it counts as reserved for quota.
-    tree.changeAllocation(client, ScalarKinds.dense(), amount, toPool != null ? 1 : -1, n());
-  }
-
-  /** Moves resources between an agent's pools: totals always, free amounts when {@code free}. */
-  private void movePool(AgentSlot agent, String fromRole, String toRole, double[] amount, Map<String, RangeSet> ranges,
-      boolean free) {
-    Pool from = agent.pool(fromRole);
-    Pool to = agent.pool(toRole);
-    ScalarKinds.addInto(from.total, amount, -1, n());
-    ScalarKinds.addInto(to.total, amount, 1, n());
-    ranges.forEach((name, set) -> {
-      from.totalRanges.computeIfPresent(name, (k, v) -> emptyToNull(v.minus(set)));
-      to.totalRanges.merge(name, set, RangeSet::union);
-    });
-    if (free) {
-      ScalarKinds.addInto(from.free, amount, -1, n());
-      ScalarKinds.addInto(to.free, amount, 1, n());
-      ranges.forEach((name, set) -> {
-        from.freeRanges.computeIfPresent(name, (k, v) -> emptyToNull(v.minus(set)));
-        to.freeRanges.merge(name, set, RangeSet::union);
-      });
-      if (agent.active) {
-        ScalarKinds.addInto(freeUnreserved, amount, fromRole == null ? -1 : 1, n());
-      }
-    }
-    if (toRole != null) {
-      tree.changeReserved(toRole, amount, 1, n());
-    }
-    if (fromRole != null) {
-      tree.changeReserved(fromRole, amount, -1, n());
-      if (!ScalarKinds.anyPositive(from.total, n()) && from.totalRanges.isEmpty()) {
-        agent.reserved.remove(fromRole);
-      }
-    }
-  }
-
-  private static void checkReservable(String role) {
-    if (role == null || role.isEmpty() || "*".equals(role)) {
-      throw new IllegalArgumentException("Resources cannot be reserved for role '" + role + "'");
-    }
-  }
-
-  private AgentSlot knownAgent(String agentId) {
-    AgentSlot agent = agents.get(agentId);
-    if (agent == null) {
-      throw new IllegalStateException("Unknown agent " + agentId);
-    }
-    return agent;
+    agents.convertHeld(client(frameworkId, role), frameworkId, role, agentId, reservationRole, null, resources);
   }
 
   // ================================================================ the round
@@ -542,7 +282,7 @@ public final class DrfAllocator implements Allocator {
   }
 
   private List<AgentSlot> agentsInRandomOrder() {
-    List<AgentSlot> order = new ArrayList<>(agentList);
+    List<AgentSlot> order = new ArrayList<>(agents.all());
     Collections.shuffle(order, random);
     return order;
   }
@@ -833,11 +573,11 @@ public final class DrfAllocator implements Allocator {
   }
 
   int activeAgents() {
-    return activeAgents;
+    return agents.activeAgents();
   }
 
   List<AgentSlot> agentList() {
-    return agentList;
+    return agents.all();
   }
 
   Iterable<FrameworkSlot> frameworkSlots() {
@@ -858,16 +598,5 @@ public final class DrfAllocator implements Allocator {
     return client.minimum == null ? defaultMin : client.minimum;
   }
 
-  private static RangeSet emptyToNull(RangeSet set) {
-    return set.isEmpty() ? null : set;
-  }
 
-  private static boolean rangesCover(Map<String, RangeSet> have, Map<String, RangeSet> want) {
-    for (Map.Entry<String, RangeSet> e : want.entrySet()) {
-      if (!have.getOrDefault(e.getKey(), RangeSet.EMPTY).contains(e.getValue())) {
-        return false;
-      }
-    }
-    return true;
-  }
 }
