@@ -25,7 +25,7 @@ class AgentMainTest {
       "--master=zk://host:2181 --work-dir=WORK                     | missing the ZooKeeper path",
       "--master=http://m:5050 --work-dir=WORK --runtimes=docker    | runtime 'docker' is not supported",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus     | expected name:value",
-      "--master=http://m:5050 --work-dir=WORK --resources=cpus(eng):1 | only the default role '*'",
+      "--master=http://m:5050 --work-dir=WORK --resources=cpus(/eng):1 | is not a valid role",
       "--master=http://m:5050 --work-dir=WORK --attributes=rack:{a} | sets are not supported",
       "--master=http://m:5050 --work-dir=WORK --port=70000         | expected 0 to 65535",
       "--master=http://m:5050 --work-dir=WORK --port=abc           | --port",

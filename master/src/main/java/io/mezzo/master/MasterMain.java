@@ -47,6 +47,16 @@ public final class MasterMain implements Callable<Integer> {
       description = "Allocator to use (MEZZO_ALLOCATOR, default ${DEFAULT-VALUE})")
   String allocator;
 
+  @Option(names = "--offer-timeout", defaultValue = "${env:MEZZO_OFFER_TIMEOUT}", converter = DurationFlag.class,
+      description = "Rescind offers outstanding for longer than this (MEZZO_OFFER_TIMEOUT, default: never)")
+  Duration offerTimeout;
+
+  @Option(names = "--min-allocatable-resources",
+      defaultValue = "${env:MEZZO_MIN_ALLOCATABLE_RESOURCES:-cpus:0.01|mem:32}",
+      description = "Smallest offer: '|' separates alternatives, ';' joins quantities"
+          + " (MEZZO_MIN_ALLOCATABLE_RESOURCES, default ${DEFAULT-VALUE})")
+  String minAllocatableResources;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +66,8 @@ public final class MasterMain implements Callable<Integer> {
     try {
       MasterVerticle.allocator(allocator);
       io.mezzo.master.election.ZkUrl.parse(zk);
-      config = new MasterConfig(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator);
+      config = new MasterConfig(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator,
+          offerTimeout, minAllocatableResources);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

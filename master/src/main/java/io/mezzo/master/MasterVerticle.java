@@ -1,6 +1,7 @@
 package io.mezzo.master;
 
 import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.AgentChannelApi;
 import io.mezzo.master.api.LeaderGate;
 import io.mezzo.master.api.OperatorApi;
@@ -66,7 +67,8 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory) {
     this.config = config;
     this.clock = clock;
-    this.allocatorFactory = allocatorFactory != null ? allocatorFactory : () -> allocator(config.allocator());
+    this.allocatorFactory = allocatorFactory != null ? allocatorFactory
+        : () -> allocator(config.allocator(), config.minAllocatableResources());
   }
 
   @Override
@@ -183,7 +185,7 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
       }
       Allocator allocator = allocatorFactory.get();
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(),
-          config.agentReregisterTimeout());
+          config.agentReregisterTimeout(), config.offerTimeout());
       operator = new OperatorState(registry, read.result(), allocator, recovered);
       state = recovered;
       recovering = false;
@@ -211,8 +213,13 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   }
 
   static Allocator allocator(String name) {
+    return allocator(name, MasterConfig.DEFAULT_MIN_ALLOCATABLE_RESOURCES);
+  }
+
+  /** The allocator named by {@code --allocator}, with {@code --min-allocatable-resources}. */
+  static Allocator allocator(String name, String minAllocatableResources) {
     if (DrfAllocator.NAME.equals(name)) {
-      return new DrfAllocator();
+      return new DrfAllocator(new java.util.Random(), MinimumAllocatable.parse(minAllocatableResources));
     }
     throw new IllegalArgumentException("Unknown allocator '" + name + "'; available: " + DrfAllocator.NAME);
   }

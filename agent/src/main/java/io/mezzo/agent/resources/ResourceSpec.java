@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * The Mesos text syntax of {@code --resources} ({@code cpus:2;mem:1024;ports:[31000-31099];disks:{a,b}})
  * and {@code --attributes} ({@code rack:r1;zone:a;level:3}).
  *
- * <p>A resource may name a role in parentheses ({@code cpus(*):2}); only the default role {@code *}
- * is supported for now. Values are scalars (non-negative numbers), ranges ({@code [a-b,c-d]}) or
+ * <p>A resource may name a role in parentheses: {@code cpus(*):2} is unreserved, as without a role;
+ * {@code cpus(eng):2} is statically reserved for role {@code eng} (hierarchical roles such as
+ * {@code eng/web} too) and comes out in the post-refinement format, {@code reservations:
+ * [{type: STATIC, role: "eng"}]}. The same name may appear once per role. Values are scalars (non-negative numbers), ranges ({@code [a-b,c-d]}) or
  * sets ({@code {a,b}}). Attribute values are scalars, ranges or text.
  */
 public final class ResourceSpec {
@@ -25,6 +27,7 @@ public final class ResourceSpec {
   private static final Pattern RESOURCE_KEY = Pattern.compile("(?<name>[^()]*)(?:\\((?<role>[^()]*)\\))?");
   private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*-\\s*(\\d+)");
   private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9_./@+-]+");
+  private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*");
   private static final Pattern NUMBER = Pattern.compile("[+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
   private ResourceSpec() {}
@@ -35,9 +38,10 @@ public final class ResourceSpec {
     Set<String> names = new HashSet<>();
     for (String entry : entries(text)) {
       Resource resource = parseResource(entry);
-      if (!names.add(resource.getName())) {
-        throw new ResourceSyntaxException(
-            "Bad --resources: resource '" + resource.getName() + "' is given more than once");
+      String role = resource.getReservationsCount() == 0 ? "*" : resource.getReservations(0).getRole();
+      if (!names.add(resource.getName() + "(" + role + ")")) {
+        throw new ResourceSyntaxException("Bad --resources: resource '" + resource.getName() + "'"
+            + (role.equals("*") ? "" : " for role '" + role + "'") + " is given more than once");
       }
       resources.add(resource);
     }
@@ -86,14 +90,19 @@ public final class ResourceSpec {
           "Bad --resources entry '" + entry + "': expected name or name(role) before ':'");
     }
     String name = checkName(keyMatch.group("name").trim(), "resource", entry);
-    String role = keyMatch.group("role");
-    if (role != null && !role.trim().equals("*")) {
+    String role = keyMatch.group("role") == null ? "*" : keyMatch.group("role").trim();
+    if (!role.equals("*") && (!ROLE.matcher(role).matches() || role.equals(".") || role.equals("..")
+        || role.contains("/./") || role.contains("/../") || role.endsWith("/.") || role.endsWith("/.."))) {
       throw new ResourceSyntaxException(
-          "Bad --resources entry '" + entry + "': role '" + role.trim()
-              + "' is not supported; only the default role '*' is supported for now");
+          "Bad --resources entry '" + entry + "': role '" + role
+              + "' is not a valid role (letters, digits, '_', '.', '-', with '/' between levels)");
     }
     Value value = parseValue(valueText, "--resources", entry);
     Resource.Builder resource = Resource.newBuilder().setName(name).setType(value.getType());
+    if (!role.equals("*")) {
+      resource.addReservations(Resource.ReservationInfo.newBuilder()
+          .setType(Resource.ReservationInfo.Type.STATIC).setRole(role));
+    }
     switch (value.getType()) {
       case SCALAR -> resource.setScalar(value.getScalar());
       case RANGES -> resource.setRanges(value.getRanges());

@@ -36,6 +36,22 @@ class ResourceSpecTest {
   }
 
   @Test
+  void aRoleInParenthesesIsAStaticReservationInThePostRefinementFormat() {
+    List<Resource> resources = ResourceSpec.parseResources("cpus:4;cpus(eng):2;mem(eng/web):1024;ports(*):[1-2]");
+
+    assertThat(resources).extracting(Resource::getName).containsExactly("cpus", "cpus", "mem", "ports");
+    assertThat(resources.get(0).getReservationsCount()).isZero();
+    assertThat(resources.get(1).getScalar().getValue()).isEqualTo(2.0);
+    assertThat(resources.get(1).hasRole()).isFalse();
+    assertThat(resources.get(1).getReservationsList()).singleElement().satisfies(r -> {
+      assertThat(r.getType()).isEqualTo(Resource.ReservationInfo.Type.STATIC);
+      assertThat(r.getRole()).isEqualTo("eng");
+    });
+    assertThat(resources.get(2).getReservations(0).getRole()).isEqualTo("eng/web");
+    assertThat(resources.get(3).getReservationsCount()).isZero();
+  }
+
+  @Test
   void emptyTextIsNoResources() {
     assertThat(ResourceSpec.parseResources(null)).isEmpty();
     assertThat(ResourceSpec.parseResources("  ")).isEmpty();
@@ -49,7 +65,10 @@ class ResourceSpecTest {
       ":2                       | name is empty",
       "cpus:-1                  | negative",
       "cpus:abc!                | is not a number",
-      "cpus(eng):2              | role 'eng' is not supported",
+      "cpus(/eng):2             | is not a valid role",
+      "cpus(eng/../x):2         | is not a valid role",
+      "cpus(a b):2              | is not a valid role",
+      "cpus(eng):1;cpus(eng):2  | for role 'eng' is given more than once",
       "cpus:1;cpus:2            | given more than once",
       "ports:[31000-30000]      | ends before it begins",
       "ports:[1-10,5-20]        | overlap",

@@ -1,6 +1,7 @@
 package io.mezzo.cli.operator;
 
 import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.spi.AgentResources;
 import io.mezzo.master.spi.Allocation;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
@@ -48,7 +49,7 @@ final class QuotaAllocator implements Allocator {
   }
 
   @Override
-  public void addAgent(String agentId, Resources total, Resources used) {
+  public void addAgent(String agentId, AgentResources total, AgentResources used) {
     drf.addAgent(agentId, total, used);
   }
 
@@ -63,8 +64,9 @@ final class QuotaAllocator implements Allocator {
   }
 
   @Override
-  public void addFramework(String frameworkId, Set<String> roles, Set<String> suppressedRoles) {
-    drf.addFramework(frameworkId, roles, suppressedRoles);
+  public void addFramework(String frameworkId, Set<String> roles, Set<String> suppressedRoles,
+      Map<String, List<Resources>> minAllocatable) {
+    drf.addFramework(frameworkId, roles, suppressedRoles, minAllocatable);
   }
 
   @Override
@@ -78,12 +80,12 @@ final class QuotaAllocator implements Allocator {
   }
 
   @Override
-  public void addUsed(String frameworkId, String role, String agentId, Resources resources) {
+  public void addUsed(String frameworkId, String role, String agentId, AgentResources resources) {
     drf.addUsed(frameworkId, role, agentId, resources);
   }
 
   @Override
-  public void recover(String frameworkId, String role, String agentId, Resources resources, double refuseSeconds,
+  public void recover(String frameworkId, String role, String agentId, AgentResources resources, double refuseSeconds,
       Instant now) {
     drf.recover(frameworkId, role, agentId, resources, refuseSeconds, now);
   }

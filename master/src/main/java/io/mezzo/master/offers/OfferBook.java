@@ -1,5 +1,6 @@
 package io.mezzo.master.offers;
 
+import io.mezzo.master.spi.AgentResources;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.v1.Protos.Offer;
 import java.time.Instant;
@@ -17,12 +18,22 @@ import java.util.Optional;
  * master never issued. Owned by the master's state context.
  */
 public final class OfferBook {
-  /** One outstanding offer. */
+  /**
+   * One outstanding offer. {@code resources} is everything offered; {@code offered} the same split
+   * into unreserved and reserved-per-role parts.
+   */
   public record OfferRecord(String id, String frameworkId, String agentId, String role, Resources resources,
-      Offer offer, Instant createdAt) {}
+      Offer offer, Instant createdAt, AgentResources offered) {
 
-  /** How an offer left the book. */
-  public enum Outcome { ACCEPTED, DECLINED, RESCINDED, DISCARDED }
+    /** An offer of unreserved resources only. */
+    public OfferRecord(String id, String frameworkId, String agentId, String role, Resources resources, Offer offer,
+        Instant createdAt) {
+      this(id, frameworkId, agentId, role, resources, offer, createdAt, AgentResources.unreserved(resources));
+    }
+  }
+
+  /** How an offer left the book ({@code EXPIRED}: rescinded because of the master's offer timeout). */
+  public enum Outcome { ACCEPTED, DECLINED, RESCINDED, DISCARDED, EXPIRED }
 
   private final Map<String, OfferRecord> outstanding = new LinkedHashMap<>();
   private final Map<String, Outcome> spent;

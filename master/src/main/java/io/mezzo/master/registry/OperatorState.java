@@ -88,7 +88,7 @@ public final class OperatorState {
         }
         byRole.forEach((role, resources) ->
             recoverQuietly("reservation of " + resources + " for role " + role + " on agent " + agentId,
-                () -> allocator.reserve(agentId, role, resources)));
+                () -> state.reserve(agentId, role, resources)));
         log.info("[agent={}] re-applied {} reserved resources from the registry", agentId, agent.getResourcesCount());
       }
     }
@@ -259,8 +259,8 @@ public final class OperatorState {
       List<Resource> next = new ArrayList<>(stored);
       next.addAll(reserve.getResourcesList());
       List<Step> steps = new ArrayList<>();
-      requested.forEach((role, resources) -> steps.add(new Step(() -> allocator.reserve(agentId, role, resources),
-          () -> allocator.unreserve(agentId, role, resources))));
+      requested.forEach((role, resources) -> steps.add(new Step(() -> state.reserve(agentId, role, resources),
+          () -> state.unreserve(agentId, role, resources))));
       return writeThenApply(withReservations(agentId, normalized(next)), steps);
     });
   }
@@ -294,8 +294,8 @@ public final class OperatorState {
       List<Step> steps = new ArrayList<>();
       boolean registered = state.agentTotal(agentId).isPresent();
       if (registered) {
-        requested.forEach((role, resources) -> steps.add(new Step(() -> allocator.unreserve(agentId, role, resources),
-            () -> allocator.reserve(agentId, role, resources))));
+        requested.forEach((role, resources) -> steps.add(new Step(() -> state.unreserve(agentId, role, resources),
+            () -> state.reserve(agentId, role, resources))));
       }
       return writeThenApply(withReservations(agentId, next), steps);
     });

@@ -3,6 +3,7 @@ package io.mezzo.master.state;
 import io.mezzo.master.offers.OfferBook;
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.master.spi.AgentResources;
 import io.mezzo.master.spi.Allocation;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,10 @@ public final class ClusterState {
   private final Clock clock;
   private final Timers timers;
   private final Duration agentReregisterTimeout;
+  /** Outstanding offers older than this are rescinded; null = never (the Mesos default). */
+  private final Duration offerTimeout;
+  /** Dynamic reservations per agent id and role (what the registry persists). */
+  private final Map<String, Map<String, Resources>> dynamicReservations = new LinkedHashMap<>();
   private final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
   private final Set<String> completedFrameworks = new LinkedHashSet<>();
   private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
@@ -76,11 +82,18 @@ public final class ClusterState {
 
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers,
       Duration agentReregisterTimeout) {
+    this(masterInfo, allocator, clock, timers, agentReregisterTimeout, null);
+  }
+
+  /** {@code offerTimeout}: outstanding offers older than this are rescinded; null = never. */
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers,
+      Duration agentReregisterTimeout, Duration offerTimeout) {
     this.masterInfo = masterInfo;
     this.allocator = allocator;
     this.clock = clock;
     this.timers = timers;
     this.agentReregisterTimeout = agentReregisterTimeout;
+    this.offerTimeout = offerTimeout;
   }
 
   public MasterInfo masterInfo() {
@@ -161,13 +174,27 @@ public final class ClusterState {
             .setMasterInfo(masterInfo))
         .build());
     stream.send(heartbeatEvent());
-    allocator.addFramework(id, framework.roles(), new HashSet<>(subscribe.getSuppressedRolesList()));
-    for (TaskRecord task : framework.tasks.values()) {
-      if (!task.resourcesRecovered) {
-        allocator.addUsed(id, task.role, task.agentId, task.resources);
-      }
-    }
+    // The allocator already knows this framework's running tasks (launched here or adopted from agents).
+    allocator.addFramework(id, framework.roles(), new HashSet<>(subscribe.getSuppressedRolesList()),
+        minAllocatable(framework.info));
     return id;
+  }
+
+  /** {@code FrameworkInfo.offer_filters[role].min_allocatable_resources}, for the allocator. */
+  private static Map<String, List<Resources>> minAllocatable(FrameworkInfo info) {
+    Map<String, List<Resources>> out = new TreeMap<>();
+    info.getOfferFiltersMap().forEach((role, filters) -> {
+      if (filters.hasMinAllocatableResources()) {
+        List<Resources> sets = new ArrayList<>();
+        for (io.mezzo.v1.Protos.ResourceQuantities q : filters.getMinAllocatableResources().getQuantitiesList()) {
+          Map<String, Double> scalars = new TreeMap<>();
+          q.getQuantitiesMap().forEach((name, scalar) -> scalars.put(name, Math.max(0, scalar.getValue())));
+          sets.add(Resources.scalars(scalars));
+        }
+        out.put(role, sets);
+      }
+    });
+    return out;
   }
 
   /** Re-subscription: the old stream is told and closed, outstanding offers are dropped without RESCIND. */
@@ -333,24 +360,25 @@ public final class ClusterState {
   /** Runs one allocation round and sends the resulting offers. */
   public void allocate() {
     Instant now = clock.instant();
+    expireOffers(now);
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
     for (Allocation allocation : allocator.allocate(now)) {
       FrameworkRecord framework = frameworks.get(allocation.frameworkId());
       AgentRecord agent = agents.get(allocation.agentId());
       if (framework == null || !framework.connected() || agent == null || !agent.connected()) {
-        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.resources(), 0, now);
+        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(), 0, now);
         continue;
       }
       if (agent.total.scalar("gpus") > 0 && !framework.hasCapability(FrameworkInfo.Capability.Type.GPU_RESOURCES)) {
         // As Mesos (--filter_gpu_resources): no offers at all from GPU agents to frameworks
         // that cannot use GPUs, so they stay free for those that can.
-        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.resources(),
+        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(),
             GPU_FILTER_SECONDS, now);
         continue;
       }
       Offer offer = buildOffer(framework, agent, allocation);
       offers.add(new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
-          allocation.resources(), offer, now));
+          allocation.resources(), offer, now, allocation.offered()));
       framework.offers.add(offer.getId().getValue());
       byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
     }
@@ -358,8 +386,23 @@ public final class ClusterState {
         .setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addAllOffers(list)).build()));
   }
 
+  /** Offers outstanding for longer than the offer timeout are rescinded (Mesos's --offer_timeout). */
+  private void expireOffers(Instant now) {
+    if (offerTimeout == null) {
+      return;
+    }
+    Instant cutoff = now.minus(offerTimeout);
+    for (OfferRecord offer : new ArrayList<>(offers.outstanding())) {
+      if (!offer.createdAt().isAfter(cutoff)) {
+        log.info("[framework={}] offer {} expired after {}; rescinding", offer.frameworkId(), offer.id(), offerTimeout);
+        rescind(offer, Outcome.EXPIRED);
+      }
+    }
+  }
+
   private Offer buildOffer(FrameworkRecord framework, AgentRecord agent, Allocation allocation) {
     boolean multiRole = framework.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE);
+    boolean refinement = framework.hasCapability(FrameworkInfo.Capability.Type.RESERVATION_REFINEMENT);
     Offer.Builder offer = Offer.newBuilder()
         .setId(OfferID.newBuilder().setValue(masterInfo.getId() + "-O" + nextOfferId++))
         .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -369,7 +412,8 @@ public final class ClusterState {
             .setAddress(Address.newBuilder().setHostname(agent.info.getHostname())
                 .setIp(agent.info.getHostname()).setPort(agent.info.getPort()))
             .setPath("/slave(1)"))
-        .addAllResources(ProtoResources.toProto(allocation.resources(), multiRole ? allocation.role() : null))
+        .addAllResources(ProtoResources.toProto(allocation.offered(), multiRole ? allocation.role() : null, refinement,
+            dynamicReservations.getOrDefault(agent.id, Map.of())))
         .addAllAttributes(agent.info.getAttributesList());
     for (ExecutorRecord executor : agent.executors.values()) {
       if (executor.frameworkId.equals(framework.id)) {
@@ -388,12 +432,16 @@ public final class ClusterState {
     if (framework != null) {
       framework.offers.remove(offer.id());
     }
-    allocator.recover(offer.frameworkId(), offer.role(), offer.agentId(), offer.resources(), refuseSeconds,
+    allocator.recover(offer.frameworkId(), offer.role(), offer.agentId(), offer.offered(), refuseSeconds,
         clock.instant());
   }
 
   private void rescind(OfferRecord offer) {
-    retireOffer(offer, Outcome.RESCINDED, 0);
+    rescind(offer, Outcome.RESCINDED);
+  }
+
+  private void rescind(OfferRecord offer, Outcome outcome) {
+    retireOffer(offer, outcome, 0);
     FrameworkRecord framework = frameworks.get(offer.frameworkId());
     if (framework != null) {
       framework.send(Event.newBuilder().setType(Event.Type.RESCIND)
@@ -447,6 +495,7 @@ public final class ClusterState {
       switch (op.getType()) {
         case LAUNCH -> launches.addAll(op.getLaunch().getTaskInfosList());
         case LAUNCH_GROUP -> launches.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
+        case RESERVE, UNRESERVE -> { }
         default -> unsupported.add(op.getType().name());
       }
     }
@@ -464,12 +513,16 @@ public final class ClusterState {
     }
     String agentId = used.get(0).agentId();
     String role = used.get(0).role();
-    Resources available = Resources.EMPTY;
+    AgentResources available = AgentResources.EMPTY;
     for (OfferRecord offer : used) {
-      available = available.plus(offer.resources());
+      available = available.plus(offer.offered());
     }
     for (Offer.Operation op : accept.getOperationsList()) {
-      if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
+      if (op.getType() == Offer.Operation.Type.RESERVE) {
+        available = reserveFromOffer(framework, agentId, role, op.getReserve().getResourcesList(), available);
+      } else if (op.getType() == Offer.Operation.Type.UNRESERVE) {
+        available = unreserveFromOffer(framework, agentId, role, op.getUnreserve().getResourcesList(), available);
+      } else if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
         available = launchGroup(framework, agents.get(agentId), role, op.getLaunchGroup(), available);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
         for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
@@ -484,6 +537,76 @@ public final class ClusterState {
     if (!available.isEmpty()) {
       allocator.recover(frameworkId, role, agentId, available, refuse, clock.instant());
     }
+  }
+
+  /**
+   * RESERVE in an ACCEPT: part of the offer's unreserved resources becomes dynamically reserved
+   * for the offer's role, and stays in what the framework may use in this ACCEPT. An invalid
+   * operation is dropped with a warning, as Mesos does without operation feedback.
+   */
+  private AgentResources reserveFromOffer(FrameworkRecord framework, String agentId, String role,
+      List<Resource> resources, AgentResources available) {
+    Resources wanted;
+    try {
+      ProtoResources.Parsed parsed = ProtoResources.toAgentResources(resources);
+      if (!parsed.resources().unreserved().isEmpty() || !parsed.resources().reserved().keySet().equals(Set.of(role))
+          || !parsed.dynamic().getOrDefault(role, Resources.EMPTY).equals(parsed.resources().reservedFor(role))) {
+        throw new ProtoResources.InvalidResources("RESERVE must name only dynamic reservations for the offer's role '"
+            + role + "'");
+      }
+      wanted = parsed.resources().reservedFor(role);
+    } catch (ProtoResources.InvalidResources e) {
+      log.warn("[framework={}] dropped RESERVE: {}", framework.id, e.getMessage());
+      return available;
+    }
+    if (!available.unreserved().covers(wanted)) {
+      log.warn("[framework={}] dropped RESERVE of {}: only {} is unreserved in the offers", framework.id, wanted,
+          available.unreserved());
+      return available;
+    }
+    allocator.reserveAllocated(framework.id, role, agentId, role, wanted);
+    dynamicReservations.computeIfAbsent(agentId, k -> new TreeMap<>()).merge(role, wanted, Resources::plus);
+    log.info("[framework={}] reserved {} for role '{}' on agent {}", framework.id, wanted, role, agentId);
+    return available.minus(AgentResources.unreserved(wanted)).plus(AgentResources.reserved(role, wanted));
+  }
+
+  /** UNRESERVE in an ACCEPT: dynamically reserved resources of the offer go back to the unreserved pool. */
+  private AgentResources unreserveFromOffer(FrameworkRecord framework, String agentId, String role,
+      List<Resource> resources, AgentResources available) {
+    AgentResources wanted;
+    try {
+      ProtoResources.Parsed parsed = ProtoResources.toAgentResources(resources);
+      wanted = parsed.resources();
+      if (!wanted.unreserved().isEmpty()) {
+        throw new ProtoResources.InvalidResources("UNRESERVE names unreserved resources");
+      }
+      for (Map.Entry<String, Resources> e : wanted.reserved().entrySet()) {
+        Resources dynamic = dynamicReservations.getOrDefault(agentId, Map.of()).getOrDefault(e.getKey(), Resources.EMPTY);
+        if (!dynamic.covers(e.getValue())) {
+          throw new ProtoResources.InvalidResources("only " + dynamic + " is dynamically reserved for role '"
+              + e.getKey() + "' on agent " + agentId);
+        }
+      }
+    } catch (ProtoResources.InvalidResources e) {
+      log.warn("[framework={}] dropped UNRESERVE: {}", framework.id, e.getMessage());
+      return available;
+    }
+    if (!available.covers(wanted)) {
+      log.warn("[framework={}] dropped UNRESERVE of {}: the offers hold only {}", framework.id, wanted, available);
+      return available;
+    }
+    for (Map.Entry<String, Resources> e : wanted.reserved().entrySet()) {
+      allocator.unreserveAllocated(framework.id, role, agentId, e.getKey(), e.getValue());
+      Map<String, Resources> onAgent = dynamicReservations.get(agentId);
+      Resources left = onAgent.get(e.getKey()).minus(e.getValue());
+      if (left.isEmpty()) {
+        onAgent.remove(e.getKey());
+      } else {
+        onAgent.put(e.getKey(), left);
+      }
+      log.info("[framework={}] unreserved {} of role '{}' on agent {}", framework.id, e.getValue(), e.getKey(), agentId);
+    }
+    return available.minus(wanted).plus(AgentResources.unreserved(wanted.total()));
   }
 
   private Optional<String> validateOffers(FrameworkRecord framework, List<OfferID> ids) {
@@ -525,15 +648,17 @@ public final class ClusterState {
   }
 
   /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
-  private Resources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task, Resources available) {
+  private AgentResources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
+      AgentResources available) {
     String agentId = agent.id;
     Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
-    Resources needed = Resources.EMPTY;
-    Resources executorNeeds = Resources.EMPTY;
+    AgentResources needed = AgentResources.EMPTY;
+    AgentResources executorNeeds = AgentResources.EMPTY;
     if (invalid.isEmpty()) {
       try {
-        needed = ProtoResources.toResources(task.getResourcesList());
-        executorNeeds = task.hasExecutor() ? newExecutorResources(framework, agent, task.getExecutor()) : Resources.EMPTY;
+        needed = ProtoResources.toAgentResources(task.getResourcesList()).resources();
+        executorNeeds = task.hasExecutor() ? newExecutorResources(framework, agent, task.getExecutor())
+            : AgentResources.EMPTY;
         invalid = checkFits(needed, executorNeeds, available);
       } catch (ProtoResources.InvalidResources e) {
         invalid = Optional.of("Task uses invalid resources: " + e.getMessage());
@@ -544,7 +669,7 @@ public final class ClusterState {
           invalid.get());
       return available;
     }
-    Resources total = needed.plus(executorNeeds);
+    AgentResources total = needed.plus(executorNeeds);
     if (!agent.connected()) {
       agentGoneDuringLaunch(framework, role, agentId, List.of(task), total);
       return available.minus(total);
@@ -568,16 +693,16 @@ public final class ClusterState {
   }
 
   /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
-  private Resources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
-      Offer.Operation.LaunchGroup group, Resources available) {
+  private AgentResources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
+      Offer.Operation.LaunchGroup group, AgentResources available) {
     List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
     Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
-    Resources needed = Resources.EMPTY;
-    Resources executorNeeds = Resources.EMPTY;
+    AgentResources needed = AgentResources.EMPTY;
+    AgentResources executorNeeds = AgentResources.EMPTY;
     if (invalid.isEmpty()) {
       try {
         for (TaskInfo task : tasks) {
-          needed = needed.plus(ProtoResources.toResources(task.getResourcesList()));
+          needed = needed.plus(ProtoResources.toAgentResources(task.getResourcesList()).resources());
         }
         executorNeeds = newExecutorResources(framework, agent, group.getExecutor());
         invalid = checkFits(needed, executorNeeds, available);
@@ -592,7 +717,7 @@ public final class ClusterState {
       }
       return available;
     }
-    Resources total = needed.plus(executorNeeds);
+    AgentResources total = needed.plus(executorNeeds);
     if (!agent.connected()) {
       agentGoneDuringLaunch(framework, role, agent.id, tasks, total);
       return available.minus(total);
@@ -601,7 +726,7 @@ public final class ClusterState {
     trackExecutor(framework, agent, role, executor, executorNeeds);
     for (TaskInfo task : tasks) {
       track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
-          ProtoResources.toResources(task.getResourcesList()));
+          ProtoResources.toAgentResources(task.getResourcesList()).resources());
     }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
         .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
@@ -616,16 +741,18 @@ public final class ClusterState {
   }
 
   /** An executor's own resources count only when it is not running on the agent yet. */
-  private static Resources newExecutorResources(FrameworkRecord framework, AgentRecord agent, ExecutorInfo executor) {
+  private static AgentResources newExecutorResources(FrameworkRecord framework, AgentRecord agent,
+      ExecutorInfo executor) {
     String key = ExecutorRecord.key(framework.id, executor.getExecutorId().getValue());
-    return agent.executors.containsKey(key) ? Resources.EMPTY : ProtoResources.toResources(executor.getResourcesList());
+    return agent.executors.containsKey(key) ? AgentResources.EMPTY
+        : ProtoResources.toAgentResources(executor.getResourcesList()).resources();
   }
 
-  private static Optional<String> checkFits(Resources tasks, Resources executor, Resources available) {
+  private static Optional<String> checkFits(AgentResources tasks, AgentResources executor, AgentResources available) {
     if (tasks.isEmpty()) {
       return Optional.of("Task uses no resources");
     }
-    Resources total = tasks.plus(executor);
+    AgentResources total = tasks.plus(executor);
     if (!available.covers(total)) {
       return Optional.of("Task uses more resources " + total + " than available " + available);
     }
@@ -633,7 +760,7 @@ public final class ClusterState {
   }
 
   private void agentGoneDuringLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
-      Resources total) {
+      AgentResources total) {
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
     allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
     for (TaskInfo task : tasks) {
@@ -642,14 +769,15 @@ public final class ClusterState {
     }
   }
 
-  private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task, Resources resources) {
+  private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
+      AgentResources resources) {
     TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
     framework.tasks.put(record.id(), record);
     agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
   }
 
   private void trackExecutor(FrameworkRecord framework, AgentRecord agent, String role, ExecutorInfo executor,
-      Resources resources) {
+      AgentResources resources) {
     agent.executors.putIfAbsent(ExecutorRecord.key(framework.id, executor.getExecutorId().getValue()),
         new ExecutorRecord(framework.id, agent.id, role, executor, resources));
   }
@@ -890,9 +1018,9 @@ public final class ClusterState {
    */
   public String registerAgent(AgentCall.Register register, EventSink<AgentEvent> stream) {
     AgentInfo info = register.getAgentInfo();
-    Resources total;
+    AgentResources total;
     try {
-      total = ProtoResources.toResources(info.getResourcesList());
+      total = ProtoResources.toAgentResources(info.getResourcesList()).resources();
     } catch (ProtoResources.InvalidResources e) {
       stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
           .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent resources: " + e.getMessage())).build());
@@ -902,20 +1030,20 @@ public final class ClusterState {
     String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
     AgentRecord agent = agents.get(id);
     if (agent != null) {
-      reregister(agent, info, total, register, stream);
+      reregister(agent, info, total.total(), register, stream);
     } else {
-      agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total,
+      agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
           register.getRuntimesList(), clock.millis());
       agents.put(id, agent);
       unreachableAgents.remove(id);
       agent.stream = stream;
-      Resources used = Resources.EMPTY;
+      AgentResources used = AgentResources.EMPTY;
       for (RunningTask running : register.getTasksList()) {
         used = used.plus(adoptTask(agent, running));
       }
-      allocator.addAgent(id, total, used);
+      allocator.addAgent(id, withDynamicReservations(id, total), used);
       for (TaskRecord task : agent.tasks.values()) {
-        allocator.addUsed(task.frameworkId, task.role, id, task.resources);
+        allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
       }
       agentAddedListener.accept(id);
       log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
@@ -942,7 +1070,7 @@ public final class ClusterState {
     for (RunningTask running : register.getTasksList()) {
       if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
           running.getTask().getTaskId().getValue()))) {
-        Resources used = adoptTask(agent, running);
+        AgentResources used = adoptTask(agent, running);
         TaskRecord task = agent.tasks.get(AgentRecord.taskKey(running.getFrameworkId().getValue(),
             running.getTask().getTaskId().getValue()));
         if (task != null) {
@@ -955,13 +1083,13 @@ public final class ClusterState {
   }
 
   /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */
-  private Resources adoptTask(AgentRecord agent, RunningTask running) {
+  private AgentResources adoptTask(AgentRecord agent, RunningTask running) {
     String frameworkId = running.getFrameworkId().getValue();
     if (completedFrameworks.contains(frameworkId)) {
       agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
           .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(running.getFrameworkId()))
           .build());
-      return Resources.EMPTY;
+      return AgentResources.EMPTY;
     }
     FrameworkRecord framework = frameworks.get(frameworkId);
     if (framework == null) {
@@ -973,11 +1101,11 @@ public final class ClusterState {
       allocator.addFramework(frameworkId, framework.roles(), Set.of());
       allocator.setFrameworkActive(frameworkId, false);
     }
-    Resources resources;
+    AgentResources resources;
     try {
-      resources = ProtoResources.toResources(running.getTask().getResourcesList());
+      resources = ProtoResources.toAgentResources(running.getTask().getResourcesList()).resources();
     } catch (ProtoResources.InvalidResources e) {
-      resources = Resources.EMPTY;
+      resources = AgentResources.EMPTY;
     }
     String role = framework.roles().iterator().hasNext() ? framework.roles().iterator().next() : "*";
     TaskRecord task = new TaskRecord(frameworkId, agent.id, role, running.getTask(), resources);
@@ -987,7 +1115,8 @@ public final class ClusterState {
     if (running.hasExecutor()) {
       String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
       if (!agent.executors.containsKey(key)) {
-        Resources executorResources = ProtoResources.toResources(running.getExecutor().getResourcesList());
+        AgentResources executorResources = ProtoResources.toAgentResources(running.getExecutor().getResourcesList())
+            .resources();
         agent.executors.put(key, new ExecutorRecord(frameworkId, agent.id, role, running.getExecutor(),
             executorResources));
         resources = resources.plus(executorResources);
@@ -1029,7 +1158,7 @@ public final class ClusterState {
       task.latestStatus = status;
       if (isTerminal(status.getState()) && !task.resourcesRecovered) {
         task.resourcesRecovered = true;
-        allocator.recover(frameworkId, task.role, agentId, task.resources, 0, clock.instant());
+        allocator.recover(frameworkId, task.role, agentId, task.allocation, 0, clock.instant());
       }
     }
     log.debug("[framework={}] task {} is {} on agent {}", frameworkId, status.getTaskId().getValue(),
@@ -1059,6 +1188,7 @@ public final class ClusterState {
   private void removeAgent(AgentRecord agent) {
     log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
     agents.remove(agent.id);
+    dynamicReservations.remove(agent.id);
     allocator.removeAgent(agent.id);
     Instant now = clock.instant();
     unreachableAgents.put(agent.id, now);
@@ -1085,6 +1215,120 @@ public final class ClusterState {
     Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
         .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
     frameworks.values().forEach(f -> f.send(failure));
+  }
+
+  // ---------------------------------------------------------------- reservations and why-not
+
+  /**
+   * The agent's resources as it reported them (unreserved and static reservations), with the
+   * dynamic reservations this master knows for it moved out of the unreserved part.
+   */
+  private AgentResources withDynamicReservations(String agentId, AgentResources reported) {
+    Map<String, Resources> dynamic = dynamicReservations.getOrDefault(agentId, Map.of());
+    AgentResources total = reported;
+    for (Map.Entry<String, Resources> e : dynamic.entrySet()) {
+      if (total.unreserved().covers(e.getValue())) {
+        total = total.minus(AgentResources.unreserved(e.getValue())).plus(AgentResources.reserved(e.getKey(), e.getValue()));
+      } else {
+        log.warn("Agent {} no longer has {} unreserved for the dynamic reservation of role '{}'; dropping it", agentId,
+            e.getValue(), e.getKey());
+        dynamicReservations.get(agentId).remove(e.getKey());
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The dynamic reservations in force: agent id → role → reserved resources. What the registry
+   * persists so that they survive a master failover; a copy.
+   */
+  public Map<String, Map<String, Resources>> dynamicReservations() {
+    Map<String, Map<String, Resources>> copy = new TreeMap<>();
+    dynamicReservations.forEach((agent, byRole) -> {
+      if (!byRole.isEmpty()) {
+        copy.put(agent, Map.copyOf(byRole));
+      }
+    });
+    return copy;
+  }
+
+  /**
+   * An operator's dynamic reservation of free unreserved resources on an agent.
+   *
+   * @throws CallRejected 400 for an unknown agent or role {@code *}, 409 when the resources are not free
+   */
+  public void reserve(String agentId, String role, Resources resources) {
+    if (!agents.containsKey(agentId)) {
+      throw new CallRejected(400, "Unknown agent " + agentId);
+    }
+    try {
+      allocator.reserve(agentId, role, resources);
+    } catch (IllegalArgumentException e) {
+      throw new CallRejected(400, e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new CallRejected(409, e.getMessage());
+    }
+    dynamicReservations.computeIfAbsent(agentId, k -> new TreeMap<>()).merge(role, resources, Resources::plus);
+    log.info("Reserved {} for role '{}' on agent {}", resources, role, agentId);
+  }
+
+  /**
+   * An operator's unreservation of free dynamically reserved resources.
+   *
+   * @throws CallRejected 400 for an unknown agent or resources not dynamically reserved, 409 when they are not free
+   */
+  public void unreserve(String agentId, String role, Resources resources) {
+    Resources dynamic = dynamicReservations.getOrDefault(agentId, Map.of()).getOrDefault(role, Resources.EMPTY);
+    if (!dynamic.covers(resources)) {
+      throw new CallRejected(400, "Only " + dynamic + " is dynamically reserved for role '" + role + "' on agent " + agentId);
+    }
+    try {
+      allocator.unreserve(agentId, role, resources);
+    } catch (IllegalStateException e) {
+      throw new CallRejected(409, e.getMessage());
+    }
+    Resources left = dynamic.minus(resources);
+    if (left.isEmpty()) {
+      dynamicReservations.get(agentId).remove(role);
+    } else {
+      dynamicReservations.get(agentId).put(role, left);
+    }
+    log.info("Unreserved {} of role '{}' on agent {}", resources, role, agentId);
+  }
+
+  /**
+   * Sets a role's quota in the allocator (see {@link Allocator#updateQuota}); persisting it is the caller's job.
+   *
+   * @throws CallRejected 400 for invalid quota, 501 when the allocator has no quota
+   */
+  public void updateQuota(String role, Resources guarantees, Resources limits) {
+    try {
+      allocator.updateQuota(role, guarantees, limits);
+    } catch (IllegalArgumentException e) {
+      throw new CallRejected(400, e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      throw new CallRejected(501, e.getMessage());
+    }
+  }
+
+  /**
+   * Sets role weights in the allocator (see {@link Allocator#updateWeights}); persisting them is the caller's job.
+   *
+   * @throws CallRejected 400 for a weight that is not positive, 501 when the allocator has no weights
+   */
+  public void updateWeights(Map<String, Double> weights) {
+    try {
+      allocator.updateWeights(weights);
+    } catch (IllegalArgumentException e) {
+      throw new CallRejected(400, e.getMessage());
+    } catch (UnsupportedOperationException e) {
+      throw new CallRejected(501, e.getMessage());
+    }
+  }
+
+  /** Why the allocator gave the framework nothing lately, per role (see {@link Allocator#explain}). */
+  public List<Allocator.WhyNot> explain(String frameworkId) {
+    return allocator.explain(frameworkId);
   }
 
   // ---------------------------------------------------------------- lifecycle and views

@@ -1,6 +1,6 @@
 package io.mezzo.master.state;
 
-import io.mezzo.master.spi.Resources;
+import io.mezzo.master.spi.AgentResources;
 import io.mezzo.v1.Protos.ExecutorInfo;
 
 /** A framework's custom (or default) executor running on an agent, holding its own resources. */
@@ -9,9 +9,9 @@ final class ExecutorRecord {
   final String agentId;
   final String role;
   final ExecutorInfo info;
-  final Resources resources;
+  final AgentResources resources;
 
-  ExecutorRecord(String frameworkId, String agentId, String role, ExecutorInfo info, Resources resources) {
+  ExecutorRecord(String frameworkId, String agentId, String role, ExecutorInfo info, AgentResources resources) {
     this.frameworkId = frameworkId;
     this.agentId = agentId;
     this.role = role;

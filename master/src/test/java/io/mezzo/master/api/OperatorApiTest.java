@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
-import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
@@ -435,7 +434,7 @@ class OperatorApiTest {
 
   @Test
   void anAllocatorWithoutTheCapabilityGivesAClearErrorAndChangesNothing() throws Exception {
-    startMaster(DrfAllocator::new);
+    startMaster(BasicAllocator::new);
     try (FakeAgent agent = registerAgent(http, master.url(), null)) {
       record Refused(Call call, String message) {}
       Refused[] refused = {

@@ -1,0 +1,43 @@
+package io.mezzo.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The allocator's master flags: parsed into MasterConfig, and bad values refused with exit code 2 before anything starts. */
+class MasterFlagsTest {
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "--min-allocatable-resources=cpus        | not name:quantity",
+      "--min-allocatable-resources=cpus:lots   | not a number",
+      "--offer-timeout=soon                    | is not a duration",
+      "--allocator=random                      | Unknown allocator 'random'",
+  })
+  void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new MasterMain()).setErr(new PrintWriter(err))
+        .execute("--zk=zk://127.0.0.1:1/mezzo", flag.trim());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void defaultsAreMesossAndTheNewFlagsReachTheConfig() {
+    MasterConfig defaults = MasterConfig.defaults("zk://h:2181/m", "127.0.0.1", 0);
+    assertThat(defaults.offerTimeout()).isNull();
+    assertThat(defaults.minAllocatableResources()).isEqualTo("cpus:0.01|mem:32");
+
+    MasterConfig set = new MasterConfig("zk://h:2181/m", "127.0.0.1", null, 0, Duration.ofSeconds(1),
+        Duration.ofMinutes(10), "drf", Duration.ofSeconds(30), "cpus:1;mem:64");
+    assertThat(set.offerTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(MasterVerticle.allocator(set.allocator(), set.minAllocatableResources())).isNotNull();
+  }
+}
