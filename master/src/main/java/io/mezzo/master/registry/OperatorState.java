@@ -63,6 +63,7 @@ public final class OperatorState {
           scalars(quota.getGuaranteesMap()), scalars(quota.getLimitsMap())));
     }
     state.onAgentAdded(this::agentAdded);
+    state.onReservationsChanged(this::keepFrameworkReservations);
     log.info("Recovered the registry (version {}): {} quotas, {} weights, reservations on {} agents",
         recovered.version(), record.getQuotasCount(), record.getWeightsCount(), record.getReservationsCount());
   }
@@ -92,6 +93,26 @@ public final class OperatorState {
         log.info("[agent={}] re-applied {} reserved resources from the registry", agentId, agent.getResourcesCount());
       }
     }
+  }
+
+  /**
+   * A framework reserved or unreserved through ACCEPT: the agent's dynamic reservations, as
+   * they now stand, go to the registry so that they survive a failover. The change is already
+   * in force (as in an offer operation); a failed write is logged and the next change retries.
+   */
+  private void keepFrameworkReservations(String agentId) {
+    serialized(() -> {
+      List<Resource> stored = storedReservations(agentId);
+      List<Resource> next = new ArrayList<>();
+      state.dynamicReservations().getOrDefault(agentId, Map.of()).forEach((role, resources) -> next.addAll(
+          ReservedResources.toProto(role, stored.isEmpty() ? Optional.empty() : ReservedResources.principal(stored, role),
+              resources)));
+      return registry.write(current, withReservations(agentId, next))
+          .onSuccess(written -> current = written)
+          .onFailure(e -> log.error("[agent={}] reservations made through ACCEPT are in force but not kept in the"
+              + " registry: {}", agentId, e.getMessage()))
+          .mapEmpty();
+    });
   }
 
   /** The registry record as last written or recovered. */

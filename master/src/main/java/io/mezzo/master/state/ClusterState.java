@@ -40,8 +40,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,7 @@ public final class ClusterState {
   private final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
   private final Set<String> completedFrameworks = new LinkedHashSet<>();
   private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  private Consumer<String> reservationsChanged = agentId -> { };
   /** Agents removed for not re-registering in time, with when: they may still come back. */
   private final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
   private final OfferBook offers = new OfferBook(10_000);
@@ -567,6 +570,7 @@ public final class ClusterState {
     allocator.reserveAllocated(framework.id, role, agentId, role, wanted);
     dynamicReservations.computeIfAbsent(agentId, k -> new TreeMap<>()).merge(role, wanted, Resources::plus);
     log.info("[framework={}] reserved {} for role '{}' on agent {}", framework.id, wanted, role, agentId);
+    reservationsChanged.accept(agentId);
     return available.minus(AgentResources.unreserved(wanted)).plus(AgentResources.reserved(role, wanted));
   }
 
@@ -606,6 +610,7 @@ public final class ClusterState {
       }
       log.info("[framework={}] unreserved {} of role '{}' on agent {}", framework.id, e.getValue(), e.getKey(), agentId);
     }
+    reservationsChanged.accept(agentId);
     return available.minus(wanted).plus(AgentResources.unreserved(wanted.total()));
   }
 
@@ -1250,6 +1255,14 @@ public final class ClusterState {
       }
     });
     return copy;
+  }
+
+  /**
+   * Registers who hears of dynamic reservations that frameworks make or drop through ACCEPT
+   * (RESERVE, UNRESERVE), with the agent id, so they can be kept in the registry.
+   */
+  public void onReservationsChanged(Consumer<String> listener) {
+    this.reservationsChanged = Objects.requireNonNull(listener, "listener");
   }
 
   /**

@@ -141,4 +141,76 @@ class RegistryFailoverTest {
       master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void reservationsAFrameworkMadeThroughAcceptSurviveAFailover() throws Exception {
+    java.util.function.Supplier<Master> real = () -> new Master(MasterConfig.defaults(
+        "zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", 0), vertx, Clock.systemUTC());
+    Master first = real.get();
+    first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
+    Master second = real.get();
+    second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    io.mezzo.v1.Protos.FrameworkInfo eng = io.mezzo.v1.Protos.FrameworkInfo.newBuilder().setUser("u").setName("eng")
+        .setRole("eng").build();
+    String agentId;
+    try (FakeAgent agent = registerAgent(http, first.url(), null);
+        EventStream<io.mezzo.v1.scheduler.Protos.Event> scheduler = new EventStream<>(http,
+            first.url() + io.mezzo.protocol.Wire.SCHEDULER_PATH, MasterFixture.subscribe(eng), Codec.PROTOBUF,
+            io.mezzo.v1.scheduler.Protos.Event.getDefaultInstance())) {
+      agentId = agent.id();
+      var frameworkId = scheduler.next().getSubscribed().getFrameworkId();
+      var offer = scheduler.next(e -> e.getType() == io.mezzo.v1.scheduler.Protos.Event.Type.OFFERS)
+          .getOffers().getOffers(0);
+      var reserve = io.mezzo.v1.Protos.Offer.Operation.newBuilder()
+          .setType(io.mezzo.v1.Protos.Offer.Operation.Type.RESERVE)
+          .setReserve(io.mezzo.v1.Protos.Offer.Operation.Reserve.newBuilder().addResources(
+              MasterFixture.scalar("cpus", 1).toBuilder().addReservations(
+                  io.mezzo.v1.Protos.Resource.ReservationInfo.newBuilder()
+                      .setType(io.mezzo.v1.Protos.Resource.ReservationInfo.Type.DYNAMIC).setRole("eng"))));
+      var accept = io.mezzo.v1.scheduler.Protos.Call.newBuilder()
+          .setType(io.mezzo.v1.scheduler.Protos.Call.Type.ACCEPT).setFrameworkId(frameworkId)
+          .setAccept(io.mezzo.v1.scheduler.Protos.Call.Accept.newBuilder().addOfferIds(offer.getId())
+              .addOperations(reserve))
+          .build();
+      HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(first.url()
+              + io.mezzo.protocol.Wire.SCHEDULER_PATH))
+          .header("Content-Type", Codec.PROTOBUF.mediaType())
+          .header(io.mezzo.protocol.Wire.MESOS_STREAM_ID, scheduler.header(io.mezzo.protocol.Wire.MESOS_STREAM_ID))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Codec.PROTOBUF.encode(accept))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).isEqualTo(202);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(registryRecord().getReservationsList()).singleElement().satisfies(r -> {
+            assertThat(r.getAgentId()).isEqualTo(agentId);
+            assertThat(r.getResourcesList()).singleElement()
+                .satisfies(res -> assertThat(res.getScalar().getValue()).isEqualTo(1.0));
+          }));
+    }
+    first.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(second::isLeader);
+
+    try (FakeAgent back = registerAgent(http, second.url(), agentId);
+        EventStream<io.mezzo.v1.scheduler.Protos.Event> scheduler = new EventStream<>(http,
+            second.url() + io.mezzo.protocol.Wire.SCHEDULER_PATH, MasterFixture.subscribe(eng), Codec.PROTOBUF,
+            io.mezzo.v1.scheduler.Protos.Event.getDefaultInstance())) {
+      var offer = scheduler.next(e -> e.getType() == io.mezzo.v1.scheduler.Protos.Event.Type.OFFERS)
+          .getOffers().getOffers(0);
+      // Pre-refinement format for a framework without RESERVATION_REFINEMENT: role "eng" and an empty reservation.
+      assertThat(offer.getResourcesList()).anySatisfy(r -> {
+        assertThat(r.getName()).isEqualTo("cpus");
+        assertThat(r.getRole()).isEqualTo("eng");
+        assertThat(r.hasReservation()).isTrue();
+        assertThat(r.getScalar().getValue()).isEqualTo(1.0);
+      });
+    }
+    second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private io.mezzo.protocol.internal.RegistryRecords.Registry registryRecord() throws Exception {
+    try (CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+      curator.start();
+      return io.mezzo.protocol.internal.RegistryRecords.Registry.parseFrom(curator.getData().forPath("/mezzo/registry"));
+    }
+  }
 }
