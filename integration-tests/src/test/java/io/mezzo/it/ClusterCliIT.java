@@ -109,6 +109,38 @@ class ClusterCliIT {
     assertThat(Files.exists(home.resolve("clusters/x"))).isFalse();
   }
 
+  @Test
+  @Order(7)
+  void quotaWeightsAndReservationsWorkThroughTheCliOnTheRealAllocator() throws Exception {
+    Mezzo.Result set = mezzo.run(60, "quota", "set", "--cluster", "it", "--role", "eng", "--guarantee",
+        "cpus:1;mem:256", "--limit", "cpus:2;mem:1024");
+    assertThat(set.exitCode()).as(set.toString()).isZero();
+    Mezzo.Result quota = mezzo.run(60, "quota", "get", "--cluster", "it");
+    assertThat(quota.stdout()).containsPattern("eng +cpus:1(\\.0)?;mem:256(\\.0)? +cpus:2(\\.0)?;mem:1024(\\.0)?");
+
+    assertThat(mezzo.run(60, "weights", "set", "--cluster", "it", "eng=2").exitCode()).isZero();
+    assertThat(mezzo.run(60, "weights", "get", "--cluster", "it").stdout()).containsPattern("eng +2(\\.0)?");
+
+    String masterUrl = status().getString("master");
+    JsonObject state = new JsonObject(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(masterUrl + "/state")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+    String agentId = state.getJsonArray("slaves").getJsonObject(0).getString("id");
+    Mezzo.Result reserve = mezzo.run(60, "reserve", "--cluster", "it", "--agent", agentId, "--role", "eng",
+        "cpus:1;mem:128");
+    assertThat(reserve.exitCode()).as(reserve.toString()).isZero();
+    Mezzo.Result unreserve = mezzo.run(60, "unreserve", "--cluster", "it", "--agent", agentId, "--role", "eng",
+        "cpus:1;mem:128");
+    assertThat(unreserve.exitCode()).as(unreserve.toString()).isZero();
+    Mezzo.Result again = mezzo.run(60, "unreserve", "--cluster", "it", "--agent", agentId, "--role", "eng",
+        "cpus:1;mem:128");
+    assertThat(again.exitCode()).as("nothing is reserved any more").isEqualTo(1);
+    assertThat(again.stderr()).contains("409");
+
+    assertThat(mezzo.run(60, "quota", "remove", "--cluster", "it", "--role", "eng").exitCode()).isZero();
+    assertThat(mezzo.run(60, "quota", "get", "--cluster", "it").stdout()).doesNotContain("eng");
+  }
+
   private static Optional<String> workingDirectory(long pid) {
     try {
       return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "cwd")).toString());

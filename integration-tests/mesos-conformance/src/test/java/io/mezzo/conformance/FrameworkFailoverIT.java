@@ -115,9 +115,14 @@ class FrameworkFailoverIT {
     String taskId = "survivor-" + UUID.randomUUID().toString().substring(0, 8);
     Sleeper first = runSleeper(subscribe("survivor", 300, null), taskId);
     FrameworkID id = first.id();
+    String oldStreamId = first.stream().streamId();
     first.stream().close();
     Awaitility.await().atMost(Duration.ofSeconds(30))
         .until(() -> !framework(id.getValue()).get("connected").getAsBoolean());
+    HttpResponse<String> notSubscribed = http.call(Call.newBuilder().setType(Call.Type.REVIVE).setFrameworkId(id)
+        .build(), Encoding.PROTOBUF, oldStreamId);
+    assertThat(notSubscribed.statusCode()).isEqualTo(403);
+    assertThat(notSubscribed.body()).isEqualTo("Framework is not subscribed");
 
     try (EventStream again = http.subscribe(subscribe("survivor", 300, id), Encoding.JSON)) {
       assertThat(again.next(Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId()).isEqualTo(id);
