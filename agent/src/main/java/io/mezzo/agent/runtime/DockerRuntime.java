@@ -187,8 +187,9 @@ public final class DockerRuntime implements ContainerRuntime {
       kill(running.containerId, gracePeriod);
       terminations.add(running.termination.future());
     }
+    // The executor is not shut down: a launch still pulling may come back later and must be
+    // able to fail cleanly; its idle daemon threads end by themselves.
     Future.join(terminations).onComplete(ignored -> {
-      executor.shutdown();
       try {
         client.close();
       } catch (IOException e) {
@@ -210,8 +211,13 @@ public final class DockerRuntime implements ContainerRuntime {
           "Failed to create a container from image '" + spec.image() + "': " + engineMessage(e), e);
     }
     Running running = new Running(request.containerId(), dockerId, spec);
+    LogCopy logs;
     try {
+      logs = new LogCopy(request.sandbox());
       client.startContainerCmd(dockerId).exec();
+    } catch (ContainerLaunchException e) {
+      remove(running);
+      throw e;
     } catch (DockerException e) {
       remove(running);
       throw new ContainerLaunchException(
@@ -220,9 +226,12 @@ public final class DockerRuntime implements ContainerRuntime {
     containers.put(running.containerId, running);
     log.info("[task={}] [container={}] started docker container {} ({}) from {}",
         taskId, running.containerId, spec.name(), dockerId, spec.image());
-    LogCopy logs = new LogCopy(request.sandbox());
     client.logContainerCmd(dockerId).withStdOut(true).withStdErr(true).withFollowStream(true).exec(logs);
     executor.execute(() -> await(running, logs));
+    if (closed.get()) {
+      // close() ran while this launch was pulling or creating: it must not outlive the agent.
+      kill(running.containerId, Duration.ZERO);
+    }
     return new LaunchedContainer(running.containerId, -1, running.termination.future());
   }
 
@@ -353,6 +362,8 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("[container={}] copying the container's output failed: {}", running.containerId, e.toString());
     } finally {
       logs.closeQuietly();
     }
@@ -361,7 +372,7 @@ public final class DockerRuntime implements ContainerRuntime {
   private void signal(Running running, String signal) {
     try {
       client.killContainerCmd(running.dockerId).withSignal(signal).exec();
-    } catch (DockerException e) {
+    } catch (RuntimeException e) {
       // It may have ended between the check and the signal: nothing left to stop.
       log.debug("[container={}] SIG{} not delivered: {}", running.containerId, signal, engineMessage(e));
     }
@@ -372,7 +383,7 @@ public final class DockerRuntime implements ContainerRuntime {
       client.removeContainerCmd(running.dockerId).withForce(true).exec();
     } catch (NotFoundException e) {
       log.debug("[container={}] already removed", running.containerId);
-    } catch (DockerException e) {
+    } catch (RuntimeException e) {
       log.warn("[container={}] could not remove docker container {}: {}", running.containerId, running.dockerId,
           engineMessage(e));
     }
