@@ -181,6 +181,40 @@ class DockerRuntimeTest {
   }
 
   @Test
+  void aMappedHostPortReachesTheContainer() throws Exception {
+    TaskInfo task = withContainer(TaskInfo.newBuilder(task(
+            "echo served-by-the-container > index.html && httpd -f -p 8080 -h /mnt/mesos/sandbox"))
+            .addResources(ports(31000, 31009)).build(),
+        ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER).setDocker(DockerInfo.newBuilder()
+            .setImage(IMAGE)
+            .setNetwork(DockerInfo.Network.BRIDGE)
+            .addPortMappings(DockerInfo.PortMapping.newBuilder().setHostPort(31007).setContainerPort(8080))));
+
+    LaunchedContainer container = result(runtime.launch(request(task, Map.of())));
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:31007/index.html"))
+        .timeout(Duration.ofSeconds(2)).build();
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+        assertThat(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("served-by-the-container\n"));
+    result(runtime.kill(container.containerId(), Duration.ofSeconds(1)));
+    assertThat(result(container.termination()).killed()).isTrue();
+  }
+
+  @Test
+  void forcePullPullsEvenALocalImage() {
+    TaskInfo task = withContainer(task("true"), ContainerInfo.newBuilder()
+        .setType(ContainerInfo.Type.DOCKER)
+        .setDocker(DockerInfo.newBuilder().setImage(IMAGE).setForcePullImage(true)));
+
+    // The test image exists only locally, so a forced pull must fail where a plain launch would not.
+    assertThatThrownBy(() -> result(runtime.launch(request(task, Map.of()))))
+        .cause()
+        .isInstanceOf(ContainerLaunchException.class)
+        .hasMessageStartingWith("Image '" + IMAGE + "' could not be pulled (force_pull_image): ");
+  }
+
+  @Test
   void aHostPortOutsideThePortsResourcesIsRefused() {
     TaskInfo task = withContainer(TaskInfo.newBuilder(task("true")).addResources(ports(31000, 31009)).build(),
         ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER).setDocker(DockerInfo.newBuilder()
