@@ -11,6 +11,7 @@ import io.mezzo.agent.executors.ExecutorView;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
+import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
@@ -23,11 +24,13 @@ import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.KillPolicy;
 import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.Value;
 import com.google.protobuf.ByteString;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -60,6 +63,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent {
   public static final String VERSION = Objects.requireNonNullElse(Agent.class.getPackage().getImplementationVersion(), "dev");
+  /** The text attribute in which the agent shows its runtimes ({@code process,docker}). */
+  public static final String RUNTIMES_ATTRIBUTE = "runtimes";
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;
@@ -97,8 +102,7 @@ public final class Agent {
     this.ownsVertx = vertx == null;
     this.vertx = vertx == null ? Vertx.vertx() : vertx;
     Timers rawTimers = timers == null ? Timers.vertx(this.vertx) : timers;
-    this.runtimes = selectRuntimes(config,
-        runtimes == null ? List.of(new ProcessRuntime(this.vertx, rawTimers)) : runtimes);
+    this.runtimes = selectRuntimes(config, runtimes == null ? defaultRuntimes(config, rawTimers) : runtimes);
     this.context = this.vertx.getOrCreateContext();
     Timers onContext = new ContextTimers(rawTimers, context);
     this.httpClient = this.vertx.createHttpClient(
@@ -252,6 +256,10 @@ public final class Agent {
         .setPort(httpPort)
         .addAllResources(config.resources())
         .addAllAttributes(config.attributes());
+    if (config.attributes().stream().noneMatch(a -> a.getName().equals(RUNTIMES_ATTRIBUTE))) {
+      info.addAttributes(Attribute.newBuilder().setName(RUNTIMES_ATTRIBUTE).setType(Value.Type.TEXT)
+          .setText(Value.Text.newBuilder().setValue(String.join(",", config.runtimes()))));
+    }
     if (agentId != null) {
       info.setId(agentId);
     }
@@ -353,6 +361,15 @@ public final class Agent {
   private void forget(FrameworkID frameworkId, TaskID taskId) {
     supervisor.forget(frameworkId, taskId);
     executors.forget(frameworkId, taskId);
+  }
+
+  private List<ContainerRuntime> defaultRuntimes(AgentConfig config, Timers timers) {
+    List<ContainerRuntime> available = new java.util.ArrayList<>();
+    available.add(new ProcessRuntime(vertx, timers));
+    if (config.runtimes().contains(DockerRuntime.NAME)) {
+      available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers));
+    }
+    return available;
   }
 
   private static Map<String, ContainerRuntime> selectRuntimes(AgentConfig config, List<ContainerRuntime> available) {

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param workDir the directory that holds sandboxes and {@code agent.json}
  * @param resources what the agent offers (Mesos resources, default role)
  * @param attributes the agent's attributes
- * @param runtimes the runtimes tasks may use; for now only {@code process}
+ * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}
  * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
  *     it is killed and its tasks fail; null means Mesos's default of one minute
  */
@@ -36,7 +36,7 @@ public record AgentConfig(
     Duration executorRegistrationTimeout) {
 
   /** The runtimes this agent can run. */
-  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process");
+  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
   public static final String DEFAULT_IP = "127.0.0.1";
   public static final int DEFAULT_PORT = 5051;
   /** Mesos's {@code --executor_registration_timeout} default. */

@@ -2,6 +2,8 @@ package io.mezzo.agent;
 
 import io.mezzo.agent.resources.ResourceDetector;
 import io.mezzo.agent.resources.ResourceSpec;
+import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -69,9 +72,13 @@ public final class AgentMain implements Callable<Integer> {
       description = "Mesos syntax, e.g. rack:r1;zone:a. Env: MEZZO_ATTRIBUTES.")
   String attributes;
 
-  @Option(names = "--runtimes", defaultValue = "${env:MEZZO_RUNTIMES:-process}", split = ",", paramLabel = "NAME",
-      description = "Runtimes tasks may use, comma-separated; only process for now. Default: ${DEFAULT-VALUE}. Env: MEZZO_RUNTIMES.")
+  @Option(names = "--runtimes", defaultValue = "${env:MEZZO_RUNTIMES}", split = ",", paramLabel = "NAME",
+      description = "Runtimes tasks may use, comma-separated: process, docker. Default: detected at start "
+          + "(process, plus docker when the Docker engine answers). Env: MEZZO_RUNTIMES.")
   List<String> runtimes;
+
+  /** Whether the Docker engine answers; a seam for tests. */
+  BooleanSupplier dockerReachable = () -> DockerRuntime.reachable(DockerRuntime.defaultHost());
 
   @Option(names = "--executor-registration-timeout", defaultValue = "${env:MEZZO_EXECUTOR_REGISTRATION_TIMEOUT:-1mins}",
       converter = MesosDuration.class, paramLabel = "DURATION",
@@ -145,12 +152,7 @@ public final class AgentMain implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw usage("Invalid value for option '--port': " + port + " (expected 0 to 65535)");
     }
-    for (String runtime : runtimes) {
-      if (!AgentConfig.SUPPORTED_RUNTIMES.contains(runtime.trim())) {
-        throw usage("Invalid value for option '--runtimes': runtime '" + runtime.trim()
-            + "' is not supported; this agent supports only " + String.join(", ", AgentConfig.SUPPORTED_RUNTIMES));
-      }
-    }
+    List<String> runtimeNames = runtimeNames();
     List<Resource> parsedResources;
     List<Attribute> parsedAttributes;
     try {
@@ -162,9 +164,31 @@ public final class AgentMain implements Callable<Integer> {
     if (executorRegistrationTimeout.isZero() || executorRegistrationTimeout.isNegative()) {
       throw usage("Invalid value for option '--executor-registration-timeout': it must be positive");
     }
-    List<String> runtimeNames = runtimes.stream().map(String::trim).distinct().toList();
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
         ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout);
+  }
+
+  /** The runtimes asked for, checked; or, when none are, those detected on this machine. */
+  private List<String> runtimeNames() {
+    List<String> asked = runtimes == null ? List.of()
+        : runtimes.stream().map(String::trim).filter(name -> !name.isEmpty()).distinct().toList();
+    if (asked.isEmpty()) {
+      List<String> detected = dockerReachable.getAsBoolean()
+          ? List.of(ProcessRuntime.NAME, DockerRuntime.NAME) : List.of(ProcessRuntime.NAME);
+      log.info("Runtimes detected: {}", String.join(",", detected));
+      return detected;
+    }
+    for (String runtime : asked) {
+      if (!AgentConfig.SUPPORTED_RUNTIMES.contains(runtime)) {
+        throw usage("Invalid value for option '--runtimes': runtime '" + runtime
+            + "' is not supported; this agent supports only " + String.join(", ", AgentConfig.SUPPORTED_RUNTIMES));
+      }
+    }
+    if (asked.contains(DockerRuntime.NAME) && !dockerReachable.getAsBoolean()) {
+      throw usage("Invalid value for option '--runtimes': runtime 'docker' needs a Docker engine, and none answers at "
+          + DockerRuntime.defaultHost() + " (start dockerd, set DOCKER_HOST, or leave docker out)");
+    }
+    return asked;
   }
 
   private ParameterException usage(String message) {

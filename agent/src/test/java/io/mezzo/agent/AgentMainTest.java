@@ -23,7 +23,7 @@ class AgentMainTest {
       "--master=http://127.0.0.1:5050                              | Missing required option '--work-dir'",
       "--master=ftp://host --work-dir=WORK                         | Bad master URL 'ftp://host'",
       "--master=zk://host:2181 --work-dir=WORK                     | missing the ZooKeeper path",
-      "--master=http://m:5050 --work-dir=WORK --runtimes=docker    | runtime 'docker' is not supported",
+      "--master=http://m:5050 --work-dir=WORK --runtimes=oci       | runtime 'oci' is not supported",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus     | expected name:value",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus(/eng):1 | is not a valid role",
       "--master=http://m:5050 --work-dir=WORK --attributes=rack:{a} | sets are not supported",
@@ -49,6 +49,7 @@ class AgentMainTest {
   @Test
   void flagsBecomeAConfigWithDetectedResources() {
     AgentMain main = new AgentMain();
+    main.dockerReachable = () -> false;
     new CommandLine(main).parseArgs(
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
         "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
@@ -78,5 +79,41 @@ class AgentMainTest {
     if (System.getenv("MEZZO_EXECUTOR_REGISTRATION_TIMEOUT") == null) {
       assertThat(main.config().executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
     }
+  }
+
+  @Test
+  void runtimesAreDetectedWhenNoneAreAsked() {
+    AgentMain withDocker = new AgentMain();
+    withDocker.dockerReachable = () -> true;
+    new CommandLine(withDocker).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "");
+    AgentMain withoutDocker = new AgentMain();
+    withoutDocker.dockerReachable = () -> false;
+    new CommandLine(withoutDocker).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "");
+
+    assertThat(withDocker.config().runtimes()).containsExactly("process", "docker");
+    assertThat(withoutDocker.config().runtimes()).containsExactly("process");
+  }
+
+  @Test
+  void dockerAskedForWithoutAnEngineExitsWithCodeTwo() {
+    AgentMain main = new AgentMain();
+    main.dockerReachable = () -> false;
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(main).setErr(new PrintWriter(err));
+
+    int exitCode = command.execute("--master=http://m:5050", "--work-dir=" + workDir, "--runtimes=process,docker");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("runtime 'docker' needs a Docker engine, and none answers");
+    assertThat(workDir.resolve("agent.json")).doesNotExist();
+  }
+
+  @Test
+  void dockerAskedForWithAnEngineIsKept() {
+    AgentMain main = new AgentMain();
+    main.dockerReachable = () -> true;
+    new CommandLine(main).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "process, docker");
+
+    assertThat(main.config().runtimes()).containsExactly("process", "docker");
   }
 }

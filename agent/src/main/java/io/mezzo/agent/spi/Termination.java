@@ -1,13 +1,36 @@
 package io.mezzo.agent.spi;
 
+import io.mezzo.v1.Protos.TaskStatus;
+
 /**
  * How a container ended: an exit code or a signal, and whether the agent had asked it to stop.
  *
  * @param exitCode the exit status when it exited, else -1
  * @param signal the terminating signal number when it was signalled, else 0
  * @param killed true when the agent had asked the runtime to kill it
+ * @param limitation the resource limit that ended it (the container ran out of memory), or null
  */
-public record Termination(int exitCode, int signal, boolean killed) {
+public record Termination(int exitCode, int signal, boolean killed, Limitation limitation) {
+
+  /**
+   * A resource limit the runtime enforced: the task fails with {@code reason} (a
+   * {@code REASON_CONTAINER_LIMITATION_*}) and {@code message} instead of its exit status.
+   */
+  public record Limitation(TaskStatus.Reason reason, String message) {
+    public Limitation {
+      java.util.Objects.requireNonNull(reason, "reason");
+      java.util.Objects.requireNonNull(message, "message");
+    }
+  }
+
+  public Termination(int exitCode, int signal, boolean killed) {
+    this(exitCode, signal, killed, null);
+  }
+
+  /** This termination, caused by {@code limitation}. */
+  public Termination limitedBy(Limitation limitation) {
+    return new Termination(exitCode, signal, killed, limitation);
+  }
 
   public static Termination exited(int exitCode, boolean killed) {
     if (exitCode < 0) {
@@ -29,7 +52,7 @@ public record Termination(int exitCode, int signal, boolean killed) {
 
   /** True for exit status 0 that the agent did not cause. */
   public boolean succeeded() {
-    return !killed && !signalled() && exitCode == 0;
+    return !killed && limitation == null && !signalled() && exitCode == 0;
   }
 
   /**
@@ -38,6 +61,9 @@ public record Termination(int exitCode, int signal, boolean killed) {
    * the signal named as strsignal(3) names it.
    */
   public String message() {
+    if (limitation != null) {
+      return limitation.message();
+    }
     return signalled()
         ? "Command terminated with signal " + SignalNames.describe(signal)
         : "Command exited with status " + exitCode;

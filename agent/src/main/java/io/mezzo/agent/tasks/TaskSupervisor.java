@@ -333,7 +333,11 @@ public final class TaskSupervisor {
     } else {
       state = TaskState.TASK_FAILED;
     }
-    update(live, state, null, termination.message());
+    TaskStatus.Reason reason = null;
+    if (state == TaskState.TASK_FAILED && termination.limitation() != null) {
+      reason = termination.limitation().reason();
+    }
+    update(live, state, reason, termination.message());
   }
 
   private void kill(LiveTask live, KillPolicy override) {
