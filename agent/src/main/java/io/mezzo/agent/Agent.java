@@ -12,6 +12,7 @@ import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.status.StatusUpdateManager;
@@ -98,7 +99,7 @@ public final class Agent {
     this.vertx = vertx == null ? Vertx.vertx() : vertx;
     Timers rawTimers = timers == null ? Timers.vertx(this.vertx) : timers;
     this.runtimes = selectRuntimes(config,
-        runtimes == null ? List.of(new ProcessRuntime(this.vertx, rawTimers)) : runtimes);
+        runtimes == null ? List.of(new ProcessRuntime(this.vertx, rawTimers, Cgroups.detect(config.cgroups()))) : runtimes);
     this.context = this.vertx.getOrCreateContext();
     Timers onContext = new ContextTimers(rawTimers, context);
     this.httpClient = this.vertx.createHttpClient(
