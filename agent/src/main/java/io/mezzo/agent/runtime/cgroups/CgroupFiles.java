@@ -12,7 +12,7 @@ final class CgroupFiles {
   private CgroupFiles() {}
 
   static void write(Path file, String value) throws IOException {
-    Files.writeString(file, value, StandardCharsets.US_ASCII, StandardOpenOption.WRITE,
+    Files.writeString(file, value, StandardCharsets.US_ASCII, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING);
   }
 
