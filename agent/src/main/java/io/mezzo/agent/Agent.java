@@ -13,6 +13,7 @@ import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.status.StatusUpdateManager;
@@ -365,7 +366,7 @@ public final class Agent {
 
   private List<ContainerRuntime> defaultRuntimes(AgentConfig config, Timers timers) {
     List<ContainerRuntime> available = new java.util.ArrayList<>();
-    available.add(new ProcessRuntime(vertx, timers));
+    available.add(new ProcessRuntime(vertx, timers, Cgroups.detect(config.cgroups())));
     if (config.runtimes().contains(DockerRuntime.NAME)) {
       available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers));
     }

@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}
  * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
  *     it is killed and its tasks fail; null means Mesos's default of one minute
+ * @param cgroups whether the process runtime limits tasks with cgroups where the machine has
+ *     them ({@code auto}, the default when null) or never ({@code off})
  */
 public record AgentConfig(
     MasterUrl master,
@@ -33,7 +36,8 @@ public record AgentConfig(
     List<Resource> resources,
     List<Attribute> attributes,
     List<String> runtimes,
-    Duration executorRegistrationTimeout) {
+    Duration executorRegistrationTimeout,
+    CgroupsMode cgroups) {
 
   /** The runtimes this agent can run. */
   public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
@@ -66,6 +70,21 @@ public record AgentConfig(
       throw new IllegalArgumentException(
           "The executor registration timeout must be positive, not " + MesosDuration.format(executorRegistrationTimeout));
     }
+    cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
+  }
+
+  /** A configuration with cgroups detected ({@code auto}). */
+  public AgentConfig(
+      MasterUrl master,
+      String ip,
+      String hostname,
+      int port,
+      Path workDir,
+      List<Resource> resources,
+      List<Attribute> attributes,
+      List<String> runtimes,
+      Duration executorRegistrationTimeout) {
+    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, null);
   }
 
   /** A configuration with the default executor registration timeout. */
@@ -83,7 +102,13 @@ public record AgentConfig(
 
   /** This configuration with another executor registration timeout. */
   public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout);
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups);
+  }
+
+  /** This configuration with another {@code --cgroups} mode. */
+  public AgentConfig withCgroups(CgroupsMode mode) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
+        executorRegistrationTimeout, mode);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

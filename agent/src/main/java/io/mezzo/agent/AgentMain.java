@@ -4,6 +4,7 @@ import io.mezzo.agent.resources.ResourceDetector;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Files;
@@ -86,6 +87,11 @@ public final class AgentMain implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}. Env: MEZZO_EXECUTOR_REGISTRATION_TIMEOUT.")
   Duration executorRegistrationTimeout;
 
+  @Option(names = "--cgroups", defaultValue = "${env:MEZZO_CGROUPS:-auto}", paramLabel = "auto|off",
+      description = "auto: limit each process task's memory and cpu with cgroups (v2 or v1, detected) where this "
+          + "machine allows it; off: never. Default: ${DEFAULT-VALUE}. Env: MEZZO_CGROUPS.")
+  String cgroups;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
@@ -164,8 +170,15 @@ public final class AgentMain implements Callable<Integer> {
     if (executorRegistrationTimeout.isZero() || executorRegistrationTimeout.isNegative()) {
       throw usage("Invalid value for option '--executor-registration-timeout': it must be positive");
     }
+    CgroupsMode cgroupsMode;
+    try {
+      cgroupsMode = CgroupsMode.parse(cgroups);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
-        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout);
+        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout,
+        cgroupsMode);
   }
 
   /** The runtimes asked for, checked; or, when none are, those detected on this machine. */

@@ -2,6 +2,7 @@ package io.mezzo.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.v1.Protos.Resource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,6 +34,7 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=FILE                      | is not a directory",
       "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=soon | is not a duration",
       "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=0secs | it must be positive",
+      "--master=http://m:5050 --work-dir=WORK --cgroups=v3          | '--cgroups': 'v3' (expected auto or off)",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");
@@ -53,7 +55,7 @@ class AgentMainTest {
     new CommandLine(main).parseArgs(
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
         "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
-        "--executor-registration-timeout", "90secs");
+        "--executor-registration-timeout", "90secs", "--cgroups", "OFF");
 
     AgentConfig config = main.config();
 
@@ -67,6 +69,7 @@ class AgentMainTest {
     assertThat(config.attributes()).hasSize(1);
     assertThat(config.runtimes()).containsExactly("process");
     assertThat(config.executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(config.cgroups()).isEqualTo(CgroupsMode.OFF);
   }
 
   @Test
@@ -78,6 +81,9 @@ class AgentMainTest {
     assertThat(main.config().master()).isEqualTo(new MasterUrl.Fixed("m", 5050));
     if (System.getenv("MEZZO_EXECUTOR_REGISTRATION_TIMEOUT") == null) {
       assertThat(main.config().executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofMinutes(1));
+    }
+    if (System.getenv("MEZZO_CGROUPS") == null) {
+      assertThat(main.config().cgroups()).isEqualTo(CgroupsMode.AUTO);
     }
   }
 

@@ -3,7 +3,8 @@ package io.mezzo.agent.spi;
 import io.mezzo.v1.Protos.TaskStatus;
 
 /**
- * How a container ended: an exit code or a signal, and whether the agent had asked it to stop.
+ * How a container ended: an exit code or a signal, whether the agent had asked it to stop, and
+ * whether a resource limit ended it.
  *
  * @param exitCode the exit status when it exited, else -1
  * @param signal the terminating signal number when it was signalled, else 0
@@ -25,6 +26,16 @@ public record Termination(int exitCode, int signal, boolean killed, Limitation l
 
   public Termination(int exitCode, int signal, boolean killed) {
     this(exitCode, signal, killed, null);
+  }
+
+  /** This termination, caused by a limit with this reason and message. */
+  public Termination limitedBy(TaskStatus.Reason reason, String message) {
+    return limitedBy(new Limitation(reason, message));
+  }
+
+  /** The reason of the limit that ended it, or null. */
+  public TaskStatus.Reason reason() {
+    return limitation == null ? null : limitation.reason();
   }
 
   /** This termination, caused by {@code limitation}. */
@@ -50,13 +61,14 @@ public record Termination(int exitCode, int signal, boolean killed, Limitation l
     return signal > 0;
   }
 
-  /** True for exit status 0 that the agent did not cause. */
+  /** True for exit status 0 that the agent did not cause and no limit caused. */
   public boolean succeeded() {
     return !killed && limitation == null && !signalled() && exitCode == 0;
   }
 
   /**
-   * The status message exactly as the Mesos command executor words it (from WSTRINGIFY):
+   * The limitation's message when a limit ended the container; otherwise the status message
+   * exactly as the Mesos command executor words it (from WSTRINGIFY):
    * {@code Command exited with status 3} or {@code Command terminated with signal Killed},
    * the signal named as strsignal(3) names it.
    */

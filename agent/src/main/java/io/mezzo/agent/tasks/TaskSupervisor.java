@@ -307,7 +307,8 @@ public final class TaskSupervisor {
       return;
     }
     update(live, TaskState.TASK_STARTING, null, null);
-    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment(live, sandbox));
+    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment(live, sandbox),
+        live.frameworkInfo == null ? "" : live.frameworkInfo.getUser());
     runtime.launch(request).onComplete(result -> context.runOnContext(v -> {
       if (result.failed()) {
         log.warn("[framework={}] [task={}] launch failed: {}", live.frameworkId.getValue(), live.id(), result.cause().getMessage());
@@ -325,6 +326,10 @@ public final class TaskSupervisor {
   }
 
   private void terminated(LiveTask live, Termination termination) {
+    if (termination.reason() != null && !termination.killed()) {
+      update(live, TaskState.TASK_FAILED, termination.reason(), termination.message());
+      return;
+    }
     TaskState state;
     if (termination.killed()) {
       state = TaskState.TASK_KILLED;
