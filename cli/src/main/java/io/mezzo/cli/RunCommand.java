@@ -8,6 +8,7 @@ import io.mezzo.sdk.Scheduler;
 import io.mezzo.sdk.SchedulerClient;
 import io.mezzo.sdk.SchedulerDriver;
 import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -56,6 +57,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--role", defaultValue = "*", description = "Role to run in (default ${DEFAULT-VALUE})")
   String role;
 
+  @Option(names = "--runtime", defaultValue = "process",
+      description = "Runtime to run in: process or docker (default ${DEFAULT-VALUE})")
+  String runtime;
+
+  @Option(names = "--image", description = "Container image, for --runtime docker (must exist on the agent or be pullable)")
+  String image;
+
   @Option(names = "--timeout", defaultValue = "5mins", converter = DurationFlag.class,
       description = "Give up if the task has not ended by then (default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -72,6 +80,14 @@ public final class RunCommand implements Callable<Integer> {
     MezzoCli.quietClientLogs();
     if (!(cpus > 0) || !(mem > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--cpus and --mem must be positive");
+    }
+    if (!runtime.equals("process") && !runtime.equals("docker")) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--runtime must be process or docker, got '" + runtime + "'");
+    }
+    if (runtime.equals("docker") != (image != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), runtime.equals("docker")
+          ? "--runtime docker needs --image" : "--image goes with --runtime docker");
     }
     String taskId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     if (!taskId.matches("[A-Za-z0-9._-]+")) {
@@ -149,26 +165,35 @@ public final class RunCommand implements Callable<Integer> {
     public void offers(SchedulerDriver driver, List<Offer> offers) {
       ScalarResources needed = ScalarResources.of("cpus", cpus).with("mem", mem);
       for (Offer offer : offers) {
-        if (launched || !ScalarResources.of(offer).covers(needed)) {
+        if (launched || !ScalarResources.of(offer).covers(needed) || !hasRuntime(offer)) {
           continue;
         }
-        TaskInfo task = TaskInfo.newBuilder()
+        TaskInfo.Builder task = TaskInfo.newBuilder()
             .setName(name)
             .setTaskId(TaskID.newBuilder().setValue(taskId))
             .setAgentId(offer.getAgentId())
             .addAllResources(Resources.allocatedAs(offer, List.of(Resources.cpus(cpus), Resources.mem(mem))))
-            .setCommand(CommandInfo.newBuilder().setValue(shellCommand))
-            .build();
+            .setCommand(CommandInfo.newBuilder().setValue(shellCommand));
+        if (image != null) {
+          task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+              .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image)));
+        }
         launched = true;
         String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();
         agentUrl = "http://" + host + ":" + offer.getUrl().getAddress().getPort();
         out.printf("mezzo: launching task %s on agent %s (%s)%n", taskId, offer.getAgentId().getValue(),
             offer.getHostname());
-        driver.launch(offer.getId(), List.of(task)).exceptionally(t -> {
+        driver.launch(offer.getId(), List.of(task.build())).exceptionally(t -> {
           result.completeExceptionally(t);
           return null;
         });
       }
+    }
+
+    /** The agent's {@code runtimes} attribute names the runtime asked for ({@code process} is everywhere). */
+    private boolean hasRuntime(Offer offer) {
+      return runtime.equals("process") || offer.getAttributesList().stream()
+          .anyMatch(a -> a.getName().equals("runtimes") && List.of(a.getText().getValue().split(",")).contains(runtime));
     }
 
     @Override
