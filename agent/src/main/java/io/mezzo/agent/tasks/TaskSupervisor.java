@@ -1,5 +1,7 @@
 package io.mezzo.agent.tasks;
 
+import io.mezzo.agent.fetcher.FetchException;
+import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.sandbox.InvalidIdException;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.agent.sandbox.SandboxLayout;
@@ -10,6 +12,7 @@ import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.ExecutorInfo;
@@ -56,6 +59,7 @@ public final class TaskSupervisor {
   private final StatusUpdateManager updates;
   private final Supplier<AgentID> agentId;
   private final BiConsumer<FrameworkID, ExecutorID> executorEnded;
+  private final Fetcher fetcher;
   private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
   private boolean closed;
 
@@ -79,6 +83,19 @@ public final class TaskSupervisor {
       StatusUpdateManager updates,
       Supplier<AgentID> agentId,
       BiConsumer<FrameworkID, ExecutorID> executorEnded) {
+    this(context, layout, runtimes, updates, agentId, executorEnded, new Fetcher());
+  }
+
+  /** @param fetcher puts each task's {@code CommandInfo.uris} into its sandbox before launch */
+  public TaskSupervisor(
+      Context context,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentID> agentId,
+      BiConsumer<FrameworkID, ExecutorID> executorEnded,
+      Fetcher fetcher) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.executorEnded = Objects.requireNonNull(executorEnded, "executorEnded");
     this.context = Objects.requireNonNull(context, "context");
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -260,16 +277,34 @@ public final class TaskSupervisor {
     return Future.join(closing).mapEmpty();
   }
 
-  /** Creates the task's sandbox (blocking, off the loop), then launches it. */
+  /** Creates the task's sandbox and fetches its URIs into it (blocking, off the loop), then launches it. */
   private void start(LiveTask live, ContainerRuntime runtime, Callable<Path> createSandbox, String virtualSandbox) {
     context.executeBlocking(createSandbox, false).onComplete(sandbox -> {
       if (sandbox.failed()) {
         update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
             "Failed to create the sandbox: " + sandbox.cause().getMessage());
-      } else {
-        live.sandbox = virtualSandbox;
-        launch(live, runtime, sandbox.result());
+        return;
       }
+      live.sandbox = virtualSandbox;
+      List<CommandInfo.URI> uris = live.task.getCommand().getUrisList();
+      if (uris.isEmpty()) {
+        launch(live, runtime, sandbox.result());
+        return;
+      }
+      log.info("[framework={}] [task={}] fetching {} URIs", live.frameworkId.getValue(), live.id(), uris.size());
+      context.<Void>executeBlocking(() -> {
+        fetcher.fetch(uris, sandbox.result());
+        return null;
+      }, false).onComplete(fetched -> {
+        if (fetched.failed()) {
+          Throwable cause = fetched.cause();
+          String message = cause instanceof FetchException ? cause.getMessage() : "Fetcher failed: " + cause;
+          log.warn("[framework={}] [task={}] {}", live.frameworkId.getValue(), live.id(), message);
+          update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message);
+        } else {
+          launch(live, runtime, sandbox.result());
+        }
+      });
     });
   }
 
