@@ -2,6 +2,9 @@ package io.mezzo.agent.tasks;
 
 import io.mezzo.agent.fetcher.FetchException;
 import io.mezzo.agent.fetcher.Fetcher;
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.health.HealthChecker;
+import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.sandbox.InvalidIdException;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.agent.sandbox.SandboxLayout;
@@ -29,6 +32,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +64,7 @@ public final class TaskSupervisor {
   private final Supplier<AgentID> agentId;
   private final BiConsumer<FrameworkID, ExecutorID> executorEnded;
   private final Fetcher fetcher;
+  private final HealthCheckers healthCheckers;
   private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
   private boolean closed;
 
@@ -83,10 +88,14 @@ public final class TaskSupervisor {
       StatusUpdateManager updates,
       Supplier<AgentID> agentId,
       BiConsumer<FrameworkID, ExecutorID> executorEnded) {
-    this(context, layout, runtimes, updates, agentId, executorEnded, new Fetcher());
+    this(context, layout, runtimes, updates, agentId, executorEnded, new Fetcher(),
+        new HealthCheckers(Timers.vertx(context.owner()), Clock.systemUTC()));
   }
 
-  /** @param fetcher puts each task's {@code CommandInfo.uris} into its sandbox before launch */
+  /**
+   * @param fetcher puts each task's {@code CommandInfo.uris} into its sandbox before launch
+   * @param healthCheckers run the tasks' {@code health_check}s once they are running
+   */
   public TaskSupervisor(
       Context context,
       SandboxLayout layout,
@@ -94,8 +103,10 @@ public final class TaskSupervisor {
       StatusUpdateManager updates,
       Supplier<AgentID> agentId,
       BiConsumer<FrameworkID, ExecutorID> executorEnded,
-      Fetcher fetcher) {
+      Fetcher fetcher,
+      HealthCheckers healthCheckers) {
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.healthCheckers = Objects.requireNonNull(healthCheckers, "healthCheckers");
     this.executorEnded = Objects.requireNonNull(executorEnded, "executorEnded");
     this.context = Objects.requireNonNull(context, "context");
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -129,6 +140,11 @@ public final class TaskSupervisor {
       // The agent hands tasks with an executor to its executor registry; this is a guard.
       update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
           "Task '" + key.taskId + "' names an executor; the command runner runs only command tasks");
+      return;
+    }
+    if (task.hasHealthCheck() && HealthCheckers.problem(task.getHealthCheck()) != null) {
+      update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
+          "Task '" + key.taskId + "' has a health check the agent cannot run: " + HealthCheckers.problem(task.getHealthCheck()));
       return;
     }
     String runtimeName = runtimeName(task);
@@ -326,6 +342,10 @@ public final class TaskSupervisor {
       if (task.hasExecutor()) {
         return "Task '" + task.getTaskId().getValue() + "' of a task group must not name an executor";
       }
+      if (task.hasHealthCheck() && HealthCheckers.problem(task.getHealthCheck()) != null) {
+        return "Task '" + task.getTaskId().getValue() + "' has a health check the agent cannot run: "
+            + HealthCheckers.problem(task.getHealthCheck());
+      }
       String runtimeName = runtimeName(task);
       if (!runtimes.containsKey(runtimeName)) {
         return "Task '" + task.getTaskId().getValue() + "' needs runtime '" + runtimeName
@@ -342,7 +362,8 @@ public final class TaskSupervisor {
       return;
     }
     update(live, TaskState.TASK_STARTING, null, null);
-    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment(live, sandbox));
+    Map<String, String> environment = environment(live, sandbox);
+    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment);
     runtime.launch(request).onComplete(result -> context.runOnContext(v -> {
       if (result.failed()) {
         log.warn("[framework={}] [task={}] launch failed: {}", live.frameworkId.getValue(), live.id(), result.cause().getMessage());
@@ -355,11 +376,39 @@ public final class TaskSupervisor {
       container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
       if (live.pendingKill != null) {
         runtime.kill(live.containerId, live.pendingKill);
+      } else if (live.task.hasHealthCheck()) {
+        startHealthChecks(live, sandbox, environment);
       }
     }));
   }
 
+  /** As the Mesos command executor: RUNNING updates carry health changes; too many failures kill the task. */
+  private void startHealthChecks(LiveTask live, Path sandbox, Map<String, String> environment) {
+    live.health = healthCheckers.create(context, live.id(), live.task.getHealthCheck(), sandbox, environment,
+        new HealthChecker.Listener() {
+          @Override
+          public void healthChanged(boolean healthy, String why) {
+            if (StatusUpdateManager.isTerminal(live.state) || live.killRequested) {
+              return;
+            }
+            live.healthy = healthy;
+            update(live, TaskState.TASK_RUNNING, TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
+                healthy ? "Task is healthy" : "Task is unhealthy: " + why);
+          }
+
+          @Override
+          public void failedTooOften(int failures, String why) {
+            log.warn("[framework={}] [task={}] killing: {} health checks in a row failed ({})",
+                live.frameworkId.getValue(), live.id(), failures, why);
+            live.killedByHealthCheck = true;
+            kill(live, null);
+          }
+        });
+    live.health.start();
+  }
+
   private void terminated(LiveTask live, Termination termination) {
+    stopHealthChecks(live);
     TaskState state;
     if (termination.killed()) {
       state = TaskState.TASK_KILLED;
@@ -368,7 +417,15 @@ public final class TaskSupervisor {
     } else {
       state = TaskState.TASK_FAILED;
     }
-    update(live, state, null, termination.message());
+    update(live, state, null, live.killedByHealthCheck
+        ? termination.message() + " (killed after failing its health check)"
+        : termination.message());
+  }
+
+  private static void stopHealthChecks(LiveTask live) {
+    if (live.health != null) {
+      live.health.stop();
+    }
   }
 
   private void kill(LiveTask live, KillPolicy override) {
@@ -376,6 +433,7 @@ public final class TaskSupervisor {
       return;
     }
     live.killRequested = true;
+    stopHealthChecks(live);
     Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
     log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
     if (live.launched) {
@@ -417,6 +475,10 @@ public final class TaskSupervisor {
     }
     if (message != null) {
       status.setMessage(message);
+    }
+    if (live.healthy != null) {
+      // As Mesos: once a task has a health value, its later updates carry it.
+      status.setHealthy(live.healthy);
     }
     log.info("[framework={}] [task={}] {}{}", live.frameworkId.getValue(), live.id(), state,
         message == null ? "" : ": " + message);
