@@ -60,6 +60,9 @@ final class HealthProbe {
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.DISCARD);
+    // As the task itself (see ProcessRuntime): none of the agent's own variables.
+    builder.environment().keySet().removeIf(
+        name -> name.startsWith("MEZZO_") || name.startsWith("MESOS_") || name.startsWith("LIBPROCESS_"));
     command.getEnvironment().getVariablesList().forEach(v -> builder.environment().put(v.getName(), v.getValue()));
     builder.environment().putAll(environment);
     Process process = builder.start();
