@@ -49,7 +49,9 @@ class CustomExecutorTest {
     assertThat(running.getSource()).isEqualTo(TaskStatus.Source.SOURCE_EXECUTOR);
     assertThat(running.getExecutorId().getValue()).isEqualTo("echo");
     assertThat(running.getAgentId().getValue()).isEqualTo("agent-1");
-    assertThat(stdout("echo")).contains("UPDATE t1 TASK_RUNNING " + uuid(running) + " 202");
+    // The executor logs the 202 after the agent has forwarded the update, so this can lag behind.
+    await().atMost(AgentHarness.WAIT).untilAsserted(
+        () -> assertThat(stdout("echo")).contains("UPDATE t1 TASK_RUNNING " + uuid(running) + " 202"));
 
     // The executor's environment, as a Mesos agent sets it.
     Path sandbox = workDir.resolve("frameworks/framework-1/executors/echo/runs/latest").toRealPath();
