@@ -2,8 +2,6 @@ package io.mezzo.agent.fetcher;
 
 import io.mezzo.v1.Protos.CommandInfo;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -14,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,25 +126,42 @@ public final class Fetcher {
     }
   }
 
+  /** Downloads into a partial file; the timeout covers the whole download, the cap every byte of it. */
   private void download(String value, URI url, Path target) throws IOException {
+    Path partial = target.resolveSibling(target.getFileName() + ".fetching");
     HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-    HttpResponse<InputStream> response;
+    CappedFile[] body = new CappedFile[1];
+    CompletableFuture<HttpResponse<Long>> response = http.sendAsync(request, info -> {
+      if (info.statusCode() < 200 || info.statusCode() > 299) {
+        return HttpResponse.BodySubscribers.replacing(-1L);
+      }
+      long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+      body[0] = new CappedFile(partial, maxBytes, declared > maxBytes ? declared : -1);
+      return body[0];
+    });
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<Long> done = response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (done.statusCode() < 200 || done.statusCode() > 299) {
+        throw new FetchException("Failed to fetch '" + value + "': HTTP " + done.statusCode());
+      }
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new FetchException("Failed to fetch '" + value + "': timed out after " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FetchException("Interrupted while fetching '" + value + "'", e);
-    }
-    try (InputStream body = response.body()) {
-      if (response.statusCode() < 200 || response.statusCode() > 299) {
-        throw new FetchException("Failed to fetch '" + value + "': HTTP " + response.statusCode());
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CappedFile.TooLarge tooLarge) {
+        throw new FetchException("Failed to fetch '" + value + "': " + tooLarge.getMessage(), cause);
       }
-      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      if (declared > maxBytes) {
-        throw new FetchException("Failed to fetch '" + value + "': " + declared + " bytes is more than the limit of "
-            + maxBytes + " bytes");
+      throw new FetchException("Failed to fetch '" + value + "': " + describe(cause), cause);
+    } finally {
+      if (body[0] != null) {
+        body[0].abort();
       }
-      write(value, body, target);
+      Files.deleteIfExists(partial);
     }
   }
 
@@ -156,25 +174,6 @@ public final class Fetcher {
           + maxBytes + " bytes");
     }
     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private void write(String value, InputStream in, Path target) throws IOException {
-    Path partial = target.resolveSibling(target.getFileName() + ".fetching");
-    try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      byte[] buffer = new byte[64 * 1024];
-      long total = 0;
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        total += n;
-        if (total > maxBytes) {
-          throw new FetchException("Failed to fetch '" + value + "': more than the limit of " + maxBytes + " bytes");
-        }
-        out.write(buffer, 0, n);
-      }
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(partial);
-      throw e;
-    }
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Where the file goes: inside the sandbox, or a FetchException. */
@@ -222,7 +221,7 @@ public final class Fetcher {
 
   private static String describe(Throwable e) {
     if (e instanceof HttpTimeoutException) {
-      return "timed out";
+      return "timed out (" + e.getMessage() + ")";
     }
     if (e instanceof NoSuchFileException) {
       return "no such file " + e.getMessage();

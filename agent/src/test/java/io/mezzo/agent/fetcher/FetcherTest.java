@@ -56,6 +56,29 @@ class FetcherTest {
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
+    server.createContext("/stall", exchange -> {
+      // Headers and the first bytes come at once; the rest never does.
+      exchange.sendResponseHeaders(200, 100);
+      exchange.getResponseBody().write("0123456789".getBytes(StandardCharsets.UTF_8));
+      exchange.getResponseBody().flush();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    server.createContext("/chunked", exchange -> {
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int i = 0; i < 100; i++) {
+          out.write(new byte[1024]);
+        }
+      } catch (IOException e) {
+        // the client gave up, as it should
+      }
+      exchange.close();
+    });
     server.start();
     Files.createDirectories(dir.resolve("served"));
   }
@@ -197,7 +220,29 @@ class FetcherTest {
 
     assertThatThrownBy(() -> new Fetcher(Duration.ofMillis(300), 1024).fetch(List.of(uri(slow).build()), sandbox))
         .isInstanceOf(FetchException.class)
-        .hasMessage("Failed to fetch '" + slow + "': timed out");
+        .hasMessage("Failed to fetch '" + slow + "': timed out after 300 ms");
+  }
+
+  @Test
+  void aBodyThatStallsTimesOutAndLeavesNoPartialFile() {
+    String stall = url("/stall");
+
+    assertThatThrownBy(() -> new Fetcher(Duration.ofMillis(500), 1024).fetch(List.of(uri(stall).build()), sandbox))
+        .isInstanceOf(FetchException.class)
+        .hasMessage("Failed to fetch '" + stall + "': timed out after 500 ms");
+    assertThat(sandbox.resolve("stall")).doesNotExist();
+    assertThat(sandbox.resolve("stall.fetching")).doesNotExist();
+  }
+
+  @Test
+  void aChunkedBodyOverTheSizeCapIsCutOff() {
+    String chunked = url("/chunked");
+
+    assertThatThrownBy(() -> new Fetcher(Duration.ofSeconds(20), 10_000).fetch(List.of(uri(chunked).build()), sandbox))
+        .isInstanceOf(FetchException.class)
+        .hasMessage("Failed to fetch '" + chunked + "': more than the limit of 10000 bytes");
+    assertThat(sandbox.resolve("chunked")).doesNotExist();
+    assertThat(sandbox.resolve("chunked.fetching")).doesNotExist();
   }
 
   @Test
@@ -207,8 +252,7 @@ class FetcherTest {
 
     assertThatThrownBy(() -> new Fetcher(Duration.ofSeconds(20), 5).fetch(List.of(uri(big).build()), sandbox))
         .isInstanceOf(FetchException.class)
-        .hasMessageStartingWith("Failed to fetch '" + big + "': ")
-        .hasMessageContaining("limit of 5 bytes");
+        .hasMessage("Failed to fetch '" + big + "': 10 bytes is more than the limit of 5 bytes");
     assertThat(sandbox.resolve("big.bin")).doesNotExist();
     assertThat(sandbox.resolve("big.bin.fetching")).doesNotExist();
   }
