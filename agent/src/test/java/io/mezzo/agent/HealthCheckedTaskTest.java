@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.testing.FakeRuntime;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
@@ -81,6 +82,24 @@ class HealthCheckedTaskTest {
     assertThat(killed.getState()).isEqualTo(TaskState.TASK_KILLED);
     assertThat(killed.getHealthy()).isFalse();
     assertThat(killed.getMessage()).isEqualTo("Command terminated with signal Terminated (killed after failing its health check)");
+  }
+
+  @Test
+  void aHealthCheckTheAgentCannotRunMakesTheTaskAnError() throws Exception {
+    FakeRuntime runtime = new FakeRuntime();
+    harness = new AgentHarness(workDir, 3600, runtime);
+    TaskInfo task = TaskInfo.newBuilder(Tasks.shellTask("web", "sleep 1000"))
+        .setHealthCheck(HealthCheck.newBuilder().setType(HealthCheck.Type.HTTP))
+        .build();
+    harness.master.send(Tasks.runTask(task));
+
+    await().atMost(AgentHarness.WAIT).until(() -> !harness.master.statusUpdates("web").isEmpty());
+    TaskStatus error = harness.master.statusUpdates("web").get(0);
+
+    assertThat(error.getState()).isEqualTo(TaskState.TASK_ERROR);
+    assertThat(error.getReason()).isEqualTo(TaskStatus.Reason.REASON_TASK_INVALID);
+    assertThat(error.getMessage()).isEqualTo("Task 'web' has a health check the agent cannot run: an HTTP health check needs http.port");
+    assertThat(runtime.launches()).isEmpty();
   }
 
   /** Waits until only the next health check is armed (every update is acknowledged), then moves time to it. */

@@ -1,8 +1,8 @@
 package io.mezzo.agent.tasks;
 
+import io.mezzo.agent.Timers;
 import io.mezzo.agent.fetcher.FetchException;
 import io.mezzo.agent.fetcher.Fetcher;
-import io.mezzo.agent.Timers;
 import io.mezzo.agent.health.HealthChecker;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.sandbox.InvalidIdException;
