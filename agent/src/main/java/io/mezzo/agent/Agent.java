@@ -12,6 +12,8 @@ import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.fetcher.Fetcher;
+import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.sandbox.SandboxLayout;
@@ -113,7 +115,8 @@ public final class Agent {
     this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget);
     this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId,
         (frameworkId, executorId) -> sendToMaster("executor termination",
-            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)));
+            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)),
+        new Fetcher(), new HealthCheckers(rawTimers, clock));
     this.executors = new ExecutorRegistry(context, onContext, layout, this.runtimes, statusUpdates, this::agentInfo,
         () -> config.ip() + ":" + httpPort, new ExecutorRegistry.MasterNotifier() {
           @Override

@@ -144,10 +144,6 @@ public final class ProcessRuntime implements ContainerRuntime {
       throw new ContainerLaunchException("Task '" + taskId + "' has no command (TaskInfo.command is not set)");
     }
     CommandInfo command = task.getCommand();
-    if (command.getUrisCount() > 0) {
-      throw new ContainerLaunchException(
-          "Task '" + taskId + "' asks for CommandInfo.uris, which the process runtime does not fetch yet");
-    }
     if (!command.hasValue() || command.getValue().isBlank()) {
       throw new ContainerLaunchException(command.getShell()
           ? "Task '" + taskId + "' has an empty shell command (CommandInfo.value is not set)"

@@ -27,6 +27,11 @@ final class LiveTask {
   String executorContainerId;
   /** Identifies the task group, whose tasks are killed together when one fails or is killed. */
   String group;
+  /** The running health check, if the task has one. */
+  io.mezzo.agent.health.HealthChecker health;
+  /** The latest health value, null before the first check result. */
+  Boolean healthy;
+  boolean killedByHealthCheck;
 
   LiveTask(FrameworkID frameworkId, FrameworkInfo frameworkInfo, TaskInfo task) {
     this.frameworkId = frameworkId;

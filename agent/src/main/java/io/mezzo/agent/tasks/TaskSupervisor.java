@@ -1,5 +1,10 @@
 package io.mezzo.agent.tasks;
 
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.fetcher.FetchException;
+import io.mezzo.agent.fetcher.Fetcher;
+import io.mezzo.agent.health.HealthChecker;
+import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.sandbox.InvalidIdException;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.agent.sandbox.SandboxLayout;
@@ -10,6 +15,7 @@ import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.ExecutorInfo;
@@ -26,6 +32,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +63,8 @@ public final class TaskSupervisor {
   private final StatusUpdateManager updates;
   private final Supplier<AgentID> agentId;
   private final BiConsumer<FrameworkID, ExecutorID> executorEnded;
+  private final Fetcher fetcher;
+  private final HealthCheckers healthCheckers;
   private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
   private boolean closed;
 
@@ -79,6 +88,25 @@ public final class TaskSupervisor {
       StatusUpdateManager updates,
       Supplier<AgentID> agentId,
       BiConsumer<FrameworkID, ExecutorID> executorEnded) {
+    this(context, layout, runtimes, updates, agentId, executorEnded, new Fetcher(),
+        new HealthCheckers(Timers.vertx(context.owner()), Clock.systemUTC()));
+  }
+
+  /**
+   * @param fetcher puts each task's {@code CommandInfo.uris} into its sandbox before launch
+   * @param healthCheckers run the tasks' {@code health_check}s once they are running
+   */
+  public TaskSupervisor(
+      Context context,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentID> agentId,
+      BiConsumer<FrameworkID, ExecutorID> executorEnded,
+      Fetcher fetcher,
+      HealthCheckers healthCheckers) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.healthCheckers = Objects.requireNonNull(healthCheckers, "healthCheckers");
     this.executorEnded = Objects.requireNonNull(executorEnded, "executorEnded");
     this.context = Objects.requireNonNull(context, "context");
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -112,6 +140,11 @@ public final class TaskSupervisor {
       // The agent hands tasks with an executor to its executor registry; this is a guard.
       update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
           "Task '" + key.taskId + "' names an executor; the command runner runs only command tasks");
+      return;
+    }
+    if (task.hasHealthCheck() && HealthCheckers.problem(task.getHealthCheck()) != null) {
+      update(live, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
+          "Task '" + key.taskId + "' has a health check the agent cannot run: " + HealthCheckers.problem(task.getHealthCheck()));
       return;
     }
     String runtimeName = runtimeName(task);
@@ -260,16 +293,34 @@ public final class TaskSupervisor {
     return Future.join(closing).mapEmpty();
   }
 
-  /** Creates the task's sandbox (blocking, off the loop), then launches it. */
+  /** Creates the task's sandbox and fetches its URIs into it (blocking, off the loop), then launches it. */
   private void start(LiveTask live, ContainerRuntime runtime, Callable<Path> createSandbox, String virtualSandbox) {
     context.executeBlocking(createSandbox, false).onComplete(sandbox -> {
       if (sandbox.failed()) {
         update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
             "Failed to create the sandbox: " + sandbox.cause().getMessage());
-      } else {
-        live.sandbox = virtualSandbox;
-        launch(live, runtime, sandbox.result());
+        return;
       }
+      live.sandbox = virtualSandbox;
+      List<CommandInfo.URI> uris = live.task.getCommand().getUrisList();
+      if (uris.isEmpty()) {
+        launch(live, runtime, sandbox.result());
+        return;
+      }
+      log.info("[framework={}] [task={}] fetching {} URIs", live.frameworkId.getValue(), live.id(), uris.size());
+      context.<Void>executeBlocking(() -> {
+        fetcher.fetch(uris, sandbox.result());
+        return null;
+      }, false).onComplete(fetched -> {
+        if (fetched.failed()) {
+          Throwable cause = fetched.cause();
+          String message = cause instanceof FetchException ? cause.getMessage() : "Fetcher failed: " + cause;
+          log.warn("[framework={}] [task={}] {}", live.frameworkId.getValue(), live.id(), message);
+          update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message);
+        } else {
+          launch(live, runtime, sandbox.result());
+        }
+      });
     });
   }
 
@@ -291,6 +342,10 @@ public final class TaskSupervisor {
       if (task.hasExecutor()) {
         return "Task '" + task.getTaskId().getValue() + "' of a task group must not name an executor";
       }
+      if (task.hasHealthCheck() && HealthCheckers.problem(task.getHealthCheck()) != null) {
+        return "Task '" + task.getTaskId().getValue() + "' has a health check the agent cannot run: "
+            + HealthCheckers.problem(task.getHealthCheck());
+      }
       String runtimeName = runtimeName(task);
       if (!runtimes.containsKey(runtimeName)) {
         return "Task '" + task.getTaskId().getValue() + "' needs runtime '" + runtimeName
@@ -307,7 +362,8 @@ public final class TaskSupervisor {
       return;
     }
     update(live, TaskState.TASK_STARTING, null, null);
-    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment(live, sandbox),
+    Map<String, String> environment = environment(live, sandbox);
+    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment,
         live.frameworkInfo == null ? "" : live.frameworkInfo.getUser());
     runtime.launch(request).onComplete(result -> context.runOnContext(v -> {
       if (result.failed()) {
@@ -321,11 +377,39 @@ public final class TaskSupervisor {
       container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
       if (live.pendingKill != null) {
         runtime.kill(live.containerId, live.pendingKill);
+      } else if (live.task.hasHealthCheck()) {
+        startHealthChecks(live, sandbox, environment);
       }
     }));
   }
 
+  /** As the Mesos command executor: RUNNING updates carry health changes; too many failures kill the task. */
+  private void startHealthChecks(LiveTask live, Path sandbox, Map<String, String> environment) {
+    live.health = healthCheckers.create(context, live.id(), live.task.getHealthCheck(), sandbox, environment,
+        new HealthChecker.Listener() {
+          @Override
+          public void healthChanged(boolean healthy, String why) {
+            if (StatusUpdateManager.isTerminal(live.state) || live.killRequested) {
+              return;
+            }
+            live.healthy = healthy;
+            update(live, TaskState.TASK_RUNNING, TaskStatus.Reason.REASON_TASK_HEALTH_CHECK_STATUS_UPDATED,
+                healthy ? "Task is healthy" : "Task is unhealthy: " + why);
+          }
+
+          @Override
+          public void failedTooOften(int failures, String why) {
+            log.warn("[framework={}] [task={}] killing: {} health checks in a row failed ({})",
+                live.frameworkId.getValue(), live.id(), failures, why);
+            live.killedByHealthCheck = true;
+            kill(live, null);
+          }
+        });
+    live.health.start();
+  }
+
   private void terminated(LiveTask live, Termination termination) {
+    stopHealthChecks(live);
     if (termination.reason() != null && !termination.killed()) {
       update(live, TaskState.TASK_FAILED, termination.reason(), termination.message());
       return;
@@ -338,11 +422,15 @@ public final class TaskSupervisor {
     } else {
       state = TaskState.TASK_FAILED;
     }
-    TaskStatus.Reason reason = null;
-    if (state == TaskState.TASK_FAILED && termination.limitation() != null) {
-      reason = termination.limitation().reason();
+    update(live, state, null, live.killedByHealthCheck
+        ? termination.message() + " (killed after failing its health check)"
+        : termination.message());
+  }
+
+  private static void stopHealthChecks(LiveTask live) {
+    if (live.health != null) {
+      live.health.stop();
     }
-    update(live, state, reason, termination.message());
   }
 
   private void kill(LiveTask live, KillPolicy override) {
@@ -350,6 +438,7 @@ public final class TaskSupervisor {
       return;
     }
     live.killRequested = true;
+    stopHealthChecks(live);
     Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
     log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
     if (live.launched) {
@@ -391,6 +480,10 @@ public final class TaskSupervisor {
     }
     if (message != null) {
       status.setMessage(message);
+    }
+    if (live.healthy != null) {
+      // As Mesos: once a task has a health value, its later updates carry it.
+      status.setHealthy(live.healthy);
     }
     log.info("[framework={}] [task={}] {}{}", live.frameworkId.getValue(), live.id(), state,
         message == null ? "" : ": " + message);
