@@ -41,6 +41,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int agentCount;
   private final String agentResources;
   private final Duration allocationInterval;
+  private final List<String> runtimes;
   private TestingServer zookeeper;
   private Vertx vertx;
   private Master master;
@@ -52,6 +53,7 @@ public final class LocalCluster implements AutoCloseable {
     this.agentCount = builder.agents;
     this.agentResources = builder.agentResources;
     this.allocationInterval = builder.allocationInterval;
+    this.runtimes = builder.runtimes;
   }
 
   public static Builder builder() {
@@ -68,8 +70,8 @@ public final class LocalCluster implements AutoCloseable {
           "drf"), vertx, Clock.systemUTC());
       await(master.start());
       for (int i = 1; i <= agentCount; i++) {
-        AgentConfig config = AgentConfig.local(MasterUrl.parse(zkUrl()), workDir.resolve("agent-" + i),
-            ResourceSpec.parseResources(agentResources));
+        AgentConfig config = new AgentConfig(MasterUrl.parse(zkUrl()), AgentConfig.DEFAULT_IP, null, 0,
+            workDir.resolve("agent-" + i), ResourceSpec.parseResources(agentResources), List.of(), runtimes);
         Agent agent = new Agent(config, Clock.systemUTC());
         agents.add(agent);
         await(agent.start());
@@ -177,6 +179,7 @@ public final class LocalCluster implements AutoCloseable {
     private int agents = 1;
     private String agentResources = "cpus:4;mem:4096;disk:8192;ports:[31000-31999]";
     private Duration allocationInterval = Duration.ofMillis(200);
+    private List<String> runtimes = List.of("process");
 
     public Builder agents(int agents) {
       if (agents < 0) {
@@ -189,6 +192,12 @@ public final class LocalCluster implements AutoCloseable {
     /** Each agent's resources in Mesos syntax (default {@code cpus:4;mem:4096;disk:8192;ports:[31000-31999]}). */
     public Builder agentResources(String resources) {
       this.agentResources = resources;
+      return this;
+    }
+
+    /** The runtimes each agent offers (default {@code process}; {@code docker} needs a running engine). */
+    public Builder runtimes(String... runtimes) {
+      this.runtimes = List.of(runtimes);
       return this;
     }
 
