@@ -1309,41 +1309,6 @@ public final class ClusterState {
     log.info("Unreserved {} of role '{}' on agent {}", resources, role, agentId);
   }
 
-  /**
-   * Sets a role's quota in the allocator (see {@link Allocator#updateQuota}); persisting it is the caller's job.
-   *
-   * @throws CallRejected 400 for invalid quota, 501 when the allocator has no quota
-   */
-  public void updateQuota(String role, Resources guarantees, Resources limits) {
-    try {
-      allocator.updateQuota(role, guarantees, limits);
-    } catch (IllegalArgumentException e) {
-      throw new CallRejected(400, e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      throw new CallRejected(501, e.getMessage());
-    }
-  }
-
-  /**
-   * Sets role weights in the allocator (see {@link Allocator#updateWeights}); persisting them is the caller's job.
-   *
-   * @throws CallRejected 400 for a weight that is not positive, 501 when the allocator has no weights
-   */
-  public void updateWeights(Map<String, Double> weights) {
-    try {
-      allocator.updateWeights(weights);
-    } catch (IllegalArgumentException e) {
-      throw new CallRejected(400, e.getMessage());
-    } catch (UnsupportedOperationException e) {
-      throw new CallRejected(501, e.getMessage());
-    }
-  }
-
-  /** Why the allocator gave the framework nothing lately, per role (see {@link Allocator#explain}). */
-  public List<Allocator.WhyNot> explain(String frameworkId) {
-    return allocator.explain(frameworkId);
-  }
-
   // ---------------------------------------------------------------- lifecycle and views
 
   /** Sends a heartbeat on every open framework and agent stream. */
