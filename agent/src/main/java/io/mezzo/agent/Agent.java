@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import io.mezzo.agent.channel.AgentCalls;
+import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.channel.MasterLink;
 import io.mezzo.agent.channel.ReconnectBackoff;
 import io.mezzo.agent.detector.MasterAddress;
@@ -76,6 +77,7 @@ public final class Agent {
   private final Context context;
   private final Map<String, ContainerRuntime> runtimes;
   private final HttpClient httpClient;
+  private final CheckpointStore checkpoints;
   private final StatusUpdateManager statusUpdates;
   private final TaskSupervisor supervisor;
   private final ExecutorRegistry executors;
@@ -112,11 +114,13 @@ public final class Agent {
         new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(8));
     SandboxLayout layout = new SandboxLayout(config.workDir());
-    this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget);
+    this.checkpoints = new CheckpointStore(config.workDir());
+    this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget,
+        this::pendingChanged);
     this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId,
         (frameworkId, executorId) -> sendToMaster("executor termination",
             id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)),
-        new Fetcher(), new HealthCheckers(rawTimers, clock));
+        new Fetcher(), new HealthCheckers(rawTimers, clock), checkpoints);
     this.executors = new ExecutorRegistry(context, onContext, layout, this.runtimes, statusUpdates, this::agentInfo,
         () -> config.ip() + ":" + httpPort, new ExecutorRegistry.MasterNotifier() {
           @Override
@@ -153,14 +157,33 @@ public final class Agent {
         new FilesHandler(this.vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state);
   }
 
-  /** Starts the HTTP API, then looks for the master; completes when the HTTP API is listening. */
+  /**
+   * Starts the HTTP API, recovers what an earlier run of the agent in the same work dir left
+   * (its agent id, its checkpointed tasks and their unacknowledged updates; see
+   * {@link TaskSupervisor#recover}), then looks for the master; completes when the HTTP API is
+   * listening and recovery is done.
+   */
   public Future<Void> start() {
     if (!started.compareAndSet(false, true)) {
       return Future.failedFuture(new IllegalStateException("The agent was already started"));
     }
     Promise<Void> listening = Promise.promise();
-    context.runOnContext(v -> context.executeBlocking(() -> Files.createDirectories(config.workDir()), false)
-        .compose(dir -> httpServer.listen())
+    context.runOnContext(v -> context.executeBlocking(() -> {
+          Files.createDirectories(config.workDir());
+          String previousId = RegistrationFile.readAgentId(config.workDir());
+          if (previousId != null) {
+            agentId = AgentID.newBuilder().setValue(previousId).build();
+          }
+          return checkpoints.load();
+        }, false)
+        .compose(recovered -> {
+          if (!recovered.isEmpty()) {
+            log.info("Recovering {} checkpointed tasks of agent {} (--recover={})", recovered.size(),
+                agentId == null ? "(unregistered)" : agentId.getValue(), config.recover().name().toLowerCase(java.util.Locale.ROOT));
+          }
+          return supervisor.recover(recovered, config.recover());
+        })
+        .compose(recovered -> httpServer.listen())
         .compose(port -> {
           httpPort = port;
           log.info("Agent HTTP API on {}:{}, work dir {}, master {}", config.ip(), port, config.workDir(), config.master());
@@ -362,6 +385,10 @@ public final class Agent {
             update.getStatus().getState(), update.getStatus().getTaskId().getValue(), e.getMessage()));
   }
 
+  private void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<io.mezzo.v1.Protos.TaskStatus> pending) {
+    supervisor.pendingChanged(frameworkId, taskId, pending);
+  }
+
   private void forget(FrameworkID frameworkId, TaskID taskId) {
     supervisor.forget(frameworkId, taskId);
     executors.forget(frameworkId, taskId);
@@ -369,7 +396,8 @@ public final class Agent {
 
   private List<ContainerRuntime> defaultRuntimes(AgentConfig config, Timers timers) {
     List<ContainerRuntime> available = new java.util.ArrayList<>();
-    available.add(new ProcessRuntime(vertx, timers, Cgroups.detect(config.cgroups())));
+    available.add(new ProcessRuntime(vertx, timers, Cgroups.detect(config.cgroups()),
+        config.workDir().resolve(CheckpointStore.META).resolve("runtimes").resolve(ProcessRuntime.NAME)));
     if (config.runtimes().contains(DockerRuntime.NAME)) {
       available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers));
     }

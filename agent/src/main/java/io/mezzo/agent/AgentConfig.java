@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
@@ -26,6 +27,8 @@ import java.util.Set;
  *     it is killed and its tasks fail; null means Mesos's default of one minute
  * @param cgroups whether the process runtime limits tasks with cgroups where the machine has
  *     them ({@code auto}, the default when null) or never ({@code off})
+ * @param recover what a restarted agent does with the tasks it finds checkpointed
+ *     ({@code reconnect}, the default when null, or {@code cleanup})
  */
 public record AgentConfig(
     MasterUrl master,
@@ -37,7 +40,8 @@ public record AgentConfig(
     List<Attribute> attributes,
     List<String> runtimes,
     Duration executorRegistrationTimeout,
-    CgroupsMode cgroups) {
+    CgroupsMode cgroups,
+    RecoverMode recover) {
 
   /** The runtimes this agent can run. */
   public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
@@ -71,6 +75,22 @@ public record AgentConfig(
           "The executor registration timeout must be positive, not " + MesosDuration.format(executorRegistrationTimeout));
     }
     cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
+    recover = recover == null ? RecoverMode.RECONNECT : recover;
+  }
+
+  /** A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}). */
+  public AgentConfig(
+      MasterUrl master,
+      String ip,
+      String hostname,
+      int port,
+      Path workDir,
+      List<Resource> resources,
+      List<Attribute> attributes,
+      List<String> runtimes,
+      Duration executorRegistrationTimeout,
+      CgroupsMode cgroups) {
+    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups, null);
   }
 
   /** A configuration with cgroups detected ({@code auto}). */
@@ -102,13 +122,20 @@ public record AgentConfig(
 
   /** This configuration with another executor registration timeout. */
   public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups);
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups,
+        recover);
   }
 
   /** This configuration with another {@code --cgroups} mode. */
   public AgentConfig withCgroups(CgroupsMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, mode);
+        executorRegistrationTimeout, mode, recover);
+  }
+
+  /** This configuration with another {@code --recover} mode. */
+  public AgentConfig withRecover(RecoverMode mode) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
+        executorRegistrationTimeout, cgroups, mode);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

@@ -4,6 +4,7 @@ import io.mezzo.agent.resources.ResourceDetector;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
@@ -92,6 +93,12 @@ public final class AgentMain implements Callable<Integer> {
           + "machine allows it; off: never. Default: ${DEFAULT-VALUE}. Env: MEZZO_CGROUPS.")
   String cgroups;
 
+  @Option(names = "--recover", defaultValue = "${env:MEZZO_RECOVER:-reconnect}", paramLabel = "reconnect|cleanup",
+      description = "What a restarted agent does with the tasks an earlier run of it left running: reconnect re-adopts "
+          + "them, cleanup kills them. Unacknowledged updates are delivered either way. Default: ${DEFAULT-VALUE}. "
+          + "Env: MEZZO_RECOVER.")
+  String recover;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
@@ -176,9 +183,15 @@ public final class AgentMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    RecoverMode recoverMode;
+    try {
+      recoverMode = RecoverMode.parse(recover);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
         ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout,
-        cgroupsMode);
+        cgroupsMode, recoverMode);
   }
 
   /** The runtimes asked for, checked; or, when none are, those detected on this machine. */

@@ -17,6 +17,21 @@ final class RegistrationFile {
 
   private RegistrationFile() {}
 
+  /** The agent id an earlier run of the agent registered with, or null when there is none (or it is unreadable). */
+  static String readAgentId(Path workDir) {
+    try {
+      JsonObject json = new JsonObject(Files.readString(workDir.resolve(NAME), StandardCharsets.UTF_8));
+      String id = json.getString("agent_id");
+      return id == null || id.isBlank() ? null : id;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(RegistrationFile.class)
+          .warn("Ignoring unreadable {}: {}", workDir.resolve(NAME), e.toString());
+      return null;
+    }
+  }
+
   static Path write(Path workDir, String agentId, int port, long pid) throws IOException {
     JsonObject json = new JsonObject().put("agent_id", agentId).put("port", port).put("pid", pid);
     Path temp = Files.createTempFile(workDir, NAME + ".", ".tmp");

@@ -59,21 +59,38 @@ final class ProcessGroup {
   }
 
   /**
-   * Waits until {@code process} leads its own process group (setsid has run and exec'd), so
-   * that a kill of the group reaches it. False when it did not within {@code max} or exited.
+   * The process's start time (clock ticks after boot, field 22 of /proc/PID/stat), which with
+   * the pid names one process for good; empty when it is gone or a zombie.
    */
-  static boolean awaitLeader(Process process, Duration max) {
+  static OptionalLong startTime(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (fields[0].equals("Z") || fields[0].equals("X")) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(Long.parseLong(fields[19]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Whether the process that had {@code startTime} is still alive (not reaped, not a zombie). */
+  static boolean alive(long pid, long startTime) {
+    OptionalLong now = startTime(pid);
+    return now.isPresent() && now.getAsLong() == startTime;
+  }
+
+  /** Waits until process {@code pid} leads its own process group; false when it did not within {@code max}. */
+  static boolean awaitLeader(long pid, Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
-    while (process.isAlive()) {
-      OptionalLong group = groupOf(process.pid());
-      if (group.isPresent() && group.getAsLong() == process.pid()) {
+    while (System.nanoTime() < deadline) {
+      OptionalLong group = groupOf(pid);
+      if (group.isEmpty()) {
+        return false;
+      }
+      if (group.getAsLong() == pid) {
         return true;
-      }
-      if (group.isEmpty() && !Files.isDirectory(Path.of("/proc/self"))) {
-        return false;
-      }
-      if (System.nanoTime() > deadline) {
-        return false;
       }
       LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
     }

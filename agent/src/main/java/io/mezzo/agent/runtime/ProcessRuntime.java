@@ -53,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * the agent runs as root, the command runs as {@code CommandInfo.user}, else
  * {@code FrameworkInfo.user} (unless that is root), through {@code setpriv}, and the sandbox
  * is given to that user.
+ *
+ * <p>Each task runs under a small shell wrapper ({@link #WRAPPER}) that records, in the
+ * container's state directory ({@code <state-dir>/<container id>/}), the task's pid and, when it
+ * ends, its exit status. The wrapper and the task outlive an agent killed with -9; a restarted
+ * agent {@linkplain #recover re-adopts} the task from those files (checking the wrapper's pid
+ * and start time, so a reused pid is not mistaken for it) and learns how it ended even when it
+ * ended while the agent was away. What no checkpoint names is {@linkplain #removeOrphans killed}.
  */
 public final class ProcessRuntime implements ContainerRuntime {
   public static final String NAME = "process";
@@ -64,24 +71,53 @@ public final class ProcessRuntime implements ContainerRuntime {
   static final String CGROUP_PROLOGUE = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"mezzo: cannot join the task's cgroup ($1)\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
+  /**
+   * Runs the task (its arguments after the state directory $1) in the background, writes its
+   * pid to $1/pid, waits for it and writes its exit status (128+N after signal N, as shells
+   * report it) to $1/status, then exits with that status. $0 names the container, for ps.
+   */
+  static final String WRAPPER = "d=$1; shift; \"$@\" & p=$!; echo $p > \"$d/pid\"; "
+      + "wait $p; s=$?; echo $s > \"$d/status\"; exit $s";
+  private static final Duration PID_WAIT = Duration.ofSeconds(2);
+  private static final Duration RECOVERED_POLL = Duration.ofMillis(250);
+
   private final Vertx vertx;
   private final Timers timers;
+  private final Path stateDir;
   private final ConcurrentMap<String, Running> containers = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Cgroups cgroups;
   private final boolean agentIsRoot;
 
-  /** A process runtime without cgroup limits. */
+  /** A process runtime without cgroup limits, keeping its state in a new temporary directory. */
   public ProcessRuntime(Vertx vertx, Timers timers) {
     this(vertx, timers, Cgroups.none("not configured"));
   }
 
-  /** A process runtime that limits its tasks in {@code cgroups} (when they are enabled). */
+  /** A process runtime with {@code cgroups}, keeping its state in a new temporary directory. */
   public ProcessRuntime(Vertx vertx, Timers timers, Cgroups cgroups) {
+    this(vertx, timers, cgroups, temporaryStateDir());
+  }
+
+  /**
+   * A process runtime that limits its tasks in {@code cgroups} (when they are enabled) and keeps
+   * each container's pid and exit status under {@code stateDir} (the agent's
+   * {@code <work-dir>/meta/runtimes/process}), where a restarted agent finds them.
+   */
+  public ProcessRuntime(Vertx vertx, Timers timers, Cgroups cgroups, Path stateDir) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+    this.stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
     this.agentIsRoot = TaskUser.agentIsRoot();
+  }
+
+  private static Path temporaryStateDir() {
+    try {
+      return Files.createTempDirectory("mezzo-process-runtime");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The cgroups this runtime puts its tasks in. */
@@ -120,7 +156,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
     log.info("[container={}] sending SIGTERM to process group {}", containerId, running.pgid);
     return vertx.<Void>executeBlocking(() -> {
-          ProcessGroup.signal(running.pgid, "TERM");
+          ProcessGroup.signal(running.group(), "TERM");
           return null;
         }, false)
         .onSuccess(v -> running.escalation = timers.schedule(gracePeriod, () -> escalate(running, gracePeriod)));
@@ -216,7 +252,18 @@ public final class ProcessRuntime implements ContainerRuntime {
       LaunchRequest request, List<String> argv, List<String> command, ContainerCgroup cgroup, ResourceLimits limits,
       Optional<TaskUser> user) {
     Path sandbox = request.sandbox();
-    ProcessBuilder builder = new ProcessBuilder(argv)
+    Path state = stateDir.resolve(request.containerId());
+    try {
+      Files.createDirectories(state);
+      Files.deleteIfExists(state.resolve("pid"));
+      Files.deleteIfExists(state.resolve("status"));
+    } catch (IOException e) {
+      throw new ContainerLaunchException("Cannot create the container's state directory " + state + ": " + e.getMessage(), e);
+    }
+    List<String> wrapped = new ArrayList<>(List.of(SETSID.toString(), "/bin/sh", "-c", WRAPPER,
+        "mezzo-container:" + request.containerId(), state.toString()));
+    wrapped.addAll(argv);
+    ProcessBuilder builder = new ProcessBuilder(wrapped)
         .directory(sandbox.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
@@ -228,17 +275,148 @@ public final class ProcessRuntime implements ContainerRuntime {
     } catch (IOException e) {
       throw new ContainerLaunchException("Failed to start " + command.subList(1, command.size()) + ": " + e.getMessage(), e);
     }
-    if (!ProcessGroup.awaitLeader(process, LEADER_WAIT) && process.isAlive()) {
+    long startTime = ProcessGroup.startTime(process.pid()).orElse(-1);
+    long pgid = awaitPid(state, process);
+    if (pgid > 0 && !ProcessGroup.awaitLeader(pgid, LEADER_WAIT) && ProcessGroup.groupOf(pgid).isPresent()) {
       log.warn("[container={}] pid {} did not become a process-group leader; kill reaches only it",
-          request.containerId(), process.pid());
+          request.containerId(), pgid);
     }
-    Running running = new Running(request.containerId(), process, cgroup, limits);
+    try {
+      Files.writeString(state.resolve("wrapper"), process.pid() + " " + startTime + "\n");
+    } catch (IOException e) {
+      log.warn("[container={}] cannot record the wrapper's pid; the task cannot be recovered after an agent restart: {}",
+          request.containerId(), e.toString());
+    }
+    Running running = new Running(request.containerId(), state, process.pid(), startTime, pgid, process, cgroup, limits);
     containers.put(running.containerId, running);
     log.info("[task={}] [container={}] started pid {} in {}{}{}",
-        request.task().getTaskId().getValue(), request.containerId(), process.pid(), sandbox,
+        request.task().getTaskId().getValue(), request.containerId(), pgid, sandbox,
         cgroup == null ? "" : ", cgroup " + cgroup, user.map(u -> " as user " + u.name()).orElse(""));
     process.onExit().whenComplete((p, error) -> exited(running));
     return new LaunchedContainer(running.containerId, running.pgid, running.termination.future());
+  }
+
+  /** The task's pid, which the wrapper writes right after it forks; -1 when the wrapper ended first. */
+  private static long awaitPid(Path state, Process wrapper) {
+    long deadline = System.nanoTime() + PID_WAIT.toNanos();
+    while (true) {
+      long pid = readLong(state.resolve("pid"));
+      if (pid > 0) {
+        return pid;
+      }
+      if ((!wrapper.isAlive() && readLong(state.resolve("pid")) <= 0) || System.nanoTime() > deadline) {
+        return -1;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+    }
+  }
+
+  /** The number a state file holds, or -1 when it is missing, empty or not a number. */
+  private static long readLong(Path file) {
+    try {
+      String text = Files.readString(file).trim();
+      return text.isEmpty() ? -1 : Long.parseLong(text.split(" ")[0]);
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public Future<LaunchedContainer> recover(LaunchRequest request) {
+    return vertx.executeBlocking(() -> adopt(request), false);
+  }
+
+  /** Off the loop: finds the container's wrapper and task again, from its state directory. */
+  private LaunchedContainer adopt(LaunchRequest request) {
+    String containerId = request.containerId();
+    Path state = stateDir.resolve(containerId);
+    Path wrapperFile = state.resolve("wrapper");
+    long pgid = readLong(state.resolve("pid"));
+    long wrapperPid;
+    long startTime;
+    try {
+      String[] wrapper = Files.readString(wrapperFile).trim().split(" ");
+      wrapperPid = Long.parseLong(wrapper[0]);
+      startTime = Long.parseLong(wrapper[1]);
+    } catch (IOException | RuntimeException e) {
+      killLeftovers(containerId, pgid);
+      throw new ContainerLaunchException("The agent restarted before the task's process was recorded; "
+          + "nothing of it is left running");
+    }
+    ResourceLimits limits = ResourceLimits.of(request.task());
+    ContainerCgroup cgroup = cgroups.existing(containerId).orElse(null);
+    Running running = new Running(containerId, state, wrapperPid, startTime, pgid, null, cgroup, limits);
+    running.recovered = true;
+    boolean alive = ProcessGroup.alive(wrapperPid, startTime);
+    if (!alive && readLong(state.resolve("status")) < 0) {
+      killLeftovers(containerId, pgid);
+      if (cgroup != null) {
+        cgroup.destroy();
+      }
+      deleteState(state);
+      throw new ContainerLaunchException("The task's process ended while the agent was down and left no exit status");
+    }
+    containers.put(containerId, running);
+    if (alive) {
+      log.info("[container={}] recovered: task pid {} (wrapper {}) is still running", containerId, pgid, wrapperPid);
+      watch(running);
+    } else {
+      log.info("[container={}] recovered: the task ended while the agent was down", containerId);
+      exited(running);
+    }
+    return new LaunchedContainer(containerId, pgid, running.termination.future());
+  }
+
+  /** Polls a recovered wrapper, which is not this JVM's child, until it has ended. */
+  private void watch(Running running) {
+    if (running.alive()) {
+      running.poll = timers.schedule(RECOVERED_POLL, () -> watch(running));
+    } else {
+      exited(running);
+    }
+  }
+
+  @Override
+  public Future<Void> removeOrphans(java.util.Set<String> keep) {
+    return vertx.<Void>executeBlocking(() -> {
+      if (!Files.isDirectory(stateDir)) {
+        return null;
+      }
+      try (java.util.stream.Stream<Path> dirs = Files.list(stateDir)) {
+        for (Path dir : dirs.toList()) {
+          String containerId = dir.getFileName().toString();
+          if (keep.contains(containerId) || containers.containsKey(containerId)) {
+            continue;
+          }
+          log.info("[container={}] killing what is left of a container no checkpoint names", containerId);
+          killLeftovers(containerId, readLong(dir.resolve("pid")));
+          long wrapper = readLong(dir.resolve("wrapper"));
+          if (wrapper > 1 && ProcessGroup.groupOf(wrapper).orElse(-1) == wrapper) {
+            ProcessGroup.signal(wrapper, "KILL");
+          }
+          cgroups.existing(containerId).ifPresent(ContainerCgroup::destroy);
+          deleteState(dir);
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  /** Kills what is left of the task's process group (its leader may be gone while members remain). */
+  private static void killLeftovers(String containerId, long pgid) {
+    if (pgid > 1 && ProcessGroup.signal(pgid, "KILL")) {
+      log.info("[container={}] killed what was left of process group {}", containerId, pgid);
+    }
+  }
+
+  private static void deleteState(Path state) {
+    try (java.util.stream.Stream<Path> files = Files.walk(state)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      log.debug("Cannot remove {}: {}", state, e.toString());
+    }
   }
 
   private static void environment(Map<String, String> env, LaunchRequest request) {
@@ -256,27 +434,30 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   private void exited(Running running) {
-    vertx.<Void>executeBlocking(() -> {
+    vertx.<Termination>executeBlocking(() -> {
       Timers.Timer escalation = running.escalation;
       if (escalation != null) {
         escalation.cancel();
       }
       // Members of the group may outlive its leader (background children); they go with it.
-      ProcessGroup.signal(running.pgid, "KILL");
+      killLeftovers(running.containerId, running.pgid);
       if (running.cgroup != null) {
         running.oomKilled = running.cgroup.oomKilled();
         running.peakMemory = running.cgroup.peakMemoryBytes();
         // What left the process group (setsid, daemons) is still in the cgroup: killed there.
         running.cgroup.destroy();
       }
-      return null;
-    }, false).onComplete(ignored -> {
-      containers.remove(running.containerId);
-      int code = running.process.exitValue();
-      // The JDK reports death by signal N as exit code 128 + N, as shells do.
-      Termination termination = code > SIGNAL_EXIT_BASE && code <= SIGNAL_EXIT_BASE + 64
+      // The wrapper wrote the task's status; when it died first, the wrapper's own is what is left.
+      long status = readLong(running.state.resolve("status"));
+      int code = status >= 0 ? (int) status : running.process != null ? running.process.exitValue() : SIGNAL_EXIT_BASE + 9;
+      deleteState(running.state);
+      // Death by signal N is reported as 128 + N, as shells do.
+      return code > SIGNAL_EXIT_BASE && code <= SIGNAL_EXIT_BASE + 64
           ? Termination.signalled(code - SIGNAL_EXIT_BASE, running.killed)
           : Termination.exited(code, running.killed);
+    }, false).onComplete(result -> {
+      containers.remove(running.containerId);
+      Termination termination = result.succeeded() ? result.result() : Termination.signalled(9, running.killed);
       if (running.oomKilled && !running.killed) {
         termination = termination.limitedBy(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
             memoryMessage(running.limits, running.peakMemory));
@@ -300,33 +481,53 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   private void escalate(Running running, Duration gracePeriod) {
-    if (!running.process.isAlive()) {
+    if (running.termination.future().isComplete() || !running.alive()) {
       return;
     }
     log.info("[container={}] still running {} after SIGTERM; sending SIGKILL to process group {}",
         running.containerId, gracePeriod, running.pgid);
-    vertx.executeBlocking(() -> ProcessGroup.signal(running.pgid, "KILL"), false);
+    vertx.executeBlocking(() -> ProcessGroup.signal(running.group(), "KILL"), false);
   }
 
   private static final class Running {
     final String containerId;
-    final Process process;
+    final Path state;
+    final long wrapperPid;
+    final long wrapperStart;
+    /** The task's process group (its pid), or -1 when the wrapper ended before starting it. */
     final long pgid;
+    /** The wrapper when this runtime started it; null for a recovered container. */
+    final Process process;
     final Promise<Termination> termination = Promise.promise();
     final AtomicBoolean killing = new AtomicBoolean();
     volatile boolean killed;
+    volatile boolean recovered;
     volatile Timers.Timer escalation;
+    volatile Timers.Timer poll;
     final ContainerCgroup cgroup;
     final ResourceLimits limits;
     volatile boolean oomKilled;
     volatile OptionalLong peakMemory = OptionalLong.empty();
 
-    Running(String containerId, Process process, ContainerCgroup cgroup, ResourceLimits limits) {
+    Running(String containerId, Path state, long wrapperPid, long wrapperStart, long pgid, Process process,
+        ContainerCgroup cgroup, ResourceLimits limits) {
       this.containerId = containerId;
+      this.state = state;
+      this.wrapperPid = wrapperPid;
+      this.wrapperStart = wrapperStart;
+      this.pgid = pgid;
       this.process = process;
-      this.pgid = process.pid();
       this.cgroup = cgroup;
       this.limits = limits;
+    }
+
+    /** The group a kill goes to: the task's, or the wrapper's when the task never started. */
+    long group() {
+      return pgid > 1 ? pgid : wrapperPid;
+    }
+
+    boolean alive() {
+      return process != null ? process.isAlive() : ProcessGroup.alive(wrapperPid, wrapperStart);
     }
   }
 }

@@ -48,6 +48,32 @@ public interface ContainerRuntime {
   Future<Void> kill(String containerId, Duration gracePeriod);
 
   /**
+   * Re-adopts a container that an earlier run of this agent launched with {@code request}
+   * (rebuilt from the agent's checkpoint), after the agent restarted, kill -9 included.
+   * Called by the agent's context once per checkpointed container, before the agent registers.
+   *
+   * <p>The future succeeds with the container as {@link #launch} would have, and the runtime
+   * then kills and watches it as one it launched. When the container ended while the agent
+   * was away and the runtime knows how, the termination is already complete (with the exit
+   * status it left). It fails with a {@link ContainerLaunchException} saying why when the
+   * container is gone and how it ended is unknown. Default: the runtime cannot recover.
+   */
+  default Future<LaunchedContainer> recover(LaunchRequest request) {
+    return Future.failedFuture(new ContainerLaunchException(
+        "The " + name() + " runtime cannot recover containers after an agent restart"));
+  }
+
+  /**
+   * Kills and removes whatever an earlier run of this agent left in this runtime that is not
+   * in {@code keep} (containers nobody checkpointed or recovered: launches cut short by the
+   * agent's death, custom executors). Called once by the agent's context after recovery and
+   * before the agent registers; completes when they are gone. Default: nothing to remove.
+   */
+  default Future<Void> removeOrphans(java.util.Set<String> keep) {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Kills every container still running (with {@code gracePeriod}, as {@link #kill}) and
    * completes when they have all ended, so that nothing is left behind. Called once by the
    * agent's context when the agent closes; later calls are no-ops that complete the same way.

@@ -46,6 +46,7 @@ public final class StatusUpdateManager {
   private final Supplier<AgentID> agentId;
   private final Consumer<StatusUpdate> sender;
   private final BiConsumer<FrameworkID, TaskID> terminalAcknowledged;
+  private final PendingListener pendingListener;
   private final Map<Key, Stream> streams = new LinkedHashMap<>();
   private boolean closed;
 
@@ -61,6 +62,27 @@ public final class StatusUpdateManager {
       Supplier<AgentID> agentId,
       Consumer<StatusUpdate> sender,
       BiConsumer<FrameworkID, TaskID> terminalAcknowledged) {
+    this(clock, timers, agentId, sender, terminalAcknowledged, (frameworkId, taskId, pending) -> { });
+  }
+
+  /**
+   * Told, on the caller's context, whenever a task's unacknowledged updates change (one was
+   * queued or acknowledged), with all of them in order, so that they can be checkpointed.
+   */
+  @FunctionalInterface
+  public interface PendingListener {
+    void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<TaskStatus> pending);
+  }
+
+  /** As the other constructor, also telling {@code pendingListener} of every change to a task's pending updates. */
+  public StatusUpdateManager(
+      Clock clock,
+      Timers timers,
+      Supplier<AgentID> agentId,
+      Consumer<StatusUpdate> sender,
+      BiConsumer<FrameworkID, TaskID> terminalAcknowledged,
+      PendingListener pendingListener) {
+    this.pendingListener = Objects.requireNonNull(pendingListener, "pendingListener");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.agentId = Objects.requireNonNull(agentId, "agentId");
@@ -130,6 +152,7 @@ public final class StatusUpdateManager {
     Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
     stream.received.add(stamped.getUuid());
     stream.pending.addLast(stamped);
+    pendingListener.pendingChanged(frameworkId, stamped.getTaskId(), List.copyOf(stream.pending));
     log.debug("[framework={}] [task={}] queued {} ({} pending)",
         key.frameworkId, key.taskId, stamped.getState(), stream.pending.size());
     if (stream.pending.size() == 1) {
@@ -154,6 +177,7 @@ public final class StatusUpdateManager {
     }
     cancel(stream);
     TaskStatus acknowledged = stream.pending.removeFirst();
+    pendingListener.pendingChanged(frameworkId, taskId, List.copyOf(stream.pending));
     log.debug("[framework={}] [task={}] {} acknowledged", key.frameworkId, key.taskId, acknowledged.getState());
     if (isTerminal(acknowledged.getState())) {
       streams.remove(key);
@@ -164,6 +188,29 @@ public final class StatusUpdateManager {
     // A stream without pending updates stays until the terminal acknowledgement, so that the
     // uuids it has received still identify duplicates.
     return true;
+  }
+
+  /**
+   * Restores a task's unacknowledged updates from a checkpoint after an agent restart, with
+   * their uuids, so that acknowledgements of what was sent before the restart still match.
+   * They are not sent until {@link #resendPending()} (on registration). Replaces nothing: a
+   * task that already has a stream keeps it.
+   */
+  public void restore(FrameworkID frameworkId, List<TaskStatus> pending) {
+    if (closed || pending.isEmpty()) {
+      return;
+    }
+    Key key = new Key(frameworkId.getValue(), pending.get(0).getTaskId().getValue());
+    if (streams.containsKey(key)) {
+      return;
+    }
+    Stream stream = new Stream(frameworkId);
+    for (TaskStatus status : pending) {
+      stream.received.add(status.getUuid());
+      stream.pending.addLast(status);
+    }
+    streams.put(key, stream);
+    log.info("[framework={}] [task={}] restored {} unacknowledged updates", key.frameworkId, key.taskId, pending.size());
   }
 
   /** Sends every in-flight update again now, e.g. after (re-)registering with a master. */

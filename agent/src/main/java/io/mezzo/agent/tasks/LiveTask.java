@@ -16,7 +16,14 @@ final class LiveTask {
   TaskState state = TaskState.TASK_STAGING;
   String runtime;
   String containerId;
+  /** The sandbox as /files shows it. */
   String sandbox;
+  /** The sandbox directory on this machine, once created. */
+  java.nio.file.Path sandboxDir;
+  /** The environment the agent gave the task, once launched. */
+  java.util.Map<String, String> environment;
+  /** Set when a restarted agent kills the task because of {@code --recover=cleanup}. */
+  boolean cleanup;
   boolean launched;
   /** Set by a kill that arrives before the container is running; the launch then kills at once. */
   Duration pendingKill;

@@ -1,6 +1,8 @@
 package io.mezzo.agent.tasks;
 
 import io.mezzo.agent.Timers;
+import io.mezzo.agent.checkpoint.CheckpointStore;
+import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.fetcher.FetchException;
 import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.health.HealthChecker;
@@ -13,10 +15,13 @@ import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ContainerInfo;
+import io.mezzo.v1.Protos.Environment;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
@@ -29,6 +34,7 @@ import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
@@ -65,6 +72,7 @@ public final class TaskSupervisor {
   private final BiConsumer<FrameworkID, ExecutorID> executorEnded;
   private final Fetcher fetcher;
   private final HealthCheckers healthCheckers;
+  private final CheckpointStore checkpoints;
   private final Map<Key, LiveTask> tasks = new LinkedHashMap<>();
   private boolean closed;
 
@@ -105,6 +113,24 @@ public final class TaskSupervisor {
       BiConsumer<FrameworkID, ExecutorID> executorEnded,
       Fetcher fetcher,
       HealthCheckers healthCheckers) {
+    this(context, layout, runtimes, updates, agentId, executorEnded, fetcher, healthCheckers, null);
+  }
+
+  /**
+   * @param checkpoints where each task and its unacknowledged updates are checkpointed, so that
+   *     {@link #recover} can take them up after an agent restart; null checkpoints nothing
+   */
+  public TaskSupervisor(
+      Context context,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentID> agentId,
+      BiConsumer<FrameworkID, ExecutorID> executorEnded,
+      Fetcher fetcher,
+      HealthCheckers healthCheckers,
+      CheckpointStore checkpoints) {
+    this.checkpoints = checkpoints;
     this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
     this.healthCheckers = Objects.requireNonNull(healthCheckers, "healthCheckers");
     this.executorEnded = Objects.requireNonNull(executorEnded, "executorEnded");
@@ -156,6 +182,7 @@ public final class TaskSupervisor {
     }
     live.runtime = runtimeName;
     live.containerId = UUID.randomUUID().toString();
+    checkpoint(live);
     start(live, runtime, () -> layout.createRun(key.frameworkId, key.taskId, live.containerId),
         SandboxLayout.virtualLatestPath(key.frameworkId, key.taskId));
   }
@@ -205,6 +232,7 @@ public final class TaskSupervisor {
       String tid = live.id();
       live.runtime = runtimeName(live.task);
       live.containerId = UUID.randomUUID().toString();
+      checkpoint(live);
       start(live, runtimes.get(live.runtime), () -> {
         Path sandbox = layout.createRun(fid, eid, executorContainer).resolve("tasks").resolve(tid);
         Files.createDirectories(sandbox);
@@ -253,6 +281,9 @@ public final class TaskSupervisor {
     assertOnContext();
     if (tasks.remove(new Key(frameworkId.getValue(), taskId.getValue())) != null) {
       log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), taskId.getValue());
+      if (checkpoints != null) {
+        inOrder("remove the checkpoint of task " + taskId.getValue(), () -> checkpoints.remove(frameworkId.getValue(), taskId.getValue()));
+      }
     }
   }
 
@@ -302,6 +333,7 @@ public final class TaskSupervisor {
         return;
       }
       live.sandbox = virtualSandbox;
+      live.sandboxDir = sandbox.result();
       List<CommandInfo.URI> uris = live.task.getCommand().getUrisList();
       if (uris.isEmpty()) {
         launch(live, runtime, sandbox.result());
@@ -363,9 +395,9 @@ public final class TaskSupervisor {
     }
     update(live, TaskState.TASK_STARTING, null, null);
     Map<String, String> environment = environment(live, sandbox);
-    LaunchRequest request = new LaunchRequest(live.containerId, live.frameworkId, live.task, sandbox, environment,
-        live.frameworkInfo == null ? "" : live.frameworkInfo.getUser());
-    runtime.launch(request).onComplete(result -> context.runOnContext(v -> {
+    live.environment = environment;
+    checkpoint(live);
+    runtime.launch(launchRequest(live)).onComplete(result -> context.runOnContext(v -> {
       if (result.failed()) {
         log.warn("[framework={}] [task={}] launch failed: {}", live.frameworkId.getValue(), live.id(), result.cause().getMessage());
         update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, result.cause().getMessage());
@@ -373,14 +405,25 @@ public final class TaskSupervisor {
       }
       LaunchedContainer container = result.result();
       live.launched = true;
+      checkpoint(live);
       update(live, TaskState.TASK_RUNNING, null, null);
-      container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
-      if (live.pendingKill != null) {
-        runtime.kill(live.containerId, live.pendingKill);
-      } else if (live.task.hasHealthCheck()) {
-        startHealthChecks(live, sandbox, environment);
-      }
+      watch(live, runtime, container);
     }));
+  }
+
+  /** Follows a running container: its end becomes the task's terminal update; kills and health checks go to it. */
+  private void watch(LiveTask live, ContainerRuntime runtime, LaunchedContainer container) {
+    container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
+    if (live.pendingKill != null) {
+      runtime.kill(live.containerId, live.pendingKill);
+    } else if (live.task.hasHealthCheck() && !container.termination().isComplete()) {
+      startHealthChecks(live, live.sandboxDir, live.environment);
+    }
+  }
+
+  private LaunchRequest launchRequest(LiveTask live) {
+    return new LaunchRequest(live.containerId, live.frameworkId, live.task, live.sandboxDir, live.environment,
+        live.frameworkInfo == null ? "" : live.frameworkInfo.getUser());
   }
 
   /** As the Mesos command executor: RUNNING updates carry health changes; too many failures kill the task. */
@@ -410,6 +453,11 @@ public final class TaskSupervisor {
 
   private void terminated(LiveTask live, Termination termination) {
     stopHealthChecks(live);
+    if (live.cleanup) {
+      update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_AGENT_RESTARTED,
+          "Killed when the agent restarted with --recover=cleanup (" + termination.message() + ")");
+      return;
+    }
     if (termination.reason() != null && !termination.killed()) {
       update(live, TaskState.TASK_FAILED, termination.reason(), termination.message());
       return;
@@ -512,6 +560,169 @@ public final class TaskSupervisor {
           ended.frameworkId.getValue(), ended.executor.getExecutorId().getValue());
       executorEnded.accept(ended.frameworkId, ended.executor.getExecutorId());
     }
+  }
+
+  // ---------------------------------------------------------------- checkpoints and recovery
+
+  /**
+   * Checkpoints a task's unacknowledged updates (the agent's {@link StatusUpdateManager.PendingListener});
+   * updates of tasks this supervisor does not run (custom executors' tasks) are not checkpointed.
+   */
+  public void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<TaskStatus> pending) {
+    assertOnContext();
+    LiveTask live = tasks.get(new Key(frameworkId.getValue(), taskId.getValue()));
+    if (checkpoints == null || live == null) {
+      return;
+    }
+    CheckpointedUpdates updates = CheckpointedUpdates.newBuilder().addAllPending(pending).setLatestState(live.state).build();
+    inOrder("checkpoint the updates of task " + taskId.getValue(),
+        () -> checkpoints.writeUpdates(frameworkId.getValue(), taskId.getValue(), updates));
+  }
+
+  /**
+   * Takes up the tasks an earlier run of the agent checkpointed, before the agent registers:
+   * their unacknowledged updates are queued again (with their uuids); tasks whose container
+   * still runs are re-adopted through their runtime (with {@link RecoverMode#CLEANUP}: killed);
+   * a task whose container ended while the agent was away gets the terminal update its exit
+   * status calls for, or TASK_FAILED ({@code REASON_EXECUTOR_TERMINATED}) when how it ended is
+   * unknown; a task that was not launched yet fails with {@code REASON_AGENT_RESTARTED}. Then
+   * every runtime removes what no recovered task owns. Completes when all of that is done.
+   */
+  public Future<Void> recover(List<CheckpointStore.Recovered> recovered, RecoverMode mode) {
+    assertOnContext();
+    List<Future<?>> adopting = new ArrayList<>();
+    for (CheckpointStore.Recovered checkpoint : recovered) {
+      if (checkpoint.task() == null) {
+        log.warn("[framework={}] [task={}] has checkpointed updates but no task; dropping them",
+            checkpoint.frameworkId(), checkpoint.taskId());
+        if (checkpoints != null) {
+          inOrder("remove a partial checkpoint", () -> checkpoints.remove(checkpoint.frameworkId(), checkpoint.taskId()));
+        }
+        continue;
+      }
+      adopting.add(recover(checkpoint.task(), checkpoint.updates(), mode));
+    }
+    return Future.join(adopting).transform(ignored -> {
+      Set<String> keep = new java.util.HashSet<>();
+      tasks.values().forEach(live -> {
+        if (live.containerId != null) {
+          keep.add(live.containerId);
+        }
+      });
+      List<Future<Void>> removing = new ArrayList<>();
+      runtimes.forEach((name, runtime) -> removing.add(runtime.removeOrphans(keep)
+          .onFailure(e -> log.warn("Runtime {} could not remove what an earlier agent left: {}", name, e.toString()))));
+      return Future.join(removing).<Void>mapEmpty();
+    }).transform(ignored -> Future.succeededFuture());
+  }
+
+  private Future<Void> recover(CheckpointedTask checkpoint, CheckpointedUpdates updatesCheckpoint, RecoverMode mode) {
+    LiveTask live = new LiveTask(checkpoint.getFrameworkId(),
+        checkpoint.hasFrameworkInfo() ? checkpoint.getFrameworkInfo() : null, checkpoint.getTask());
+    Key key = new Key(live.frameworkId.getValue(), live.id());
+    if (tasks.containsKey(key)) {
+      return Future.succeededFuture();
+    }
+    if (checkpoint.hasExecutor()) {
+      live.executor = checkpoint.getExecutor();
+      live.executorContainerId = checkpoint.getExecutorContainerId();
+      live.group = checkpoint.getGroup();
+    }
+    live.runtime = checkpoint.hasRuntime() ? checkpoint.getRuntime() : null;
+    live.containerId = checkpoint.hasContainerId() ? checkpoint.getContainerId() : null;
+    live.sandbox = checkpoint.hasVirtualSandbox() ? checkpoint.getVirtualSandbox() : null;
+    live.sandboxDir = checkpoint.hasSandbox() ? Path.of(checkpoint.getSandbox()) : null;
+    live.environment = new LinkedHashMap<>();
+    checkpoint.getEnvironmentList().forEach(v -> live.environment.put(v.getName(), v.getValue()));
+    if (updatesCheckpoint != null) {
+      live.state = updatesCheckpoint.getLatestState();
+      updates.restore(live.frameworkId, updatesCheckpoint.getPendingList());
+    }
+    tasks.put(key, live);
+    if (StatusUpdateManager.isTerminal(live.state)) {
+      log.info("[framework={}] [task={}] recovered as {}; waiting for its acknowledgement", key.frameworkId, key.taskId, live.state);
+      return Future.succeededFuture();
+    }
+    ContainerRuntime runtime = live.runtime == null ? null : runtimes.get(live.runtime);
+    if (live.containerId == null || live.sandboxDir == null || live.environment.isEmpty() || runtime == null) {
+      update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_AGENT_RESTARTED, runtime == null && live.runtime != null
+          ? "The agent restarted without runtime '" + live.runtime + "', which the task needs"
+          : "The agent restarted before the task was launched");
+      return Future.succeededFuture();
+    }
+    return runtime.recover(launchRequest(live)).transform(result -> {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> {
+        if (result.failed()) {
+          log.warn("[framework={}] [task={}] not recovered: {}", key.frameworkId, key.taskId, result.cause().getMessage());
+          update(live, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED,
+              "Lost while the agent restarted: " + result.cause().getMessage());
+        } else {
+          LaunchedContainer container = result.result();
+          live.launched = true;
+          log.info("[framework={}] [task={}] recovered its {} container {}", key.frameworkId, key.taskId, live.runtime,
+              live.containerId);
+          if (live.state != TaskState.TASK_RUNNING && live.state != TaskState.TASK_KILLING) {
+            update(live, TaskState.TASK_RUNNING, null, null);
+          }
+          if (mode == RecoverMode.CLEANUP && !container.termination().isComplete()) {
+            live.cleanup = true;
+            live.killRequested = true;
+            runtime.kill(live.containerId, live.gracePeriod(null, DEFAULT_GRACE_PERIOD));
+          }
+          watch(live, runtime, container);
+        }
+        done.complete();
+      });
+      return done.future();
+    });
+  }
+
+  private void checkpoint(LiveTask live) {
+    if (checkpoints == null) {
+      return;
+    }
+    CheckpointedTask.Builder task = CheckpointedTask.newBuilder()
+        .setFrameworkId(live.frameworkId)
+        .setTask(live.task)
+        .setLaunched(live.launched);
+    if (live.frameworkInfo != null) {
+      task.setFrameworkInfo(live.frameworkInfo);
+    }
+    if (live.executor != null) {
+      task.setExecutor(live.executor).setExecutorContainerId(live.executorContainerId).setGroup(live.group);
+    }
+    if (live.runtime != null) {
+      task.setRuntime(live.runtime);
+    }
+    if (live.containerId != null) {
+      task.setContainerId(live.containerId);
+    }
+    if (live.sandbox != null) {
+      task.setVirtualSandbox(live.sandbox);
+    }
+    if (live.sandboxDir != null) {
+      task.setSandbox(live.sandboxDir.toString());
+    }
+    if (live.environment != null) {
+      live.environment.forEach((name, value) ->
+          task.addEnvironment(Environment.Variable.newBuilder().setName(name).setValue(value)));
+    }
+    CheckpointedTask record = task.build();
+    inOrder("checkpoint task " + live.id(), () -> checkpoints.writeTask(record));
+  }
+
+  /** Disk work for checkpoints: off the event loop, one after the other in the order asked. */
+  private void inOrder(String what, IoAction action) {
+    context.<Void>executeBlocking(() -> {
+      action.run();
+      return null;
+    }, true).onFailure(e -> log.error("Could not {}: {}", what, e.toString()));
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws java.io.IOException;
   }
 
   /** Whether the framework declared {@code capability} in its FrameworkInfo. */

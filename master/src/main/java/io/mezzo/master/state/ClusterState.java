@@ -1083,8 +1083,42 @@ public final class ClusterState {
         }
       }
     }
+    dropTasksTheAgentNoLongerHas(agent, register);
     allocator.setAgentActive(agent.id, true);
     log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
+  }
+
+  /**
+   * A task this master placed on the agent that the agent does not report when it re-registers
+   * (a RUN_TASK lost with the old stream, a task a restarted agent could not recover, a custom
+   * executor's task) is gone: its framework hears TASK_LOST (TASK_GONE when partition-aware)
+   * and its resources come back, as Mesos does when it reconciles a re-registering agent.
+   */
+  private void dropTasksTheAgentNoLongerHas(AgentRecord agent, AgentCall.Register register) {
+    Set<String> reported = new HashSet<>();
+    for (RunningTask running : register.getTasksList()) {
+      reported.add(AgentRecord.taskKey(running.getFrameworkId().getValue(), running.getTask().getTaskId().getValue()));
+    }
+    for (Map.Entry<String, TaskRecord> entry : new ArrayList<>(agent.tasks.entrySet())) {
+      TaskRecord task = entry.getValue();
+      if (reported.contains(entry.getKey()) || isTerminal(task.state)) {
+        continue;
+      }
+      agent.tasks.remove(entry.getKey());
+      FrameworkRecord framework = frameworks.get(task.frameworkId);
+      if (!task.resourcesRecovered) {
+        task.resourcesRecovered = true;
+        allocator.recover(task.frameworkId, task.role, agent.id, task.allocation, 0, clock.instant());
+      }
+      if (framework == null) {
+        continue;
+      }
+      framework.tasks.remove(task.id());
+      boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
+      masterUpdate(framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is unknown to the agent " + agent.id + " after it re-registered");
+    }
   }
 
   /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
@@ -207,12 +208,48 @@ class ClusterStateTest {
     launchRunning(plain, "t1");
     state.agentDisconnected(agentId, "agent-stream");
     timers.advance(Duration.ofMinutes(5));
-    state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("h1")
-        .setPort(5051).setId(AgentID.newBuilder().setValue(agentId))
-        .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).build(), new RecordingSink<>("again"));
+    reregister(runningTask(plain, "t1"));
     timers.advance(Duration.ofMinutes(10));
 
     assertThat(updates(plain)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING);
+  }
+
+  @Test
+  void aTaskTheReregisteringAgentNoLongerHasIsLostOrGoneForPartitionAwareFrameworks() {
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    RecordingSink<Event> aware = subscribe(framework("aware", 0, FrameworkInfo.Capability.Type.PARTITION_AWARE));
+    launchRunning(plain, "gone");
+    launchRunning(aware, "gone-aware");
+    state.agentDisconnected(agentId, "agent-stream");
+
+    reregister();
+
+    assertThat(updates(plain)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_LOST);
+    TaskStatus lost = updates(plain).get(1);
+    assertThat(lost.getTaskId().getValue()).isEqualTo("gone");
+    assertThat(lost.getReason()).isEqualTo(TaskStatus.Reason.REASON_AGENT_RESTARTED);
+    assertThat(lost.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+    assertThat(updates(aware)).extracting(TaskStatus::getState).containsExactly(TaskState.TASK_RUNNING, TaskState.TASK_GONE);
+    state.reconcile(frameworkId(plain), Call.Reconcile.newBuilder().addTasks(Call.Reconcile.Task.newBuilder()
+        .setTaskId(TaskID.newBuilder().setValue("gone")).setAgentId(AgentID.newBuilder().setValue(agentId))).build());
+    assertThat(updates(plain).get(2).getState()).isEqualTo(TaskState.TASK_LOST);
+    assertThat(updates(plain).get(2).getMessage()).isEqualTo("Reconciliation: Task is unknown to the agent");
+  }
+
+  /** The task as the agent reports it when it registers again. */
+  private RunningTask runningTask(RecordingSink<Event> framework, String taskId) {
+    return RunningTask.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId(framework)))
+        .setTask(TaskInfo.newBuilder().setName(taskId).setTaskId(TaskID.newBuilder().setValue(taskId))
+            .setAgentId(AgentID.newBuilder().setValue(agentId))
+            .addResources(scalar("cpus", 0.5)).addResources(scalar("mem", 64)))
+        .setState(TaskState.TASK_RUNNING).build();
+  }
+
+  private void reregister(RunningTask... tasks) {
+    state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("h1")
+        .setPort(5051).setId(AgentID.newBuilder().setValue(agentId))
+        .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).addAllTasks(List.of(tasks)).build(),
+        new RecordingSink<>("again"));
   }
 
   @Test

@@ -191,6 +191,17 @@ public final class Cgroups {
     return cgroup;
   }
 
+  /** The container's cgroup when an earlier run of the agent created it and it is still there. */
+  public Optional<ContainerCgroup> existing(String containerId) {
+    List<Path> dirs = directories(containerId);
+    if (dirs.isEmpty() || !Files.isDirectory(dirs.get(0))) {
+      return Optional.empty();
+    }
+    return Optional.of(version == Version.V1
+        ? new ContainerCgroup(version, dirs.get(0), dirs.get(1))
+        : new ContainerCgroup(version, dirs.get(0), dirs.get(0)));
+  }
+
   /** The cgroup directories a container with this id gets (memory then cpu for v1; one for v2); empty when disabled. */
   public List<Path> directories(String containerId) {
     if (!enabled()) {

@@ -1,0 +1,145 @@
+package io.mezzo.agent.checkpoint;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import io.mezzo.agent.sandbox.SafeId;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's checkpoints, in the Mesos agent's spirit:
+ * {@code <work-dir>/meta/frameworks/<framework_id>/tasks/<task_id>/task} (what the task is and
+ * where its container runs) and {@code .../updates} (its status updates not yet acknowledged).
+ * Each file is a serialized protobuf replaced atomically (written to a temporary file, then
+ * renamed), so a reader sees the old or the new version, never half of one, even after
+ * kill -9. Files are not fsync'ed: they survive the agent's death, not the machine's.
+ *
+ * <p>Every method blocks (disk); the agent calls them off its event loop, in order.
+ */
+public final class CheckpointStore {
+  public static final String META = "meta";
+  private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+  private static final String TASK = "task";
+  private static final String UPDATES = "updates";
+
+  private final Path frameworks;
+
+  /** Checkpoints under {@code <workDir>/meta}. */
+  public CheckpointStore(Path workDir) {
+    this.frameworks = workDir.toAbsolutePath().normalize().resolve(META).resolve("frameworks");
+  }
+
+  /** What one task left behind; either part may be missing (null). */
+  public record Recovered(String frameworkId, String taskId, CheckpointedTask task, CheckpointedUpdates updates) {}
+
+  public void writeTask(CheckpointedTask task) throws IOException {
+    write(dir(task.getFrameworkId().getValue(), task.getTask().getTaskId().getValue()).resolve(TASK), task);
+  }
+
+  public void writeUpdates(String frameworkId, String taskId, CheckpointedUpdates updates) throws IOException {
+    write(dir(frameworkId, taskId).resolve(UPDATES), updates);
+  }
+
+  /** Forgets a task: its directory goes (and its framework's, once empty). */
+  public void remove(String frameworkId, String taskId) throws IOException {
+    Path dir = dir(frameworkId, taskId);
+    deleteTree(dir);
+    Path tasks = dir.getParent();
+    try {
+      Files.deleteIfExists(tasks);
+      Files.deleteIfExists(tasks.getParent());
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // Other tasks of the framework are still checkpointed.
+    }
+  }
+
+  /**
+   * Every task checkpointed, oldest directory first. A file that cannot be parsed is logged
+   * and treated as missing; a directory whose name is not a safe id is skipped.
+   */
+  public List<Recovered> load() throws IOException {
+    List<Recovered> recovered = new ArrayList<>();
+    if (!Files.isDirectory(frameworks)) {
+      return recovered;
+    }
+    try (DirectoryStream<Path> frameworkDirs = Files.newDirectoryStream(frameworks)) {
+      for (Path frameworkDir : frameworkDirs) {
+        Path tasks = frameworkDir.resolve("tasks");
+        if (!Files.isDirectory(tasks)) {
+          continue;
+        }
+        try (Stream<Path> taskDirs = Files.list(tasks)) {
+          for (Path taskDir : taskDirs.sorted(Comparator.comparing(CheckpointStore::modified)).toList()) {
+            String frameworkId = frameworkDir.getFileName().toString();
+            String taskId = taskDir.getFileName().toString();
+            CheckpointedTask task = read(taskDir.resolve(TASK), CheckpointedTask.parser());
+            CheckpointedUpdates updates = read(taskDir.resolve(UPDATES), CheckpointedUpdates.parser());
+            if (task != null || updates != null) {
+              recovered.add(new Recovered(frameworkId, taskId, task, updates));
+            }
+          }
+        }
+      }
+    }
+    return recovered;
+  }
+
+  private Path dir(String frameworkId, String taskId) {
+    return frameworks.resolve(SafeId.check("framework id", frameworkId))
+        .resolve("tasks").resolve(SafeId.check("task id", taskId));
+  }
+
+  private static void write(Path file, MessageLite message) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(temp, message.toByteArray());
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static <T> T read(Path file, com.google.protobuf.Parser<T> parser) throws IOException {
+    try {
+      return parser.parseFrom(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (InvalidProtocolBufferException e) {
+      log.error("Ignoring the unreadable checkpoint {}: {}", file, e.getMessage());
+      return null;
+    }
+  }
+
+  private static long modified(Path dir) {
+    try {
+      return Files.getLastModifiedTime(dir).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
