@@ -399,7 +399,7 @@ public final class Agent {
     available.add(new ProcessRuntime(vertx, timers, Cgroups.detect(config.cgroups()),
         config.workDir().resolve(CheckpointStore.META).resolve("runtimes").resolve(ProcessRuntime.NAME)));
     if (config.runtimes().contains(DockerRuntime.NAME)) {
-      available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers));
+      available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers, config.workDir().toString()));
     }
     return available;
   }

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -71,8 +72,12 @@ public final class DockerRuntime implements ContainerRuntime {
   private static final int SIGNAL_EXIT_BASE = 128;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
+  /** The label that names the agent (by its work dir) whose containers these are. */
+  static final String OWNER_LABEL = "mezzo.owner";
+
   private final DockerClient client;
   private final Timers timers;
+  private final String owner;
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "mezzo-docker-" + THREADS.incrementAndGet());
     thread.setDaemon(true);
@@ -82,14 +87,24 @@ public final class DockerRuntime implements ContainerRuntime {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Promise<Void> closedPromise = Promise.promise();
 
-  /** A runtime talking to the engine at {@code dockerHost} (e.g. {@value #DEFAULT_HOST}). */
+  /** A runtime talking to the engine at {@code dockerHost} (e.g. {@value #DEFAULT_HOST}) that labels no owner. */
   public DockerRuntime(String dockerHost, Timers timers) {
-    this(client(dockerHost, null), timers);
+    this(client(dockerHost, null), timers, null);
   }
 
-  DockerRuntime(DockerClient client, Timers timers) {
+  /**
+   * A runtime talking to the engine at {@code dockerHost} that labels every container it
+   * creates with {@value #OWNER_LABEL}={@code owner} (the agent's work dir), so that a
+   * restarted agent can tell which containers on a shared engine are its own orphans.
+   */
+  public DockerRuntime(String dockerHost, Timers timers, String owner) {
+    this(client(dockerHost, null), timers, owner);
+  }
+
+  DockerRuntime(DockerClient client, Timers timers, String owner) {
     this.client = Objects.requireNonNull(client, "client");
     this.timers = Objects.requireNonNull(timers, "timers");
+    this.owner = owner;
   }
 
   /** The engine address: {@code DOCKER_HOST} when set, else {@value #DEFAULT_HOST}. */
@@ -150,6 +165,89 @@ public final class DockerRuntime implements ContainerRuntime {
       }
     });
     return launched.future();
+  }
+
+  /**
+   * Finds the task's container again by its name ({@code mezzo-<container id>}) and follows it
+   * as if it had launched it: its output is copied on from the last time the sandbox files were
+   * written (Docker's {@code since} has whole seconds, so lines of that second may repeat), and
+   * its end (already past, when it ended while the agent was away) gives the exit status and
+   * the OOM verdict. Fails when the engine no longer has the container.
+   */
+  @Override
+  public Future<LaunchedContainer> recover(LaunchRequest request) {
+    Promise<LaunchedContainer> recovered = Promise.promise();
+    executor.execute(() -> {
+      try {
+        recovered.complete(adopt(request));
+      } catch (ContainerLaunchException e) {
+        recovered.fail(e);
+      } catch (RuntimeException e) {
+        recovered.fail(new ContainerLaunchException("Cannot recover the container: " + engineMessage(e), e));
+      }
+    });
+    return recovered.future();
+  }
+
+  private LaunchedContainer adopt(LaunchRequest request) {
+    DockerContainerSpec spec = DockerContainerSpec.of(request, request.environment().get("MESOS_AGENT_ID"));
+    String dockerId;
+    try {
+      dockerId = client.inspectContainerCmd(spec.name()).exec().getId();
+    } catch (NotFoundException e) {
+      throw new ContainerLaunchException("Docker container " + spec.name() + " is gone");
+    }
+    Running running = new Running(request.containerId(), dockerId, spec);
+    LogCopy logs = new LogCopy(request.sandbox());
+    containers.put(running.containerId, running);
+    log.info("[container={}] recovered docker container {} ({})", running.containerId, spec.name(), dockerId);
+    client.logContainerCmd(dockerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+        .withSince(lastWritten(request.sandbox())).exec(logs);
+    executor.execute(() -> await(running, logs));
+    return new LaunchedContainer(running.containerId, -1, running.termination.future());
+  }
+
+  /** The last time (epoch seconds) output was copied into the sandbox, 0 when never. */
+  private static int lastWritten(Path sandbox) {
+    long latest = 0;
+    for (String name : List.of("stdout", "stderr")) {
+      try {
+        latest = Math.max(latest, java.nio.file.Files.getLastModifiedTime(sandbox.resolve(name)).toMillis() / 1000);
+      } catch (IOException e) {
+        // Not written yet.
+      }
+    }
+    return (int) latest;
+  }
+
+  /** Removes this agent's containers (by {@value #OWNER_LABEL}) that no recovered task names. */
+  @Override
+  public Future<Void> removeOrphans(java.util.Set<String> keep) {
+    if (owner == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> removed = Promise.promise();
+    executor.execute(() -> {
+      try {
+        for (var container : client.listContainersCmd().withShowAll(true)
+            .withLabelFilter(java.util.Map.of(OWNER_LABEL, owner)).exec()) {
+          String name = container.getNames() == null || container.getNames().length == 0 ? "" : container.getNames()[0];
+          String containerId = name.startsWith("/mezzo-") ? name.substring("/mezzo-".length()) : name;
+          if (!keep.contains(containerId) && !containers.containsKey(containerId)) {
+            log.info("[container={}] removing docker container {} that no checkpoint names", containerId, container.getId());
+            try {
+              client.removeContainerCmd(container.getId()).withForce(true).exec();
+            } catch (NotFoundException e) {
+              log.debug("[container={}] already removed", containerId);
+            }
+          }
+        }
+        removed.complete();
+      } catch (RuntimeException e) {
+        removed.fail(new IllegalStateException("Cannot list this agent's docker containers: " + engineMessage(e), e));
+      }
+    });
+    return removed.future();
   }
 
   @Override
@@ -299,9 +397,13 @@ public final class DockerRuntime implements ContainerRuntime {
     }
     List<String> env = new ArrayList<>();
     spec.env().forEach((name, value) -> env.add(name + "=" + value));
+    Map<String, String> labels = new java.util.LinkedHashMap<>(spec.labels());
+    if (owner != null) {
+      labels.put(OWNER_LABEL, owner);
+    }
     CreateContainerCmd create = client.createContainerCmd(spec.image())
         .withName(spec.name())
-        .withLabels(spec.labels())
+        .withLabels(labels)
         .withEnv(env)
         .withWorkingDir(DockerContainerSpec.SANDBOX)
         .withHostConfig(host);
