@@ -17,6 +17,8 @@ final class LiveTask {
   String runtime;
   String containerId;
   String sandbox;
+  /** The sandbox directory on this machine, once created. */
+  java.nio.file.Path sandboxDir;
   boolean launched;
   /** Set by a kill that arrives before the container is running; the launch then kills at once. */
   Duration pendingKill;

@@ -302,6 +302,7 @@ public final class TaskSupervisor {
         return;
       }
       live.sandbox = virtualSandbox;
+      live.sandboxDir = sandbox.result();
       List<CommandInfo.URI> uris = live.task.getCommand().getUrisList();
       if (uris.isEmpty()) {
         launch(live, runtime, sandbox.result());
@@ -537,4 +538,16 @@ public final class TaskSupervisor {
   }
 
   private record Key(String frameworkId, String taskId) {}
+
+  /** The sandbox directories of the tasks that have one and are not terminal, for log rotation. */
+  public List<Path> liveSandboxes() {
+    assertOnContext();
+    List<Path> dirs = new ArrayList<>();
+    for (LiveTask live : tasks.values()) {
+      if (live.sandboxDir != null && !StatusUpdateManager.isTerminal(live.state)) {
+        dirs.add(live.sandboxDir);
+      }
+    }
+    return dirs;
+  }
 }
