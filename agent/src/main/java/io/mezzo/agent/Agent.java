@@ -17,6 +17,7 @@ import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
+import io.mezzo.agent.sandbox.LogRotator;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.status.StatusUpdateManager;
@@ -83,6 +84,7 @@ public final class Agent {
   private final ExecutorRegistry executors;
   private final MasterLink link;
   private final AgentHttpServer httpServer;
+  private final LogRotator logRotator;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Promise<Void> closed = Promise.promise();
@@ -155,6 +157,13 @@ public final class Agent {
     this.httpServer = new AgentHttpServer(
         this.vertx, config.ip(), config.port(),
         new FilesHandler(this.vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state);
+    // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
+    // a test moves time for, and a timer re-armed every second would show among theirs.
+    this.logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(this.vertx), context), () -> {
+      List<java.nio.file.Path> live = new java.util.ArrayList<>(supervisor.liveSandboxes());
+      live.addAll(executors.liveSandboxes());
+      return live;
+    }, config.logMaxSize(), config.logMaxFiles(), LogRotator.DEFAULT_INTERVAL);
   }
 
   /**
@@ -189,6 +198,7 @@ public final class Agent {
           log.info("Agent HTTP API on {}:{}, work dir {}, master {}", config.ip(), port, config.workDir(), config.master());
           return link.start();
         })
+        .onSuccess(ignored -> logRotator.start())
         .onComplete(listening));
     return listening.future();
   }
@@ -198,7 +208,8 @@ public final class Agent {
     if (!closing.compareAndSet(false, true)) {
       return closed.future();
     }
-    context.runOnContext(v -> link.close()
+    context.runOnContext(v -> logRotator.close()
+        .transform(ignored -> link.close())
         .transform(ignored -> {
           executors.close();
           return supervisor.close();

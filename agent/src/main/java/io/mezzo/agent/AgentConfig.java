@@ -29,6 +29,9 @@ import java.util.Set;
  *     them ({@code auto}, the default when null) or never ({@code off})
  * @param recover what a restarted agent does with the tasks it finds checkpointed
  *     ({@code reconnect}, the default when null, or {@code cleanup})
+ * @param logMaxSize the size in bytes above which a task's {@code stdout} or {@code stderr} is
+ *     rotated (see {@link io.mezzo.agent.sandbox.LogRotator}); positive
+ * @param logMaxFiles how many rotated {@code stdout.N} / {@code stderr.N} files are kept; at least 1
  */
 public record AgentConfig(
     MasterUrl master,
@@ -41,7 +44,9 @@ public record AgentConfig(
     List<String> runtimes,
     Duration executorRegistrationTimeout,
     CgroupsMode cgroups,
-    RecoverMode recover) {
+    RecoverMode recover,
+    long logMaxSize,
+    int logMaxFiles) {
 
   /** The runtimes this agent can run. */
   public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
@@ -49,6 +54,10 @@ public record AgentConfig(
   public static final int DEFAULT_PORT = 5051;
   /** Mesos's {@code --executor_registration_timeout} default. */
   public static final Duration DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT = Duration.ofMinutes(1);
+  /** The default cap of a task's {@code stdout} and {@code stderr}: 10 MB, as Mesos's logrotate module. */
+  public static final long DEFAULT_LOG_MAX_SIZE = 10L * 1024 * 1024;
+  /** How many rotated log files are kept by default. */
+  public static final int DEFAULT_LOG_MAX_FILES = 5;
 
   public AgentConfig {
     Objects.requireNonNull(master, "master");
@@ -76,9 +85,15 @@ public record AgentConfig(
     }
     cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
     recover = recover == null ? RecoverMode.RECONNECT : recover;
+    if (logMaxSize <= 0) {
+      throw new IllegalArgumentException("The log size cap must be positive, not " + logMaxSize + " bytes");
+    }
+    if (logMaxFiles < 1) {
+      throw new IllegalArgumentException("At least one rotated log file must be kept, not " + logMaxFiles);
+    }
   }
 
-  /** A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}). */
+  /** A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}), with the default log rotation (10 MB, 5 files). */
   public AgentConfig(
       MasterUrl master,
       String ip,
@@ -90,7 +105,8 @@ public record AgentConfig(
       List<String> runtimes,
       Duration executorRegistrationTimeout,
       CgroupsMode cgroups) {
-    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups, null);
+    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups,
+        null, DEFAULT_LOG_MAX_SIZE, DEFAULT_LOG_MAX_FILES);
   }
 
   /** A configuration with cgroups detected ({@code auto}). */
@@ -123,19 +139,25 @@ public record AgentConfig(
   /** This configuration with another executor registration timeout. */
   public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups,
-        recover);
+        recover, logMaxSize, logMaxFiles);
   }
 
   /** This configuration with another {@code --cgroups} mode. */
   public AgentConfig withCgroups(CgroupsMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, mode, recover);
+        executorRegistrationTimeout, mode, recover, logMaxSize, logMaxFiles);
   }
 
   /** This configuration with another {@code --recover} mode. */
   public AgentConfig withRecover(RecoverMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, mode);
+        executorRegistrationTimeout, cgroups, mode, logMaxSize, logMaxFiles);
+  }
+
+  /** This configuration with another cap of the tasks' {@code stdout}/{@code stderr} and number of rotated files. */
+  public AgentConfig withLogRotation(long maxSize, int maxFiles) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
+        executorRegistrationTimeout, cgroups, recover, maxSize, maxFiles);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

@@ -99,6 +99,17 @@ public final class AgentMain implements Callable<Integer> {
           + "Env: MEZZO_RECOVER.")
   String recover;
 
+  @Option(names = "--log-max-size", defaultValue = "${env:MEZZO_LOG_MAX_SIZE:-10MB}", converter = MesosBytes.class,
+      paramLabel = "SIZE",
+      description = "A task's stdout or stderr larger than this (checked every second) is copied to stdout.1 "
+          + "and truncated: 10MB, 512KB, 1GB or bytes. Default: ${DEFAULT-VALUE}. Env: MEZZO_LOG_MAX_SIZE.")
+  long logMaxSize;
+
+  @Option(names = "--log-max-files", defaultValue = "${env:MEZZO_LOG_MAX_FILES:-5}", paramLabel = "N",
+      description = "How many rotated files (stdout.1 to stdout.N, likewise stderr) are kept per task; the oldest "
+          + "is deleted. Default: ${DEFAULT-VALUE}. Env: MEZZO_LOG_MAX_FILES.")
+  int logMaxFiles;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
@@ -177,6 +188,12 @@ public final class AgentMain implements Callable<Integer> {
     if (executorRegistrationTimeout.isZero() || executorRegistrationTimeout.isNegative()) {
       throw usage("Invalid value for option '--executor-registration-timeout': it must be positive");
     }
+    if (logMaxSize <= 0) {
+      throw usage("Invalid value for option '--log-max-size': it must be positive");
+    }
+    if (logMaxFiles < 1) {
+      throw usage("Invalid value for option '--log-max-files': " + logMaxFiles + " (expected at least 1)");
+    }
     CgroupsMode cgroupsMode;
     try {
       cgroupsMode = CgroupsMode.parse(cgroups);
@@ -191,7 +208,7 @@ public final class AgentMain implements Callable<Integer> {
     }
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
         ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout,
-        cgroupsMode, recoverMode);
+        cgroupsMode, recoverMode, logMaxSize, logMaxFiles);
   }
 
   /** The runtimes asked for, checked; or, when none are, those detected on this machine. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /** An agent on manual time, registered with a fake master over http://. */
 public final class AgentHarness implements AutoCloseable {
@@ -38,11 +39,17 @@ public final class AgentHarness implements AutoCloseable {
   /** An agent whose runtime is made with the harness's Vert.x and manual timers (e.g. a real ProcessRuntime). */
   public AgentHarness(Path workDir, double heartbeatIntervalSeconds, BiFunction<Vertx, Timers, ContainerRuntime> runtime)
       throws Exception {
+    this(workDir, heartbeatIntervalSeconds, runtime, UnaryOperator.identity());
+  }
+
+  /** As above, with the agent's configuration changed by {@code configure} (e.g. its log rotation). */
+  public AgentHarness(Path workDir, double heartbeatIntervalSeconds, BiFunction<Vertx, Timers, ContainerRuntime> runtime,
+      UnaryOperator<AgentConfig> configure) throws Exception {
     vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
-    AgentConfig config = AgentConfig.local(
-        MasterUrl.parse(master.url()), workDir, ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"));
+    AgentConfig config = configure.apply(AgentConfig.local(
+        MasterUrl.parse(master.url()), workDir, ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]")));
     agent = new Agent(config, clock, vertx, timers, List.of(runtime.apply(vertx, timers)));
     get(agent.start());
     await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));

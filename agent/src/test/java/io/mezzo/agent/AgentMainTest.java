@@ -35,6 +35,12 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=soon | is not a duration",
       "--master=http://m:5050 --work-dir=WORK --executor-registration-timeout=0secs | it must be positive",
       "--master=http://m:5050 --work-dir=WORK --cgroups=v3          | '--cgroups': 'v3' (expected auto or off)",
+      "--master=http://m:5050 --work-dir=WORK --log-max-size=huge   | '--log-max-size': 'huge' is not a size",
+      "--master=http://m:5050 --work-dir=WORK --log-max-size=-1MB   | '--log-max-size': '-1MB' is not a size",
+      "--master=http://m:5050 --work-dir=WORK --log-max-size=0KB    | '--log-max-size': it must be positive",
+      "--master=http://m:5050 --work-dir=WORK --log-max-files=0     | '--log-max-files': 0 (expected at least 1)",
+      "--master=http://m:5050 --work-dir=WORK --log-max-files=-2    | '--log-max-files': -2 (expected at least 1)",
+      "--master=http://m:5050 --work-dir=WORK --log-max-files=many  | --log-max-files",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");
@@ -55,7 +61,8 @@ class AgentMainTest {
     new CommandLine(main).parseArgs(
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
         "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
-        "--executor-registration-timeout", "90secs", "--cgroups", "OFF");
+        "--executor-registration-timeout", "90secs", "--cgroups", "OFF",
+        "--log-max-size", "512KB", "--log-max-files", "2");
 
     AgentConfig config = main.config();
 
@@ -70,6 +77,8 @@ class AgentMainTest {
     assertThat(config.runtimes()).containsExactly("process");
     assertThat(config.executorRegistrationTimeout()).isEqualTo(java.time.Duration.ofSeconds(90));
     assertThat(config.cgroups()).isEqualTo(CgroupsMode.OFF);
+    assertThat(config.logMaxSize()).isEqualTo(512 * 1024);
+    assertThat(config.logMaxFiles()).isEqualTo(2);
   }
 
   @Test
@@ -84,6 +93,12 @@ class AgentMainTest {
     }
     if (System.getenv("MEZZO_CGROUPS") == null) {
       assertThat(main.config().cgroups()).isEqualTo(CgroupsMode.AUTO);
+    }
+    if (System.getenv("MEZZO_LOG_MAX_SIZE") == null) {
+      assertThat(main.config().logMaxSize()).isEqualTo(10L * 1024 * 1024);
+    }
+    if (System.getenv("MEZZO_LOG_MAX_FILES") == null) {
+      assertThat(main.config().logMaxFiles()).isEqualTo(5);
     }
   }
 

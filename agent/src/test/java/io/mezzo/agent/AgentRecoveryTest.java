@@ -77,7 +77,7 @@ class AgentRecoveryTest {
     firstVertx = Vertx.vertx();
     Agent first = agent(firstVertx, RecoverMode.RECONNECT);
     AgentHarness.get(first.start());
-    await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")));
+    await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
 
     unacknowledged.add("quick");
     master.send(Tasks.runTask(Tasks.shellTask("live", waitFor("go") + "; echo finished")));
@@ -140,6 +140,7 @@ class AgentRecoveryTest {
     firstVertx = Vertx.vertx();
     Agent first = agent(firstVertx, RecoverMode.RECONNECT);
     AgentHarness.get(first.start());
+    await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
     master.send(Tasks.runTask(Tasks.shellTask("left", "echo $$ > " + signals.resolve("pid") + "; " + waitFor("never"))));
     awaitState("left", TaskState.TASK_RUNNING);
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(signals.resolve("pid")) && checkpointedTasks() == 1);

@@ -524,4 +524,16 @@ public final class ExecutorRegistry {
   }
 
   private record Key(String frameworkId, String id) {}
+
+  /** The sandbox directories of the executors whose process has not ended, for log rotation. */
+  public List<java.nio.file.Path> liveSandboxes() {
+    assertOnContext();
+    List<java.nio.file.Path> dirs = new ArrayList<>();
+    for (RunningExecutor executor : executors.values()) {
+      if (executor.sandbox != null) {
+        dirs.add(executor.sandbox);
+      }
+    }
+    return dirs;
+  }
 }

@@ -748,4 +748,16 @@ public final class TaskSupervisor {
   }
 
   private record Key(String frameworkId, String taskId) {}
+
+  /** The sandbox directories of the tasks that have one and are not terminal, for log rotation. */
+  public List<Path> liveSandboxes() {
+    assertOnContext();
+    List<Path> dirs = new ArrayList<>();
+    for (LiveTask live : tasks.values()) {
+      if (live.sandboxDir != null && !StatusUpdateManager.isTerminal(live.state)) {
+        dirs.add(live.sandboxDir);
+      }
+    }
+    return dirs;
+  }
 }
