@@ -9,6 +9,7 @@ import io.mezzo.sdk.SchedulerClient;
 import io.mezzo.sdk.SchedulerDriver;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ContainerInfo;
+import io.mezzo.v1.Protos.Image;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -58,10 +59,11 @@ public final class RunCommand implements Callable<Integer> {
   String role;
 
   @Option(names = "--runtime", defaultValue = "process",
-      description = "Runtime to run in: process or docker (default ${DEFAULT-VALUE})")
+      description = "Runtime to run in: process, docker or oci (default ${DEFAULT-VALUE})")
   String runtime;
 
-  @Option(names = "--image", description = "Container image, for --runtime docker (must exist on the agent or be pullable)")
+  @Option(names = "--image", description = "Container image, for --runtime docker (local on the agent or pullable)"
+      + " and --runtime oci (a local Docker image, or an absolute path to a rootfs directory or tarball on the agent)")
   String image;
 
   @Option(names = "--timeout", defaultValue = "5mins", converter = DurationFlag.class,
@@ -81,13 +83,13 @@ public final class RunCommand implements Callable<Integer> {
     if (!(cpus > 0) || !(mem > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--cpus and --mem must be positive");
     }
-    if (!runtime.equals("process") && !runtime.equals("docker")) {
+    if (!List.of("process", "docker", "oci").contains(runtime)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
-          "--runtime must be process or docker, got '" + runtime + "'");
+          "--runtime must be process, docker or oci, got '" + runtime + "'");
     }
-    if (runtime.equals("docker") != (image != null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), runtime.equals("docker")
-          ? "--runtime docker needs --image" : "--image goes with --runtime docker");
+    if (runtime.equals("process") == (image != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), runtime.equals("process")
+          ? "--image goes with --runtime docker or oci" : "--runtime " + runtime + " needs --image");
     }
     String taskId = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     if (!taskId.matches("[A-Za-z0-9._-]+")) {
@@ -174,9 +176,14 @@ public final class RunCommand implements Callable<Integer> {
             .setAgentId(offer.getAgentId())
             .addAllResources(Resources.allocatedAs(offer, List.of(Resources.cpus(cpus), Resources.mem(mem))))
             .setCommand(CommandInfo.newBuilder().setValue(shellCommand));
-        if (image != null) {
+        if (runtime.equals("docker")) {
           task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
               .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image)));
+        } else if (runtime.equals("oci")) {
+          // As Mesos's unified containerizer: type MESOS with an image.
+          task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+              .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+                  .setDocker(Image.Docker.newBuilder().setName(image)))));
         }
         launched = true;
         String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();

@@ -84,7 +84,7 @@ class ClusterCliIT {
   @Test
   @Order(3)
   void aTaskOverItsMemoryLimitFailsWithAMessageNamingTheLimit() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(memoryCgroupWritable(), "needs root and a writable memory cgroup");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--mem", "32", "--",
         "head -c 200000000 /dev/zero | tail > /dev/null");
     assertThat(run.exitCode()).as(run.toString()).isNotZero();
@@ -94,33 +94,12 @@ class ClusterCliIT {
   @Test
   @Order(3)
   void runWorksInDockerWithALocalImage() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(dockerImagePresent("mezzo/busybox:test"),
+    org.junit.jupiter.api.Assumptions.assumeTrue(Machine.dockerImagePresent(Machine.IMAGE),
         "needs a Docker engine with the local image mezzo/busybox:test (.ci/run makes it)");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--runtime", "docker", "--image",
         "mezzo/busybox:test", "--", "echo", "hi");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).isEqualTo("hi\n");
-  }
-
-  private static boolean memoryCgroupWritable() {
-    try {
-      String own = Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
-          .filter(l -> l.contains(":memory:")).map(l -> l.substring(l.lastIndexOf(':') + 1)).findFirst().orElse(null);
-      Path dir = own == null ? Path.of("/sys/fs/cgroup") : Path.of("/sys/fs/cgroup/memory" + own);
-      return "0".equals(new com.sun.security.auth.module.UnixSystem().getUid() + "") && Files.isWritable(dir);
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
-  private static boolean dockerImagePresent(String image) {
-    try {
-      Process p = new ProcessBuilder("docker", "image", "inspect", image).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   @Test

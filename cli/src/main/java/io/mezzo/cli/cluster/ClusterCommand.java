@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code mezzo cluster}: local clusters of ZooKeeper, masters and agents on this machine. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Creates, lists, inspects and deletes local clusters.",
-    subcommands = {CreateCommand.class, ListCommand.class, StatusCommand.class, DeleteCommand.class})
+    subcommands = {CreateCommand.class, StartCommand.class, ListCommand.class, StatusCommand.class, DeleteCommand.class})
 public final class ClusterCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

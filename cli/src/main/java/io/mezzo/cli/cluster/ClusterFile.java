@@ -14,6 +14,13 @@ public record ClusterFile(String name, String zk, boolean embeddedZk, String cre
     return new ClusterFile(name, zk, embeddedZk, created, List.copyOf(all));
   }
 
+  /** This cluster with {@code old} replaced by {@code replacement} (a restarted process), in the same place. */
+  public ClusterFile replace(NodeProcess old, NodeProcess replacement) {
+    List<NodeProcess> all = new ArrayList<>(processes);
+    all.set(all.indexOf(old), replacement);
+    return new ClusterFile(name, zk, embeddedZk, created, List.copyOf(all));
+  }
+
   public List<NodeProcess> byRole(String role) {
     return processes.stream().filter(p -> p.role().equals(role)).toList();
   }

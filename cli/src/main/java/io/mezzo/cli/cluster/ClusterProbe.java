@@ -58,6 +58,35 @@ public final class ClusterProbe {
     }
   }
 
+  /**
+   * Waits until every process of the cluster is alive, a master leads and at least
+   * {@code agents} agents are active. Polls a few times a second until {@code deadline}.
+   *
+   * @return why it is not ready (a process exited, or what it still waited for at the
+   *     deadline); empty once ready
+   */
+  public Optional<String> awaitReady(ClusterFile cluster, int agents, java.time.Instant deadline)
+      throws InterruptedException {
+    String waitingFor = "a master to be elected";
+    while (java.time.Instant.now().isBefore(deadline)) {
+      for (NodeProcess p : cluster.processes()) {
+        if (!p.alive()) {
+          return Optional.of(p.name() + " (pid " + p.pid() + ") exited");
+        }
+      }
+      Optional<Leader> leader = leader(cluster);
+      if (leader.isPresent()) {
+        int registered = leader.get().activeAgents();
+        if (registered >= agents) {
+          return Optional.empty();
+        }
+        waitingFor = "agents to register (" + registered + " of " + agents + ")";
+      }
+      Thread.sleep(200);
+    }
+    return Optional.of("still waiting for " + waitingFor);
+  }
+
   /** The leading master of a cluster and its state, if any master leads. */
   public Optional<Leader> leader(ClusterFile cluster) {
     for (NodeProcess master : cluster.byRole("master")) {

@@ -141,24 +141,11 @@ public final class CreateCommand implements Callable<Integer> {
   }
 
   private void awaitReady(ClusterFile cluster, Instant deadline) throws InterruptedException, StartFailed {
-    String waitingFor = "a master to be elected";
-    while (Instant.now().isBefore(deadline)) {
-      for (NodeProcess p : cluster.processes()) {
-        if (!p.alive()) {
-          throw new StartFailed(cluster, p.name() + " (pid " + p.pid() + ") exited");
-        }
-      }
-      Optional<ClusterProbe.Leader> leader = probe.leader(cluster);
-      if (leader.isPresent()) {
-        int registered = leader.get().activeAgents();
-        if (registered >= agents) {
-          return;
-        }
-        waitingFor = "agents to register (" + registered + " of " + agents + ")";
-      }
-      Thread.sleep(200);
+    Optional<String> problem = probe.awaitReady(cluster, agents, deadline);
+    if (problem.isPresent()) {
+      throw new StartFailed(cluster, problem.get().startsWith("still waiting")
+          ? "not ready after " + timeout.toSeconds() + " s: " + problem.get() : problem.get());
     }
-    throw new StartFailed(cluster, "not ready after " + timeout.toSeconds() + " s: still waiting for " + waitingFor);
   }
 
   private void printReady(ClusterFile cluster, Duration took) {

@@ -49,10 +49,20 @@ final class NodeLauncher {
       Process process = builder.start();
       String started = process.info().startInstant().map(Instant::toString).orElse(null);
       return new NodeProcess(role, name, process.pid(), started, port, url, log.toString(),
-          workDir == null ? null : workDir.toString());
+          workDir == null ? null : workDir.toString(), args);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Starts a process again as it was recorded: same role, name, port, work dir and arguments. */
+  NodeProcess restart(NodeProcess old) {
+    if (old.args() == null) {
+      throw new IllegalStateException(old.name() + " was recorded by an older mezzo without its arguments; "
+          + "recreate the cluster (mezzo cluster delete, then create)");
+    }
+    return start(old.role(), old.name(), old.port(), old.url(), old.workDir() == null ? null : Path.of(old.workDir()),
+        old.args());
   }
 
   static String javaBinary() {

@@ -3,6 +3,7 @@ package io.mezzo.cli.cluster;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,7 +11,11 @@ import java.util.Optional;
  * that a recycled pid never makes {@code delete} kill somebody else's process.
  */
 public record NodeProcess(String role, String name, long pid, String startedAt, int port, String url, String log,
-    String workDir) {
+    String workDir, List<String> args) {
+
+  public NodeProcess {
+    args = args == null ? null : List.copyOf(args);
+  }
 
   /** The live process this record describes, if it is still running. */
   public Optional<ProcessHandle> handle() {
@@ -49,12 +54,14 @@ public record NodeProcess(String role, String name, long pid, String startedAt, 
 
   public JsonObject toJson() {
     return new JsonObject().put("role", role).put("name", name).put("pid", pid).put("started_at", startedAt)
-        .put("port", port).put("url", url).put("log", log).put("work_dir", workDir);
+        .put("port", port).put("url", url).put("log", log).put("work_dir", workDir)
+        .put("args", args == null ? null : new io.vertx.core.json.JsonArray(args));
   }
 
   public static NodeProcess fromJson(JsonObject json) {
     return new NodeProcess(json.getString("role"), json.getString("name"), json.getLong("pid"),
         json.getString("started_at"), json.getInteger("port", 0), json.getString("url"), json.getString("log"),
-        json.getString("work_dir"));
+        json.getString("work_dir"), json.getJsonArray("args") == null ? null
+            : json.getJsonArray("args").stream().map(String::valueOf).toList());
   }
 }

@@ -1,0 +1,92 @@
+package io.mezzo.cli.cluster;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code mezzo cluster start}: starts again the processes of a local cluster that are not
+ * running (after a crash, a kill -9 or a reboot), each with the flags, port and work dir it was
+ * created with, ZooKeeper first and agents last, then waits until the cluster is ready. A
+ * restarted agent recovers the tasks it had (see the agent's {@code --recover}); processes
+ * still running are left alone.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    description = "Starts again the processes of a local cluster that are not running (after a crash, kill -9 or"
+        + " reboot), with the same flags, ports and work dirs; restarted agents recover their tasks.")
+public final class StartCommand implements Callable<Integer> {
+  @Option(names = "--name", required = true, description = "Cluster name")
+  String name;
+
+  @Option(names = "--timeout", defaultValue = "90s", converter = io.mezzo.master.DurationFlag.class,
+      description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
+  Duration timeout;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ClusterHome home = ClusterHome.fromEnvironment();
+    Optional<ClusterFile> loaded;
+    try {
+      loaded = home.load(ClusterHome.checkName(name));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (loaded.isEmpty()) {
+      System.err.println("No cluster named '" + name + "'. Create it with: mezzo cluster create --name " + name);
+      return 1;
+    }
+    ClusterFile cluster = loaded.get();
+    Instant deadline = Instant.now().plus(timeout);
+    NodeLauncher launcher = new NodeLauncher(home.dir(name));
+    List<String> started = new ArrayList<>();
+    for (String role : List.of("zookeeper", "master", "agent")) {
+      for (NodeProcess process : cluster.byRole(role)) {
+        if (process.alive()) {
+          continue;
+        }
+        NodeProcess restarted;
+        try {
+          restarted = launcher.restart(process);
+        } catch (IllegalStateException e) {
+          System.err.println(e.getMessage());
+          return 1;
+        }
+        cluster = cluster.replace(process, restarted);
+        home.save(cluster);
+        started.add(restarted.name() + " (pid " + restarted.pid() + ")");
+        if (role.equals("zookeeper")) {
+          awaitZooKeeper(restarted, deadline);
+        }
+      }
+    }
+    if (started.isEmpty()) {
+      System.out.println("Every process of cluster '" + name + "' is running; nothing to start.");
+      return 0;
+    }
+    System.out.println("Started " + String.join(", ", started));
+    Optional<String> problem = new ClusterProbe().awaitReady(cluster, cluster.byRole("agent").size(), deadline);
+    if (problem.isPresent()) {
+      System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: " + home.dir(name));
+      return 1;
+    }
+    System.out.println("Cluster '" + name + "' is ready.");
+    return 0;
+  }
+
+  private static void awaitZooKeeper(NodeProcess zookeeper, Instant deadline) throws InterruptedException {
+    String host = zookeeper.url().substring(0, zookeeper.url().lastIndexOf(':'));
+    while (!ClusterProbe.zooKeeperServing(host, zookeeper.port()) && zookeeper.alive()
+        && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+  }
+}

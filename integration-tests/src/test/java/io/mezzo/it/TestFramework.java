@@ -1,0 +1,152 @@
+package io.mezzo.it;
+
+import org.awaitility.Awaitility;
+
+import io.mezzo.sdk.Resources;
+import io.mezzo.sdk.Scheduler;
+import io.mezzo.sdk.SchedulerClient;
+import io.mezzo.sdk.SchedulerDriver;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.ContainerInfo;
+import io.mezzo.v1.Protos.DurationInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.Image;
+import io.mezzo.v1.Protos.KillPolicy;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A framework for the integration tests, on the Java SDK: it launches the tasks it is given on
+ * the offers it gets, records every status update per task, and kills on request.
+ */
+final class TestFramework implements Scheduler, AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(120);
+
+  private final ConcurrentLinkedQueue<TaskInfo.Builder> queue = new ConcurrentLinkedQueue<>();
+  private final Map<String, List<TaskStatus>> updates = new ConcurrentHashMap<>();
+  private final Map<String, AgentID> agents = new ConcurrentHashMap<>();
+  private final SchedulerClient client;
+
+  private TestFramework(String master, String name) {
+    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
+        .setFailoverTimeout(3600).build();
+    client = SchedulerClient.builder().master(master).frameworkInfo(info).scheduler(this).build();
+  }
+
+  /** A framework subscribed to the cluster's master at {@code master} (zk:// or http://). */
+  static TestFramework start(String master, String name) {
+    TestFramework framework = new TestFramework(master, name);
+    framework.client.start();
+    Awaitility.await().atMost(WAIT).until(() -> framework.client.frameworkId().isPresent());
+    return framework;
+  }
+
+  /** A shell task with 0.1 cpus and {@code mem} MB; {@code runtime} process, docker or oci (with {@code image}). */
+  static TaskInfo.Builder task(String id, String runtime, String image, String command, double mem) {
+    TaskInfo.Builder task = TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+        .setCommand(CommandInfo.newBuilder().setValue(command))
+        .addResources(Resources.cpus(0.1)).addResources(Resources.mem(mem));
+    switch (runtime) {
+      case "process" -> { }
+      case "docker" -> task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
+          .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image)));
+      case "oci" -> task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+          .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+              .setDocker(Image.Docker.newBuilder().setName(image)))));
+      default -> throw new IllegalArgumentException(runtime);
+    }
+    return task;
+  }
+
+  /** The task with a kill policy of {@code grace}. */
+  static TaskInfo.Builder withGrace(TaskInfo.Builder task, Duration grace) {
+    return task.setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(grace.toNanos())));
+  }
+
+  FrameworkID frameworkId() {
+    return client.frameworkId().orElseThrow();
+  }
+
+  /** Queues tasks; each goes out on the next offer that holds its resources. */
+  void launch(TaskInfo.Builder... tasks) {
+    queue.addAll(List.of(tasks));
+    client.revive();
+  }
+
+  @Override
+  public void offers(SchedulerDriver driver, List<Offer> offers) {
+    for (Offer offer : offers) {
+      List<TaskInfo> launching = new ArrayList<>();
+      TaskInfo.Builder next;
+      // The tests' tasks are small (0.1 cpus); an agent's offer holds many of them.
+      while (launching.size() < 8 && (next = queue.poll()) != null) {
+        launching.add(next.clone().setAgentId(offer.getAgentId()).clearResources()
+            .addAllResources(Resources.allocatedAs(offer, next.getResourcesList())).build());
+        agents.put(next.getTaskId().getValue(), offer.getAgentId());
+      }
+      if (launching.isEmpty()) {
+        driver.decline(List.of(offer.getId()), null);
+      } else {
+        driver.launch(offer.getId(), launching);
+      }
+    }
+  }
+
+  @Override
+  public void update(SchedulerDriver driver, TaskStatus status) {
+    updates.computeIfAbsent(status.getTaskId().getValue(), id -> new CopyOnWriteArrayList<>()).add(status);
+  }
+
+  List<TaskStatus> updates(String taskId) {
+    return updates.getOrDefault(taskId, List.of());
+  }
+
+  Optional<TaskStatus> latest(String taskId) {
+    List<TaskStatus> list = updates(taskId);
+    return list.isEmpty() ? Optional.empty() : Optional.of(list.get(list.size() - 1));
+  }
+
+  /** Waits for the task's update with {@code state} and returns it. */
+  TaskStatus await(String taskId, TaskState state) {
+    Awaitility.await().atMost(WAIT).until(() -> updates(taskId).stream().anyMatch(s -> s.getState() == state));
+    return updates(taskId).stream().filter(s -> s.getState() == state).findFirst().orElseThrow();
+  }
+
+  /** Waits for the task's terminal update and returns it. */
+  TaskStatus awaitTerminal(String taskId) {
+    Awaitility.await().atMost(WAIT).until(() -> latest(taskId).map(s -> terminal(s.getState())).orElse(false));
+    return latest(taskId).orElseThrow();
+  }
+
+  void kill(String taskId) {
+    client.kill(TaskID.newBuilder().setValue(taskId).build(), agents.get(taskId));
+  }
+
+  static boolean terminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.teardown().get(30, TimeUnit.SECONDS);
+    client.close().get(30, TimeUnit.SECONDS);
+  }
+}
