@@ -21,11 +21,13 @@ import java.util.Set;
  * @param workDir the directory that holds sandboxes and {@code agent.json}
  * @param resources what the agent offers (Mesos resources, default role)
  * @param attributes the agent's attributes
- * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}
+ * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}, {@code oci}
  * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
  *     it is killed and its tasks fail; null means Mesos's default of one minute
  * @param cgroups whether the process runtime limits tasks with cgroups where the machine has
  *     them ({@code auto}, the default when null) or never ({@code off})
+ * @param ociRuntime the OCI runtime binary ({@code runc}, {@code crun}) the {@code oci} runtime
+ *     runs; null for runc, else crun, found on PATH
  */
 public record AgentConfig(
     MasterUrl master,
@@ -37,10 +39,11 @@ public record AgentConfig(
     List<Attribute> attributes,
     List<String> runtimes,
     Duration executorRegistrationTimeout,
-    CgroupsMode cgroups) {
+    CgroupsMode cgroups,
+    Path ociRuntime) {
 
   /** The runtimes this agent can run. */
-  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
+  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker", "oci");
   public static final String DEFAULT_IP = "127.0.0.1";
   public static final int DEFAULT_PORT = 5051;
   /** Mesos's {@code --executor_registration_timeout} default. */
@@ -73,6 +76,21 @@ public record AgentConfig(
     cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
   }
 
+  /** A configuration that finds the OCI runtime binary on PATH. */
+  public AgentConfig(
+      MasterUrl master,
+      String ip,
+      String hostname,
+      int port,
+      Path workDir,
+      List<Resource> resources,
+      List<Attribute> attributes,
+      List<String> runtimes,
+      Duration executorRegistrationTimeout,
+      CgroupsMode cgroups) {
+    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups, null);
+  }
+
   /** A configuration with cgroups detected ({@code auto}). */
   public AgentConfig(
       MasterUrl master,
@@ -102,13 +120,20 @@ public record AgentConfig(
 
   /** This configuration with another executor registration timeout. */
   public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups);
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups,
+        ociRuntime);
   }
 
   /** This configuration with another {@code --cgroups} mode. */
   public AgentConfig withCgroups(CgroupsMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, mode);
+        executorRegistrationTimeout, mode, ociRuntime);
+  }
+
+  /** This configuration with another OCI runtime binary (null: found on PATH). */
+  public AgentConfig withOciRuntime(Path binary) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
+        executorRegistrationTimeout, cgroups, binary);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

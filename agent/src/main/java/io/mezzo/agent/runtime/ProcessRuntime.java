@@ -84,6 +84,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     this.agentIsRoot = TaskUser.agentIsRoot();
   }
 
+  /** True when this agent process runs as root (effective uid 0). Blocks briefly (reads /proc). */
+  public static boolean agentIsRoot() {
+    return TaskUser.agentIsRoot();
+  }
+
   /** The cgroups this runtime puts its tasks in. */
   public Cgroups cgroups() {
     return cgroups;
@@ -288,7 +293,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   /** As Mesos's memory isolator words it, with the limit named as the task asked for it. */
-  static String memoryMessage(ResourceLimits limits, OptionalLong peakBytes) {
+  public static String memoryMessage(ResourceLimits limits, OptionalLong peakBytes) {
     String mb = ResourceLimits.formatMb(limits.memoryMb());
     StringBuilder message = new StringBuilder("Memory limit exceeded: Requested: ").append(mb).append("MB");
     if (limits.memoryMb() < ResourceLimits.MIN_MEMORY_MB) {

@@ -1,0 +1,431 @@
+package io.mezzo.agent.runtime.oci;
+
+import io.mezzo.agent.Timers;
+import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.ProcessRuntime;
+import io.mezzo.agent.runtime.cgroups.CgroupException;
+import io.mezzo.agent.runtime.cgroups.Cgroups;
+import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
+import io.mezzo.agent.runtime.cgroups.ResourceLimits;
+import io.mezzo.agent.spi.ContainerLaunchException;
+import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchRequest;
+import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.spi.Termination;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code oci} runtime: a task with {@code ContainerInfo{type: MESOS, mesos: {image: DOCKER}}}
+ * runs in an OCI container started by {@code runc} (or {@code crun}) from a bundle in
+ * {@code <bundles>/<container id>}: the image's cached root filesystem ({@link OciImages}),
+ * read-only, with {@code /tmp} a tmpfs, the sandbox at {@value OciSpec#SANDBOX} (the working
+ * directory) and the host's network ({@link OciSpec}). The runtime process is started through
+ * {@code setsid} as {@code <binary> --root <state> run --keep --bundle <dir> <container id>}, stdout
+ * and stderr appended to {@code <sandbox>/stdout} and {@code <sandbox>/stderr}; its exit status
+ * is the container's (128 + N for signal N).
+ *
+ * <p>Limits work as in the {@link ProcessRuntime}: the task's cgroup is made by {@link Cgroups}
+ * with the memory and cpu limits, and the OCI runtime is given a child of it, without limits of
+ * its own, as {@code linux.cgroupsPath}; a container the kernel's OOM killer hit therefore ends
+ * with REASON_CONTAINER_LIMITATION_MEMORY. (On cgroup v1 machines where the agent's memory and
+ * cpu cgroups differ, the child sits under the memory one and the cpu limits go into
+ * {@code config.json} instead.) Kill sends SIGTERM to the container's init ({@code kill <id>
+ * TERM}) and SIGKILL to all its processes after the grace period ({@code kill --all <id> KILL}).
+ * When the container ends it is deleted, its bundle and cgroup removed.
+ *
+ * <p>Tasks run as root in the container (no user namespace); {@code CommandInfo.user} is not
+ * applied. Blocking work runs in {@code executeBlocking}, never on the agent's event loop.
+ */
+public final class OciRuntime implements ContainerRuntime {
+  public static final String NAME = "oci";
+  /** The OCI runtimes looked for on PATH, in this order, when none is named. */
+  public static final List<String> KNOWN_BINARIES = List.of("runc", "crun");
+  static final Path SETSID = Path.of("/usr/bin/setsid");
+  /** The child of the task's cgroup that the OCI runtime creates and joins. */
+  static final String CHILD_CGROUP = "oci";
+  private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
+  private static final int SIGNAL_EXIT_BASE = 128;
+  private static final long COMMAND_TIMEOUT_SECONDS = 30;
+  private static final List<Path> HOST_FILES = List.of(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
+
+  private final Vertx vertx;
+  private final Timers timers;
+  private final Cgroups cgroups;
+  private final Path binary;
+  private final Path stateRoot;
+  private final Path bundles;
+  private final OciImages images;
+  private final ConcurrentMap<String, Running> containers = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Promise<Void> closedPromise = Promise.promise();
+
+  /**
+   * An OCI runtime.
+   *
+   * @param cgroups where task cgroups are made (disabled: no limits)
+   * @param binary the OCI runtime binary ({@code runc}, {@code crun}), absolute; checked at launch
+   * @param stateRoot the binary's {@code --root}: its state of running containers
+   * @param bundles where each container's bundle directory is written
+   * @param images resolves task images to root filesystems; closed with this runtime
+   */
+  public OciRuntime(Vertx vertx, Timers timers, Cgroups cgroups, Path binary, Path stateRoot, Path bundles,
+      OciImages images) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
+    this.binary = Objects.requireNonNull(binary, "binary");
+    this.stateRoot = Objects.requireNonNull(stateRoot, "stateRoot").toAbsolutePath();
+    this.bundles = Objects.requireNonNull(bundles, "bundles").toAbsolutePath();
+    this.images = Objects.requireNonNull(images, "images");
+  }
+
+  /**
+   * The usual layout under {@code dir} ({@code <work-dir>/oci}): {@code images/}, {@code state/}
+   * and {@code bundles/}; Docker image names are exported from the engine at
+   * {@link DockerRuntime#defaultHost()} when it answers now. Blocks (pings the engine).
+   */
+  public static OciRuntime create(Vertx vertx, Timers timers, Cgroups cgroups, Path binary, Path dir) {
+    String host = DockerRuntime.defaultHost();
+    OciImages images = DockerRuntime.reachable(host)
+        ? new OciImages(dir.resolve("images"), DockerRuntime.client(host, null), null)
+        : new OciImages(dir.resolve("images"), null, "no Docker engine answered at " + host + " when the agent started");
+    return new OciRuntime(vertx, timers, cgroups, binary, dir.resolve("state"), dir.resolve("bundles"), images);
+  }
+
+  /**
+   * The OCI runtime binary {@code nameOrPath} names: an absolute path to an executable, or a
+   * name looked up on PATH and in the sbin directories (where runc usually is); empty when none.
+   */
+  public static Optional<Path> resolveBinary(String nameOrPath) {
+    if (nameOrPath == null || nameOrPath.isBlank()) {
+      return Optional.empty();
+    }
+    String name = nameOrPath.trim();
+    if (name.contains("/")) {
+      Path path = Path.of(name).toAbsolutePath();
+      return Files.isRegularFile(path) && Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+    }
+    List<String> dirs = new ArrayList<>();
+    String pathVariable = System.getenv("PATH");
+    if (pathVariable != null) {
+      dirs.addAll(List.of(pathVariable.split(File.pathSeparator)));
+    }
+    dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+    for (String dir : dirs) {
+      if (dir.isBlank()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return Optional.of(candidate.toAbsolutePath());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The first of {@link #KNOWN_BINARIES} found, if any. */
+  public static Optional<Path> defaultBinary() {
+    return KNOWN_BINARIES.stream().map(OciRuntime::resolveBinary).flatMap(Optional::stream).findFirst();
+  }
+
+  /** The OCI runtime binary this runtime runs. */
+  public Path binary() {
+    return binary;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Future<LaunchedContainer> launch(LaunchRequest request) {
+    if (closed.get()) {
+      return Future.failedFuture(new ContainerLaunchException("The agent is shutting down"));
+    }
+    try {
+      OciSpec.args(request.task());
+      OciImages.imageName(request.task());
+    } catch (ContainerLaunchException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> start(request), false);
+  }
+
+  @Override
+  public Future<Void> kill(String containerId, Duration gracePeriod) {
+    Running running = containers.get(containerId);
+    if (running == null) {
+      return Future.succeededFuture();
+    }
+    running.killed = true;
+    if (!running.killing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    log.info("[container={}] sending SIGTERM to the container's init", containerId);
+    return vertx.<Void>executeBlocking(() -> {
+          if (!ociCommand("kill", containerId, "TERM") && running.process.isAlive()) {
+            // Not created yet (or already gone): runc run passes the signal on to the container.
+            running.process.destroy();
+          }
+          return null;
+        }, false)
+        .onSuccess(v -> running.escalation = timers.schedule(gracePeriod, () -> escalate(running, gracePeriod)));
+  }
+
+  @Override
+  public Future<Void> close(Duration gracePeriod) {
+    if (!closed.compareAndSet(false, true)) {
+      return closedPromise.future();
+    }
+    List<Future<Termination>> terminations = new ArrayList<>();
+    for (Running running : containers.values()) {
+      kill(running.containerId, gracePeriod);
+      terminations.add(running.termination.future());
+    }
+    Future.join(terminations).onComplete(ignored -> {
+      images.close();
+      closedPromise.complete();
+    });
+    return closedPromise.future();
+  }
+
+  private LaunchedContainer start(LaunchRequest request) {
+    String containerId = request.containerId();
+    if (!Files.isExecutable(binary)) {
+      throw new ContainerLaunchException("The OCI runtime " + binary + " is missing or not executable");
+    }
+    if (!Files.isExecutable(SETSID)) {
+      throw new ContainerLaunchException(SETSID + " is missing; the oci runtime needs it (util-linux)");
+    }
+    Path rootfs = images.rootfs(request.task());
+    ResourceLimits limits = ResourceLimits.of(request.task());
+    ContainerCgroup cgroup = null;
+    if (cgroups.enabled() && (limits.limitsMemory() || limits.limitsCpu())) {
+      try {
+        cgroup = cgroups.create(containerId, limits);
+      } catch (CgroupException e) {
+        throw new ContainerLaunchException("Failed to set up the task's cgroup: " + e.getMessage(), e);
+      }
+    }
+    Path bundle = bundles.resolve(containerId);
+    Process process;
+    try {
+      String cgroupsPath = cgroup == null ? null : cgroup.memoryHierarchyPath() + "/" + CHILD_CGROUP;
+      boolean cpuApart = cgroup != null && !cgroup.cpuHierarchyPath().equals(cgroup.memoryHierarchyPath());
+      String hostname = request.task().getContainer().getHostname().isBlank()
+          ? hostHostname() : request.task().getContainer().getHostname();
+      JsonObject config = OciSpec.config(request, rootfs, cgroupsPath, hostname,
+          HOST_FILES.stream().filter(Files::exists).toList(), cpuApart ? limits : null);
+      Files.createDirectories(bundle);
+      Files.writeString(bundle.resolve("config.json"), config.encodePrettily(), StandardCharsets.UTF_8);
+      process = startContainer(containerId, bundle, request.sandbox());
+    } catch (IOException | RuntimeException e) {
+      deleteTree(bundle);
+      if (cgroup != null) {
+        cgroup.destroy();
+        removeLeftoverCgroups(cgroup);
+      }
+      if (e instanceof ContainerLaunchException launch) {
+        throw launch;
+      }
+      throw new ContainerLaunchException("Failed to start the OCI container: " + e.getMessage(), e);
+    }
+    Running running = new Running(containerId, process, bundle, cgroup, limits);
+    containers.put(containerId, running);
+    log.info("[task={}] [container={}] started {} (pid {}) with rootfs {}{}", request.task().getTaskId().getValue(),
+        containerId, binary.getFileName(), process.pid(), rootfs, cgroup == null ? "" : ", cgroup " + cgroup);
+    process.onExit().whenComplete((p, error) -> exited(running));
+    if (closed.get()) {
+      // close() ran while this launch was extracting the image: it must not outlive the agent.
+      kill(containerId, Duration.ZERO);
+    }
+    return new LaunchedContainer(containerId, process.pid(), running.termination.future());
+  }
+
+  /** Starts the container in its own session; the runtime's stdio is the container's. */
+  private Process startContainer(String containerId, Path bundle, Path sandbox) throws IOException {
+    return new ProcessBuilder(SETSID.toString(), binary.toString(), "--root", stateRoot.toString(),
+        "run", "--keep", "--bundle", bundle.toString(), containerId)
+        .directory(bundle.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()))
+        .start();
+  }
+
+  private void exited(Running running) {
+    vertx.<Void>executeBlocking(() -> {
+      Timers.Timer escalation = running.escalation;
+      if (escalation != null) {
+        escalation.cancel();
+      }
+      // Read before the delete: on v1 the kill is counted in the runtime's child cgroup only.
+      if (running.cgroup != null) {
+        running.oomKilled = running.cgroup.oomKilled();
+        running.peakMemory = running.cgroup.peakMemoryBytes();
+      }
+      // run --keep leaves the ended container (and its cgroup) for this delete.
+      ociCommand("delete", "--force", running.containerId);
+      deleteTree(running.bundle);
+      if (running.cgroup != null) {
+        running.cgroup.destroy();
+        removeLeftoverCgroups(running.cgroup);
+      }
+      return null;
+    }, false).onComplete(ignored -> {
+      containers.remove(running.containerId);
+      int code = running.process.exitValue();
+      Termination termination = code > SIGNAL_EXIT_BASE && code <= SIGNAL_EXIT_BASE + 64
+          ? Termination.signalled(code - SIGNAL_EXIT_BASE, running.killed)
+          : Termination.exited(code, running.killed);
+      if (running.oomKilled && !running.killed) {
+        termination = termination.limitedBy(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
+            ProcessRuntime.memoryMessage(running.limits, running.peakMemory));
+      }
+      log.info("[container={}] ended: {}{}", running.containerId, termination.message(), running.killed ? " (killed)" : "");
+      running.termination.tryComplete(termination);
+    });
+  }
+
+  private void escalate(Running running, Duration gracePeriod) {
+    if (!running.process.isAlive()) {
+      return;
+    }
+    log.info("[container={}] still running {} after SIGTERM; sending SIGKILL to all its processes",
+        running.containerId, gracePeriod);
+    vertx.executeBlocking(() -> {
+      if (!ociCommand("kill", "--all", running.containerId, "KILL") && running.process.isAlive()) {
+        // The runtime process is stuck; what it leaves behind goes with the cgroup and delete --force.
+        running.process.destroyForcibly();
+      }
+      return null;
+    }, false);
+  }
+
+  /** Runs {@code <binary> --root <state> args...}; true when it exited 0. Blocks. */
+  private boolean ociCommand(String... args) {
+    List<String> command = new ArrayList<>(List.of(binary.toString(), "--root", stateRoot.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        log.warn("{} did not finish in {} s", String.join(" ", command), COMMAND_TIMEOUT_SECONDS);
+        return false;
+      }
+      if (process.exitValue() != 0) {
+        log.debug("{} exited with status {}: {}", String.join(" ", command), process.exitValue(), output);
+        return false;
+      }
+      return true;
+    } catch (IOException e) {
+      log.warn("Cannot run {}: {}", binary, e.getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * The OCI runtime's cgroupfs driver makes the child cgroup in every v1 hierarchy, creating its
+   * parents where our cgroup does not exist (pids, devices, freezer, ...); it removes only the
+   * child, so the now empty parents named after this container go here.
+   */
+  private static void removeLeftoverCgroups(ContainerCgroup cgroup) {
+    if (cgroup.version() != Cgroups.Version.V1) {
+      return;
+    }
+    List<String> paths = List.of(cgroup.memoryHierarchyPath(), cgroup.cpuHierarchyPath());
+    try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(Cgroups.DEFAULT_ROOT)) {
+      for (Path hierarchy : hierarchies) {
+        for (String path : paths) {
+          Path dir = hierarchy.resolve(path.substring(1));
+          if (!cgroup.directories().contains(dir) && Files.isDirectory(dir)) {
+            try {
+              Files.deleteIfExists(dir.resolve(CHILD_CGROUP));
+              Files.deleteIfExists(dir);
+            } catch (IOException e) {
+              log.debug("Cannot remove leftover cgroup {}: {}", dir, e.toString());
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.debug("Cannot list {}: {}", Cgroups.DEFAULT_ROOT, e.toString());
+    }
+  }
+
+  private static String hostHostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).trim();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          log.debug("Cannot delete {}: {}", path, e.toString());
+        }
+      });
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: {}", dir, e.toString());
+    }
+  }
+
+  private static final class Running {
+    final String containerId;
+    final Process process;
+    final Path bundle;
+    final ContainerCgroup cgroup;
+    final ResourceLimits limits;
+    final Promise<Termination> termination = Promise.promise();
+    final AtomicBoolean killing = new AtomicBoolean();
+    volatile boolean killed;
+    volatile Timers.Timer escalation;
+    volatile boolean oomKilled;
+    volatile OptionalLong peakMemory = OptionalLong.empty();
+
+    Running(String containerId, Process process, Path bundle, ContainerCgroup cgroup, ResourceLimits limits) {
+      this.containerId = containerId;
+      this.process = process;
+      this.bundle = bundle;
+      this.cgroup = cgroup;
+      this.limits = limits;
+    }
+  }
+}
