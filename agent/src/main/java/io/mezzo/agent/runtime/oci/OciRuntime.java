@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * {@code <bundles>/<container id>}: the image's cached root filesystem ({@link OciImages}),
  * read-only, with {@code /tmp} a tmpfs, the sandbox at {@value OciSpec#SANDBOX} (the working
  * directory) and the host's network ({@link OciSpec}). The runtime process is started through
- * {@code setsid} as {@code <binary> --root <state> run --keep --bundle <dir> <container id>}, stdout
+ * {@code setsid} as {@code <binary> --root <state> run [--keep] --bundle <dir> <container id>}, stdout
  * and stderr appended to {@code <sandbox>/stdout} and {@code <sandbox>/stderr}; its exit status
- * is the container's (128 + N for signal N).
+ * is the container's (128 + N for signal N). A launch succeeds once the runtime has created the
+ * container, and fails with the runtime's last words when it exits without creating it (an
+ * executable the image does not have, a bad rootfs).
  *
  * <p>Limits work as in the {@link ProcessRuntime}: the task's cgroup is made by {@link Cgroups}
  * with the memory and cpu limits, and the OCI runtime is given a child of it, without limits of
@@ -70,6 +73,7 @@ public final class OciRuntime implements ContainerRuntime {
   private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
   private static final int SIGNAL_EXIT_BASE = 128;
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
+  private static final Duration CREATE_WAIT = Duration.ofSeconds(10);
   private static final List<Path> HOST_FILES = List.of(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
 
   private final Vertx vertx;
@@ -82,6 +86,7 @@ public final class OciRuntime implements ContainerRuntime {
   private final ConcurrentMap<String, Running> containers = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Promise<Void> closedPromise = Promise.promise();
+  private volatile Boolean supportsKeep;
 
   /**
    * An OCI runtime.
@@ -255,6 +260,17 @@ public final class OciRuntime implements ContainerRuntime {
       }
       throw new ContainerLaunchException("Failed to start the OCI container: " + e.getMessage(), e);
     }
+    if (!awaitCreated(containerId, process)) {
+      String why = lastLine(request.sandbox().resolve("stderr"));
+      ociCommand("delete", "--force", containerId);
+      deleteTree(bundle);
+      if (cgroup != null) {
+        cgroup.destroy();
+        removeLeftoverCgroups(cgroup);
+      }
+      throw new ContainerLaunchException("Failed to start the OCI container (" + binary.getFileName() + " exited with status "
+          + process.exitValue() + (why.isEmpty() ? "" : ": " + why) + ")");
+    }
     Running running = new Running(containerId, process, bundle, cgroup, limits);
     containers.put(containerId, running);
     log.info("[task={}] [container={}] started {} (pid {}) with rootfs {}{}", request.task().getTaskId().getValue(),
@@ -269,13 +285,58 @@ public final class OciRuntime implements ContainerRuntime {
 
   /** Starts the container in its own session; the runtime's stdio is the container's. */
   private Process startContainer(String containerId, Path bundle, Path sandbox) throws IOException {
-    return new ProcessBuilder(SETSID.toString(), binary.toString(), "--root", stateRoot.toString(),
-        "run", "--keep", "--bundle", bundle.toString(), containerId)
+    List<String> command = new ArrayList<>(List.of(SETSID.toString(), binary.toString(), "--root", stateRoot.toString(),
+        "run"));
+    if (supportsKeep()) {
+      command.add("--keep");
+    }
+    command.addAll(List.of("--bundle", bundle.toString(), containerId));
+    return new ProcessBuilder(command)
         .directory(bundle.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
         .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()))
         .start();
+  }
+
+  /**
+   * Waits until the runtime has created the container (its state file exists: runc's
+   * {@code state.json}, crun's {@code status}), so that RUNNING means running. False when the
+   * runtime exited without ever creating it (known only with {@code --keep}, which keeps the
+   * state of a container that ended at once); true after {@link #CREATE_WAIT} in any case.
+   */
+  private boolean awaitCreated(String containerId, Process process) {
+    Path dir = stateRoot.resolve(containerId);
+    long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
+    while (true) {
+      boolean created = Files.exists(dir.resolve("state.json")) || Files.exists(dir.resolve("status"));
+      if (created) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        return !supportsKeep();
+      }
+      if (System.nanoTime() > deadline) {
+        log.warn("[container={}] {} has not created the container after {}; reporting it running", containerId,
+            binary.getFileName(), CREATE_WAIT);
+        return true;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+  }
+
+  private static String lastLine(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (!lines.get(i).isBlank()) {
+          return lines.get(i).trim();
+        }
+      }
+    } catch (IOException e) {
+      return "";
+    }
+    return "";
   }
 
   private void exited(Running running) {
@@ -325,6 +386,41 @@ public final class OciRuntime implements ContainerRuntime {
       }
       return null;
     }, false);
+  }
+
+  /**
+   * Whether {@code run} takes {@code --keep} (runc does, crun 1.8 does not), asked once. Without
+   * it the ended container's cgroup is gone before its OOM kill count is read, so on cgroup v1
+   * (which counts a kill only where the victim was) an OOM kill is not recognised as such.
+   */
+  private boolean supportsKeep() {
+    Boolean keep = supportsKeep;
+    if (keep == null) {
+      keep = ociOutput("run", "--help").contains("--keep");
+      if (!keep) {
+        log.warn("{} run has no --keep: on cgroup v1 a task killed for memory ends as killed by signal, "
+            + "without REASON_CONTAINER_LIMITATION_MEMORY", binary);
+      }
+      supportsKeep = keep;
+    }
+    return keep;
+  }
+
+  /** The output of {@code <binary> args...}, empty when it cannot run. Blocks. */
+  private String ociOutput(String... args) {
+    List<String> command = new ArrayList<>(List.of(binary.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return output;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** Runs {@code <binary> --root <state> args...}; true when it exited 0. Blocks. */

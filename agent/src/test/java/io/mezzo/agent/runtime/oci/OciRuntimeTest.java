@@ -48,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OciRuntimeTest {
   static final String IMAGE = "mezzo/busybox:test";
   static final Path BUSYBOX = Path.of("/bin/busybox");
+  /** runc, or what MEZZO_OCI_RUNTIME names (crun), to run these tests with another OCI runtime. */
+  static final String BINARY = System.getenv().getOrDefault("MEZZO_OCI_RUNTIME", "runc");
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final List<String> APPLETS = List.of("sh", "echo", "cat", "head", "tail", "sleep", "true", "ls", "id");
 
@@ -64,7 +66,7 @@ class OciRuntimeTest {
   @BeforeAll
   static void needsRootAndRunc() {
     Assumptions.assumeTrue(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
-    Assumptions.assumeTrue(OciRuntime.resolveBinary("runc").isPresent(), "no runc on PATH");
+    Assumptions.assumeTrue(OciRuntime.resolveBinary(BINARY).isPresent(), "no " + BINARY + " on PATH");
   }
 
   @BeforeEach
@@ -75,7 +77,7 @@ class OciRuntimeTest {
         ? new OciImages(work.resolve("images"), DockerRuntime.client(DockerRuntime.defaultHost(), null), null)
         : new OciImages(work.resolve("images"), null, "no engine in this test");
     runtime = new OciRuntime(vertx, Timers.vertx(vertx), Cgroups.detect(CgroupsMode.AUTO),
-        OciRuntime.resolveBinary("runc").orElseThrow(), work.resolve("state"), work.resolve("bundles"), images);
+        OciRuntime.resolveBinary(BINARY).orElseThrow(), work.resolve("state"), work.resolve("bundles"), images);
   }
 
   @AfterEach
@@ -221,6 +223,38 @@ class OciRuntimeTest {
         .hasMessageStartingWith("Image 'mezzo/does-not-exist:1' is not available in the local Docker engine");
     assertThat(work.resolve("bundles")).satisfiesAnyOf(
         dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+  }
+
+  @Test
+  void aContainerTheRuntimeCannotCreateFailsTheLaunchWithTheRuntimesWords() throws Exception {
+    Path rootfs = work.resolve("image");
+    Files.createDirectories(rootfs.resolve("bin"));
+    Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+    Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+    Files.writeString(rootfs.resolve("mnt"), "a file where the sandbox's mount point must go");
+
+    assertThatThrownBy(() -> result(runtime.launch(request(task(rootfs.toString(), "true"), Map.of()))))
+        .cause()
+        .isInstanceOf(ContainerLaunchException.class)
+        .hasMessageStartingWith("Failed to start the OCI container (" + Path.of(BINARY).getFileName() + " exited with status 1: ")
+        .hasMessageContaining("/mnt/mesos/sandbox");
+    try (var bundles = Files.list(work.resolve("bundles"))) {
+      assertThat(bundles).isEmpty();
+    }
+  }
+
+  @Test
+  void anExecutableMissingFromTheImageFailsTheTaskWithTheRuntimesWordsInStderr() throws Exception {
+    Path rootfs = busyboxRootfs(work.resolve("image"));
+    TaskInfo task = TaskInfo.newBuilder(task(rootfs.toString(), "ignored"))
+        .setCommand(io.mezzo.v1.Protos.CommandInfo.newBuilder().setShell(false).setValue("/bin/no-such-program"))
+        .build();
+
+    Termination termination = result(result(runtime.launch(request(task, Map.of()))).termination());
+
+    assertThat(termination.succeeded()).isFalse();
+    assertThat(termination.message()).isEqualTo("Command exited with status 1");
+    assertThat(read("stderr")).contains("/bin/no-such-program").contains("no such file or directory");
   }
 
   @Test
