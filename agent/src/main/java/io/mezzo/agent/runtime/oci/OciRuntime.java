@@ -250,11 +250,7 @@ public final class OciRuntime implements ContainerRuntime {
       Files.writeString(bundle.resolve("config.json"), config.encodePrettily(), StandardCharsets.UTF_8);
       process = startContainer(containerId, bundle, request.sandbox());
     } catch (IOException | RuntimeException e) {
-      deleteTree(bundle);
-      if (cgroup != null) {
-        cgroup.destroy();
-        removeLeftoverCgroups(cgroup);
-      }
+      removeAll(bundle, cgroup);
       if (e instanceof ContainerLaunchException launch) {
         throw launch;
       }
@@ -263,11 +259,7 @@ public final class OciRuntime implements ContainerRuntime {
     if (!awaitCreated(containerId, process)) {
       String why = lastLine(request.sandbox().resolve("stderr"));
       ociCommand("delete", "--force", containerId);
-      deleteTree(bundle);
-      if (cgroup != null) {
-        cgroup.destroy();
-        removeLeftoverCgroups(cgroup);
-      }
+      removeAll(bundle, cgroup);
       throw new ContainerLaunchException("Failed to start the OCI container (" + binary.getFileName() + " exited with status "
           + process.exitValue() + (why.isEmpty() ? "" : ": " + why) + ")");
     }
@@ -281,6 +273,15 @@ public final class OciRuntime implements ContainerRuntime {
       kill(containerId, Duration.ZERO);
     }
     return new LaunchedContainer(containerId, process.pid(), running.termination.future());
+  }
+
+  /** What a failed launch leaves: the bundle and the cgroup. */
+  private static void removeAll(Path bundle, ContainerCgroup cgroup) {
+    deleteTree(bundle);
+    if (cgroup != null) {
+      cgroup.destroy();
+      removeLeftoverCgroups(cgroup);
+    }
   }
 
   /** Starts the container in its own session; the runtime's stdio is the container's. */
