@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -160,8 +158,8 @@ public final class OciImages implements AutoCloseable {
         extraction.into(temp.resolve("rootfs"));
         try {
           Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-          // Another agent on this work dir won the race; its copy is as good.
+        } catch (IOException e) {
+          // Another agent on this work dir won the race (the target exists, full): its copy is as good.
           if (!Files.isDirectory(rootfs)) {
             throw e;
           }
