@@ -18,6 +18,7 @@ import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.sandbox.LogRotator;
+import io.mezzo.agent.runtime.oci.OciRuntime;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.status.StatusUpdateManager;
@@ -47,6 +48,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -407,10 +409,16 @@ public final class Agent {
 
   private List<ContainerRuntime> defaultRuntimes(AgentConfig config, Timers timers) {
     List<ContainerRuntime> available = new java.util.ArrayList<>();
-    available.add(new ProcessRuntime(vertx, timers, Cgroups.detect(config.cgroups()),
+    Cgroups cgroups = Cgroups.detect(config.cgroups());
+    available.add(new ProcessRuntime(vertx, timers, cgroups,
         config.workDir().resolve(CheckpointStore.META).resolve("runtimes").resolve(ProcessRuntime.NAME)));
     if (config.runtimes().contains(DockerRuntime.NAME)) {
       available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers, config.workDir().toString()));
+    }
+    if (config.runtimes().contains(OciRuntime.NAME)) {
+      Path binary = config.ociRuntime() != null ? config.ociRuntime() : OciRuntime.defaultBinary()
+          .orElseThrow(() -> new IllegalArgumentException("Runtime 'oci' needs runc or crun, and neither is on PATH"));
+      available.add(OciRuntime.create(vertx, timers, cgroups, binary, config.workDir().resolve("oci")));
     }
     return available;
   }

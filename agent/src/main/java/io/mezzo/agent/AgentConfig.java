@@ -22,7 +22,7 @@ import java.util.Set;
  * @param workDir the directory that holds sandboxes and {@code agent.json}
  * @param resources what the agent offers (Mesos resources, default role)
  * @param attributes the agent's attributes
- * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}
+ * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}, {@code oci}
  * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
  *     it is killed and its tasks fail; null means Mesos's default of one minute
  * @param cgroups whether the process runtime limits tasks with cgroups where the machine has
@@ -32,6 +32,8 @@ import java.util.Set;
  * @param logMaxSize the size in bytes above which a task's {@code stdout} or {@code stderr} is
  *     rotated (see {@link io.mezzo.agent.sandbox.LogRotator}); positive
  * @param logMaxFiles how many rotated {@code stdout.N} / {@code stderr.N} files are kept; at least 1
+ * @param ociRuntime the OCI runtime binary ({@code runc}, {@code crun}) the {@code oci} runtime
+ *     runs; null for runc, else crun, found on PATH
  */
 public record AgentConfig(
     MasterUrl master,
@@ -46,10 +48,11 @@ public record AgentConfig(
     CgroupsMode cgroups,
     RecoverMode recover,
     long logMaxSize,
-    int logMaxFiles) {
+    int logMaxFiles,
+    Path ociRuntime) {
 
   /** The runtimes this agent can run. */
-  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker");
+  public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker", "oci");
   public static final String DEFAULT_IP = "127.0.0.1";
   public static final int DEFAULT_PORT = 5051;
   /** Mesos's {@code --executor_registration_timeout} default. */
@@ -93,7 +96,10 @@ public record AgentConfig(
     }
   }
 
-  /** A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}), with the default log rotation (10 MB, 5 files). */
+  /**
+   * A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}), with the
+   * default log rotation (10 MB, 5 files) and the OCI runtime binary found on PATH.
+   */
   public AgentConfig(
       MasterUrl master,
       String ip,
@@ -106,7 +112,7 @@ public record AgentConfig(
       Duration executorRegistrationTimeout,
       CgroupsMode cgroups) {
     this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups,
-        null, DEFAULT_LOG_MAX_SIZE, DEFAULT_LOG_MAX_FILES);
+        null, DEFAULT_LOG_MAX_SIZE, DEFAULT_LOG_MAX_FILES, null);
   }
 
   /** A configuration with cgroups detected ({@code auto}). */
@@ -139,25 +145,31 @@ public record AgentConfig(
   /** This configuration with another executor registration timeout. */
   public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups,
-        recover, logMaxSize, logMaxFiles);
+        recover, logMaxSize, logMaxFiles, ociRuntime);
   }
 
   /** This configuration with another {@code --cgroups} mode. */
   public AgentConfig withCgroups(CgroupsMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, mode, recover, logMaxSize, logMaxFiles);
+        executorRegistrationTimeout, mode, recover, logMaxSize, logMaxFiles, ociRuntime);
   }
 
   /** This configuration with another {@code --recover} mode. */
   public AgentConfig withRecover(RecoverMode mode) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, mode, logMaxSize, logMaxFiles);
+        executorRegistrationTimeout, cgroups, mode, logMaxSize, logMaxFiles, ociRuntime);
   }
 
   /** This configuration with another cap of the tasks' {@code stdout}/{@code stderr} and number of rotated files. */
   public AgentConfig withLogRotation(long maxSize, int maxFiles) {
     return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, recover, maxSize, maxFiles);
+        executorRegistrationTimeout, cgroups, recover, maxSize, maxFiles, ociRuntime);
+  }
+
+  /** This configuration with another OCI runtime binary (null: found on PATH). */
+  public AgentConfig withOciRuntime(Path binary) {
+    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
+        executorRegistrationTimeout, cgroups, recover, logMaxSize, logMaxFiles, binary);
   }
 
   /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */

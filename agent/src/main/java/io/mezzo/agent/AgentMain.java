@@ -6,6 +6,7 @@ import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
+import io.mezzo.agent.runtime.oci.OciRuntime;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Files;
@@ -13,13 +14,16 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -75,12 +79,24 @@ public final class AgentMain implements Callable<Integer> {
   String attributes;
 
   @Option(names = "--runtimes", defaultValue = "${env:MEZZO_RUNTIMES}", split = ",", paramLabel = "NAME",
-      description = "Runtimes tasks may use, comma-separated: process, docker. Default: detected at start "
-          + "(process, plus docker when the Docker engine answers). Env: MEZZO_RUNTIMES.")
+      description = "Runtimes tasks may use, comma-separated: process, docker, oci. Default: detected at start "
+          + "(process, plus docker when the Docker engine answers, plus oci when the agent runs as root and runc "
+          + "or crun is found). Env: MEZZO_RUNTIMES.")
   List<String> runtimes;
+
+  @Option(names = "--oci-runtime", defaultValue = "${env:MEZZO_OCI_RUNTIME}", paramLabel = "runc|crun|PATH",
+      description = "The OCI runtime binary the oci runtime runs: a name looked up on PATH or an absolute path. "
+          + "Default: runc when found, else crun. Env: MEZZO_OCI_RUNTIME.")
+  String ociRuntime;
 
   /** Whether the Docker engine answers; a seam for tests. */
   BooleanSupplier dockerReachable = () -> DockerRuntime.reachable(DockerRuntime.defaultHost());
+
+  /** Whether the agent runs as root; a seam for tests. */
+  BooleanSupplier agentIsRoot = ProcessRuntime::agentIsRoot;
+
+  /** Finds an OCI runtime binary by name or path; a seam for tests. */
+  Function<String, Optional<Path>> ociBinary = OciRuntime::resolveBinary;
 
   @Option(names = "--executor-registration-timeout", defaultValue = "${env:MEZZO_EXECUTOR_REGISTRATION_TIMEOUT:-1mins}",
       converter = MesosDuration.class, paramLabel = "DURATION",
@@ -176,7 +192,8 @@ public final class AgentMain implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw usage("Invalid value for option '--port': " + port + " (expected 0 to 65535)");
     }
-    List<String> runtimeNames = runtimeNames();
+    Path ociBinary = ociBinary();
+    List<String> runtimeNames = runtimeNames(ociBinary);
     List<Resource> parsedResources;
     List<Attribute> parsedAttributes;
     try {
@@ -208,18 +225,32 @@ public final class AgentMain implements Callable<Integer> {
     }
     return new AgentConfig(masterUrl, ip, hostname, port, dir,
         ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout,
-        cgroupsMode, recoverMode, logMaxSize, logMaxFiles);
+        cgroupsMode, recoverMode, logMaxSize, logMaxFiles, runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null);
+  }
+
+  /** The OCI runtime binary {@code --oci-runtime} names, else runc or crun on PATH; null when there is none. */
+  private Path ociBinary() {
+    if (ociRuntime == null || ociRuntime.isBlank()) {
+      return OciRuntime.KNOWN_BINARIES.stream().map(ociBinary).flatMap(Optional::stream).findFirst().orElse(null);
+    }
+    return ociBinary.apply(ociRuntime.trim()).orElseThrow(() -> usage("Invalid value for option '--oci-runtime': '"
+        + ociRuntime.trim() + "' is not an executable on PATH or an absolute path to one (expected runc, crun or a path)"));
   }
 
   /** The runtimes asked for, checked; or, when none are, those detected on this machine. */
-  private List<String> runtimeNames() {
+  private List<String> runtimeNames(Path ociBinary) {
     List<String> asked = runtimes == null ? List.of()
         : runtimes.stream().map(String::trim).filter(name -> !name.isEmpty()).distinct().toList();
     if (asked.isEmpty()) {
-      List<String> detected = dockerReachable.getAsBoolean()
-          ? List.of(ProcessRuntime.NAME, DockerRuntime.NAME) : List.of(ProcessRuntime.NAME);
+      List<String> detected = new ArrayList<>(List.of(ProcessRuntime.NAME));
+      if (dockerReachable.getAsBoolean()) {
+        detected.add(DockerRuntime.NAME);
+      }
+      if (agentIsRoot.getAsBoolean() && ociBinary != null) {
+        detected.add(OciRuntime.NAME);
+      }
       log.info("Runtimes detected: {}", String.join(",", detected));
-      return detected;
+      return List.copyOf(detected);
     }
     for (String runtime : asked) {
       if (!AgentConfig.SUPPORTED_RUNTIMES.contains(runtime)) {
@@ -230,6 +261,14 @@ public final class AgentMain implements Callable<Integer> {
     if (asked.contains(DockerRuntime.NAME) && !dockerReachable.getAsBoolean()) {
       throw usage("Invalid value for option '--runtimes': runtime 'docker' needs a Docker engine, and none answers at "
           + DockerRuntime.defaultHost() + " (start dockerd, set DOCKER_HOST, or leave docker out)");
+    }
+    if (asked.contains(OciRuntime.NAME) && !agentIsRoot.getAsBoolean()) {
+      throw usage("Invalid value for option '--runtimes': runtime 'oci' needs the agent to run as root "
+          + "(run it as root or leave oci out)");
+    }
+    if (asked.contains(OciRuntime.NAME) && ociBinary == null) {
+      throw usage("Invalid value for option '--runtimes': runtime 'oci' needs runc or crun, and neither is on PATH "
+          + "(install one, give --oci-runtime PATH, or leave oci out)");
     }
     return asked;
   }

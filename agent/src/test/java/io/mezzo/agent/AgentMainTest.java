@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class AgentMainTest {
+  private static final Path RUNC = Path.of("/usr/sbin/runc");
+
   @TempDir
   Path workDir;
 
@@ -24,7 +27,8 @@ class AgentMainTest {
       "--master=http://127.0.0.1:5050                              | Missing required option '--work-dir'",
       "--master=ftp://host --work-dir=WORK                         | Bad master URL 'ftp://host'",
       "--master=zk://host:2181 --work-dir=WORK                     | missing the ZooKeeper path",
-      "--master=http://m:5050 --work-dir=WORK --runtimes=oci       | runtime 'oci' is not supported",
+      "--master=http://m:5050 --work-dir=WORK --runtimes=wasm      | runtime 'wasm' is not supported",
+      "--master=http://m:5050 --work-dir=WORK --oci-runtime=/no/such/runc | '--oci-runtime': '/no/such/runc' is not an executable",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus     | expected name:value",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus(/eng):1 | is not a valid role",
       "--master=http://m:5050 --work-dir=WORK --attributes=rack:{a} | sets are not supported",
@@ -58,6 +62,7 @@ class AgentMainTest {
   void flagsBecomeAConfigWithDetectedResources() {
     AgentMain main = new AgentMain();
     main.dockerReachable = () -> false;
+    main.agentIsRoot = () -> false;
     new CommandLine(main).parseArgs(
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
         "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
@@ -79,6 +84,7 @@ class AgentMainTest {
     assertThat(config.cgroups()).isEqualTo(CgroupsMode.OFF);
     assertThat(config.logMaxSize()).isEqualTo(512 * 1024);
     assertThat(config.logMaxFiles()).isEqualTo(2);
+    assertThat(config.ociRuntime()).isNull();
   }
 
   @Test
@@ -104,15 +110,64 @@ class AgentMainTest {
 
   @Test
   void runtimesAreDetectedWhenNoneAreAsked() {
-    AgentMain withDocker = new AgentMain();
-    withDocker.dockerReachable = () -> true;
-    new CommandLine(withDocker).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "");
-    AgentMain withoutDocker = new AgentMain();
-    withoutDocker.dockerReachable = () -> false;
-    new CommandLine(withoutDocker).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "");
+    AgentMain withDocker = detecting(true, false, null);
+    AgentMain withoutDocker = detecting(false, false, null);
+    AgentMain rootWithRunc = detecting(false, true, RUNC);
+    AgentMain rootWithoutRunc = detecting(true, true, null);
+    AgentMain notRootWithRunc = detecting(false, false, RUNC);
 
     assertThat(withDocker.config().runtimes()).containsExactly("process", "docker");
     assertThat(withoutDocker.config().runtimes()).containsExactly("process");
+    assertThat(rootWithRunc.config().runtimes()).containsExactly("process", "oci");
+    assertThat(rootWithRunc.config().ociRuntime()).isEqualTo(RUNC);
+    assertThat(rootWithoutRunc.config().runtimes()).containsExactly("process", "docker");
+    assertThat(notRootWithRunc.config().runtimes()).containsExactly("process");
+  }
+
+  @Test
+  void ociRuntimeNamesTheBinaryAndCrunIsTheFallback() {
+    Path crun = Path.of("/usr/bin/crun");
+    AgentMain named = new AgentMain();
+    named.agentIsRoot = () -> true;
+    named.ociBinary = name -> name.equals("/opt/runc") ? Optional.of(Path.of("/opt/runc")) : Optional.empty();
+    new CommandLine(named).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "oci",
+        "--oci-runtime", "/opt/runc");
+    AgentMain fallback = new AgentMain();
+    fallback.agentIsRoot = () -> true;
+    fallback.ociBinary = name -> name.equals("crun") ? Optional.of(crun) : Optional.empty();
+    new CommandLine(fallback).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "oci");
+
+    assertThat(named.config().ociRuntime()).isEqualTo(Path.of("/opt/runc"));
+    assertThat(named.config().runtimes()).containsExactly("oci");
+    assertThat(fallback.config().ociRuntime()).isEqualTo(crun);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "false | true  | runtime 'oci' needs the agent to run as root",
+      "true  | false | runtime 'oci' needs runc or crun, and neither is on PATH",
+  })
+  void ociAskedForWhereItCannotWorkExitsWithCodeTwo(boolean root, boolean runc, String message) {
+    AgentMain main = new AgentMain();
+    main.agentIsRoot = () -> root;
+    main.ociBinary = name -> runc && name.equals("runc") ? Optional.of(RUNC) : Optional.empty();
+    StringWriter err = new StringWriter();
+    CommandLine command = new CommandLine(main).setErr(new PrintWriter(err));
+
+    int exitCode = command.execute("--master=http://m:5050", "--work-dir=" + workDir, "--runtimes=process,oci");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+    assertThat(workDir.resolve("agent.json")).doesNotExist();
+  }
+
+  private AgentMain detecting(boolean docker, boolean root, Path runc) {
+    AgentMain main = new AgentMain();
+    main.dockerReachable = () -> docker;
+    main.agentIsRoot = () -> root;
+    main.ociBinary = name -> runc != null && name.equals("runc") ? Optional.of(runc) : Optional.empty();
+    new CommandLine(main).parseArgs("--master", "http://m", "--work-dir", workDir.toString(), "--runtimes", "");
+    return main;
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.mezzo.testkit.LocalCluster;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.Image;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
@@ -25,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * runtime on an in-JVM cluster and measures, for each, the time from sending ACCEPT to the
  * TASK_RUNNING update. Run it with
  * {@code java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.StartLatency process 20}
- * (or {@code docker 20}, which needs a Docker engine and the local image mezzo/busybox:test).
+ * (or {@code docker 20}, which needs a Docker engine and the local image mezzo/busybox:test; or
+ * {@code oci 20}, which also needs root and runc or crun: the image is exported and extracted
+ * once, by the first task, then started from the agent's cache).
  */
 public final class StartLatency {
   private StartLatency() {}
@@ -33,13 +36,13 @@ public final class StartLatency {
   public static void main(String[] args) throws Exception {
     String runtime = args.length > 0 ? args[0] : "process";
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    if (!runtime.equals("process") && !runtime.equals("docker")) {
-      System.err.println("usage: StartLatency process|docker [count]");
+    if (!runtime.equals("process") && !runtime.equals("docker") && !runtime.equals("oci")) {
+      System.err.println("usage: StartLatency process|docker|oci [count]");
       System.exit(2);
     }
     List<Double> millis = new ArrayList<>();
-    try (LocalCluster cluster = LocalCluster.builder().agents(1).runtimes(runtime.equals("docker")
-        ? new String[] {"process", "docker"} : new String[] {"process"}).build().start()) {
+    try (LocalCluster cluster = LocalCluster.builder().agents(1).runtimes(runtime.equals("process")
+        ? new String[] {"process"} : new String[] {"process", runtime}).build().start()) {
       for (int i = 0; i < count; i++) {
         millis.add(oneTask(cluster, runtime, i));
       }
@@ -70,6 +73,10 @@ public final class StartLatency {
           if (runtime.equals("docker")) {
             task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
                 .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage("mezzo/busybox:test")));
+          } else if (runtime.equals("oci")) {
+            task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+                    .setDocker(Image.Docker.newBuilder().setName("mezzo/busybox:test")))));
           }
           launched = true;
           acceptedAt = System.nanoTime();

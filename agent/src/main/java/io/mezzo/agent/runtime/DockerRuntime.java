@@ -124,7 +124,8 @@ public final class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  static DockerClient client(String dockerHost, Duration responseTimeout) {
+  /** A client of the engine at {@code dockerHost}; {@code responseTimeout} null for none. The caller closes it. */
+  public static DockerClient client(String dockerHost, Duration responseTimeout) {
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(dockerHost)
         .build();

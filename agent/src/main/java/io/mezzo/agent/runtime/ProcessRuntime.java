@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@code FrameworkInfo.user} (unless that is root), through {@code setpriv}, and the sandbox
  * is given to that user.
  *
- * <p>Each task runs under a small shell wrapper ({@link #WRAPPER}) that records, in the
+ * <p>Each task runs under a small shell wrapper ({@link TaskWrapper}) that records, in the
  * container's state directory ({@code <state-dir>/<container id>/}), the task's pid and, when it
  * ends, its exit status. The wrapper and the task outlive an agent killed with -9; a restarted
  * agent {@linkplain #recover re-adopts} the task from those files (checking the wrapper's pid
@@ -71,14 +71,6 @@ public final class ProcessRuntime implements ContainerRuntime {
   static final String CGROUP_PROLOGUE = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"mezzo: cannot join the task's cgroup ($1)\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
-  /**
-   * Runs the task (its arguments after the state directory $1) in the background, writes its
-   * pid to $1/pid, waits for it and writes its exit status (128+N after signal N, as shells
-   * report it) to $1/status, then exits with that status. $0 names the container, for ps.
-   */
-  static final String WRAPPER = "d=$1; shift; \"$@\" & p=$!; echo $p > \"$d/pid\"; "
-      + "wait $p; s=$?; echo $s > \"$d/status\"; exit $s";
-  private static final Duration PID_WAIT = Duration.ofSeconds(2);
   private static final Duration RECOVERED_POLL = Duration.ofMillis(250);
 
   private final Vertx vertx;
@@ -120,6 +112,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
+  /** True when this agent process runs as root (effective uid 0). Blocks briefly (reads /proc). */
+  public static boolean agentIsRoot() {
+    return TaskUser.agentIsRoot();
+  }
+
   /** The cgroups this runtime puts its tasks in. */
   public Cgroups cgroups() {
     return cgroups;
@@ -154,7 +151,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (!running.killing.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    log.info("[container={}] sending SIGTERM to process group {}", containerId, running.pgid);
+    log.info("[container={}] sending SIGTERM to process group {}", containerId, running.group());
     return vertx.<Void>executeBlocking(() -> {
           ProcessGroup.signal(running.group(), "TERM");
           return null;
@@ -252,73 +249,20 @@ public final class ProcessRuntime implements ContainerRuntime {
       LaunchRequest request, List<String> argv, List<String> command, ContainerCgroup cgroup, ResourceLimits limits,
       Optional<TaskUser> user) {
     Path sandbox = request.sandbox();
-    Path state = stateDir.resolve(request.containerId());
-    try {
-      Files.createDirectories(state);
-      Files.deleteIfExists(state.resolve("pid"));
-      Files.deleteIfExists(state.resolve("status"));
-    } catch (IOException e) {
-      throw new ContainerLaunchException("Cannot create the container's state directory " + state + ": " + e.getMessage(), e);
-    }
-    List<String> wrapped = new ArrayList<>(List.of(SETSID.toString(), "/bin/sh", "-c", WRAPPER,
-        "mezzo-container:" + request.containerId(), state.toString()));
-    wrapped.addAll(argv);
-    ProcessBuilder builder = new ProcessBuilder(wrapped)
-        .directory(sandbox.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stdout").toFile()))
-        .redirectError(ProcessBuilder.Redirect.appendTo(sandbox.resolve("stderr").toFile()));
-    environment(builder.environment(), request);
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new ContainerLaunchException("Failed to start " + command.subList(1, command.size()) + ": " + e.getMessage(), e);
-    }
-    long startTime = ProcessGroup.startTime(process.pid()).orElse(-1);
-    long pgid = awaitPid(state, process);
+    TaskWrapper wrapper = TaskWrapper.start(stateDir.resolve(request.containerId()), request.containerId(), argv,
+        sandbox, sandbox, env -> environment(env, request));
+    long pgid = wrapper.taskPid();
     if (pgid > 0 && !ProcessGroup.awaitLeader(pgid, LEADER_WAIT) && ProcessGroup.groupOf(pgid).isPresent()) {
       log.warn("[container={}] pid {} did not become a process-group leader; kill reaches only it",
           request.containerId(), pgid);
     }
-    try {
-      Files.writeString(state.resolve("wrapper"), process.pid() + " " + startTime + "\n");
-    } catch (IOException e) {
-      log.warn("[container={}] cannot record the wrapper's pid; the task cannot be recovered after an agent restart: {}",
-          request.containerId(), e.toString());
-    }
-    Running running = new Running(request.containerId(), state, process.pid(), startTime, pgid, process, cgroup, limits);
+    Running running = new Running(request.containerId(), wrapper, cgroup, limits);
     containers.put(running.containerId, running);
     log.info("[task={}] [container={}] started pid {} in {}{}{}",
         request.task().getTaskId().getValue(), request.containerId(), pgid, sandbox,
         cgroup == null ? "" : ", cgroup " + cgroup, user.map(u -> " as user " + u.name()).orElse(""));
-    process.onExit().whenComplete((p, error) -> exited(running));
-    return new LaunchedContainer(running.containerId, running.pgid, running.termination.future());
-  }
-
-  /** The task's pid, which the wrapper writes right after it forks; -1 when the wrapper ended first. */
-  private static long awaitPid(Path state, Process wrapper) {
-    long deadline = System.nanoTime() + PID_WAIT.toNanos();
-    while (true) {
-      long pid = readLong(state.resolve("pid"));
-      if (pid > 0) {
-        return pid;
-      }
-      if ((!wrapper.isAlive() && readLong(state.resolve("pid")) <= 0) || System.nanoTime() > deadline) {
-        return -1;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
-    }
-  }
-
-  /** The number a state file holds, or -1 when it is missing, empty or not a number. */
-  private static long readLong(Path file) {
-    try {
-      String text = Files.readString(file).trim();
-      return text.isEmpty() ? -1 : Long.parseLong(text.split(" ")[0]);
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
+    wrapper.process().onExit().whenComplete((p, error) -> exited(running));
+    return new LaunchedContainer(running.containerId, pgid, running.termination.future());
   }
 
   @Override
@@ -330,46 +274,35 @@ public final class ProcessRuntime implements ContainerRuntime {
   private LaunchedContainer adopt(LaunchRequest request) {
     String containerId = request.containerId();
     Path state = stateDir.resolve(containerId);
-    Path wrapperFile = state.resolve("wrapper");
-    long pgid = readLong(state.resolve("pid"));
-    long wrapperPid;
-    long startTime;
-    try {
-      String[] wrapper = Files.readString(wrapperFile).trim().split(" ");
-      wrapperPid = Long.parseLong(wrapper[0]);
-      startTime = Long.parseLong(wrapper[1]);
-    } catch (IOException | RuntimeException e) {
-      killLeftovers(containerId, pgid);
-      throw new ContainerLaunchException("The agent restarted before the task's process was recorded; "
-          + "nothing of it is left running");
-    }
-    ResourceLimits limits = ResourceLimits.of(request.task());
     ContainerCgroup cgroup = cgroups.existing(containerId).orElse(null);
-    Running running = new Running(containerId, state, wrapperPid, startTime, pgid, null, cgroup, limits);
-    running.recovered = true;
-    boolean alive = ProcessGroup.alive(wrapperPid, startTime);
-    if (!alive && readLong(state.resolve("status")) < 0) {
-      killLeftovers(containerId, pgid);
+    Optional<TaskWrapper> found = TaskWrapper.find(state);
+    if (found.isEmpty() || (!found.get().alive() && found.get().exitStatus().isEmpty())) {
+      killLeftovers(containerId, TaskWrapper.readLong(state.resolve("pid")));
       if (cgroup != null) {
         cgroup.destroy();
       }
-      deleteState(state);
-      throw new ContainerLaunchException("The task's process ended while the agent was down and left no exit status");
+      TaskWrapper.deleteTree(state);
+      throw new ContainerLaunchException(found.isEmpty()
+          ? "The agent restarted before the task's process was recorded; nothing of it is left running"
+          : "The task's process ended while the agent was down and left no exit status");
     }
+    TaskWrapper wrapper = found.get();
+    Running running = new Running(containerId, wrapper, cgroup, ResourceLimits.of(request.task()));
     containers.put(containerId, running);
-    if (alive) {
-      log.info("[container={}] recovered: task pid {} (wrapper {}) is still running", containerId, pgid, wrapperPid);
+    if (wrapper.alive()) {
+      log.info("[container={}] recovered: task pid {} (wrapper {}) is still running", containerId, wrapper.taskPid(),
+          wrapper.wrapperPid());
       watch(running);
     } else {
       log.info("[container={}] recovered: the task ended while the agent was down", containerId);
       exited(running);
     }
-    return new LaunchedContainer(containerId, pgid, running.termination.future());
+    return new LaunchedContainer(containerId, wrapper.taskPid(), running.termination.future());
   }
 
   /** Polls a recovered wrapper, which is not this JVM's child, until it has ended. */
   private void watch(Running running) {
-    if (running.alive()) {
+    if (running.wrapper.alive()) {
       running.poll = timers.schedule(RECOVERED_POLL, () -> watch(running));
     } else {
       exited(running);
@@ -389,13 +322,10 @@ public final class ProcessRuntime implements ContainerRuntime {
             continue;
           }
           log.info("[container={}] killing what is left of a container no checkpoint names", containerId);
-          killLeftovers(containerId, readLong(dir.resolve("pid")));
-          long wrapper = readLong(dir.resolve("wrapper"));
-          if (wrapper > 1 && ProcessGroup.groupOf(wrapper).orElse(-1) == wrapper) {
-            ProcessGroup.signal(wrapper, "KILL");
-          }
+          killLeftovers(containerId, TaskWrapper.readLong(dir.resolve("pid")));
+          TaskWrapper.find(dir).filter(TaskWrapper::alive).ifPresent(w -> ProcessGroup.signal(w.wrapperPid(), "KILL"));
           cgroups.existing(containerId).ifPresent(ContainerCgroup::destroy);
-          deleteState(dir);
+          TaskWrapper.deleteTree(dir);
         }
       }
       return null;
@@ -406,16 +336,6 @@ public final class ProcessRuntime implements ContainerRuntime {
   private static void killLeftovers(String containerId, long pgid) {
     if (pgid > 1 && ProcessGroup.signal(pgid, "KILL")) {
       log.info("[container={}] killed what was left of process group {}", containerId, pgid);
-    }
-  }
-
-  private static void deleteState(Path state) {
-    try (java.util.stream.Stream<Path> files = Files.walk(state)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      log.debug("Cannot remove {}: {}", state, e.toString());
     }
   }
 
@@ -440,21 +360,16 @@ public final class ProcessRuntime implements ContainerRuntime {
         escalation.cancel();
       }
       // Members of the group may outlive its leader (background children); they go with it.
-      killLeftovers(running.containerId, running.pgid);
+      killLeftovers(running.containerId, running.wrapper.taskPid());
       if (running.cgroup != null) {
         running.oomKilled = running.cgroup.oomKilled();
         running.peakMemory = running.cgroup.peakMemoryBytes();
         // What left the process group (setsid, daemons) is still in the cgroup: killed there.
         running.cgroup.destroy();
       }
-      // The wrapper wrote the task's status; when it died first, the wrapper's own is what is left.
-      long status = readLong(running.state.resolve("status"));
-      int code = status >= 0 ? (int) status : running.process != null ? running.process.exitValue() : SIGNAL_EXIT_BASE + 9;
-      deleteState(running.state);
-      // Death by signal N is reported as 128 + N, as shells do.
-      return code > SIGNAL_EXIT_BASE && code <= SIGNAL_EXIT_BASE + 64
-          ? Termination.signalled(code - SIGNAL_EXIT_BASE, running.killed)
-          : Termination.exited(code, running.killed);
+      Termination termination = running.wrapper.termination(running.killed);
+      running.wrapper.deleteState();
+      return termination;
     }, false).onComplete(result -> {
       containers.remove(running.containerId);
       Termination termination = result.succeeded() ? result.result() : Termination.signalled(9, running.killed);
@@ -469,7 +384,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   /** As Mesos's memory isolator words it, with the limit named as the task asked for it. */
-  static String memoryMessage(ResourceLimits limits, OptionalLong peakBytes) {
+  public static String memoryMessage(ResourceLimits limits, OptionalLong peakBytes) {
     String mb = ResourceLimits.formatMb(limits.memoryMb());
     StringBuilder message = new StringBuilder("Memory limit exceeded: Requested: ").append(mb).append("MB");
     if (limits.memoryMb() < ResourceLimits.MIN_MEMORY_MB) {
@@ -485,23 +400,16 @@ public final class ProcessRuntime implements ContainerRuntime {
       return;
     }
     log.info("[container={}] still running {} after SIGTERM; sending SIGKILL to process group {}",
-        running.containerId, gracePeriod, running.pgid);
+        running.containerId, gracePeriod, running.group());
     vertx.executeBlocking(() -> ProcessGroup.signal(running.group(), "KILL"), false);
   }
 
   private static final class Running {
     final String containerId;
-    final Path state;
-    final long wrapperPid;
-    final long wrapperStart;
-    /** The task's process group (its pid), or -1 when the wrapper ended before starting it. */
-    final long pgid;
-    /** The wrapper when this runtime started it; null for a recovered container. */
-    final Process process;
+    final TaskWrapper wrapper;
     final Promise<Termination> termination = Promise.promise();
     final AtomicBoolean killing = new AtomicBoolean();
     volatile boolean killed;
-    volatile boolean recovered;
     volatile Timers.Timer escalation;
     volatile Timers.Timer poll;
     final ContainerCgroup cgroup;
@@ -509,25 +417,20 @@ public final class ProcessRuntime implements ContainerRuntime {
     volatile boolean oomKilled;
     volatile OptionalLong peakMemory = OptionalLong.empty();
 
-    Running(String containerId, Path state, long wrapperPid, long wrapperStart, long pgid, Process process,
-        ContainerCgroup cgroup, ResourceLimits limits) {
+    Running(String containerId, TaskWrapper wrapper, ContainerCgroup cgroup, ResourceLimits limits) {
       this.containerId = containerId;
-      this.state = state;
-      this.wrapperPid = wrapperPid;
-      this.wrapperStart = wrapperStart;
-      this.pgid = pgid;
-      this.process = process;
+      this.wrapper = wrapper;
       this.cgroup = cgroup;
       this.limits = limits;
     }
 
     /** The group a kill goes to: the task's, or the wrapper's when the task never started. */
     long group() {
-      return pgid > 1 ? pgid : wrapperPid;
+      return wrapper.taskPid() > 1 ? wrapper.taskPid() : wrapper.wrapperPid();
     }
 
     boolean alive() {
-      return process != null ? process.isAlive() : ProcessGroup.alive(wrapperPid, wrapperStart);
+      return wrapper.alive();
     }
   }
 }

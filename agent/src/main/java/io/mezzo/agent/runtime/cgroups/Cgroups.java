@@ -31,18 +31,23 @@ public final class Cgroups {
   /** v1: memory and cpu parents; v2: one parent. */
   private final Path memoryParent;
   private final Path cpuParent;
+  /** Where the memory and cpu hierarchies are mounted (the same for v2). */
+  private final Path memoryMount;
+  private final Path cpuMount;
   private final String reason;
 
-  private Cgroups(Version version, Path memoryParent, Path cpuParent, String reason) {
+  private Cgroups(Version version, Path memoryParent, Path cpuParent, Path memoryMount, Path cpuMount, String reason) {
     this.version = version;
     this.memoryParent = memoryParent;
     this.cpuParent = cpuParent;
+    this.memoryMount = memoryMount;
+    this.cpuMount = cpuMount;
     this.reason = reason;
   }
 
   /** No cgroups: tasks run without limits. */
   public static Cgroups none(String reason) {
-    return new Cgroups(null, null, null, Objects.requireNonNull(reason, "reason"));
+    return new Cgroups(null, null, null, null, null, Objects.requireNonNull(reason, "reason"));
   }
 
   /** Detects cgroups on this machine under {@link #DEFAULT_ROOT}, or none when {@code mode} is off. */
@@ -82,7 +87,7 @@ public final class Cgroups {
     Path memory = root.resolve("memory");
     Path cpu = root.resolve("cpu");
     if (Files.isRegularFile(memory.resolve("memory.limit_in_bytes")) && Files.isRegularFile(cpu.resolve("cpu.shares"))) {
-      return detectV1(own(memory, own.get("memory")), own(cpu, own.get("cpu")));
+      return detectV1(memory, cpu, own(memory, own.get("memory")), own(cpu, own.get("cpu")));
     }
     Path unified = root.resolve("unified");
     if (Files.isRegularFile(unified.resolve("cgroup.controllers"))) {
@@ -92,11 +97,11 @@ public final class Cgroups {
         + root);
   }
 
-  private static Cgroups detectV1(Path memoryOwn, Path cpuOwn) {
+  private static Cgroups detectV1(Path memoryMount, Path cpuMount, Path memoryOwn, Path cpuOwn) {
     try {
       Path memoryParent = Files.createDirectories(memoryOwn.resolve(PARENT));
       Path cpuParent = Files.createDirectories(cpuOwn.resolve(PARENT));
-      return new Cgroups(Version.V1, memoryParent, cpuParent, null);
+      return new Cgroups(Version.V1, memoryParent, cpuParent, memoryMount, cpuMount, null);
     } catch (IOException | SecurityException e) {
       return none("cgroup v1 is mounted but " + memoryOwn + " or " + cpuOwn + " is not writable (" + e + ")");
     }
@@ -112,7 +117,7 @@ public final class Cgroups {
       enable(own);
       Path parent = Files.createDirectories(own.resolve(PARENT));
       enable(parent);
-      return new Cgroups(Version.V2, parent, parent, null);
+      return new Cgroups(Version.V2, parent, parent, root, root, null);
     } catch (IOException | SecurityException | CgroupException e) {
       return none("cgroup v2 at " + root + " cannot delegate memory and cpu under " + own + " (" + e.getMessage() + ")");
     }
@@ -179,9 +184,7 @@ public final class Cgroups {
     if (!enabled()) {
       throw new IllegalStateException("cgroups are not enabled: " + reason);
     }
-    ContainerCgroup cgroup = version == Version.V1
-        ? new ContainerCgroup(version, memoryParent.resolve(containerId), cpuParent.resolve(containerId))
-        : new ContainerCgroup(version, memoryParent.resolve(containerId), memoryParent.resolve(containerId));
+    ContainerCgroup cgroup = cgroupOf(containerId);
     try {
       cgroup.create(limits);
     } catch (CgroupException e) {
@@ -197,9 +200,14 @@ public final class Cgroups {
     if (dirs.isEmpty() || !Files.isDirectory(dirs.get(0))) {
       return Optional.empty();
     }
-    return Optional.of(version == Version.V1
-        ? new ContainerCgroup(version, dirs.get(0), dirs.get(1))
-        : new ContainerCgroup(version, dirs.get(0), dirs.get(0)));
+    return Optional.of(cgroupOf(containerId));
+  }
+
+  private ContainerCgroup cgroupOf(String containerId) {
+    return version == Version.V1
+        ? new ContainerCgroup(version, memoryParent.resolve(containerId), cpuParent.resolve(containerId), memoryMount, cpuMount)
+        : new ContainerCgroup(version, memoryParent.resolve(containerId), memoryParent.resolve(containerId), memoryMount,
+            memoryMount);
   }
 
   /** The cgroup directories a container with this id gets (memory then cpu for v1; one for v2); empty when disabled. */

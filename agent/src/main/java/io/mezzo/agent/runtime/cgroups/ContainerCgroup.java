@@ -29,11 +29,15 @@ public final class ContainerCgroup {
   private final Cgroups.Version version;
   private final Path memory;
   private final Path cpu;
+  private final Path memoryMount;
+  private final Path cpuMount;
 
-  ContainerCgroup(Cgroups.Version version, Path memory, Path cpu) {
+  ContainerCgroup(Cgroups.Version version, Path memory, Path cpu, Path memoryMount, Path cpuMount) {
     this.version = version;
     this.memory = memory;
     this.cpu = cpu;
+    this.memoryMount = memoryMount;
+    this.cpuMount = cpuMount;
   }
 
   public Cgroups.Version version() {
@@ -43,6 +47,20 @@ public final class ContainerCgroup {
   /** The cgroup directories (one for v2, memory then cpu for v1). */
   public List<Path> directories() {
     return memory.equals(cpu) ? List.of(memory) : List.of(memory, cpu);
+  }
+
+  /**
+   * The memory cgroup's path from the root of its hierarchy ({@code /mezzo/<container id>}, or
+   * deeper when the agent itself runs in a cgroup): the absolute {@code cgroupsPath} an OCI
+   * runtime's cgroupfs driver resolves against each hierarchy's mount (v1) or the unified mount (v2).
+   */
+  public String memoryHierarchyPath() {
+    return "/" + memoryMount.relativize(memory).toString();
+  }
+
+  /** The cpu cgroup's path from the root of its hierarchy; the same as {@link #memoryHierarchyPath()} for v2. */
+  public String cpuHierarchyPath() {
+    return "/" + cpuMount.relativize(cpu).toString();
   }
 
   /** The {@code cgroup.procs} files a process writes its pid to, to join this cgroup. */
@@ -84,19 +102,32 @@ public final class ContainerCgroup {
     }
   }
 
-  /** True when the kernel's OOM killer killed a process of this cgroup. */
+  /**
+   * True when the kernel's OOM killer killed a process of this cgroup or of a child cgroup (an
+   * OCI runtime's). v2 counts kills up the tree; v1 counts them only in the victim's cgroup, so
+   * the children are read too.
+   */
   public boolean oomKilled() {
     if (version == Cgroups.Version.V2) {
       return CgroupFiles.keyed(memory.resolve("memory.events"), "oom_kill").orElse(0) > 0;
     }
     OptionalLong kills = CgroupFiles.keyed(memory.resolve("memory.oom_control"), "oom_kill");
     if (kills.isPresent()) {
-      return kills.getAsLong() > 0;
+      return kills.getAsLong() > 0 || childrenOomKilled();
     }
     // Kernels before 4.13 do not count kills; hitting the limit is the best evidence left.
     try {
       return Long.parseLong(Files.readString(memory.resolve("memory.failcnt")).trim()) > 0;
     } catch (IOException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private boolean childrenOomKilled() {
+    try (var children = Files.list(memory)) {
+      return children.filter(Files::isDirectory)
+          .anyMatch(child -> CgroupFiles.keyed(child.resolve("memory.oom_control"), "oom_kill").orElse(0) > 0);
+    } catch (IOException e) {
       return false;
     }
   }

@@ -39,6 +39,8 @@ class CgroupsTest {
     Path dir = own.resolve("mezzo/c1");
     assertThat(cgroup.directories()).containsExactly(dir);
     assertThat(cgroup.procsFiles()).containsExactly(dir.resolve("cgroup.procs"));
+    assertThat(cgroup.memoryHierarchyPath()).isEqualTo("/system.slice/agent.service/mezzo/c1");
+    assertThat(cgroup.cpuHierarchyPath()).isEqualTo("/system.slice/agent.service/mezzo/c1");
     assertThat(read(dir.resolve("memory.max"))).isEqualTo(Long.toString(64L << 20));
     assertThat(read(dir.resolve("memory.swap.max"))).isEqualTo("0");
     assertThat(read(dir.resolve("cpu.max"))).isEqualTo("150000 100000");
@@ -73,6 +75,8 @@ class CgroupsTest {
     Path memory = root.resolve("memory/process_api/abc/mezzo/c2");
     Path cpu = root.resolve("cpu/mezzo/c2");
     assertThat(cgroup.procsFiles()).containsExactly(memory.resolve("cgroup.procs"), cpu.resolve("cgroup.procs"));
+    assertThat(cgroup.memoryHierarchyPath()).isEqualTo("/process_api/abc/mezzo/c2");
+    assertThat(cgroup.cpuHierarchyPath()).isEqualTo("/mezzo/c2");
     // Below the minimums, as Mesos: 32 MB and 0.01 cpus.
     assertThat(read(memory.resolve("memory.limit_in_bytes"))).isEqualTo(Long.toString(32L << 20));
     assertThat(memory.resolve("memory.memsw.limit_in_bytes")).doesNotExist();
@@ -81,6 +85,9 @@ class CgroupsTest {
     assertThat(read(cpu.resolve("cpu.cfs_quota_us"))).isEqualTo("1000");
     write(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
     assertThat(cgroup.oomKilled()).isFalse();
+    // v1 counts a kill in the victim's cgroup only: an OCI runtime's child of ours.
+    write(memory.resolve("oci/memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+    assertThat(cgroup.oomKilled()).isTrue();
     write(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
     assertThat(cgroup.oomKilled()).isTrue();
   }
