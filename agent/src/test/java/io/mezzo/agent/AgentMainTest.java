@@ -45,6 +45,7 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --log-max-files=0     | '--log-max-files': 0 (expected at least 1)",
       "--master=http://m:5050 --work-dir=WORK --log-max-files=-2    | '--log-max-files': -2 (expected at least 1)",
       "--master=http://m:5050 --work-dir=WORK --log-max-files=many  | --log-max-files",
+      "--master=http://m:5050 --work-dir=WORK --recover=restart     | '--recover': 'restart' (expected reconnect or cleanup)",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");

@@ -130,6 +130,37 @@ class StatusUpdateManagerTest {
     assertThat(failed.getSource()).isEqualTo(TaskStatus.Source.SOURCE_AGENT);
   }
 
+  @Test
+  void everyChangeToATasksPendingUpdatesIsToldForItsCheckpoint() {
+    List<List<TaskStatus>> told = new ArrayList<>();
+    StatusUpdateManager checkpointed = new StatusUpdateManager(clock, timers,
+        () -> AgentID.newBuilder().setValue("agent-1").build(), sent::add, (framework, task) -> { },
+        (framework, task, pending) -> told.add(pending));
+
+    TaskStatus starting = checkpointed.update(FRAMEWORK, status("t", TaskState.TASK_STARTING));
+    TaskStatus running = checkpointed.update(FRAMEWORK, status("t", TaskState.TASK_RUNNING));
+    checkpointed.acknowledge(FRAMEWORK, starting.getTaskId(), starting.getUuid());
+
+    assertThat(told).containsExactly(List.of(starting), List.of(starting, running), List.of(running));
+  }
+
+  @Test
+  void restoredUpdatesKeepTheirUuidsAndGoOutOnResend() {
+    TaskStatus running = status("t", TaskState.TASK_RUNNING).setUuid(ByteString.copyFrom(new byte[16])).build();
+    TaskStatus finished = status("t", TaskState.TASK_FINISHED).setUuid(ByteString.copyFrom(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})).build();
+
+    manager.restore(FRAMEWORK, List.of(running, finished));
+    assertThat(sent).isEmpty();
+    manager.resendPending();
+    assertThat(sent).extracting(StatusUpdate::getStatus).containsExactly(running);
+
+    assertThat(manager.acknowledge(FRAMEWORK, running.getTaskId(), running.getUuid())).isTrue();
+    assertThat(sent).extracting(StatusUpdate::getStatus).containsExactly(running, finished);
+    assertThat(manager.acknowledge(FRAMEWORK, finished.getTaskId(), finished.getUuid())).isTrue();
+    assertThat(forgotten).containsExactly("t");
+  }
+
   private static TaskStatus.Builder status(String taskId, TaskState state) {
     return TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state);
   }
