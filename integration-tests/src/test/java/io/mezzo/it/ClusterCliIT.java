@@ -116,6 +116,9 @@ class ClusterCliIT {
     Mezzo.Result again = mezzo.run(60, "cluster", "create", "--name", "it");
     assertThat(again.exitCode()).as(again.toString()).isZero();
     assertThat(again.stdout()).contains("already running");
+    Mezzo.Result start = mezzo.run(60, "cluster", "start", "--name", "it");
+    assertThat(start.exitCode()).as(start.toString()).isZero();
+    assertThat(start.stdout()).contains("nothing to start");
     List<Long> now = new ArrayList<>();
     status().getJsonArray("processes").forEach(o -> now.add(((JsonObject) o).getLong("pid")));
     assertThat(now).isEqualTo(pids);
@@ -127,6 +130,14 @@ class ClusterCliIT {
     assertThat(mezzo.run(60, "cluster", "create", "--name", "Bad_Name").exitCode()).isEqualTo(2);
     assertThat(mezzo.run(60, "run", "--cluster", "nope", "--", "true").exitCode()).isEqualTo(2);
     assertThat(mezzo.run(60, "cluster", "create", "--name", "x", "--zk", "http://wrong").exitCode()).isEqualTo(2);
+    assertThat(mezzo.run(60, "cluster", "start", "--name", "Bad_Name").exitCode()).isEqualTo(2);
+    Mezzo.Result unknown = mezzo.run(60, "cluster", "start", "--name", "x");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("No cluster named 'x'");
+    assertThat(mezzo.run(60, "run", "--cluster", "it", "--runtime", "oci", "--", "true").exitCode()).isEqualTo(2);
+    assertThat(mezzo.run(60, "run", "--cluster", "it", "--image", "busybox", "--", "true").exitCode()).isEqualTo(2);
+    assertThat(mezzo.run(60, "run", "--cluster", "it", "--runtime", "lxc", "--image", "x", "--", "true").exitCode())
+        .isEqualTo(2);
     assertThat(Files.exists(home.resolve("clusters/x"))).isFalse();
   }
 
