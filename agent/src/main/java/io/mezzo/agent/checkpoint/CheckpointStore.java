@@ -2,6 +2,7 @@ package io.mezzo.agent.checkpoint;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import io.mezzo.agent.FileTrees;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
@@ -56,7 +57,7 @@ public final class CheckpointStore {
   /** Forgets a task: its directory goes (and its framework's, once empty). */
   public void remove(String frameworkId, String taskId) throws IOException {
     Path dir = dir(frameworkId, taskId);
-    deleteTree(dir);
+    FileTrees.delete(dir);
     Path tasks = dir.getParent();
     try {
       Files.deleteIfExists(tasks);
@@ -132,14 +133,4 @@ public final class CheckpointStore {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
 }

@@ -13,14 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Signals to whole process groups, through kill(1), and a look at /proc. Every method blocks. */
-final class ProcessGroup {
+public final class ProcessGroup {
   private static final Logger log = LoggerFactory.getLogger(ProcessGroup.class);
   private static final String KILL = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
 
   private ProcessGroup() {}
 
   /** Sends {@code signal} ("TERM", "KILL") to every process in group {@code pgid}; false when none was left. */
-  static boolean signal(long pgid, String signal) {
+  public static boolean signal(long pgid, String signal) {
     if (pgid <= 1) {
       throw new IllegalArgumentException("Refusing to signal process group " + pgid);
     }

@@ -1,5 +1,6 @@
 package io.mezzo.agent.runtime;
 
+import io.mezzo.agent.FileTrees;
 import io.mezzo.agent.Timers;
 import io.mezzo.agent.runtime.cgroups.CgroupException;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
@@ -170,8 +171,22 @@ public final class ProcessRuntime implements ContainerRuntime {
     return Future.join(terminations).mapEmpty();
   }
 
-  /** The argv to exec, checked before anything is started. */
+  /** The argv to exec (through setsid), checked before anything is started. */
   static List<String> commandLine(TaskInfo task) {
+    List<String> argv = new ArrayList<>();
+    argv.add(SETSID.toString());
+    argv.addAll(argv(task));
+    return argv;
+  }
+
+  /**
+   * The task's argv, as the Mesos command executor builds it: {@code /bin/sh -c value} for a
+   * shell command (the default), else {@code value} followed by {@code arguments[1..]}
+   * ({@code arguments[0]} is argv[0], the program's own name).
+   *
+   * @throws ContainerLaunchException when the task has no command or an empty one
+   */
+  public static List<String> argv(TaskInfo task) {
     String taskId = task.getTaskId().getValue();
     if (!task.hasCommand()) {
       throw new ContainerLaunchException("Task '" + taskId + "' has no command (TaskInfo.command is not set)");
@@ -182,16 +197,14 @@ public final class ProcessRuntime implements ContainerRuntime {
           ? "Task '" + taskId + "' has an empty shell command (CommandInfo.value is not set)"
           : "Task '" + taskId + "' names no executable (CommandInfo.value is not set and shell is false)");
     }
-    List<String> argv = new ArrayList<>();
-    argv.add(SETSID.toString());
     if (command.getShell()) {
-      argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
-    } else {
-      argv.add(command.getValue());
-      List<String> arguments = command.getArgumentsList();
-      if (arguments.size() > 1) {
-        argv.addAll(arguments.subList(1, arguments.size()));
-      }
+      return List.of("/bin/sh", "-c", command.getValue());
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(command.getValue());
+    List<String> arguments = command.getArgumentsList();
+    if (arguments.size() > 1) {
+      argv.addAll(arguments.subList(1, arguments.size()));
     }
     return argv;
   }
@@ -281,7 +294,7 @@ public final class ProcessRuntime implements ContainerRuntime {
       if (cgroup != null) {
         cgroup.destroy();
       }
-      TaskWrapper.deleteTree(state);
+      FileTrees.deleteQuietly(state);
       throw new ContainerLaunchException(found.isEmpty()
           ? "The agent restarted before the task's process was recorded; nothing of it is left running"
           : "The task's process ended while the agent was down and left no exit status");
@@ -325,7 +338,7 @@ public final class ProcessRuntime implements ContainerRuntime {
           killLeftovers(containerId, TaskWrapper.readLong(dir.resolve("pid")));
           TaskWrapper.find(dir).filter(TaskWrapper::alive).ifPresent(w -> ProcessGroup.signal(w.wrapperPid(), "KILL"));
           cgroups.existing(containerId).ifPresent(ContainerCgroup::destroy);
-          TaskWrapper.deleteTree(dir);
+          FileTrees.deleteQuietly(dir);
         }
       }
       return null;

@@ -1,5 +1,6 @@
 package io.mezzo.agent.runtime;
 
+import io.mezzo.agent.FileTrees;
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.Termination;
 import java.io.File;
@@ -150,21 +151,9 @@ public final class TaskWrapper {
 
   /** Removes the state directory; what is left of its files does not matter once the task is reported. */
   public void deleteState() {
-    deleteTree(state);
+    FileTrees.deleteQuietly(state);
   }
 
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      log.debug("Cannot remove {}: {}", dir, e.toString());
-    }
-  }
 
   /** The task's pid, which the wrapper writes right after it forks; -1 when the wrapper ended first. */
   private static long awaitPid(Path state, Process wrapper) {

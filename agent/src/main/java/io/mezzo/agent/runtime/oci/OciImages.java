@@ -1,5 +1,6 @@
 package io.mezzo.agent.runtime.oci;
 
+import io.mezzo.agent.FileTrees;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
@@ -169,7 +170,7 @@ public final class OciImages implements AutoCloseable {
       } catch (IOException e) {
         throw new ContainerLaunchException("Cannot extract " + what + " into " + cache + ": " + e.getMessage(), e);
       } finally {
-        deleteTree(temp);
+        FileTrees.deleteQuietly(temp);
       }
     }
   }
@@ -255,22 +256,6 @@ public final class OciImages implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.debug("Cannot delete {}: {}", path, e.toString());
-        }
-      });
-    } catch (IOException e) {
-      log.warn("Cannot delete {}: {}", dir, e.toString());
-    }
-  }
 
   /** Closes the Docker client, if any. Idempotent. */
   @Override

@@ -1,7 +1,9 @@
 package io.mezzo.agent.runtime.oci;
 
+import io.mezzo.agent.FileTrees;
 import io.mezzo.agent.Timers;
 import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.ProcessGroup;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.TaskWrapper;
 import io.mezzo.agent.runtime.cgroups.CgroupException;
@@ -359,23 +361,15 @@ public final class OciRuntime implements ContainerRuntime {
 
   /** kill -SIGNAL -PGID: the process group, which setsid made the runtime process and the wrapper lead. */
   private static void signal(long pgid, String signal) {
-    if (pgid <= 1) {
-      return;
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-s", signal, "--", "-" + pgid).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      kill.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      log.debug("Cannot signal {}: {}", pgid, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (pgid > 1) {
+      ProcessGroup.signal(pgid, signal);
     }
   }
 
+
   /** What a failed launch leaves: the bundle and the cgroup. */
   private static void removeAll(Path bundle, ContainerCgroup cgroup) {
-    deleteTree(bundle);
+    FileTrees.deleteQuietly(bundle);
     if (cgroup != null) {
       cgroup.destroy();
       removeLeftoverCgroups(cgroup);
@@ -451,7 +445,7 @@ public final class OciRuntime implements ContainerRuntime {
       running.ended = running.process.termination(running.killed);
       // run --keep leaves the ended container (and its cgroup) for this delete.
       ociCommand("delete", "--force", running.containerId);
-      deleteTree(running.bundle);
+      FileTrees.deleteQuietly(running.bundle);
       if (running.cgroup != null) {
         running.cgroup.destroy();
         removeLeftoverCgroups(running.cgroup);
@@ -582,22 +576,6 @@ public final class OciRuntime implements ContainerRuntime {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.debug("Cannot delete {}: {}", path, e.toString());
-        }
-      });
-    } catch (IOException e) {
-      log.warn("Cannot delete {}: {}", dir, e.toString());
-    }
-  }
 
   private static final class Running {
     final String containerId;

@@ -1,5 +1,6 @@
 package io.mezzo.agent.runtime.oci;
 
+import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import io.mezzo.agent.runtime.cgroups.ResourceLimits;
 import io.mezzo.agent.spi.ContainerLaunchException;
@@ -87,32 +88,11 @@ public final class OciSpec {
     return config.put("mounts", mounts(request.sandbox(), hostFiles)).put("linux", linux);
   }
 
-  /**
-   * The container's argv: {@code /bin/sh -c value} for a shell command (the default), else
-   * {@code value} followed by {@code arguments[1..]} ({@code arguments[0]} is argv[0], as in Mesos).
-   */
+  /** The container's argv, as the process runtime's ({@link ProcessRuntime#argv}). */
   static List<String> args(TaskInfo task) {
-    String taskId = task.getTaskId().getValue();
-    if (!task.hasCommand()) {
-      throw new ContainerLaunchException("Task '" + taskId + "' has no command (TaskInfo.command is not set)");
-    }
-    CommandInfo command = task.getCommand();
-    if (!command.hasValue() || command.getValue().isBlank()) {
-      throw new ContainerLaunchException(command.getShell()
-          ? "Task '" + taskId + "' has an empty shell command (CommandInfo.value is not set)"
-          : "Task '" + taskId + "' names no executable (CommandInfo.value is not set and shell is false)");
-    }
-    if (command.getShell()) {
-      return List.of("/bin/sh", "-c", command.getValue());
-    }
-    List<String> args = new ArrayList<>();
-    args.add(command.getValue());
-    List<String> arguments = command.getArgumentsList();
-    if (arguments.size() > 1) {
-      args.addAll(arguments.subList(1, arguments.size()));
-    }
-    return args;
+    return ProcessRuntime.argv(task);
   }
+
 
   /** PATH, then the task's variables (secrets skipped), then the agent's, sandbox paths as seen inside. */
   static List<String> env(LaunchRequest request) {
