@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The container runtimes on a cluster made by {@code mezzo cluster create}, through the CLI as
  * a user runs them and through a framework: a task to FINISHED with its output, the memory
- * limit, a missing image, and kill with the kill policy's grace period. The process runtime's
- * counterparts are in ClusterCliIT and the agent module.
+ * limit, a missing image, and kill with the kill policy's grace period (for process tasks too;
+ * the process runtime's other counterparts are in ClusterCliIT and the agent module).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RuntimesIT {
@@ -54,6 +54,9 @@ class RuntimesIT {
   }
 
   private static void assumeRuntime(String runtime) {
+    if (runtime.equals("process")) {
+      return;
+    }
     if (runtime.equals("docker")) {
       assumeTrue(Machine.dockerImagePresent(Machine.IMAGE), "needs a Docker engine with " + Machine.IMAGE + " (.ci/run)");
     } else {
@@ -94,7 +97,7 @@ class RuntimesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"docker", "oci"})
+  @ValueSource(strings = {"process", "docker", "oci"})
   void killSendsTermThenKillAfterTheGracePeriod(String runtime) throws Exception {
     assumeRuntime(runtime);
     String polite = runtime + "-polite";
