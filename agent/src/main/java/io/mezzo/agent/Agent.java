@@ -91,6 +91,7 @@ public final class Agent {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Promise<Void> closed = Promise.promise();
   private volatile AgentID agentId;
+  private boolean registrationWritten;
   private volatile int httpPort = -1;
 
   /** An agent with its own Vert.x instance, Vert.x timers and the process runtime. */
@@ -332,7 +333,9 @@ public final class Agent {
     } else {
       log.info("Agent {} re-registered with master {}", id.getValue(), master);
     }
-    if (!id.equals(previous)) {
+    if (!id.equals(previous) || !registrationWritten) {
+      // Also on the first registration after a restart under the recovered id: the pid is new.
+      registrationWritten = true;
       int port = httpPort;
       context.executeBlocking(() -> RegistrationFile.write(config.workDir(), id.getValue(), port, ProcessHandle.current().pid()), false)
           .onFailure(e -> log.error("Cannot write {}: {}", config.workDir().resolve(RegistrationFile.NAME), e.toString()));

@@ -104,6 +104,8 @@ class AgentRecoveryTest {
     await().atMost(AgentHarness.WAIT).until(() -> master.registrations().size() == 2);
     AgentCall.Register register = master.registrations().get(1).getRegister();
     assertThat(register.getAgentInfo().getId().getValue()).isEqualTo("agent-1");
+    await().atMost(AgentHarness.WAIT).until(() -> Files.readString(workDir.resolve("agent.json"))
+        .contains("\"port\":" + second.httpPort()));
     assertThat(register.getTasksList().stream().map(t -> t.getTask().getTaskId().getValue()))
         .containsExactlyInAnyOrder("live", "dies", "killed", "quick");
     Map<String, TaskState> reported = register.getTasksList().stream()
