@@ -2,6 +2,7 @@ package io.mezzo.agent;
 
 import io.mezzo.agent.channel.AgentCalls;
 import io.mezzo.agent.checkpoint.CheckpointStore;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
 import io.mezzo.agent.channel.MasterLink;
 import io.mezzo.agent.channel.ReconnectBackoff;
 import io.mezzo.agent.detector.MasterAddress;
@@ -137,7 +138,7 @@ public final class Agent {
           public void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status) {
             sendToMaster("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
           }
-        }, config.executorRegistrationTimeout());
+        }, config.executorRegistrationTimeout(), checkpoints);
     this.link = new MasterLink(
         context,
         httpClient,
@@ -186,15 +187,9 @@ public final class Agent {
           if (previousId != null) {
             agentId = AgentID.newBuilder().setValue(previousId).build();
           }
-          return checkpoints.load();
+          return new Checkpointed(checkpoints.load(), checkpoints.loadExecutors());
         }, false)
-        .compose(recovered -> {
-          if (!recovered.isEmpty()) {
-            log.info("Recovering {} checkpointed tasks of agent {} (--recover={})", recovered.size(),
-                agentId == null ? "(unregistered)" : agentId.getValue(), config.recover().name().toLowerCase(java.util.Locale.ROOT));
-          }
-          return supervisor.recover(recovered, config.recover());
-        })
+        .compose(this::recover)
         .compose(recovered -> httpServer.listen())
         .compose(port -> {
           httpPort = port;
@@ -235,6 +230,35 @@ public final class Agent {
           }
         }));
     return closed.future();
+  }
+
+  private record Checkpointed(List<CheckpointStore.Recovered> tasks, List<CheckpointedExecutor> executors) {}
+
+  /**
+   * Hands what an earlier run of the agent checkpointed to the executor registry (custom
+   * executors and their tasks) and the task supervisor (the rest), then has every runtime
+   * remove what neither took up.
+   */
+  private Future<Void> recover(Checkpointed checkpointed) {
+    List<CheckpointStore.Recovered> executorTasks = checkpointed.tasks().stream()
+        .filter(r -> r.task() != null && r.task().getCustomExecutor()).toList();
+    List<CheckpointStore.Recovered> commandTasks = checkpointed.tasks().stream()
+        .filter(r -> r.task() == null || !r.task().getCustomExecutor()).toList();
+    if (!checkpointed.tasks().isEmpty() || !checkpointed.executors().isEmpty()) {
+      log.info("Recovering {} checkpointed tasks and {} executors of agent {} (--recover={})",
+          checkpointed.tasks().size(), checkpointed.executors().size(),
+          agentId == null ? "(unregistered)" : agentId.getValue(), config.recover().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return executors.recover(checkpointed.executors(), executorTasks, config.recover())
+        .compose(v -> supervisor.recover(commandTasks, config.recover()))
+        .compose(v -> {
+          java.util.Set<String> keep = new java.util.HashSet<>(supervisor.containerIds());
+          keep.addAll(executors.containerIds());
+          List<Future<Void>> removing = new java.util.ArrayList<>();
+          runtimes.forEach((name, runtime) -> removing.add(runtime.removeOrphans(keep)
+              .onFailure(e -> log.warn("Runtime {} could not remove what an earlier agent left: {}", name, e.toString()))));
+          return Future.join(removing).transform(ignored -> Future.<Void>succeededFuture());
+        });
   }
 
   /** The id the master gave this agent, or null before the first registration. */
@@ -403,6 +427,7 @@ public final class Agent {
 
   private void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<io.mezzo.v1.Protos.TaskStatus> pending) {
     supervisor.pendingChanged(frameworkId, taskId, pending);
+    executors.pendingChanged(frameworkId, taskId, pending);
   }
 
   private void forget(FrameworkID frameworkId, TaskID taskId) {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.mezzo.agent.FileTrees;
 import io.mezzo.agent.sandbox.SafeId;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * where its container runs) and {@code .../updates} (its status updates not yet acknowledged).
  * Each file is a serialized protobuf replaced atomically (written to a temporary file, then
  * renamed), so a reader sees the old or the new version, never half of one, even after
- * kill -9. Files are not fsync'ed: they survive the agent's death, not the machine's.
+ * kill -9. Custom executors have {@code .../executors/<executor_id>/executor}. Files are not fsync'ed: they survive the agent's death, not the machine's.
  *
  * <p>Every method blocks (disk); the agent calls them off its event loop, in order.
  */
@@ -35,6 +36,7 @@ public final class CheckpointStore {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
   private static final String TASK = "task";
   private static final String UPDATES = "updates";
+  private static final String EXECUTOR = "executor";
 
   private final Path frameworks;
 
@@ -52,6 +54,41 @@ public final class CheckpointStore {
 
   public void writeUpdates(String frameworkId, String taskId, CheckpointedUpdates updates) throws IOException {
     write(dir(frameworkId, taskId).resolve(UPDATES), updates);
+  }
+
+  public void writeExecutor(CheckpointedExecutor executor) throws IOException {
+    write(executorDir(executor.getFrameworkId().getValue(), executor.getExecutor().getExecutorId().getValue())
+        .resolve(EXECUTOR), executor);
+  }
+
+  /** Forgets an executor (its tasks' checkpoints stay until their terminal updates are acknowledged). */
+  public void removeExecutor(String frameworkId, String executorId) throws IOException {
+    FileTrees.delete(executorDir(frameworkId, executorId));
+  }
+
+  /** Every custom executor checkpointed; unreadable ones are logged and skipped. */
+  public List<CheckpointedExecutor> loadExecutors() throws IOException {
+    List<CheckpointedExecutor> recovered = new ArrayList<>();
+    if (!Files.isDirectory(frameworks)) {
+      return recovered;
+    }
+    try (DirectoryStream<Path> frameworkDirs = Files.newDirectoryStream(frameworks)) {
+      for (Path frameworkDir : frameworkDirs) {
+        Path executors = frameworkDir.resolve("executors");
+        if (!Files.isDirectory(executors)) {
+          continue;
+        }
+        try (Stream<Path> dirs = Files.list(executors)) {
+          for (Path dir : dirs.toList()) {
+            CheckpointedExecutor executor = read(dir.resolve(EXECUTOR), CheckpointedExecutor.parser());
+            if (executor != null) {
+              recovered.add(executor);
+            }
+          }
+        }
+      }
+    }
+    return recovered;
   }
 
   /** Forgets a task: its directory goes (and its framework's, once empty). */
@@ -101,6 +138,11 @@ public final class CheckpointStore {
   private Path dir(String frameworkId, String taskId) {
     return frameworks.resolve(SafeId.check("framework id", frameworkId))
         .resolve("tasks").resolve(SafeId.check("task id", taskId));
+  }
+
+  private Path executorDir(String frameworkId, String executorId) {
+    return frameworks.resolve(SafeId.check("framework id", frameworkId))
+        .resolve("executors").resolve(SafeId.check("executor id", executorId));
   }
 
   private static void write(Path file, MessageLite message) throws IOException {

@@ -32,12 +32,28 @@ final class ExecutorLauncher {
   private final Map<String, ContainerRuntime> runtimes;
   private final Supplier<AgentID> agentId;
   private final Supplier<String> agentEndpoint;
+  private final boolean checkpoint;
+  private final java.util.function.Consumer<RunningExecutor> beforeLaunch;
 
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
    */
   ExecutorLauncher(Context context, SandboxLayout layout, Map<String, ContainerRuntime> runtimes,
       Supplier<AgentID> agentId, Supplier<String> agentEndpoint) {
+    this(context, layout, runtimes, agentId, agentEndpoint, false, executor -> { });
+  }
+
+  /**
+   * @param checkpoint whether the agent checkpoints executors (then they are told
+   *     {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
+   * @param beforeLaunch told, on the context, once the executor's sandbox and launch request
+   *     are ready and just before its runtime launches it
+   */
+  ExecutorLauncher(Context context, SandboxLayout layout, Map<String, ContainerRuntime> runtimes,
+      Supplier<AgentID> agentId, Supplier<String> agentEndpoint, boolean checkpoint,
+      java.util.function.Consumer<RunningExecutor> beforeLaunch) {
+    this.checkpoint = checkpoint;
+    this.beforeLaunch = Objects.requireNonNull(beforeLaunch, "beforeLaunch");
     this.context = Objects.requireNonNull(context, "context");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.runtimes = Map.copyOf(runtimes);
@@ -66,9 +82,21 @@ final class ExecutorLauncher {
         .compose(sandbox -> {
           executor.sandbox = sandbox;
           executor.sandboxPath = SandboxLayout.virtualLatestPath(fid, executor.id());
-          return runtime.launch(new LaunchRequest(executor.containerId, executor.frameworkId, asTask(info), sandbox,
-              environment(executor, sandbox, shutdownGracePeriod)));
+          executor.launchRequest = new LaunchRequest(executor.containerId, executor.frameworkId, asTask(info), sandbox,
+              environment(executor, sandbox, shutdownGracePeriod));
+          beforeLaunch.accept(executor);
+          return runtime.launch(executor.launchRequest);
         });
+  }
+
+  /** Finds an executor an earlier run of the agent launched with {@code executor.launchRequest}. */
+  Future<LaunchedContainer> recover(RunningExecutor executor) {
+    ContainerRuntime runtime = runtime(executor.info);
+    if (runtime == null) {
+      return Future.failedFuture(new ContainerLaunchException("Runtime '" + runtimeName(executor.info)
+          + "' is not enabled on this agent"));
+    }
+    return runtime.recover(executor.launchRequest);
   }
 
   /** Asks the executor's runtime to stop it: SIGTERM now, SIGKILL after {@code gracePeriod}. */
@@ -86,7 +114,13 @@ final class ExecutorLauncher {
     env.put("MESOS_DIRECTORY", sandbox.toString());
     env.put("MESOS_SANDBOX", sandbox.toString());
     env.put("MEZZO_SANDBOX", sandbox.toString());
-    env.put("MESOS_CHECKPOINT", "0");
+    // As a Mesos agent for a checkpointing framework: the executor outlives an agent restart and
+    // subscribes again (with backoff, up to the recovery timeout) once the agent is back.
+    env.put("MESOS_CHECKPOINT", checkpoint ? "1" : "0");
+    if (checkpoint) {
+      env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+      env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
+    }
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDuration.format(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);

@@ -3,19 +3,26 @@ package io.mezzo.agent.executors;
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.MesosDuration;
 import io.mezzo.agent.Timers;
+import io.mezzo.agent.checkpoint.CheckpointStore;
+import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.executors.RunningExecutor.Launch;
 import io.mezzo.agent.executors.RunningExecutor.State;
 import io.mezzo.agent.sandbox.InvalidIdException;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
+import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.Environment;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
@@ -28,9 +35,12 @@ import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +94,7 @@ public final class ExecutorRegistry {
   private final Map<Key, RunningExecutor> executors = new LinkedHashMap<>();
   private final Map<Key, ExecutorTask> tasks = new LinkedHashMap<>();
   private final ExecutorSubscriptions subscriptions;
+  private final CheckpointStore checkpoints;
   private boolean closed;
 
   /**
@@ -102,6 +113,26 @@ public final class ExecutorRegistry {
       Supplier<String> agentEndpoint,
       MasterNotifier master,
       Duration registrationTimeout) {
+    this(context, timers, layout, runtimes, updates, agentInfo, agentEndpoint, master, registrationTimeout, null);
+  }
+
+  /**
+   * @param checkpoints where executors, their tasks and their unacknowledged updates are
+   *     checkpointed so that {@link #recover} can take them up after an agent restart (and
+   *     executors are told {@code MESOS_CHECKPOINT=1}); null checkpoints nothing
+   */
+  public ExecutorRegistry(
+      Context context,
+      Timers timers,
+      SandboxLayout layout,
+      Map<String, ContainerRuntime> runtimes,
+      StatusUpdateManager updates,
+      Supplier<AgentInfo> agentInfo,
+      Supplier<String> agentEndpoint,
+      MasterNotifier master,
+      Duration registrationTimeout,
+      CheckpointStore checkpoints) {
+    this.checkpoints = checkpoints;
     this.context = Objects.requireNonNull(context, "context");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.updates = Objects.requireNonNull(updates, "updates");
@@ -111,7 +142,8 @@ public final class ExecutorRegistry {
       AgentInfo info = agentInfo.get();
       return info != null && info.hasId() ? info.getId() : null;
     };
-    this.launcher = new ExecutorLauncher(context, layout, runtimes, agentId, agentEndpoint);
+    this.launcher = new ExecutorLauncher(context, layout, runtimes, agentId, agentEndpoint, checkpoints != null,
+        this::checkpoint);
     this.subscriptions = new ExecutorSubscriptions(this, context, timers, updates, agentInfo, master);
   }
 
@@ -209,6 +241,9 @@ public final class ExecutorRegistry {
     if (task != null) {
       task.executor.tasks.remove(task.id());
       log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), task.id());
+      if (checkpoints != null) {
+        inOrder("remove the checkpoint of task " + task.id(), () -> checkpoints.remove(frameworkId.getValue(), task.id()));
+      }
     }
   }
 
@@ -235,6 +270,175 @@ public final class ExecutorRegistry {
       deliver(executor, launch, alreadyKnown);
     }
     executor.queued.clear();
+  }
+
+  // ---- checkpoints and recovery ----
+
+  /** Checkpoints a task's unacknowledged updates, for the tasks of executors (see TaskSupervisor's twin). */
+  public void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<TaskStatus> pending) {
+    assertOnContext();
+    ExecutorTask task = tasks.get(new Key(frameworkId.getValue(), taskId.getValue()));
+    if (checkpoints == null || task == null) {
+      return;
+    }
+    // The newest queued update is the task's latest state (the caller sets task.state after queueing).
+    TaskState latest = pending.isEmpty() ? task.state : pending.get(pending.size() - 1).getState();
+    CheckpointedUpdates checkpoint = CheckpointedUpdates.newBuilder().addAllPending(pending).setLatestState(latest).build();
+    inOrder("checkpoint the updates of task " + task.id(),
+        () -> checkpoints.writeUpdates(frameworkId.getValue(), task.id(), checkpoint));
+  }
+
+  /** The containers of the executors this registry has (for removing what nobody owns after a restart). */
+  public Set<String> containerIds() {
+    Set<String> ids = new HashSet<>();
+    executors.values().forEach(executor -> ids.add(executor.containerId));
+    return ids;
+  }
+
+  /**
+   * Takes up the custom executors and their tasks that an earlier run of the agent
+   * checkpointed, before the agent registers. An executor whose process still runs is waited
+   * for: it must SUBSCRIBE again (as Mesos executors with {@code MESOS_CHECKPOINT=1} do) within
+   * the registration timeout, or it is killed and its tasks fail with
+   * {@code REASON_EXECUTOR_REREGISTRATION_TIMEOUT}; with {@link RecoverMode#CLEANUP} it is killed
+   * at once ({@code REASON_AGENT_RESTARTED}). The tasks of an executor that is gone fail with
+   * {@code REASON_EXECUTOR_TERMINATED}. Unacknowledged updates are queued again with their uuids.
+   *
+   * @param taskCheckpoints checkpointed tasks with {@code custom_executor} set
+   */
+  public Future<Void> recover(List<CheckpointedExecutor> executorCheckpoints, List<CheckpointStore.Recovered> taskCheckpoints,
+      RecoverMode mode) {
+    assertOnContext();
+    for (CheckpointedExecutor checkpoint : executorCheckpoints) {
+      RunningExecutor executor = new RunningExecutor(checkpoint.getFrameworkId(),
+          checkpoint.hasFrameworkInfo() ? checkpoint.getFrameworkInfo() : FrameworkInfo.getDefaultInstance(),
+          checkpoint.getExecutor(), checkpoint.getContainerId());
+      executor.recovered = true;
+      executor.sandbox = Path.of(checkpoint.getSandbox());
+      executor.sandboxPath = checkpoint.getVirtualSandbox();
+      Map<String, String> environment = new LinkedHashMap<>();
+      checkpoint.getEnvironmentList().forEach(v -> environment.put(v.getName(), v.getValue()));
+      executor.launchRequest = new LaunchRequest(executor.containerId, executor.frameworkId, checkpoint.getLaunchTask(),
+          executor.sandbox, environment);
+      executors.put(keyOf(executor), executor);
+    }
+    for (CheckpointStore.Recovered checkpoint : taskCheckpoints) {
+      CheckpointedTask saved = checkpoint.task();
+      Key executorKey = new Key(saved.getFrameworkId().getValue(), saved.getExecutor().getExecutorId().getValue());
+      RunningExecutor executor = executors.get(executorKey);
+      boolean executorGone = executor == null;
+      if (executorGone) {
+        // Its executor ended (and was forgotten) before the task's terminal update was acknowledged.
+        executor = new RunningExecutor(saved.getFrameworkId(), saved.getFrameworkInfo(), saved.getExecutor(), "");
+        executor.state = State.TERMINATING;
+      }
+      ExecutorTask task = new ExecutorTask(saved.getTask(), executor);
+      executor.tasks.put(task.id(), task);
+      tasks.put(new Key(saved.getFrameworkId().getValue(), task.id()), task);
+      if (checkpoint.updates() != null) {
+        task.state = checkpoint.updates().getLatestState();
+        updates.restore(saved.getFrameworkId(), checkpoint.updates().getPendingList());
+      }
+      task.sent = task.state != TaskState.TASK_STAGING;
+      if (StatusUpdateManager.isTerminal(task.state)) {
+        continue;
+      }
+      if (executorGone) {
+        update(task, TaskState.TASK_FAILED, TaskStatus.Reason.REASON_EXECUTOR_TERMINATED,
+            "The executor ended while the agent restarted");
+      } else if (!task.sent) {
+        // Not known to have reached the executor: it goes (again) when the executor subscribes,
+        // unless the executor lists it among its unacknowledged tasks.
+        executor.queued.add(new Launch(task.task, null));
+      }
+    }
+    List<Future<Void>> adopting = new ArrayList<>();
+    for (RunningExecutor executor : List.copyOf(executors.values())) {
+      if (executor.recovered) {
+        adopting.add(adopt(executor, mode));
+      }
+    }
+    return Future.join(adopting).mapEmpty();
+  }
+
+  private Future<Void> adopt(RunningExecutor executor, RecoverMode mode) {
+    return launcher.recover(executor).transform(result -> {
+      io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+      context.runOnContext(v -> {
+        if (result.failed()) {
+          log.warn("[framework={}] [executor={}] not recovered: {}", executor.frameworkId.getValue(), executor.id(),
+              result.cause().getMessage());
+          executor.failureMessage = "The executor ended while the agent restarted: " + result.cause().getMessage();
+          ended(executor, null);
+        } else {
+          LaunchedContainer container = result.result();
+          executor.launched = true;
+          executor.pid = container.pid();
+          log.info("[framework={}] [executor={}] recovered its container {} (pid {}); waiting for it to subscribe again",
+              executor.frameworkId.getValue(), executor.id(), executor.containerId, executor.pid);
+          container.termination().onComplete(end -> context.runOnContext(w -> ended(executor, end.result())));
+          if (mode == RecoverMode.CLEANUP) {
+            executor.failureReason = TaskStatus.Reason.REASON_AGENT_RESTARTED;
+            executor.failureMessage = "Killed when the agent restarted with --recover=cleanup";
+            executor.state = State.TERMINATING;
+            launcher.kill(executor, Duration.ZERO);
+          } else if (!container.termination().isComplete()) {
+            executor.registrationTimer = timers.schedule(registrationTimeout, () -> registrationTimedOut(executor));
+          }
+        }
+        done.complete();
+      });
+      return done.future();
+    });
+  }
+
+  private void checkpoint(RunningExecutor executor) {
+    if (checkpoints == null || executor.launchRequest == null) {
+      return;
+    }
+    CheckpointedExecutor.Builder record = CheckpointedExecutor.newBuilder()
+        .setFrameworkId(executor.frameworkId)
+        .setExecutor(executor.info)
+        .setContainerId(executor.containerId)
+        .setSandbox(executor.sandbox.toString())
+        .setVirtualSandbox(executor.sandboxPath)
+        .setLaunchTask(executor.launchRequest.task());
+    if (executor.frameworkInfo != null) {
+      record.setFrameworkInfo(executor.frameworkInfo);
+    }
+    executor.launchRequest.environment().forEach((name, value) ->
+        record.addEnvironment(Environment.Variable.newBuilder().setName(name).setValue(value)));
+    CheckpointedExecutor built = record.build();
+    inOrder("checkpoint executor " + executor.id(), () -> checkpoints.writeExecutor(built));
+  }
+
+  private void checkpoint(ExecutorTask task) {
+    if (checkpoints == null) {
+      return;
+    }
+    CheckpointedTask.Builder record = CheckpointedTask.newBuilder()
+        .setFrameworkId(task.executor.frameworkId)
+        .setTask(task.task)
+        .setExecutor(task.executor.info)
+        .setCustomExecutor(true);
+    if (task.executor.frameworkInfo != null) {
+      record.setFrameworkInfo(task.executor.frameworkInfo);
+    }
+    CheckpointedTask built = record.build();
+    inOrder("checkpoint task " + task.id(), () -> checkpoints.writeTask(built));
+  }
+
+  /** Disk work for checkpoints: off the event loop, one after the other in the order asked. */
+  private void inOrder(String what, IoAction action) {
+    context.<Void>executeBlocking(() -> {
+      action.run();
+      return null;
+    }, true).onFailure(e -> log.error("Could not {}: {}", what, e.toString()));
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws java.io.IOException;
   }
 
   // ---- views ----
@@ -333,6 +537,7 @@ public final class ExecutorRegistry {
       executor.tasks.put(task.id(), task);
       tasks.put(new Key(executor.frameworkId.getValue(), task.id()), task);
       tracked.add(task);
+      checkpoint(task);
     }
     return tracked;
   }
@@ -382,10 +587,13 @@ public final class ExecutorRegistry {
     if (executors.get(keyOf(executor)) != executor || executor.state != State.REGISTERING || executor.stream != null) {
       return;
     }
-    log.warn("[framework={}] [executor={}] did not subscribe within {}; killing it",
-        executor.frameworkId.getValue(), executor.id(), MesosDuration.format(registrationTimeout));
-    executor.failureReason = TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
-    executor.failureMessage = "Executor did not register within " + MesosDuration.format(registrationTimeout);
+    log.warn("[framework={}] [executor={}] did not {} within {}; killing it", executor.frameworkId.getValue(),
+        executor.id(), executor.recovered ? "subscribe again after the agent restarted" : "subscribe",
+        MesosDuration.format(registrationTimeout));
+    executor.failureReason = executor.recovered ? TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT
+        : TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
+    executor.failureMessage = "Executor did not " + (executor.recovered ? "re-register" : "register") + " within "
+        + MesosDuration.format(registrationTimeout);
     executor.state = State.TERMINATING;
     if (executor.launched) {
       launcher.kill(executor, Duration.ZERO);
@@ -423,6 +631,10 @@ public final class ExecutorRegistry {
   private void ended(RunningExecutor executor, Termination termination) {
     if (executors.get(keyOf(executor)) == executor) {
       executors.remove(keyOf(executor));
+    }
+    if (checkpoints != null && !closed) {
+      inOrder("remove the checkpoint of executor " + executor.id(),
+          () -> checkpoints.removeExecutor(executor.frameworkId.getValue(), executor.id()));
     }
     executor.cancelTimers();
     executor.state = State.TERMINATING;

@@ -59,6 +59,7 @@ final class ExecutorSubscriptions {
     executor.stream = stream;
     stream.attach(executor);
     executor.state = State.RUNNING;
+    executor.recovered = false;
     executor.cancelTimers();
     log.info("[framework={}] [executor={}] subscribed", executor.frameworkId.getValue(), executor.id());
     stream.send(ExecutorEvents.subscribed(executor.info, executor.frameworkInfo, agentInfo.get(), executor.containerId));

@@ -43,6 +43,10 @@ final class RunningExecutor {
   long pid = -1;
   boolean launched;
   ExecutorStream stream;
+  /** What its runtime launched it with, once known (and as checkpointed). */
+  io.mezzo.agent.spi.LaunchRequest launchRequest;
+  /** Recovered after an agent restart and not subscribed again yet. */
+  boolean recovered;
   final List<Launch> queued = new ArrayList<>();
   /** Every task given to this executor that the agent still tracks, by task id. */
   final Map<String, ExecutorTask> tasks = new LinkedHashMap<>();

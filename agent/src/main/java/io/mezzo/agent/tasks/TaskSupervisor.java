@@ -585,8 +585,8 @@ public final class TaskSupervisor {
    * still runs are re-adopted through their runtime (with {@link RecoverMode#CLEANUP}: killed);
    * a task whose container ended while the agent was away gets the terminal update its exit
    * status calls for, or TASK_FAILED ({@code REASON_EXECUTOR_TERMINATED}) when how it ended is
-   * unknown; a task that was not launched yet fails with {@code REASON_AGENT_RESTARTED}. Then
-   * every runtime removes what no recovered task owns. Completes when all of that is done.
+   * unknown; a task that was not launched yet fails with {@code REASON_AGENT_RESTARTED}.
+   * Completes when all of that is done. (Tasks of custom executors are the executor registry's.)
    */
   public Future<Void> recover(List<CheckpointStore.Recovered> recovered, RecoverMode mode) {
     assertOnContext();
@@ -602,18 +602,18 @@ public final class TaskSupervisor {
       }
       adopting.add(recover(checkpoint.task(), checkpoint.updates(), mode));
     }
-    return Future.join(adopting).transform(ignored -> {
-      Set<String> keep = new java.util.HashSet<>();
-      tasks.values().forEach(live -> {
-        if (live.containerId != null) {
-          keep.add(live.containerId);
-        }
-      });
-      List<Future<Void>> removing = new ArrayList<>();
-      runtimes.forEach((name, runtime) -> removing.add(runtime.removeOrphans(keep)
-          .onFailure(e -> log.warn("Runtime {} could not remove what an earlier agent left: {}", name, e.toString()))));
-      return Future.join(removing).<Void>mapEmpty();
-    }).transform(ignored -> Future.succeededFuture());
+    return Future.join(adopting).mapEmpty();
+  }
+
+  /** The containers of the tasks this supervisor has (for removing what nobody owns after a restart). */
+  public Set<String> containerIds() {
+    Set<String> ids = new java.util.HashSet<>();
+    tasks.values().forEach(live -> {
+      if (live.containerId != null) {
+        ids.add(live.containerId);
+      }
+    });
+    return ids;
   }
 
   private Future<Void> recover(CheckpointedTask checkpoint, CheckpointedUpdates updatesCheckpoint, RecoverMode mode) {

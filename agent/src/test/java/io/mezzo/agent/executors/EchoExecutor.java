@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * for each launched task sends TASK_RUNNING, then TASK_FINISHED unless the task's data is
  * {@code stay}; a KILL gets TASK_KILLED; a MESSAGE comes back as a MESSAGE call prefixed with
  * {@code echo:}; SHUTDOWN makes it exit 0 (without reporting its tasks, so that the agent has
- * to). Everything it sees goes to stdout, one line each, for the test to read from the sandbox.
+ * to). With {@code MESOS_CHECKPOINT=1} it subscribes again when the agent goes away. Everything
+ * it sees goes to stdout, one line each, for the test to read from the sandbox.
  */
 public final class EchoExecutor {
   private EchoExecutor() {}
@@ -28,11 +29,35 @@ public final class EchoExecutor {
     });
     ExecutorClient client = new ExecutorClient(
         env.get("MESOS_AGENT_ENDPOINT"), env.get("MESOS_FRAMEWORK_ID"), env.get("MESOS_EXECUTOR_ID"));
-    HttpResponse<InputStream> response = client.subscribe(Call.Subscribe.getDefaultInstance());
-    say("SUBSCRIBE " + response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse(""));
-    if (response.statusCode() != 200) {
-      System.exit(3);
+    // As Mesos executors of checkpointing frameworks: when the agent goes away, subscribe again
+    // until it is back (MESOS_SUBSCRIPTION_BACKOFF_MAX apart at most) or the recovery timeout ends.
+    boolean checkpoint = "1".equals(env.get("MESOS_CHECKPOINT"));
+    long giveUpAt = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+    while (true) {
+      HttpResponse<InputStream> response;
+      try {
+        response = client.subscribe(Call.Subscribe.getDefaultInstance());
+      } catch (java.io.IOException e) {
+        if (!checkpoint || System.nanoTime() > giveUpAt) {
+          say("SUBSCRIBE failed: " + e);
+          System.exit(5);
+        }
+        Thread.sleep(100);
+        continue;
+      }
+      say("SUBSCRIBE " + response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse(""));
+      if (response.statusCode() != 200) {
+        System.exit(3);
+      }
+      events(client, response);
+      say("EOF");
+      if (!checkpoint) {
+        System.exit(4);
+      }
     }
+  }
+
+  private static void events(ExecutorClient client, HttpResponse<InputStream> response) throws Exception {
     try (InputStream events = response.body()) {
       for (Event event = ExecutorClient.next(events); event != null; event = ExecutorClient.next(events)) {
         switch (event.getType()) {
@@ -64,9 +89,10 @@ public final class EchoExecutor {
           default -> say("EVENT " + event.getType());
         }
       }
+    } catch (java.io.IOException e) {
+      // The agent went away mid-stream.
+      say("STREAM " + e.getClass().getSimpleName());
     }
-    say("EOF");
-    System.exit(4);
   }
 
   private static void run(ExecutorClient client, TaskInfo task) throws Exception {

@@ -63,7 +63,9 @@ class ExecutorApiTest {
         .containsEntry("MESOS_AGENT_ENDPOINT", "127.0.0.1:" + harness.agent.httpPort())
         .containsEntry("MESOS_DIRECTORY", sandbox.toString())
         .containsEntry("MESOS_SANDBOX", sandbox.toString())
-        .containsEntry("MESOS_CHECKPOINT", "0")
+        .containsEntry("MESOS_CHECKPOINT", "1")
+        .containsEntry("MESOS_RECOVERY_TIMEOUT", "15mins")
+        .containsEntry("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs")
         .containsEntry("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs")
         .containsEntry("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     assertThat(harness.master.statusUpdates()).as("no update before the executor reports").isEmpty();
