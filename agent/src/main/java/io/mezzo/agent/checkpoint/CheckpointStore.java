@@ -63,7 +63,9 @@ public final class CheckpointStore {
 
   /** Forgets an executor (its tasks' checkpoints stay until their terminal updates are acknowledged). */
   public void removeExecutor(String frameworkId, String executorId) throws IOException {
-    FileTrees.delete(executorDir(frameworkId, executorId));
+    Path dir = executorDir(frameworkId, executorId);
+    FileTrees.delete(dir);
+    removeIfEmpty(dir.getParent());
   }
 
   /** Every custom executor checkpointed; unreadable ones are logged and skipped. */
@@ -95,13 +97,7 @@ public final class CheckpointStore {
   public void remove(String frameworkId, String taskId) throws IOException {
     Path dir = dir(frameworkId, taskId);
     FileTrees.delete(dir);
-    Path tasks = dir.getParent();
-    try {
-      Files.deleteIfExists(tasks);
-      Files.deleteIfExists(tasks.getParent());
-    } catch (java.nio.file.DirectoryNotEmptyException e) {
-      // Other tasks of the framework are still checkpointed.
-    }
+    removeIfEmpty(dir.getParent());
   }
 
   /**
@@ -138,6 +134,16 @@ public final class CheckpointStore {
   private Path dir(String frameworkId, String taskId) {
     return frameworks.resolve(SafeId.check("framework id", frameworkId))
         .resolve("tasks").resolve(SafeId.check("task id", taskId));
+  }
+
+  /** Removes {@code dir} and then its parent (the framework's directory) when they are empty. */
+  private static void removeIfEmpty(Path dir) throws IOException {
+    try {
+      Files.deleteIfExists(dir);
+      Files.deleteIfExists(dir.getParent());
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      // Other tasks or executors of the framework are still checkpointed.
+    }
   }
 
   private Path executorDir(String frameworkId, String executorId) {

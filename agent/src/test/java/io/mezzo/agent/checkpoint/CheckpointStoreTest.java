@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mezzo.agent.sandbox.InvalidIdException;
 import io.mezzo.agent.testing.Tasks;
+import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedUpdates;
 import io.mezzo.v1.Protos.FrameworkID;
@@ -68,6 +69,25 @@ class CheckpointStoreTest {
     CheckpointStore store = new CheckpointStore(workDir);
     assertThatThrownBy(() -> store.writeTask(task("..", "a"))).isInstanceOf(InvalidIdException.class);
     assertThatThrownBy(() -> store.remove("fw", "../../etc")).isInstanceOf(InvalidIdException.class);
+  }
+
+  @Test
+  void executorsAreKeptApartFromTasksAndGoWhenRemoved() throws Exception {
+    CheckpointStore store = new CheckpointStore(workDir);
+    CheckpointedExecutor executor = CheckpointedExecutor.newBuilder()
+        .setFrameworkId(FrameworkID.newBuilder().setValue("fw"))
+        .setExecutor(Tasks.executor("exec", List.of("/bin/true"))).setContainerId("c1").build();
+    store.writeExecutor(executor);
+    store.writeTask(task("fw", "t1").toBuilder().setCustomExecutor(true).setExecutor(executor.getExecutor()).build());
+
+    assertThat(store.loadExecutors()).containsExactly(executor);
+    assertThat(store.load()).singleElement().satisfies(r -> assertThat(r.task().getCustomExecutor()).isTrue());
+
+    store.removeExecutor("fw", "exec");
+    assertThat(store.loadExecutors()).isEmpty();
+    assertThat(store.load()).hasSize(1);
+    store.remove("fw", "t1");
+    assertThat(workDir.resolve("meta/frameworks/fw")).doesNotExist();
   }
 
   @Test
