@@ -103,7 +103,7 @@ class DockerTaskTest {
     TaskStatus finished = awaitState(task, TaskState.TASK_FINISHED);
 
     assertThat(finished.getMessage()).isEqualTo("Command exited with status 0");
-    try (var files = Files.walk(workDir)) {
+    try (var files = Tasks.sandboxTree(workDir)) {
       Path stdout = files.filter(p -> p.getFileName().toString().equals("stdout")).findFirst().orElseThrow();
       assertThat(Files.readString(stdout)).isEqualTo("hi\n");
     }

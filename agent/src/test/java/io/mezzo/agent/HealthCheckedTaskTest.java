@@ -125,7 +125,7 @@ class HealthCheckedTaskTest {
   }
 
   private Path findStdout() throws IOException {
-    try (Stream<Path> all = Files.walk(workDir)) {
+    try (Stream<Path> all = Tasks.sandboxTree(workDir)) {
       return all.filter(p -> p.getFileName().toString().equals("stdout")).findFirst().orElse(null);
     }
   }

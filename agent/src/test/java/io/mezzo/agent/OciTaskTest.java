@@ -139,7 +139,7 @@ class OciTaskTest {
   }
 
   private Path sandboxFile(String name) throws Exception {
-    try (var files = Files.walk(workDir)) {
+    try (var files = Tasks.sandboxTree(workDir)) {
       return files.filter(p -> !p.startsWith(workDir.resolve("oci")) && p.getFileName().toString().equals(name))
           .findFirst().orElseThrow();
     }

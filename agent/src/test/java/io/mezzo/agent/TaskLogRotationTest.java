@@ -64,7 +64,7 @@ class TaskLogRotationTest {
   }
 
   private Path sandbox() throws IOException {
-    try (Stream<Path> all = Files.walk(workDir)) {
+    try (Stream<Path> all = Tasks.sandboxTree(workDir)) {
       return all.filter(p -> p.getFileName().toString().equals("stdout")).findFirst().map(Path::getParent).orElse(null);
     }
   }

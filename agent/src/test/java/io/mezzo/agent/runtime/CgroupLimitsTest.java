@@ -137,7 +137,7 @@ class CgroupLimitsTest {
   }
 
   private Path sandbox(String taskId) throws Exception {
-    try (var runs = Files.find(workDir, 12, (path, attributes) -> attributes.isDirectory()
+    try (var runs = Tasks.sandboxTree(workDir).filter(path -> Files.isDirectory(path)
         && path.getParent() != null && path.getParent().getFileName().toString().equals("runs")
         && path.toString().contains("/" + taskId + "/") && !path.getFileName().toString().equals("latest"))) {
       return runs.findFirst().orElse(null);

@@ -113,7 +113,7 @@ class TaskUserTest {
   }
 
   private Path sandbox(String taskId) throws Exception {
-    try (Stream<Path> runs = Files.find(workDir, 12, (path, attributes) -> attributes.isDirectory()
+    try (Stream<Path> runs = Tasks.sandboxTree(workDir).filter(path -> Files.isDirectory(path)
         && path.getParent() != null && path.getParent().getFileName().toString().equals("runs")
         && path.toString().contains("/" + taskId + "/"))) {
       return runs.findFirst().orElseThrow();

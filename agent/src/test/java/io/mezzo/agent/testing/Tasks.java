@@ -136,4 +136,15 @@ public final class Tasks {
   public static String uniqueId(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
+
+  /**
+   * Every file and directory under the work dir's sandboxes ({@code frameworks/}), none when
+   * there is none yet. Not the whole work dir: the agent replaces its checkpoints under
+   * {@code meta/} all the time, and a walk there can trip over a file renamed away.
+   */
+  public static java.util.stream.Stream<java.nio.file.Path> sandboxTree(java.nio.file.Path workDir)
+      throws java.io.IOException {
+    java.nio.file.Path frameworks = workDir.resolve(io.mezzo.agent.sandbox.SandboxLayout.FRAMEWORKS);
+    return java.nio.file.Files.isDirectory(frameworks) ? java.nio.file.Files.walk(frameworks) : java.util.stream.Stream.empty();
+  }
 }
