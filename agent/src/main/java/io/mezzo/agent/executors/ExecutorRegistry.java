@@ -1,7 +1,6 @@
 package io.mezzo.agent.executors;
 
 import com.google.protobuf.ByteString;
-import io.mezzo.agent.MesosDuration;
 import io.mezzo.agent.Timers;
 import io.mezzo.agent.executors.RunningExecutor.Launch;
 import io.mezzo.agent.executors.RunningExecutor.State;
@@ -13,6 +12,7 @@ import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.agent.tasks.TaskView;
+import io.mezzo.protocol.MesosDurations;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
@@ -383,9 +383,9 @@ public final class ExecutorRegistry {
       return;
     }
     log.warn("[framework={}] [executor={}] did not subscribe within {}; killing it",
-        executor.frameworkId.getValue(), executor.id(), MesosDuration.format(registrationTimeout));
+        executor.frameworkId.getValue(), executor.id(), MesosDurations.format(registrationTimeout));
     executor.failureReason = TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
-    executor.failureMessage = "Executor did not register within " + MesosDuration.format(registrationTimeout);
+    executor.failureMessage = "Executor did not register within " + MesosDurations.format(registrationTimeout);
     executor.state = State.TERMINATING;
     if (executor.launched) {
       launcher.kill(executor, Duration.ZERO);
@@ -404,7 +404,7 @@ public final class ExecutorRegistry {
     if (executor.stream != null) {
       Duration grace = executor.shutdownGracePeriod(DEFAULT_SHUTDOWN_GRACE_PERIOD);
       log.info("[framework={}] [executor={}] sending SHUTDOWN; killing it in {} unless it exits",
-          executor.frameworkId.getValue(), executor.id(), MesosDuration.format(grace));
+          executor.frameworkId.getValue(), executor.id(), MesosDurations.format(grace));
       // The timer is armed before the send so that whoever sees SHUTDOWN can move time past it.
       executor.shutdownTimer = timers.schedule(grace, () -> {
         executor.shutdownTimer = null;
