@@ -2,6 +2,7 @@ package io.mezzo.agent;
 
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
+import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public record AgentConfig(
         ? DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT : executorRegistrationTimeout;
     if (executorRegistrationTimeout.isNegative() || executorRegistrationTimeout.isZero()) {
       throw new IllegalArgumentException(
-          "The executor registration timeout must be positive, not " + MesosDuration.format(executorRegistrationTimeout));
+          "The executor registration timeout must be positive, not " + MesosDurations.format(executorRegistrationTimeout));
     }
     cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
     recover = recover == null ? RecoverMode.RECONNECT : recover;

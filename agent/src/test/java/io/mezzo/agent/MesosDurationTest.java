@@ -4,29 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+/** The converter only adapts {@code MesosDurations} (tested in protocol) to picocli. */
 class MesosDurationTest {
-  @ParameterizedTest
-  @CsvSource({"PT5S, 5secs", "PT1M, 1mins", "PT1M30S, 1.5mins", "PT0.5S, 500ms", "PT2H, 2hrs", "PT0S, 0ns", "PT168H, 1weeks"})
-  void printsInTheLargestUnitAsMesosDoes(Duration duration, String text) {
-    assertThat(MesosDuration.format(duration)).isEqualTo(text);
-    assertThat(MesosDuration.parse(text)).isEqualTo(duration);
+  @Test
+  void convertsMesosSyntax() {
+    assertThat(new MesosDuration().convert("1.5mins")).isEqualTo(Duration.ofSeconds(90));
   }
 
-  @ParameterizedTest
-  @CsvSource({"1s, PT1S", "10mins, PT10M", "250ms, PT0.25S", "1.5h, PT1H30M"})
-  void parsesFlagSyntax(String text, Duration duration) {
-    assertThat(MesosDuration.parse(text)).isEqualTo(duration);
-  }
-
-  @ParameterizedTest
-  @CsvSource({"soon", "5", "-1secs", "1 fortnight"})
-  void refusesWhatIsNotADuration(String text) {
-    assertThatThrownBy(() -> MesosDuration.parse(text))
+  @Test
+  void refusesWithAPicocliErrorCarryingTheParsersMessage() {
+    assertThatThrownBy(() -> new MesosDuration().convert("soon"))
         .isInstanceOf(CommandLine.TypeConversionException.class)
-        .hasMessageContaining("'" + text + "' is not a duration");
+        .hasMessage("'soon' is not a duration (examples: 500ms, 1s, 10mins, 2hrs)");
   }
 }

@@ -1,12 +1,12 @@
 package io.mezzo.agent.executors;
 
-import io.mezzo.agent.MesosDuration;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.tasks.TaskSupervisor;
+import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.TaskID;
@@ -121,7 +121,7 @@ final class ExecutorLauncher {
       env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
       env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
     }
-    env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDuration.format(shutdownGracePeriod));
+    env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDurations.format(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);
     AgentID id = agentId.get();

@@ -1,7 +1,6 @@
 package io.mezzo.agent.executors;
 
 import com.google.protobuf.ByteString;
-import io.mezzo.agent.MesosDuration;
 import io.mezzo.agent.Timers;
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.checkpoint.RecoverMode;
@@ -16,6 +15,7 @@ import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.agent.tasks.TaskView;
+import io.mezzo.protocol.MesosDurations;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;
@@ -589,11 +589,11 @@ public final class ExecutorRegistry {
     }
     log.warn("[framework={}] [executor={}] did not {} within {}; killing it", executor.frameworkId.getValue(),
         executor.id(), executor.recovered ? "subscribe again after the agent restarted" : "subscribe",
-        MesosDuration.format(registrationTimeout));
+        MesosDurations.format(registrationTimeout));
     executor.failureReason = executor.recovered ? TaskStatus.Reason.REASON_EXECUTOR_REREGISTRATION_TIMEOUT
         : TaskStatus.Reason.REASON_EXECUTOR_REGISTRATION_TIMEOUT;
     executor.failureMessage = "Executor did not " + (executor.recovered ? "re-register" : "register") + " within "
-        + MesosDuration.format(registrationTimeout);
+        + MesosDurations.format(registrationTimeout);
     executor.state = State.TERMINATING;
     if (executor.launched) {
       launcher.kill(executor, Duration.ZERO);
@@ -612,7 +612,7 @@ public final class ExecutorRegistry {
     if (executor.stream != null) {
       Duration grace = executor.shutdownGracePeriod(DEFAULT_SHUTDOWN_GRACE_PERIOD);
       log.info("[framework={}] [executor={}] sending SHUTDOWN; killing it in {} unless it exits",
-          executor.frameworkId.getValue(), executor.id(), MesosDuration.format(grace));
+          executor.frameworkId.getValue(), executor.id(), MesosDurations.format(grace));
       // The timer is armed before the send so that whoever sees SHUTDOWN can move time past it.
       executor.shutdownTimer = timers.schedule(grace, () -> {
         executor.shutdownTimer = null;
