@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * renamed), so a reader sees the old or the new version, never half of one, even after
  * kill -9. Custom executors have {@code .../executors/<executor_id>/executor}. Files are not fsync'ed: they survive the agent's death, not the machine's.
  *
- * <p>Every method blocks (disk); the agent calls them off its event loop, in order.
+ * <p>Every method but {@link #inOrder} blocks (disk); the agent calls them through
+ * {@link #inOrder}, off its event loop and in order.
  */
 public final class CheckpointStore {
   public static final String META = "meta";
@@ -43,6 +44,24 @@ public final class CheckpointStore {
   /** Checkpoints under {@code <workDir>/meta}. */
   public CheckpointStore(Path workDir) {
     this.frameworks = workDir.toAbsolutePath().normalize().resolve(META).resolve("frameworks");
+  }
+
+  /** Work on the store. */
+  @FunctionalInterface
+  public interface Action {
+    void run(CheckpointStore store) throws IOException;
+  }
+
+  /**
+   * Runs {@code action} off {@code context}'s event loop, after every action asked for before it
+   * on that context (Vert.x's ordered executeBlocking), so that checkpoints land in the order the
+   * agent made them; a failure is logged as failing to {@code what}.
+   */
+  public void inOrder(io.vertx.core.Context context, String what, Action action) {
+    context.<Void>executeBlocking(() -> {
+      action.run(this);
+      return null;
+    }, true).onFailure(e -> log.error("Could not {}: {}", what, e.toString()));
   }
 
   /** What one task left behind; either part may be missing (null). */

@@ -242,7 +242,8 @@ public final class ExecutorRegistry {
       task.executor.tasks.remove(task.id());
       log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), task.id());
       if (checkpoints != null) {
-        inOrder("remove the checkpoint of task " + task.id(), () -> checkpoints.remove(frameworkId.getValue(), task.id()));
+        checkpoints.inOrder(context, "remove the checkpoint of task " + task.id(),
+            store -> store.remove(frameworkId.getValue(), task.id()));
       }
     }
   }
@@ -284,8 +285,8 @@ public final class ExecutorRegistry {
     // The newest queued update is the task's latest state (the caller sets task.state after queueing).
     TaskState latest = pending.isEmpty() ? task.state : pending.get(pending.size() - 1).getState();
     CheckpointedUpdates checkpoint = CheckpointedUpdates.newBuilder().addAllPending(pending).setLatestState(latest).build();
-    inOrder("checkpoint the updates of task " + task.id(),
-        () -> checkpoints.writeUpdates(frameworkId.getValue(), task.id(), checkpoint));
+    checkpoints.inOrder(context, "checkpoint the updates of task " + task.id(),
+        store -> store.writeUpdates(frameworkId.getValue(), task.id(), checkpoint));
   }
 
   /** The containers of the executors this registry has (for removing what nobody owns after a restart). */
@@ -409,7 +410,7 @@ public final class ExecutorRegistry {
     executor.launchRequest.environment().forEach((name, value) ->
         record.addEnvironment(Environment.Variable.newBuilder().setName(name).setValue(value)));
     CheckpointedExecutor built = record.build();
-    inOrder("checkpoint executor " + executor.id(), () -> checkpoints.writeExecutor(built));
+    checkpoints.inOrder(context, "checkpoint executor " + executor.id(), store -> store.writeExecutor(built));
   }
 
   private void checkpoint(ExecutorTask task) {
@@ -425,20 +426,7 @@ public final class ExecutorRegistry {
       record.setFrameworkInfo(task.executor.frameworkInfo);
     }
     CheckpointedTask built = record.build();
-    inOrder("checkpoint task " + task.id(), () -> checkpoints.writeTask(built));
-  }
-
-  /** Disk work for checkpoints: off the event loop, one after the other in the order asked. */
-  private void inOrder(String what, IoAction action) {
-    context.<Void>executeBlocking(() -> {
-      action.run();
-      return null;
-    }, true).onFailure(e -> log.error("Could not {}: {}", what, e.toString()));
-  }
-
-  @FunctionalInterface
-  private interface IoAction {
-    void run() throws java.io.IOException;
+    checkpoints.inOrder(context, "checkpoint task " + task.id(), store -> store.writeTask(built));
   }
 
   // ---- views ----
@@ -633,8 +621,8 @@ public final class ExecutorRegistry {
       executors.remove(keyOf(executor));
     }
     if (checkpoints != null && !closed) {
-      inOrder("remove the checkpoint of executor " + executor.id(),
-          () -> checkpoints.removeExecutor(executor.frameworkId.getValue(), executor.id()));
+      checkpoints.inOrder(context, "remove the checkpoint of executor " + executor.id(),
+          store -> store.removeExecutor(executor.frameworkId.getValue(), executor.id()));
     }
     executor.cancelTimers();
     executor.state = State.TERMINATING;

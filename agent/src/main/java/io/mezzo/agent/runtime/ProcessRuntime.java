@@ -72,7 +72,6 @@ public final class ProcessRuntime implements ContainerRuntime {
   static final String CGROUP_PROLOGUE = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"mezzo: cannot join the task's cgroup ($1)\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
-  private static final Duration RECOVERED_POLL = Duration.ofMillis(250);
 
   private final Vertx vertx;
   private final Timers timers;
@@ -274,7 +273,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     log.info("[task={}] [container={}] started pid {} in {}{}{}",
         request.task().getTaskId().getValue(), request.containerId(), pgid, sandbox,
         cgroup == null ? "" : ", cgroup " + cgroup, user.map(u -> " as user " + u.name()).orElse(""));
-    wrapper.process().onExit().whenComplete((p, error) -> exited(running));
+    wrapper.onExit(timers).whenComplete((v, error) -> exited(running));
     return new LaunchedContainer(running.containerId, pgid, running.termination.future());
   }
 
@@ -305,21 +304,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (wrapper.alive()) {
       log.info("[container={}] recovered: task pid {} (wrapper {}) is still running", containerId, wrapper.taskPid(),
           wrapper.wrapperPid());
-      watch(running);
     } else {
       log.info("[container={}] recovered: the task ended while the agent was down", containerId);
-      exited(running);
     }
+    wrapper.onExit(timers).whenComplete((v, error) -> exited(running));
     return new LaunchedContainer(containerId, wrapper.taskPid(), running.termination.future());
-  }
-
-  /** Polls a recovered wrapper, which is not this JVM's child, until it has ended. */
-  private void watch(Running running) {
-    if (running.wrapper.alive()) {
-      running.poll = timers.schedule(RECOVERED_POLL, () -> watch(running));
-    } else {
-      exited(running);
-    }
   }
 
   @Override
@@ -424,7 +413,6 @@ public final class ProcessRuntime implements ContainerRuntime {
     final AtomicBoolean killing = new AtomicBoolean();
     volatile boolean killed;
     volatile Timers.Timer escalation;
-    volatile Timers.Timer poll;
     final ContainerCgroup cgroup;
     final ResourceLimits limits;
     volatile boolean oomKilled;

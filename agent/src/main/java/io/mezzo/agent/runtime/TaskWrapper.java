@@ -37,6 +37,7 @@ public final class TaskWrapper {
       + "wait $p; s=$?; echo $s > \"$d/status\"; exit $s";
   private static final Logger log = LoggerFactory.getLogger(TaskWrapper.class);
   private static final Duration PID_WAIT = Duration.ofSeconds(2);
+  private static final Duration POLL = Duration.ofMillis(250);
   private static final int SIGNAL_EXIT_BASE = 128;
 
   private final Path state;
@@ -126,6 +127,29 @@ public final class TaskWrapper {
   /** The wrapper when this agent started it; null when found after a restart. */
   public Process process() {
     return process;
+  }
+
+  /**
+   * Completes, on any thread, once the wrapper has ended: when this agent started it, as its
+   * child exits; when found after a restart (not this JVM's child), polled every 250 ms
+   * through {@code timers}.
+   */
+  public java.util.concurrent.CompletableFuture<Void> onExit(io.mezzo.agent.Timers timers) {
+    java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+    if (process != null) {
+      process.onExit().whenComplete((p, error) -> ended.complete(null));
+    } else {
+      pollUntilEnded(timers, ended);
+    }
+    return ended;
+  }
+
+  private void pollUntilEnded(io.mezzo.agent.Timers timers, java.util.concurrent.CompletableFuture<Void> ended) {
+    if (alive()) {
+      timers.schedule(POLL, () -> pollUntilEnded(timers, ended));
+    } else {
+      ended.complete(null);
+    }
   }
 
   public boolean alive() {

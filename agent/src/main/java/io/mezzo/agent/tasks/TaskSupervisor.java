@@ -282,7 +282,8 @@ public final class TaskSupervisor {
     if (tasks.remove(new Key(frameworkId.getValue(), taskId.getValue())) != null) {
       log.debug("[framework={}] [task={}] forgotten", frameworkId.getValue(), taskId.getValue());
       if (checkpoints != null) {
-        inOrder("remove the checkpoint of task " + taskId.getValue(), () -> checkpoints.remove(frameworkId.getValue(), taskId.getValue()));
+        checkpoints.inOrder(context, "remove the checkpoint of task " + taskId.getValue(),
+            store -> store.remove(frameworkId.getValue(), taskId.getValue()));
       }
     }
   }
@@ -575,8 +576,8 @@ public final class TaskSupervisor {
       return;
     }
     CheckpointedUpdates updates = CheckpointedUpdates.newBuilder().addAllPending(pending).setLatestState(live.state).build();
-    inOrder("checkpoint the updates of task " + taskId.getValue(),
-        () -> checkpoints.writeUpdates(frameworkId.getValue(), taskId.getValue(), updates));
+    checkpoints.inOrder(context, "checkpoint the updates of task " + taskId.getValue(),
+        store -> store.writeUpdates(frameworkId.getValue(), taskId.getValue(), updates));
   }
 
   /**
@@ -596,7 +597,8 @@ public final class TaskSupervisor {
         log.warn("[framework={}] [task={}] has checkpointed updates but no task; dropping them",
             checkpoint.frameworkId(), checkpoint.taskId());
         if (checkpoints != null) {
-          inOrder("remove a partial checkpoint", () -> checkpoints.remove(checkpoint.frameworkId(), checkpoint.taskId()));
+          checkpoints.inOrder(context, "remove a partial checkpoint",
+              store -> store.remove(checkpoint.frameworkId(), checkpoint.taskId()));
         }
         continue;
       }
@@ -709,20 +711,7 @@ public final class TaskSupervisor {
           task.addEnvironment(Environment.Variable.newBuilder().setName(name).setValue(value)));
     }
     CheckpointedTask record = task.build();
-    inOrder("checkpoint task " + live.id(), () -> checkpoints.writeTask(record));
-  }
-
-  /** Disk work for checkpoints: off the event loop, one after the other in the order asked. */
-  private void inOrder(String what, IoAction action) {
-    context.<Void>executeBlocking(() -> {
-      action.run();
-      return null;
-    }, true).onFailure(e -> log.error("Could not {}: {}", what, e.toString()));
-  }
-
-  @FunctionalInterface
-  private interface IoAction {
-    void run() throws java.io.IOException;
+    checkpoints.inOrder(context, "checkpoint task " + live.id(), store -> store.writeTask(record));
   }
 
   /** Whether the framework declared {@code capability} in its FrameworkInfo. */

@@ -74,7 +74,6 @@ public final class OciRuntime implements ContainerRuntime {
   /** The child of the task's cgroup that the OCI runtime creates and joins. */
   static final String CHILD_CGROUP = "oci";
   private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
-  private static final Duration RECOVERED_POLL = Duration.ofMillis(250);
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
   private static final Duration CREATE_WAIT = Duration.ofSeconds(10);
   private static final List<Path> HOST_FILES = List.of(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
@@ -271,7 +270,7 @@ public final class OciRuntime implements ContainerRuntime {
     containers.put(containerId, running);
     log.info("[task={}] [container={}] started {} (pid {}) with rootfs {}{}", request.task().getTaskId().getValue(),
         containerId, binary.getFileName(), process.taskPid(), rootfs, cgroup == null ? "" : ", cgroup " + cgroup);
-    process.process().onExit().whenComplete((p, error) -> exited(running));
+    process.onExit(timers).whenComplete((v, error) -> exited(running));
     if (closed.get()) {
       // close() ran while this launch was extracting the image: it must not outlive the agent.
       kill(containerId, Duration.ZERO);
@@ -306,21 +305,11 @@ public final class OciRuntime implements ContainerRuntime {
     if (wrapper.alive()) {
       log.info("[container={}] recovered: {} run (pid {}) is still running", containerId, binary.getFileName(),
           wrapper.taskPid());
-      watch(running);
     } else {
       log.info("[container={}] recovered: the container ended while the agent was down", containerId);
-      exited(running);
     }
+    wrapper.onExit(timers).whenComplete((v, error) -> exited(running));
     return new LaunchedContainer(containerId, wrapper.taskPid(), running.termination.future());
-  }
-
-  /** Polls a recovered wrapper, which is not this JVM's child, until it has ended. */
-  private void watch(Running running) {
-    if (running.process.alive()) {
-      timers.schedule(RECOVERED_POLL, () -> watch(running));
-    } else {
-      exited(running);
-    }
   }
 
   /** Kills and removes this agent's containers that no recovered task names (bundles, and the runtime's own list). */
