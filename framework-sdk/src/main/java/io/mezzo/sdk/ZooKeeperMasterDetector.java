@@ -1,6 +1,7 @@
 package io.mezzo.sdk;
 
 import io.mezzo.protocol.JsonCodec;
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -106,59 +107,20 @@ final class ZooKeeperMasterDetector implements MasterDetector {
     return endpoint;
   }
 
-  /** The child with the lowest sequence number among {@code json.info_<digits>}. */
+  /** The child with the lowest sequence number among {@code json.info_<digits>} ({@link MasterInfos#leaderNode}). */
   static String leaderNode(List<String> children) {
-    String leader = null;
-    long lowest = Long.MAX_VALUE;
-    for (String child : children) {
-      if (!child.startsWith(Wire.MASTER_INFO_PREFIX)) {
-        continue;
-      }
-      String digits = child.substring(Wire.MASTER_INFO_PREFIX.length());
-      if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9') || digits.length() > 18) {
-        continue;
-      }
-      long sequence = Long.parseLong(digits);
-      if (sequence < lowest) {
-        lowest = sequence;
-        leader = child;
-      }
-    }
-    if (leader == null) {
-      throw new MasterNotFoundException("No master has registered in ZooKeeper yet (no " + Wire.MASTER_INFO_PREFIX + " node)");
-    }
-    return leader;
+    return MasterInfos.leaderNode(children).orElseThrow(() -> new MasterNotFoundException(
+        "No master has registered in ZooKeeper yet (no " + Wire.MASTER_INFO_PREFIX + " node)"));
   }
 
-  /** Where MasterInfo says the master listens: address.ip, else a hostname, else the packed ip field. */
+  /** The scheduler API endpoint of the master MasterInfo describes ({@link MasterInfos#endpoint}). */
   static URI endpointOf(MasterInfo info) {
-    String host;
-    int port;
-    if (info.hasAddress()) {
-      port = info.getAddress().getPort();
-      if (info.getAddress().hasIp() && !info.getAddress().getIp().isEmpty()) {
-        host = info.getAddress().getIp();
-      } else if (info.getAddress().hasHostname() && !info.getAddress().getHostname().isEmpty()) {
-        host = info.getAddress().getHostname();
-      } else {
-        host = fallbackHost(info);
-      }
-    } else {
-      port = info.getPort();
-      host = fallbackHost(info);
-    }
+    MasterInfos.Endpoint endpoint = MasterInfos.endpoint(info);
+    String host = endpoint.host();
     if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    return URI.create("http://" + host + ":" + port + Wire.SCHEDULER_PATH);
-  }
-
-  private static String fallbackHost(MasterInfo info) {
-    if (info.hasHostname() && !info.getHostname().isEmpty()) {
-      return info.getHostname();
-    }
-    int ip = info.getIp(); // network byte order packed into a little-endian uint32, as Mesos writes it
-    return (ip & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 24) & 0xff);
+    return URI.create("http://" + host + ":" + endpoint.port() + Wire.SCHEDULER_PATH);
   }
 
   private List<String> children(CuratorFramework zk) throws InterruptedException {

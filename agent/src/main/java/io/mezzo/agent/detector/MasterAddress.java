@@ -1,5 +1,6 @@
 package io.mezzo.agent.detector;
 
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.v1.Protos.MasterInfo;
 import java.util.Objects;
 
@@ -15,23 +16,10 @@ public record MasterAddress(String host, int port) {
     }
   }
 
-  /**
-   * The address a MasterInfo publishes: {@code address.hostname} (else {@code address.ip}) with
-   * {@code address.port}, falling back to the top-level {@code hostname} and {@code port}.
-   */
+  /** Where the master a MasterInfo describes listens ({@link MasterInfos#endpoint}: its ip first, as Mesos). */
   public static MasterAddress of(MasterInfo info) {
-    if (info.hasAddress()) {
-      String host = info.getAddress().hasHostname() && !info.getAddress().getHostname().isBlank()
-          ? info.getAddress().getHostname()
-          : info.getAddress().getIp();
-      if (host != null && !host.isBlank()) {
-        return new MasterAddress(host, info.getAddress().getPort());
-      }
-    }
-    if (info.hasHostname() && !info.getHostname().isBlank()) {
-      return new MasterAddress(info.getHostname(), info.getPort());
-    }
-    throw new IllegalArgumentException("MasterInfo " + info.getId() + " has neither address nor hostname");
+    MasterInfos.Endpoint endpoint = MasterInfos.endpoint(info);
+    return new MasterAddress(endpoint.host(), endpoint.port());
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.mezzo.agent.detector;
 
 import io.mezzo.protocol.JsonCodec;
-import io.mezzo.protocol.Wire;
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -119,7 +117,7 @@ final class ZooKeeperMasterDetector implements MasterDetector {
       log.debug("Listing {} failed with {}; waiting for the connection to come back", path, code);
       return;
     }
-    Optional<String> leader = leader(event.getChildren());
+    Optional<String> leader = MasterInfos.leaderNode(event.getChildren());
     if (leader.isEmpty()) {
       publish(ticket, null);
       return;
@@ -144,26 +142,6 @@ final class ZooKeeperMasterDetector implements MasterDetector {
     } catch (RuntimeException e) {
       log.warn("Ignoring leader node {}: its MasterInfo does not parse: {}", node, e.getMessage());
       publish(ticket, null);
-    }
-  }
-
-  /** The child with the lowest sequence among {@code json.info_<digits>}. */
-  static Optional<String> leader(List<String> children) {
-    return children.stream()
-        .filter(name -> name.startsWith(Wire.MASTER_INFO_PREFIX))
-        .filter(name -> sequence(name) >= 0)
-        .min(Comparator.comparingLong(ZooKeeperMasterDetector::sequence));
-  }
-
-  private static long sequence(String name) {
-    String digits = name.substring(Wire.MASTER_INFO_PREFIX.length());
-    if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(digits);
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.MasterInfo;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeaderNodeTest {
   @Test
-  void theLowestJsonInfoSequenceLeads() {
-    assertThat(ZooKeeperMasterDetector.leader(List.of(
-        "json.info_0000000012", "info_0000000001", "json.info_0000000003", "log_replicas", "json.info_x")))
-        .hasValue("json.info_0000000003");
-    assertThat(ZooKeeperMasterDetector.leader(List.of("info_0000000001"))).isEmpty();
-  }
-
-  @Test
-  void theAddressComesFromAddressThenFromHostnameAndPort() {
+  void theAddressIsTheMasterInfosEndpoint() {
     MasterInfo.Builder info = MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050).setHostname("old-host");
     assertThat(MasterAddress.of(info.build())).isEqualTo(new MasterAddress("old-host", 5050));
     info.setAddress(Address.newBuilder().setIp("10.0.0.1").setPort(6060));
     assertThat(MasterAddress.of(info.build())).isEqualTo(new MasterAddress("10.0.0.1", 6060));
     info.setAddress(Address.newBuilder().setHostname("new-host").setIp("10.0.0.1").setPort(6060));
-    assertThat(MasterAddress.of(info.build())).isEqualTo(new MasterAddress("new-host", 6060));
+    assertThat(MasterAddress.of(info.build())).isEqualTo(new MasterAddress("10.0.0.1", 6060));
   }
 }

@@ -1,6 +1,7 @@
 package io.mezzo.master.election;
 
 import io.mezzo.master.spi.LeaderElection;
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.Wire;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -103,20 +104,16 @@ public final class CuratorLeaderElection implements LeaderElection {
       return;
     }
     Optional<String> leader = cache.stream()
-        .filter(d -> d.getPath().startsWith(path + "/" + Wire.MASTER_INFO_PREFIX) && d.getData() != null)
-        .min(Comparator.comparing(d -> sequence(d.getPath())))
+        .filter(d -> d.getData() != null && MasterInfos.sequence(name(d.getPath())) >= 0)
+        .min(Comparator.comparingLong(d -> MasterInfos.sequence(name(d.getPath()))))
         .map(d -> new String(d.getData(), StandardCharsets.UTF_8));
     context.runOnContext(v -> leaderChanged.accept(leader));
   }
 
-  private static long sequence(String nodePath) {
-    String name = nodePath.substring(nodePath.lastIndexOf('/') + 1 + Wire.MASTER_INFO_PREFIX.length());
-    try {
-      return Long.parseLong(name);
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
+  private static String name(String nodePath) {
+    return nodePath.substring(nodePath.lastIndexOf('/') + 1);
   }
+
 
   @Override
   public Future<Void> close() {
