@@ -162,6 +162,35 @@ class AgentRecoveryTest {
   }
 
   @Test
+  void aKillUnderWayWhenTheAgentWentAwayGoesOnAfterTheRestart() throws Exception {
+    firstVertx = Vertx.vertx();
+    Agent first = agent(firstVertx, RecoverMode.RECONNECT);
+    AgentHarness.get(first.start());
+    await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
+    // It takes two SIGTERMs to stop, and its grace period outlasts the test: only a second kill ends it.
+    io.mezzo.v1.Protos.TaskInfo task = io.mezzo.v1.Protos.TaskInfo.newBuilder(Tasks.shellTask("stubborn",
+            "n=0; trap 'n=$((n+1)); echo term$n; [ $n -ge 2 ] && exit 0' TERM; echo ready; while true; do sleep 0.05; done"))
+        .setKillPolicy(io.mezzo.v1.Protos.KillPolicy.newBuilder()
+            .setGracePeriod(io.mezzo.v1.Protos.DurationInfo.newBuilder().setNanoseconds(3_600_000_000_000L)))
+        .build();
+    master.send(Tasks.runTask(task));
+    awaitState("stubborn", TaskState.TASK_RUNNING);
+    Path stdout = workDir.resolve("frameworks/framework-1/executors/stubborn/runs/latest/stdout");
+    await().atMost(AgentHarness.WAIT).until(() -> Files.exists(stdout) && Files.readString(stdout).contains("ready"));
+    master.send(Tasks.killTask(Tasks.FRAMEWORK, "stubborn"));
+    await().atMost(AgentHarness.WAIT).until(() -> Files.readString(stdout).contains("term1"));
+    firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    firstVertx = null;
+
+    secondVertx = Vertx.vertx();
+    second = agent(secondVertx, RecoverMode.RECONNECT);
+    AgentHarness.get(second.start());
+
+    awaitState("stubborn", TaskState.TASK_KILLED);
+    assertThat(Files.readString(stdout)).contains("term2");
+  }
+
+  @Test
   void aContainerNoCheckpointNamesIsKilledWhenTheAgentStarts() throws Exception {
     firstVertx = Vertx.vertx();
     Path stateDir = workDir.resolve(CheckpointStore.META).resolve("runtimes/process");

@@ -417,7 +417,7 @@ public final class TaskSupervisor {
     container.termination().onComplete(end -> context.runOnContext(w -> terminated(live, end.result())));
     if (live.pendingKill != null) {
       runtime.kill(live.containerId, live.pendingKill);
-    } else if (live.task.hasHealthCheck() && !container.termination().isComplete()) {
+    } else if (live.task.hasHealthCheck() && !live.killRequested && !container.termination().isComplete()) {
       startHealthChecks(live, live.sandboxDir, live.environment);
     }
   }
@@ -487,6 +487,7 @@ public final class TaskSupervisor {
       return;
     }
     live.killRequested = true;
+    checkpoint(live);
     stopHealthChecks(live);
     Duration grace = live.gracePeriod(override, DEFAULT_GRACE_PERIOD);
     log.info("[framework={}] [task={}] killing (grace period {} ms)", live.frameworkId.getValue(), live.id(), grace.toMillis());
@@ -671,6 +672,10 @@ public final class TaskSupervisor {
             live.cleanup = true;
             live.killRequested = true;
             runtime.kill(live.containerId, live.gracePeriod(null, DEFAULT_GRACE_PERIOD));
+          } else if (checkpoint.getKillRequested() && !container.termination().isComplete()) {
+            // A kill was under way when the agent went away: it goes on (its grace period starts again).
+            live.killRequested = true;
+            runtime.kill(live.containerId, live.gracePeriod(null, DEFAULT_GRACE_PERIOD));
           }
           watch(live, runtime, container);
         }
@@ -687,7 +692,8 @@ public final class TaskSupervisor {
     CheckpointedTask.Builder task = CheckpointedTask.newBuilder()
         .setFrameworkId(live.frameworkId)
         .setTask(live.task)
-        .setLaunched(live.launched);
+        .setLaunched(live.launched)
+        .setKillRequested(live.killRequested);
     if (live.frameworkInfo != null) {
       task.setFrameworkInfo(live.frameworkInfo);
     }
