@@ -93,6 +93,8 @@ public final class Agent {
   private final Promise<Void> closed = Promise.promise();
   private volatile AgentID agentId;
   private boolean registrationWritten;
+  /** Calls for the master made before the agent registered (owned by the context). */
+  private final List<java.util.function.Function<AgentID, AgentCall>> heldForRegistration = new java.util.ArrayList<>();
   private volatile int httpPort = -1;
 
   /** An agent with its own Vert.x instance, Vert.x timers and the process runtime. */
@@ -124,7 +126,7 @@ public final class Agent {
     this.statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate, this::forget,
         this::pendingChanged);
     this.supervisor = new TaskSupervisor(context, layout, this.runtimes, statusUpdates, () -> agentId,
-        (frameworkId, executorId) -> sendToMaster("executor termination",
+        (frameworkId, executorId) -> sendOrHold("executor termination",
             id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)),
         new Fetcher(), new HealthCheckers(rawTimers, clock), checkpoints);
     this.executors = new ExecutorRegistry(context, onContext, layout, this.runtimes, statusUpdates, this::agentInfo,
@@ -136,7 +138,7 @@ public final class Agent {
 
           @Override
           public void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status) {
-            sendToMaster("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
+            sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
           }
         }, config.executorRegistrationTimeout(), checkpoints);
     this.link = new MasterLink(
@@ -347,6 +349,20 @@ public final class Agent {
     link.send(call.apply(id)).onFailure(e -> log.warn("Could not send an {} to the master: {}", what, e.getMessage()));
   }
 
+  /**
+   * As {@link #sendToMaster}, but what cannot be sent before the agent is registered (an
+   * executor found gone during recovery) waits for the registration, so that the master frees
+   * the executor's resources. Called on the agent's context.
+   */
+  private void sendOrHold(String what, java.util.function.Function<AgentID, AgentCall> call) {
+    if (agentId == null || !link.registered()) {
+      log.info("Not registered with a master yet; the {} goes once it is", what);
+      heldForRegistration.add(call);
+      return;
+    }
+    sendToMaster(what, call);
+  }
+
   private void onRegistered(AgentID id, MasterAddress master) {
     AgentID previous = agentId;
     agentId = id;
@@ -365,6 +381,9 @@ public final class Agent {
           .onFailure(e -> log.error("Cannot write {}: {}", config.workDir().resolve(RegistrationFile.NAME), e.toString()));
     }
     statusUpdates.resendPending();
+    List<java.util.function.Function<AgentID, AgentCall>> held = List.copyOf(heldForRegistration);
+    heldForRegistration.clear();
+    held.forEach(call -> sendToMaster("held call", call));
   }
 
   private void onEvent(AgentEvent event) {

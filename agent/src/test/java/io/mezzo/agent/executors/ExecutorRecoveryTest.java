@@ -110,6 +110,26 @@ class ExecutorRecoveryTest {
     assertThat(last("t1").getMessage()).contains("--recover=cleanup");
   }
 
+  @Test
+  void anExecutorThatDiedWhileTheAgentWasAwayFailsItsTaskAndIsReportedToTheMaster() throws Exception {
+    crashWithARunningExecutorTask();
+    // The executor (its whole process group, as the process runtime recorded it) dies meanwhile.
+    long pgid;
+    try (var states = Files.list(workDir.resolve("meta/runtimes/process"))) {
+      pgid = Long.parseLong(Files.readString(states.findFirst().orElseThrow().resolve("pid")).trim());
+    }
+    assertThat(new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor()).isZero();
+    await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pgid).map(p -> !p.isAlive()).orElse(true));
+
+    second = agent(secondVertx = Vertx.vertx(), RecoverMode.RECONNECT);
+    AgentHarness.get(second.start());
+
+    await().atMost(AgentHarness.WAIT).until(() -> last("t1").getState() == TaskState.TASK_FAILED);
+    assertThat(last("t1").getReason()).isEqualTo(TaskStatus.Reason.REASON_EXECUTOR_TERMINATED);
+    await().atMost(AgentHarness.WAIT).until(() -> master.calls().stream()
+        .anyMatch(c -> c.getType() == AgentCall.Type.EXECUTOR_TERMINATED));
+  }
+
   /** The first agent launches the executor with task t1 (RUNNING, acknowledged), then goes away. */
   private void crashWithARunningExecutorTask() throws Exception {
     firstVertx = Vertx.vertx();
