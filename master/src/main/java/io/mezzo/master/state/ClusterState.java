@@ -1,46 +1,36 @@
 package io.mezzo.master.state;
 
+import static io.mezzo.master.state.TaskUpdates.isTerminal;
+import static io.mezzo.master.state.TaskUpdates.masterUpdate;
+import static io.mezzo.master.state.TaskUpdates.update;
+
 import io.mezzo.master.offers.OfferBook;
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.offers.OfferBook.Outcome;
-import io.mezzo.master.spi.AgentResources;
-import io.mezzo.master.spi.Allocation;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
-import io.mezzo.protocol.internal.AgentChannel.RunningTask;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
-import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.AgentID;
-import io.mezzo.v1.Protos.AgentInfo;
-import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
-import io.mezzo.v1.Protos.Offer;
-import io.mezzo.v1.Protos.OfferID;
-import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.TaskID;
-import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
-import io.mezzo.v1.Protos.URL;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import io.mezzo.protocol.Wire;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -53,35 +43,30 @@ import org.slf4j.LoggerFactory;
  * allocator. Every method runs on the master's single state context; nothing here blocks
  * or locks. Calls that the master refuses throw {@link CallRejected} before changing
  * anything.
+ *
+ * <p>This class is the one entry point for the APIs and the verticle. It handles frameworks
+ * (subscription, failover, removal) and the calls on running tasks itself, and hands the rest
+ * to package-private parts that share the {@link ClusterRecords}: {@link OfferCycle} (offers),
+ * {@link TaskLauncher} (ACCEPT), {@link AgentRoster} (agents) and {@link Reservations}
+ * (dynamic reservations).
  */
 public final class ClusterState {
   private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
-  private static final double DEFAULT_REFUSE_SECONDS = 5.0;
-  private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
-  private static final double GPU_FILTER_SECONDS = 3600;
-  private static final java.util.regex.Pattern OFFER_ID =
-      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-O\\d+");
 
   private final MasterInfo masterInfo;
   private final Allocator allocator;
   private final Clock clock;
   private final Timers timers;
-  private final Duration agentReregisterTimeout;
-  /** Outstanding offers older than this are rescinded; null = never (the Mesos default). */
-  private final Duration offerTimeout;
-  /** Dynamic reservations per agent id and role (what the registry persists). */
-  private final Map<String, Map<String, Resources>> dynamicReservations = new LinkedHashMap<>();
-  private final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
-  private final Set<String> completedFrameworks = new LinkedHashSet<>();
-  private final Map<String, AgentRecord> agents = new LinkedHashMap<>();
-  private Consumer<String> reservationsChanged = agentId -> { };
-  /** Agents removed for not re-registering in time, with when: they may still come back. */
-  private final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
-  private final OfferBook offers = new OfferBook(10_000);
+  private final ClusterRecords records = new ClusterRecords();
+  private final Map<String, FrameworkRecord> frameworks = records.frameworks;
+  private final Set<String> completedFrameworks = records.completedFrameworks;
+  private final Map<String, AgentRecord> agents = records.agents;
+  private final OfferBook offers = records.offers;
+  private final Reservations reservations;
+  private final OfferCycle offerCycle;
+  private final TaskLauncher launcher;
+  private final AgentRoster agentRoster;
   private long nextFrameworkId;
-  private long nextAgentId;
-  private long nextOfferId;
-  private java.util.function.Consumer<String> agentAddedListener = agentId -> {};
 
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers,
       Duration agentReregisterTimeout) {
@@ -95,8 +80,11 @@ public final class ClusterState {
     this.allocator = allocator;
     this.clock = clock;
     this.timers = timers;
-    this.agentReregisterTimeout = agentReregisterTimeout;
-    this.offerTimeout = offerTimeout;
+    this.reservations = new Reservations(allocator);
+    this.offerCycle = new OfferCycle(masterInfo, allocator, clock, offerTimeout, records, reservations);
+    this.launcher = new TaskLauncher(allocator, clock, records, offerCycle, reservations);
+    this.agentRoster = new AgentRoster(masterInfo, allocator, clock, timers, agentReregisterTimeout, records,
+        reservations, offerCycle);
   }
 
   public MasterInfo masterInfo() {
@@ -111,7 +99,7 @@ public final class ClusterState {
    * can be re-applied.
    */
   public void onAgentAdded(java.util.function.Consumer<String> listener) {
-    agentAddedListener = java.util.Objects.requireNonNull(listener, "listener");
+    agentRoster.onAgentAdded(listener);
   }
 
   /** The total resources of a registered agent. */
@@ -212,7 +200,7 @@ public final class ClusterState {
       framework.failoverTimer = -1;
     }
     for (OfferRecord offer : offers.forFramework(framework.id)) {
-      retireOffer(offer, Outcome.DISCARDED, 0);
+      offerCycle.retire(offer, Outcome.DISCARDED, 0);
     }
     FrameworkInfo.Builder updated = info.toBuilder().setId(FrameworkID.newBuilder().setValue(framework.id))
         .setUser(framework.info.getUser()).setCheckpoint(framework.info.getCheckpoint());
@@ -297,7 +285,7 @@ public final class ClusterState {
     framework.stream = null;
     allocator.setFrameworkActive(frameworkId, false);
     for (OfferRecord offer : offers.forFramework(frameworkId)) {
-      retireOffer(offer, Outcome.RESCINDED, 0);
+      offerCycle.retire(offer, Outcome.RESCINDED, 0);
     }
     double timeout = framework.info.getFailoverTimeout();
     log.info("[framework={}] disconnected; failover timeout {} s", frameworkId, timeout);
@@ -324,7 +312,7 @@ public final class ClusterState {
       timers.cancel(framework.failoverTimer);
     }
     for (OfferRecord offer : offers.forFramework(framework.id)) {
-      retireOffer(offer, Outcome.DISCARDED, 0);
+      offerCycle.retire(offer, Outcome.DISCARDED, 0);
     }
     Set<String> agentIds = new LinkedHashSet<>();
     for (AgentRecord agent : agents.values()) {
@@ -362,429 +350,15 @@ public final class ClusterState {
 
   /** Runs one allocation round and sends the resulting offers. */
   public void allocate() {
-    Instant now = clock.instant();
-    expireOffers(now);
-    Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
-    for (Allocation allocation : allocator.allocate(now)) {
-      FrameworkRecord framework = frameworks.get(allocation.frameworkId());
-      AgentRecord agent = agents.get(allocation.agentId());
-      if (framework == null || !framework.connected() || agent == null || !agent.connected()) {
-        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(), 0, now);
-        continue;
-      }
-      if (agent.total.scalar("gpus") > 0 && !framework.hasCapability(FrameworkInfo.Capability.Type.GPU_RESOURCES)) {
-        // As Mesos (--filter_gpu_resources): no offers at all from GPU agents to frameworks
-        // that cannot use GPUs, so they stay free for those that can.
-        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(),
-            GPU_FILTER_SECONDS, now);
-        continue;
-      }
-      Offer offer = buildOffer(framework, agent, allocation);
-      offers.add(new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
-          allocation.resources(), offer, now, allocation.offered()));
-      framework.offers.add(offer.getId().getValue());
-      byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
-    }
-    byFramework.forEach((frameworkId, list) -> frameworks.get(frameworkId).send(Event.newBuilder()
-        .setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addAllOffers(list)).build()));
-  }
-
-  /** Offers outstanding for longer than the offer timeout are rescinded (Mesos's --offer_timeout). */
-  private void expireOffers(Instant now) {
-    if (offerTimeout == null) {
-      return;
-    }
-    Instant cutoff = now.minus(offerTimeout);
-    for (OfferRecord offer : new ArrayList<>(offers.outstanding())) {
-      if (!offer.createdAt().isAfter(cutoff)) {
-        log.info("[framework={}] offer {} expired after {}; rescinding", offer.frameworkId(), offer.id(), offerTimeout);
-        rescind(offer, Outcome.EXPIRED);
-      }
-    }
-  }
-
-  private Offer buildOffer(FrameworkRecord framework, AgentRecord agent, Allocation allocation) {
-    boolean multiRole = framework.hasCapability(FrameworkInfo.Capability.Type.MULTI_ROLE);
-    boolean refinement = framework.hasCapability(FrameworkInfo.Capability.Type.RESERVATION_REFINEMENT);
-    Offer.Builder offer = Offer.newBuilder()
-        .setId(OfferID.newBuilder().setValue(masterInfo.getId() + "-O" + nextOfferId++))
-        .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
-        .setAgentId(AgentID.newBuilder().setValue(agent.id))
-        .setHostname(agent.info.getHostname())
-        .setUrl(URL.newBuilder().setScheme("http")
-            .setAddress(Address.newBuilder().setHostname(agent.info.getHostname())
-                .setIp(agent.info.getHostname()).setPort(agent.info.getPort()))
-            .setPath("/slave(1)"))
-        .addAllResources(ProtoResources.toProto(allocation.offered(), multiRole ? allocation.role() : null, refinement,
-            dynamicReservations.getOrDefault(agent.id, Map.of())))
-        .addAllAttributes(agent.info.getAttributesList());
-    for (ExecutorRecord executor : agent.executors.values()) {
-      if (executor.frameworkId.equals(framework.id)) {
-        offer.addExecutorIds(executor.info.getExecutorId());
-      }
-    }
-    if (multiRole) {
-      offer.setAllocationInfo(Resource.AllocationInfo.newBuilder().setRole(allocation.role()));
-    }
-    return offer.build();
-  }
-
-  private void retireOffer(OfferRecord offer, Outcome outcome, double refuseSeconds) {
-    offers.remove(offer.id(), outcome);
-    FrameworkRecord framework = frameworks.get(offer.frameworkId());
-    if (framework != null) {
-      framework.offers.remove(offer.id());
-    }
-    allocator.recover(offer.frameworkId(), offer.role(), offer.agentId(), offer.offered(), refuseSeconds,
-        clock.instant());
-  }
-
-  private void rescind(OfferRecord offer) {
-    rescind(offer, Outcome.RESCINDED);
-  }
-
-  private void rescind(OfferRecord offer, Outcome outcome) {
-    retireOffer(offer, outcome, 0);
-    FrameworkRecord framework = frameworks.get(offer.frameworkId());
-    if (framework != null) {
-      framework.send(Event.newBuilder().setType(Event.Type.RESCIND)
-          .setRescind(Event.Rescind.newBuilder().setOfferId(OfferID.newBuilder().setValue(offer.id()))).build());
-    }
+    offerCycle.allocate();
   }
 
   public void decline(String frameworkId, Call.Decline decline) {
-    checkOfferIdsKnown(decline.getOfferIdsList());
-    double refuse = refuseSeconds(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
-    for (OfferID id : decline.getOfferIdsList()) {
-      offers.get(id.getValue()).filter(o -> o.frameworkId().equals(frameworkId))
-          .ifPresent(o -> retireOffer(o, Outcome.DECLINED, refuse));
-    }
-  }
-
-  /**
-   * An offer id this master never issued (and does not remember spending) is refused with
-   * 400 before anything changes; spent offers are answered as Mesos does, with updates.
-   */
-  private void checkOfferIdsKnown(List<OfferID> ids) {
-    for (OfferID id : ids) {
-      String value = id.getValue();
-      if (offers.get(value).isEmpty() && offers.spentOutcome(value).isEmpty() && !fromAnotherMaster(value)) {
-        throw new CallRejected(400, "Unknown offer id '" + value + "': this master never made that offer");
-      }
-    }
-  }
-
-  /**
-   * An offer of an earlier leader (its id has another master's id before "-O"): frameworks
-   * accept those across a failover, and Mesos answers with TASK_LOST/TASK_DROPPED, so we do too.
-   */
-  private boolean fromAnotherMaster(String offerId) {
-    return OFFER_ID.matcher(offerId).matches() && !offerId.startsWith(masterInfo.getId() + "-O");
-  }
-
-  private static double refuseSeconds(double requested) {
-    if (!(requested >= 0) || Double.isInfinite(requested)) {
-      return DEFAULT_REFUSE_SECONDS;
-    }
-    return Math.min(requested, MAX_REFUSE_SECONDS);
+    offerCycle.decline(frameworkId, decline);
   }
 
   public void accept(String frameworkId, Call.Accept accept) {
-    checkOfferIdsKnown(accept.getOfferIdsList());
-    FrameworkRecord framework = frameworks.get(frameworkId);
-    List<TaskInfo> launches = new ArrayList<>();
-    List<String> unsupported = new ArrayList<>();
-    for (Offer.Operation op : accept.getOperationsList()) {
-      switch (op.getType()) {
-        case LAUNCH -> launches.addAll(op.getLaunch().getTaskInfosList());
-        case LAUNCH_GROUP -> launches.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
-        case RESERVE, UNRESERVE -> { }
-        default -> unsupported.add(op.getType().name());
-      }
-    }
-    Optional<String> invalidOffers = validateOffers(framework, accept.getOfferIdsList());
-    if (invalidOffers.isPresent()) {
-      dropLaunches(framework, launches, "Task launched with invalid offers: " + invalidOffers.get());
-      return;
-    }
-    List<OfferRecord> used = new ArrayList<>();
-    for (OfferID id : accept.getOfferIdsList()) {
-      OfferRecord offer = offers.get(id.getValue()).orElseThrow();
-      offers.remove(offer.id(), Outcome.ACCEPTED);
-      framework.offers.remove(offer.id());
-      used.add(offer);
-    }
-    String agentId = used.get(0).agentId();
-    String role = used.get(0).role();
-    AgentResources available = AgentResources.EMPTY;
-    for (OfferRecord offer : used) {
-      available = available.plus(offer.offered());
-    }
-    for (Offer.Operation op : accept.getOperationsList()) {
-      if (op.getType() == Offer.Operation.Type.RESERVE) {
-        available = reserveFromOffer(framework, agentId, role, op.getReserve().getResourcesList(), available);
-      } else if (op.getType() == Offer.Operation.Type.UNRESERVE) {
-        available = unreserveFromOffer(framework, agentId, role, op.getUnreserve().getResourcesList(), available);
-      } else if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
-        available = launchGroup(framework, agents.get(agentId), role, op.getLaunchGroup(), available);
-      } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
-        for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
-          available = launch(framework, agents.get(agentId), role, task, available);
-        }
-      }
-    }
-    if (!unsupported.isEmpty()) {
-      log.warn("[framework={}] ignored offer operations not supported yet: {}", frameworkId, unsupported);
-    }
-    double refuse = refuseSeconds(accept.hasFilters() ? accept.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
-    if (!available.isEmpty()) {
-      allocator.recover(frameworkId, role, agentId, available, refuse, clock.instant());
-    }
-  }
-
-  /**
-   * RESERVE in an ACCEPT: part of the offer's unreserved resources becomes dynamically reserved
-   * for the offer's role, and stays in what the framework may use in this ACCEPT. An invalid
-   * operation is dropped with a warning, as Mesos does without operation feedback.
-   */
-  private AgentResources reserveFromOffer(FrameworkRecord framework, String agentId, String role,
-      List<Resource> resources, AgentResources available) {
-    Resources wanted;
-    try {
-      ProtoResources.Parsed parsed = ProtoResources.toAgentResources(resources);
-      if (!parsed.resources().unreserved().isEmpty() || !parsed.resources().reserved().keySet().equals(Set.of(role))
-          || !parsed.dynamic().getOrDefault(role, Resources.EMPTY).equals(parsed.resources().reservedFor(role))) {
-        throw new ProtoResources.InvalidResources("RESERVE must name only dynamic reservations for the offer's role '"
-            + role + "'");
-      }
-      wanted = parsed.resources().reservedFor(role);
-    } catch (ProtoResources.InvalidResources e) {
-      log.warn("[framework={}] dropped RESERVE: {}", framework.id, e.getMessage());
-      return available;
-    }
-    if (!available.unreserved().covers(wanted)) {
-      log.warn("[framework={}] dropped RESERVE of {}: only {} is unreserved in the offers", framework.id, wanted,
-          available.unreserved());
-      return available;
-    }
-    allocator.reserveAllocated(framework.id, role, agentId, role, wanted);
-    dynamicReservations.computeIfAbsent(agentId, k -> new TreeMap<>()).merge(role, wanted, Resources::plus);
-    log.info("[framework={}] reserved {} for role '{}' on agent {}", framework.id, wanted, role, agentId);
-    reservationsChanged.accept(agentId);
-    return available.minus(AgentResources.unreserved(wanted)).plus(AgentResources.reserved(role, wanted));
-  }
-
-  /** UNRESERVE in an ACCEPT: dynamically reserved resources of the offer go back to the unreserved pool. */
-  private AgentResources unreserveFromOffer(FrameworkRecord framework, String agentId, String role,
-      List<Resource> resources, AgentResources available) {
-    AgentResources wanted;
-    try {
-      ProtoResources.Parsed parsed = ProtoResources.toAgentResources(resources);
-      wanted = parsed.resources();
-      if (!wanted.unreserved().isEmpty()) {
-        throw new ProtoResources.InvalidResources("UNRESERVE names unreserved resources");
-      }
-      for (Map.Entry<String, Resources> e : wanted.reserved().entrySet()) {
-        Resources dynamic = dynamicReservations.getOrDefault(agentId, Map.of()).getOrDefault(e.getKey(), Resources.EMPTY);
-        if (!dynamic.covers(e.getValue())) {
-          throw new ProtoResources.InvalidResources("only " + dynamic + " is dynamically reserved for role '"
-              + e.getKey() + "' on agent " + agentId);
-        }
-      }
-    } catch (ProtoResources.InvalidResources e) {
-      log.warn("[framework={}] dropped UNRESERVE: {}", framework.id, e.getMessage());
-      return available;
-    }
-    if (!available.covers(wanted)) {
-      log.warn("[framework={}] dropped UNRESERVE of {}: the offers hold only {}", framework.id, wanted, available);
-      return available;
-    }
-    for (Map.Entry<String, Resources> e : wanted.reserved().entrySet()) {
-      allocator.unreserveAllocated(framework.id, role, agentId, e.getKey(), e.getValue());
-      Map<String, Resources> onAgent = dynamicReservations.get(agentId);
-      Resources left = onAgent.get(e.getKey()).minus(e.getValue());
-      if (left.isEmpty()) {
-        onAgent.remove(e.getKey());
-      } else {
-        onAgent.put(e.getKey(), left);
-      }
-      log.info("[framework={}] unreserved {} of role '{}' on agent {}", framework.id, e.getValue(), e.getKey(), agentId);
-    }
-    reservationsChanged.accept(agentId);
-    return available.minus(wanted).plus(AgentResources.unreserved(wanted.total()));
-  }
-
-  private Optional<String> validateOffers(FrameworkRecord framework, List<OfferID> ids) {
-    if (ids.isEmpty()) {
-      return Optional.of("No offers specified");
-    }
-    Set<String> seen = new HashSet<>();
-    String agentId = null;
-    String role = null;
-    for (OfferID id : ids) {
-      if (!seen.add(id.getValue())) {
-        return Optional.of("Duplicate offer " + id.getValue());
-      }
-      Optional<OfferRecord> offer = offers.get(id.getValue());
-      if (offer.isEmpty()) {
-        return Optional.of("Offer " + id.getValue() + " is no longer valid");
-      }
-      if (!offer.get().frameworkId().equals(framework.id)) {
-        return Optional.of("Offer " + id.getValue() + " has invalid framework");
-      }
-      if (agentId != null && !agentId.equals(offer.get().agentId())) {
-        return Optional.of("Aggregated offers must belong to one single agent");
-      }
-      if (role != null && !role.equals(offer.get().role())) {
-        return Optional.of("Aggregated offers must be allocated to the same role");
-      }
-      agentId = offer.get().agentId();
-      role = offer.get().role();
-    }
-    return Optional.empty();
-  }
-
-  private void dropLaunches(FrameworkRecord framework, List<TaskInfo> tasks, String message) {
-    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-    for (TaskInfo task : tasks) {
-      masterUpdate(framework, task.getTaskId(), task.getAgentId().getValue(),
-          aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_INVALID_OFFERS, message);
-    }
-  }
-
-  /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
-  private AgentResources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
-      AgentResources available) {
-    String agentId = agent.id;
-    Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
-    AgentResources needed = AgentResources.EMPTY;
-    AgentResources executorNeeds = AgentResources.EMPTY;
-    if (invalid.isEmpty()) {
-      try {
-        needed = ProtoResources.toAgentResources(task.getResourcesList()).resources();
-        executorNeeds = task.hasExecutor() ? newExecutorResources(framework, agent, task.getExecutor())
-            : AgentResources.EMPTY;
-        invalid = checkFits(needed, executorNeeds, available);
-      } catch (ProtoResources.InvalidResources e) {
-        invalid = Optional.of("Task uses invalid resources: " + e.getMessage());
-      }
-    }
-    if (invalid.isPresent()) {
-      masterUpdate(framework, task.getTaskId(), agentId, TaskState.TASK_ERROR, TaskStatus.Reason.REASON_TASK_INVALID,
-          invalid.get());
-      return available;
-    }
-    AgentResources total = needed.plus(executorNeeds);
-    if (!agent.connected()) {
-      agentGoneDuringLaunch(framework, role, agentId, List.of(task), total);
-      return available.minus(total);
-    }
-    TaskInfo sent = task;
-    if (task.hasExecutor()) {
-      ExecutorInfo executor = TaskValidation.withFramework(task.getExecutor(), framework.id);
-      sent = task.toBuilder().setExecutor(executor).build();
-      trackExecutor(framework, agent, role, executor, executorNeeds);
-    }
-    track(framework, agent, role, sent, needed);
-    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
-        .setRunTask(AgentEvent.RunTask.newBuilder()
-            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
-            .setFrameworkInfo(framework.info)
-            .setTask(sent))
-        .build());
-    log.info("[framework={}] launching task {} on agent {} with {}", framework.id, task.getTaskId().getValue(), agentId,
-        total);
-    return available.minus(total);
-  }
-
-  /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
-  private AgentResources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
-      Offer.Operation.LaunchGroup group, AgentResources available) {
-    List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
-    Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
-    AgentResources needed = AgentResources.EMPTY;
-    AgentResources executorNeeds = AgentResources.EMPTY;
-    if (invalid.isEmpty()) {
-      try {
-        for (TaskInfo task : tasks) {
-          needed = needed.plus(ProtoResources.toAgentResources(task.getResourcesList()).resources());
-        }
-        executorNeeds = newExecutorResources(framework, agent, group.getExecutor());
-        invalid = checkFits(needed, executorNeeds, available);
-      } catch (ProtoResources.InvalidResources e) {
-        invalid = Optional.of("Task group uses invalid resources: " + e.getMessage());
-      }
-    }
-    if (invalid.isPresent()) {
-      for (TaskInfo task : tasks) {
-        masterUpdate(framework, task.getTaskId(), agent.id, TaskState.TASK_ERROR,
-            TaskStatus.Reason.REASON_TASK_GROUP_INVALID, invalid.get());
-      }
-      return available;
-    }
-    AgentResources total = needed.plus(executorNeeds);
-    if (!agent.connected()) {
-      agentGoneDuringLaunch(framework, role, agent.id, tasks, total);
-      return available.minus(total);
-    }
-    ExecutorInfo executor = TaskValidation.withFramework(group.getExecutor(), framework.id);
-    trackExecutor(framework, agent, role, executor, executorNeeds);
-    for (TaskInfo task : tasks) {
-      track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
-          ProtoResources.toAgentResources(task.getResourcesList()).resources());
-    }
-    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
-        .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
-            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
-            .setFrameworkInfo(framework.info)
-            .setExecutor(executor)
-            .setTaskGroup(group.getTaskGroup()))
-        .build());
-    log.info("[framework={}] launching a group of {} tasks with executor {} on agent {}", framework.id, tasks.size(),
-        executor.getExecutorId().getValue(), agent.id);
-    return available.minus(total);
-  }
-
-  /** An executor's own resources count only when it is not running on the agent yet. */
-  private static AgentResources newExecutorResources(FrameworkRecord framework, AgentRecord agent,
-      ExecutorInfo executor) {
-    String key = ExecutorRecord.key(framework.id, executor.getExecutorId().getValue());
-    return agent.executors.containsKey(key) ? AgentResources.EMPTY
-        : ProtoResources.toAgentResources(executor.getResourcesList()).resources();
-  }
-
-  private static Optional<String> checkFits(AgentResources tasks, AgentResources executor, AgentResources available) {
-    if (tasks.isEmpty()) {
-      return Optional.of("Task uses no resources");
-    }
-    AgentResources total = tasks.plus(executor);
-    if (!available.covers(total)) {
-      return Optional.of("Task uses more resources " + total + " than available " + available);
-    }
-    return Optional.empty();
-  }
-
-  private void agentGoneDuringLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
-      AgentResources total) {
-    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-    allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
-    for (TaskInfo task : tasks) {
-      masterUpdate(framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
-    }
-  }
-
-  private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
-      AgentResources resources) {
-    TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
-    framework.tasks.put(record.id(), record);
-    agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
-  }
-
-  private void trackExecutor(FrameworkRecord framework, AgentRecord agent, String role, ExecutorInfo executor,
-      AgentResources resources) {
-    agent.executors.putIfAbsent(ExecutorRecord.key(framework.id, executor.getExecutorId().getValue()),
-        new ExecutorRecord(framework.id, agent.id, role, executor, resources));
+    launcher.accept(frameworkId, accept);
   }
 
   public void revive(String frameworkId, List<String> roles) {
@@ -907,7 +481,7 @@ public final class ClusterState {
     }
     for (OfferRecord offer : offers.forFramework(frameworkId)) {
       if (!roles.contains(offer.role())) {
-        rescind(offer);
+        offerCycle.rescind(offer);
       }
     }
     framework.info = info;
@@ -957,7 +531,7 @@ public final class ClusterState {
     }
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
     boolean agentKnown = agentId != null && agents.containsKey(agentId);
-    boolean agentUnreachable = agentId != null && unreachableAgents.containsKey(agentId);
+    boolean agentUnreachable = agentId != null && records.unreachableAgents.containsKey(agentId);
     TaskState state;
     String message;
     if (agentKnown) {
@@ -970,7 +544,7 @@ public final class ClusterState {
       state = aware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
       message = "Reconciliation: Task is unknown";
     }
-    masterUpdate(framework, taskId, agentId, state, TaskStatus.Reason.REASON_RECONCILIATION, message);
+    masterUpdate(clock, framework, taskId, agentId, state, TaskStatus.Reason.REASON_RECONCILIATION, message);
   }
 
   private TaskStatus reconciliationStatus(TaskRecord task) {
@@ -993,26 +567,6 @@ public final class ClusterState {
     return status.build();
   }
 
-  /** An update the master makes itself: no uuid, not retried, not to be acknowledged. */
-  private void masterUpdate(FrameworkRecord framework, TaskID taskId, String agentId, TaskState state,
-      TaskStatus.Reason reason, String message) {
-    TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(taskId).setState(state)
-        .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(reason).setMessage(message)
-        .setTimestamp(clock.millis() / 1000.0);
-    if (agentId != null && !agentId.isEmpty()) {
-      status.setAgentId(AgentID.newBuilder().setValue(agentId));
-    }
-    framework.send(update(status.build()));
-  }
-
-  static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
-  }
-
   // ---------------------------------------------------------------- agents
 
   /**
@@ -1022,159 +576,11 @@ public final class ClusterState {
    * @return the agent id, or null when the registration was refused
    */
   public String registerAgent(AgentCall.Register register, EventSink<AgentEvent> stream) {
-    AgentInfo info = register.getAgentInfo();
-    AgentResources total;
-    try {
-      total = ProtoResources.toAgentResources(info.getResourcesList()).resources();
-    } catch (ProtoResources.InvalidResources e) {
-      stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
-          .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent resources: " + e.getMessage())).build());
-      stream.close();
-      return null;
-    }
-    String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
-    AgentRecord agent = agents.get(id);
-    if (agent != null) {
-      reregister(agent, info, total.total(), register, stream);
-    } else {
-      agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
-          register.getRuntimesList(), clock.millis());
-      agents.put(id, agent);
-      unreachableAgents.remove(id);
-      agent.stream = stream;
-      AgentResources used = AgentResources.EMPTY;
-      for (RunningTask running : register.getTasksList()) {
-        used = used.plus(adoptTask(agent, running));
-      }
-      allocator.addAgent(id, withDynamicReservations(id, total), used);
-      for (TaskRecord task : agent.tasks.values()) {
-        allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
-      }
-      agentAddedListener.accept(id);
-      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
-          total, register.getTasksCount());
-    }
-    stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED)
-        .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
-            .setMasterInfo(masterInfo).setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS))
-        .build());
-    return id;
-  }
-
-  private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,
-      EventSink<AgentEvent> stream) {
-    if (agent.stream != null && agent.stream != stream) {
-      agent.stream.close();
-    }
-    if (agent.removalTimer >= 0) {
-      timers.cancel(agent.removalTimer);
-      agent.removalTimer = -1;
-    }
-    agent.stream = stream;
-    agent.info = info;
-    for (RunningTask running : register.getTasksList()) {
-      if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
-          running.getTask().getTaskId().getValue()))) {
-        AgentResources used = adoptTask(agent, running);
-        TaskRecord task = agent.tasks.get(AgentRecord.taskKey(running.getFrameworkId().getValue(),
-            running.getTask().getTaskId().getValue()));
-        if (task != null) {
-          allocator.addUsed(task.frameworkId, task.role, agent.id, used);
-        }
-      }
-    }
-    dropTasksTheAgentNoLongerHas(agent, register);
-    allocator.setAgentActive(agent.id, true);
-    log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
-  }
-
-  /**
-   * A task this master placed on the agent that the agent does not report when it re-registers
-   * (a RUN_TASK lost with the old stream, a task a restarted agent could not recover, a custom
-   * executor's task) is gone: its framework hears TASK_LOST (TASK_GONE when partition-aware)
-   * and its resources come back, as Mesos does when it reconciles a re-registering agent.
-   */
-  private void dropTasksTheAgentNoLongerHas(AgentRecord agent, AgentCall.Register register) {
-    Set<String> reported = new HashSet<>();
-    for (RunningTask running : register.getTasksList()) {
-      reported.add(AgentRecord.taskKey(running.getFrameworkId().getValue(), running.getTask().getTaskId().getValue()));
-    }
-    for (Map.Entry<String, TaskRecord> entry : new ArrayList<>(agent.tasks.entrySet())) {
-      TaskRecord task = entry.getValue();
-      if (reported.contains(entry.getKey()) || isTerminal(task.state)) {
-        continue;
-      }
-      agent.tasks.remove(entry.getKey());
-      FrameworkRecord framework = frameworks.get(task.frameworkId);
-      if (!task.resourcesRecovered) {
-        task.resourcesRecovered = true;
-        allocator.recover(task.frameworkId, task.role, agent.id, task.allocation, 0, clock.instant());
-      }
-      if (framework == null) {
-        continue;
-      }
-      framework.tasks.remove(task.id());
-      boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-      log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
-      masterUpdate(framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is unknown to the agent " + agent.id + " after it re-registered");
-    }
-  }
-
-  /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */
-  private AgentResources adoptTask(AgentRecord agent, RunningTask running) {
-    String frameworkId = running.getFrameworkId().getValue();
-    if (completedFrameworks.contains(frameworkId)) {
-      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
-          .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(running.getFrameworkId()))
-          .build());
-      return AgentResources.EMPTY;
-    }
-    FrameworkRecord framework = frameworks.get(frameworkId);
-    if (framework == null) {
-      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
-          : FrameworkInfo.newBuilder().setUser("unknown").setName("unknown").build();
-      framework = new FrameworkRecord(frameworkId, info.toBuilder().setId(running.getFrameworkId()).build(),
-          clock.millis());
-      frameworks.put(frameworkId, framework);
-      allocator.addFramework(frameworkId, framework.roles(), Set.of());
-      allocator.setFrameworkActive(frameworkId, false);
-    }
-    AgentResources resources;
-    try {
-      resources = ProtoResources.toAgentResources(running.getTask().getResourcesList()).resources();
-    } catch (ProtoResources.InvalidResources e) {
-      resources = AgentResources.EMPTY;
-    }
-    String role = framework.roles().iterator().hasNext() ? framework.roles().iterator().next() : "*";
-    TaskRecord task = new TaskRecord(frameworkId, agent.id, role, running.getTask(), resources);
-    task.state = running.getState();
-    framework.tasks.put(task.id(), task);
-    agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
-    if (running.hasExecutor()) {
-      String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
-      if (!agent.executors.containsKey(key)) {
-        AgentResources executorResources = ProtoResources.toAgentResources(running.getExecutor().getResourcesList())
-            .resources();
-        agent.executors.put(key, new ExecutorRecord(frameworkId, agent.id, role, running.getExecutor(),
-            executorResources));
-        resources = resources.plus(executorResources);
-      }
-    }
-    return resources;
+    return agentRoster.registerAgent(register, stream);
   }
 
   public void checkAgentCaller(String agentId, String streamId) {
-    AgentRecord agent = agents.get(agentId);
-    if (agent == null) {
-      throw new CallRejected(400, "Agent " + agentId + " is not registered");
-    }
-    if (!agent.connected()) {
-      throw new CallRejected(403, "Agent " + agentId + " is not connected");
-    }
-    if (streamId == null || !streamId.equals(agent.stream.streamId())) {
-      throw new CallRejected(400, "The stream ID '" + streamId + "' does not match agent " + agentId);
-    }
+    agentRoster.checkAgentCaller(agentId, streamId);
   }
 
   /** A status update from an agent's status-update manager (it carries a uuid and is re-sent until acknowledged). */
@@ -1207,88 +613,17 @@ public final class ClusterState {
 
   /** The agent's stream closed. Its offers are rescinded; it is removed if it does not come back in time. */
   public void agentDisconnected(String agentId, String streamId) {
-    AgentRecord agent = agents.get(agentId);
-    if (agent == null || agent.stream == null || !agent.stream.streamId().equals(streamId)) {
-      return;
-    }
-    agent.stream = null;
-    allocator.setAgentActive(agentId, false);
-    for (OfferRecord offer : offers.forAgent(agentId)) {
-      rescind(offer);
-    }
-    log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
-    agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
-      if (!agent.connected() && agents.get(agentId) == agent) {
-        removeAgent(agent);
-      }
-    });
+    agentRoster.agentDisconnected(agentId, streamId);
   }
 
-  private void removeAgent(AgentRecord agent) {
-    log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
-    agents.remove(agent.id);
-    dynamicReservations.remove(agent.id);
-    allocator.removeAgent(agent.id);
-    Instant now = clock.instant();
-    unreachableAgents.put(agent.id, now);
-    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
-      FrameworkRecord framework = frameworks.get(task.frameworkId);
-      if (framework == null) {
-        continue;
-      }
-      framework.tasks.remove(task.id());
-      if (!isTerminal(task.state)) {
-        boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
-            .setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
-            .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
-            .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time")
-            .setAgentId(AgentID.newBuilder().setValue(agent.id)).setTimestamp(now.toEpochMilli() / 1000.0);
-        if (aware) {
-          status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
-              .setNanoseconds(now.toEpochMilli() * 1_000_000L));
-        }
-        framework.send(update(status.build()));
-      }
-    }
-    Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
-        .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
-    frameworks.values().forEach(f -> f.send(failure));
-  }
-
-  // ---------------------------------------------------------------- reservations and why-not
-
-  /**
-   * The agent's resources as it reported them (unreserved and static reservations), with the
-   * dynamic reservations this master knows for it moved out of the unreserved part.
-   */
-  private AgentResources withDynamicReservations(String agentId, AgentResources reported) {
-    Map<String, Resources> dynamic = dynamicReservations.getOrDefault(agentId, Map.of());
-    AgentResources total = reported;
-    for (Map.Entry<String, Resources> e : dynamic.entrySet()) {
-      if (total.unreserved().covers(e.getValue())) {
-        total = total.minus(AgentResources.unreserved(e.getValue())).plus(AgentResources.reserved(e.getKey(), e.getValue()));
-      } else {
-        log.warn("Agent {} no longer has {} unreserved for the dynamic reservation of role '{}'; dropping it", agentId,
-            e.getValue(), e.getKey());
-        dynamicReservations.get(agentId).remove(e.getKey());
-      }
-    }
-    return total;
-  }
+  // ---------------------------------------------------------------- reservations
 
   /**
    * The dynamic reservations in force: agent id → role → reserved resources. What the registry
    * persists so that they survive a master failover; a copy.
    */
   public Map<String, Map<String, Resources>> dynamicReservations() {
-    Map<String, Map<String, Resources>> copy = new TreeMap<>();
-    dynamicReservations.forEach((agent, byRole) -> {
-      if (!byRole.isEmpty()) {
-        copy.put(agent, Map.copyOf(byRole));
-      }
-    });
-    return copy;
+    return reservations.copy();
   }
 
   /**
@@ -1296,7 +631,7 @@ public final class ClusterState {
    * (RESERVE, UNRESERVE), with the agent id, so they can be kept in the registry.
    */
   public void onReservationsChanged(Consumer<String> listener) {
-    this.reservationsChanged = Objects.requireNonNull(listener, "listener");
+    reservations.onReservationsChanged(listener);
   }
 
   /**
@@ -1308,15 +643,7 @@ public final class ClusterState {
     if (!agents.containsKey(agentId)) {
       throw new CallRejected(400, "Unknown agent " + agentId);
     }
-    try {
-      allocator.reserve(agentId, role, resources);
-    } catch (IllegalArgumentException e) {
-      throw new CallRejected(400, e.getMessage());
-    } catch (IllegalStateException e) {
-      throw new CallRejected(409, e.getMessage());
-    }
-    dynamicReservations.computeIfAbsent(agentId, k -> new TreeMap<>()).merge(role, resources, Resources::plus);
-    log.info("Reserved {} for role '{}' on agent {}", resources, role, agentId);
+    reservations.reserve(agentId, role, resources);
   }
 
   /**
@@ -1325,22 +652,7 @@ public final class ClusterState {
    * @throws CallRejected 400 for an unknown agent or resources not dynamically reserved, 409 when they are not free
    */
   public void unreserve(String agentId, String role, Resources resources) {
-    Resources dynamic = dynamicReservations.getOrDefault(agentId, Map.of()).getOrDefault(role, Resources.EMPTY);
-    if (!dynamic.covers(resources)) {
-      throw new CallRejected(400, "Only " + dynamic + " is dynamically reserved for role '" + role + "' on agent " + agentId);
-    }
-    try {
-      allocator.unreserve(agentId, role, resources);
-    } catch (IllegalStateException e) {
-      throw new CallRejected(409, e.getMessage());
-    }
-    Resources left = dynamic.minus(resources);
-    if (left.isEmpty()) {
-      dynamicReservations.get(agentId).remove(role);
-    } else {
-      dynamicReservations.get(agentId).put(role, left);
-    }
-    log.info("Unreserved {} of role '{}' on agent {}", resources, role, agentId);
+    reservations.unreserve(agentId, role, resources);
   }
 
   // ---------------------------------------------------------------- lifecycle and views
@@ -1391,9 +703,5 @@ public final class ClusterState {
 
   private static Event error(String message) {
     return Event.newBuilder().setType(Event.Type.ERROR).setError(Event.Error.newBuilder().setMessage(message)).build();
-  }
-
-  private static Event update(TaskStatus status) {
-    return Event.newBuilder().setType(Event.Type.UPDATE).setUpdate(Event.Update.newBuilder().setStatus(status)).build();
   }
 }

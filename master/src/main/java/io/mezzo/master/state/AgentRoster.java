@@ -1,0 +1,284 @@
+package io.mezzo.master.state;
+
+import static io.mezzo.master.state.TaskUpdates.isTerminal;
+import static io.mezzo.master.state.TaskUpdates.masterUpdate;
+import static io.mezzo.master.state.TaskUpdates.update;
+
+import io.mezzo.master.offers.OfferBook.OfferRecord;
+import io.mezzo.master.spi.AgentResources;
+import io.mezzo.master.spi.Allocator;
+import io.mezzo.master.spi.Resources;
+import io.mezzo.protocol.Wire;
+import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.mezzo.v1.scheduler.Protos.Event;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents of {@link ClusterState}: registration and re-registration on a new stream, adoption
+ * of the tasks an agent reports (and of their frameworks, after a master failover), dropping the
+ * tasks a re-registering agent no longer has, the check on an agent's calls, and disconnection
+ * followed by removal when the agent does not come back within the re-registration timeout.
+ */
+final class AgentRoster {
+  // Same logger as ClusterState, so that the master's log reads as before the split.
+  private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
+
+  private final MasterInfo masterInfo;
+  private final Allocator allocator;
+  private final Clock clock;
+  private final Timers timers;
+  private final Duration agentReregisterTimeout;
+  private final ClusterRecords records;
+  private final Reservations reservations;
+  private final OfferCycle offerCycle;
+  private long nextAgentId;
+  private Consumer<String> agentAddedListener = agentId -> {};
+
+  AgentRoster(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, Duration agentReregisterTimeout,
+      ClusterRecords records, Reservations reservations, OfferCycle offerCycle) {
+    this.masterInfo = masterInfo;
+    this.allocator = allocator;
+    this.clock = clock;
+    this.timers = timers;
+    this.agentReregisterTimeout = agentReregisterTimeout;
+    this.records = records;
+    this.reservations = reservations;
+    this.offerCycle = offerCycle;
+  }
+
+  /** See {@link ClusterState#onAgentAdded}. */
+  void onAgentAdded(Consumer<String> listener) {
+    agentAddedListener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /**
+   * Registers (or re-registers, when the agent names its id) an agent on a new stream and
+   * answers REGISTERED on it.
+   *
+   * @return the agent id, or null when the registration was refused
+   */
+  String registerAgent(AgentCall.Register register, EventSink<AgentEvent> stream) {
+    AgentInfo info = register.getAgentInfo();
+    AgentResources total;
+    try {
+      total = ProtoResources.toAgentResources(info.getResourcesList()).resources();
+    } catch (ProtoResources.InvalidResources e) {
+      stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
+          .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent resources: " + e.getMessage())).build());
+      stream.close();
+      return null;
+    }
+    String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
+    AgentRecord agent = records.agents.get(id);
+    if (agent != null) {
+      reregister(agent, info, total.total(), register, stream);
+    } else {
+      agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
+          register.getRuntimesList(), clock.millis());
+      records.agents.put(id, agent);
+      records.unreachableAgents.remove(id);
+      agent.stream = stream;
+      AgentResources used = AgentResources.EMPTY;
+      for (RunningTask running : register.getTasksList()) {
+        used = used.plus(adoptTask(agent, running));
+      }
+      allocator.addAgent(id, reservations.withDynamicReservations(id, total), used);
+      for (TaskRecord task : agent.tasks.values()) {
+        allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
+      }
+      agentAddedListener.accept(id);
+      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
+          total, register.getTasksCount());
+    }
+    stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED)
+        .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
+            .setMasterInfo(masterInfo).setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS))
+        .build());
+    return id;
+  }
+
+  private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,
+      EventSink<AgentEvent> stream) {
+    if (agent.stream != null && agent.stream != stream) {
+      agent.stream.close();
+    }
+    if (agent.removalTimer >= 0) {
+      timers.cancel(agent.removalTimer);
+      agent.removalTimer = -1;
+    }
+    agent.stream = stream;
+    agent.info = info;
+    for (RunningTask running : register.getTasksList()) {
+      if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
+          running.getTask().getTaskId().getValue()))) {
+        AgentResources used = adoptTask(agent, running);
+        TaskRecord task = agent.tasks.get(AgentRecord.taskKey(running.getFrameworkId().getValue(),
+            running.getTask().getTaskId().getValue()));
+        if (task != null) {
+          allocator.addUsed(task.frameworkId, task.role, agent.id, used);
+        }
+      }
+    }
+    dropTasksTheAgentNoLongerHas(agent, register);
+    allocator.setAgentActive(agent.id, true);
+    log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
+  }
+
+  /**
+   * A task this master placed on the agent that the agent does not report when it re-registers
+   * (a RUN_TASK lost with the old stream, a task a restarted agent could not recover, a custom
+   * executor's task) is gone: its framework hears TASK_LOST (TASK_GONE when partition-aware)
+   * and its resources come back, as Mesos does when it reconciles a re-registering agent.
+   */
+  private void dropTasksTheAgentNoLongerHas(AgentRecord agent, AgentCall.Register register) {
+    Set<String> reported = new HashSet<>();
+    for (RunningTask running : register.getTasksList()) {
+      reported.add(AgentRecord.taskKey(running.getFrameworkId().getValue(), running.getTask().getTaskId().getValue()));
+    }
+    for (Map.Entry<String, TaskRecord> entry : new ArrayList<>(agent.tasks.entrySet())) {
+      TaskRecord task = entry.getValue();
+      if (reported.contains(entry.getKey()) || isTerminal(task.state)) {
+        continue;
+      }
+      agent.tasks.remove(entry.getKey());
+      FrameworkRecord framework = records.frameworks.get(task.frameworkId);
+      if (!task.resourcesRecovered) {
+        task.resourcesRecovered = true;
+        allocator.recover(task.frameworkId, task.role, agent.id, task.allocation, 0, clock.instant());
+      }
+      if (framework == null) {
+        continue;
+      }
+      framework.tasks.remove(task.id());
+      boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+      log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
+      masterUpdate(clock, framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is unknown to the agent " + agent.id + " after it re-registered");
+    }
+  }
+
+  /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */
+  private AgentResources adoptTask(AgentRecord agent, RunningTask running) {
+    String frameworkId = running.getFrameworkId().getValue();
+    if (records.completedFrameworks.contains(frameworkId)) {
+      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
+          .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(running.getFrameworkId()))
+          .build());
+      return AgentResources.EMPTY;
+    }
+    FrameworkRecord framework = records.frameworks.get(frameworkId);
+    if (framework == null) {
+      FrameworkInfo info = running.hasFrameworkInfo() ? running.getFrameworkInfo()
+          : FrameworkInfo.newBuilder().setUser("unknown").setName("unknown").build();
+      framework = new FrameworkRecord(frameworkId, info.toBuilder().setId(running.getFrameworkId()).build(),
+          clock.millis());
+      records.frameworks.put(frameworkId, framework);
+      allocator.addFramework(frameworkId, framework.roles(), Set.of());
+      allocator.setFrameworkActive(frameworkId, false);
+    }
+    AgentResources resources;
+    try {
+      resources = ProtoResources.toAgentResources(running.getTask().getResourcesList()).resources();
+    } catch (ProtoResources.InvalidResources e) {
+      resources = AgentResources.EMPTY;
+    }
+    String role = framework.roles().iterator().hasNext() ? framework.roles().iterator().next() : "*";
+    TaskRecord task = new TaskRecord(frameworkId, agent.id, role, running.getTask(), resources);
+    task.state = running.getState();
+    framework.tasks.put(task.id(), task);
+    agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
+    if (running.hasExecutor()) {
+      String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
+      if (!agent.executors.containsKey(key)) {
+        AgentResources executorResources = ProtoResources.toAgentResources(running.getExecutor().getResourcesList())
+            .resources();
+        agent.executors.put(key, new ExecutorRecord(frameworkId, agent.id, role, running.getExecutor(),
+            executorResources));
+        resources = resources.plus(executorResources);
+      }
+    }
+    return resources;
+  }
+
+  void checkAgentCaller(String agentId, String streamId) {
+    AgentRecord agent = records.agents.get(agentId);
+    if (agent == null) {
+      throw new CallRejected(400, "Agent " + agentId + " is not registered");
+    }
+    if (!agent.connected()) {
+      throw new CallRejected(403, "Agent " + agentId + " is not connected");
+    }
+    if (streamId == null || !streamId.equals(agent.stream.streamId())) {
+      throw new CallRejected(400, "The stream ID '" + streamId + "' does not match agent " + agentId);
+    }
+  }
+
+  /** The agent's stream closed. Its offers are rescinded; it is removed if it does not come back in time. */
+  void agentDisconnected(String agentId, String streamId) {
+    AgentRecord agent = records.agents.get(agentId);
+    if (agent == null || agent.stream == null || !agent.stream.streamId().equals(streamId)) {
+      return;
+    }
+    agent.stream = null;
+    allocator.setAgentActive(agentId, false);
+    for (OfferRecord offer : records.offers.forAgent(agentId)) {
+      offerCycle.rescind(offer);
+    }
+    log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
+    agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
+      if (!agent.connected() && records.agents.get(agentId) == agent) {
+        removeAgent(agent);
+      }
+    });
+  }
+
+  private void removeAgent(AgentRecord agent) {
+    log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
+    records.agents.remove(agent.id);
+    reservations.forgetAgent(agent.id);
+    allocator.removeAgent(agent.id);
+    Instant now = clock.instant();
+    records.unreachableAgents.put(agent.id, now);
+    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
+      FrameworkRecord framework = records.frameworks.get(task.frameworkId);
+      if (framework == null) {
+        continue;
+      }
+      framework.tasks.remove(task.id());
+      if (!isTerminal(task.state)) {
+        boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
+            .setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
+            .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
+            .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time")
+            .setAgentId(AgentID.newBuilder().setValue(agent.id)).setTimestamp(now.toEpochMilli() / 1000.0);
+        if (aware) {
+          status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
+              .setNanoseconds(now.toEpochMilli() * 1_000_000L));
+        }
+        framework.send(update(status.build()));
+      }
+    }
+    Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
+        .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
+    records.frameworks.values().forEach(f -> f.send(failure));
+  }
+}

@@ -1,0 +1,23 @@
+package io.mezzo.master.state;
+
+import io.mezzo.master.offers.OfferBook;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The records that the parts of {@link ClusterState} share: frameworks, agents and the offer
+ * book. Plain mutable collections with no behaviour, one instance per {@link ClusterState},
+ * touched only on the master's state context.
+ */
+final class ClusterRecords {
+  final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
+  /** Ids of removed frameworks: they may not subscribe again, and their reported tasks are shut down. */
+  final Set<String> completedFrameworks = new LinkedHashSet<>();
+  final Map<String, AgentRecord> agents = new LinkedHashMap<>();
+  /** Agents removed for not re-registering in time, with when: they may still come back. */
+  final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
+  final OfferBook offers = new OfferBook(10_000);
+}

@@ -1,0 +1,248 @@
+package io.mezzo.master.state;
+
+import static io.mezzo.master.state.TaskUpdates.masterUpdate;
+
+import io.mezzo.master.offers.OfferBook.OfferRecord;
+import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.master.spi.AgentResources;
+import io.mezzo.master.spi.Allocator;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.ExecutorInfo;
+import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import io.mezzo.v1.scheduler.Protos.Call;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ACCEPT for {@link ClusterState}: spends the named offers, applies RESERVE and UNRESERVE through
+ * {@link Reservations}, validates each LAUNCH and LAUNCH_GROUP against what is left of the offers,
+ * records the tasks and executors and sends RUN_TASK or RUN_TASK_GROUP to the agent. What no
+ * operation uses goes back to the allocator with the ACCEPT's filter.
+ */
+final class TaskLauncher {
+  // Same logger as ClusterState, so that the master's log reads as before the split.
+  private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
+
+  private final Allocator allocator;
+  private final Clock clock;
+  private final ClusterRecords records;
+  private final OfferCycle offerCycle;
+  private final Reservations reservations;
+
+  TaskLauncher(Allocator allocator, Clock clock, ClusterRecords records, OfferCycle offerCycle,
+      Reservations reservations) {
+    this.allocator = allocator;
+    this.clock = clock;
+    this.records = records;
+    this.offerCycle = offerCycle;
+    this.reservations = reservations;
+  }
+
+  void accept(String frameworkId, Call.Accept accept) {
+    offerCycle.checkOfferIdsKnown(accept.getOfferIdsList());
+    FrameworkRecord framework = records.frameworks.get(frameworkId);
+    List<TaskInfo> launches = new ArrayList<>();
+    List<String> unsupported = new ArrayList<>();
+    for (Offer.Operation op : accept.getOperationsList()) {
+      switch (op.getType()) {
+        case LAUNCH -> launches.addAll(op.getLaunch().getTaskInfosList());
+        case LAUNCH_GROUP -> launches.addAll(op.getLaunchGroup().getTaskGroup().getTasksList());
+        case RESERVE, UNRESERVE -> { }
+        default -> unsupported.add(op.getType().name());
+      }
+    }
+    Optional<String> invalidOffers = offerCycle.validateOffers(framework, accept.getOfferIdsList());
+    if (invalidOffers.isPresent()) {
+      dropLaunches(framework, launches, "Task launched with invalid offers: " + invalidOffers.get());
+      return;
+    }
+    List<OfferRecord> used = new ArrayList<>();
+    for (OfferID id : accept.getOfferIdsList()) {
+      OfferRecord offer = records.offers.get(id.getValue()).orElseThrow();
+      records.offers.remove(offer.id(), Outcome.ACCEPTED);
+      framework.offers.remove(offer.id());
+      used.add(offer);
+    }
+    String agentId = used.get(0).agentId();
+    String role = used.get(0).role();
+    AgentResources available = AgentResources.EMPTY;
+    for (OfferRecord offer : used) {
+      available = available.plus(offer.offered());
+    }
+    for (Offer.Operation op : accept.getOperationsList()) {
+      if (op.getType() == Offer.Operation.Type.RESERVE) {
+        available = reservations.reserveFromOffer(framework, agentId, role, op.getReserve().getResourcesList(), available);
+      } else if (op.getType() == Offer.Operation.Type.UNRESERVE) {
+        available = reservations.unreserveFromOffer(framework, agentId, role, op.getUnreserve().getResourcesList(),
+            available);
+      } else if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
+        available = launchGroup(framework, records.agents.get(agentId), role, op.getLaunchGroup(), available);
+      } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
+        for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
+          available = launch(framework, records.agents.get(agentId), role, task, available);
+        }
+      }
+    }
+    if (!unsupported.isEmpty()) {
+      log.warn("[framework={}] ignored offer operations not supported yet: {}", frameworkId, unsupported);
+    }
+    double refuse = OfferCycle.refuseSeconds(accept.hasFilters() ? accept.getFilters().getRefuseSeconds()
+        : OfferCycle.DEFAULT_REFUSE_SECONDS);
+    if (!available.isEmpty()) {
+      allocator.recover(frameworkId, role, agentId, available, refuse, clock.instant());
+    }
+  }
+
+  private void dropLaunches(FrameworkRecord framework, List<TaskInfo> tasks, String message) {
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    for (TaskInfo task : tasks) {
+      masterUpdate(clock, framework, task.getTaskId(), task.getAgentId().getValue(),
+          aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_INVALID_OFFERS, message);
+    }
+  }
+
+  /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
+  private AgentResources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
+      AgentResources available) {
+    String agentId = agent.id;
+    Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
+    AgentResources needed = AgentResources.EMPTY;
+    AgentResources executorNeeds = AgentResources.EMPTY;
+    if (invalid.isEmpty()) {
+      try {
+        needed = ProtoResources.toAgentResources(task.getResourcesList()).resources();
+        executorNeeds = task.hasExecutor() ? newExecutorResources(framework, agent, task.getExecutor())
+            : AgentResources.EMPTY;
+        invalid = checkFits(needed, executorNeeds, available);
+      } catch (ProtoResources.InvalidResources e) {
+        invalid = Optional.of("Task uses invalid resources: " + e.getMessage());
+      }
+    }
+    if (invalid.isPresent()) {
+      masterUpdate(clock, framework, task.getTaskId(), agentId, TaskState.TASK_ERROR,
+          TaskStatus.Reason.REASON_TASK_INVALID, invalid.get());
+      return available;
+    }
+    AgentResources total = needed.plus(executorNeeds);
+    if (!agent.connected()) {
+      agentGoneDuringLaunch(framework, role, agentId, List.of(task), total);
+      return available.minus(total);
+    }
+    TaskInfo sent = task;
+    if (task.hasExecutor()) {
+      ExecutorInfo executor = TaskValidation.withFramework(task.getExecutor(), framework.id);
+      sent = task.toBuilder().setExecutor(executor).build();
+      trackExecutor(framework, agent, role, executor, executorNeeds);
+    }
+    track(framework, agent, role, sent, needed);
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
+        .setRunTask(AgentEvent.RunTask.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
+            .setFrameworkInfo(framework.info)
+            .setTask(sent))
+        .build());
+    log.info("[framework={}] launching task {} on agent {} with {}", framework.id, task.getTaskId().getValue(), agentId,
+        total);
+    return available.minus(total);
+  }
+
+  /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
+  private AgentResources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
+      Offer.Operation.LaunchGroup group, AgentResources available) {
+    List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
+    Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
+    AgentResources needed = AgentResources.EMPTY;
+    AgentResources executorNeeds = AgentResources.EMPTY;
+    if (invalid.isEmpty()) {
+      try {
+        for (TaskInfo task : tasks) {
+          needed = needed.plus(ProtoResources.toAgentResources(task.getResourcesList()).resources());
+        }
+        executorNeeds = newExecutorResources(framework, agent, group.getExecutor());
+        invalid = checkFits(needed, executorNeeds, available);
+      } catch (ProtoResources.InvalidResources e) {
+        invalid = Optional.of("Task group uses invalid resources: " + e.getMessage());
+      }
+    }
+    if (invalid.isPresent()) {
+      for (TaskInfo task : tasks) {
+        masterUpdate(clock, framework, task.getTaskId(), agent.id, TaskState.TASK_ERROR,
+            TaskStatus.Reason.REASON_TASK_GROUP_INVALID, invalid.get());
+      }
+      return available;
+    }
+    AgentResources total = needed.plus(executorNeeds);
+    if (!agent.connected()) {
+      agentGoneDuringLaunch(framework, role, agent.id, tasks, total);
+      return available.minus(total);
+    }
+    ExecutorInfo executor = TaskValidation.withFramework(group.getExecutor(), framework.id);
+    trackExecutor(framework, agent, role, executor, executorNeeds);
+    for (TaskInfo task : tasks) {
+      track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
+          ProtoResources.toAgentResources(task.getResourcesList()).resources());
+    }
+    agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
+        .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
+            .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
+            .setFrameworkInfo(framework.info)
+            .setExecutor(executor)
+            .setTaskGroup(group.getTaskGroup()))
+        .build());
+    log.info("[framework={}] launching a group of {} tasks with executor {} on agent {}", framework.id, tasks.size(),
+        executor.getExecutorId().getValue(), agent.id);
+    return available.minus(total);
+  }
+
+  /** An executor's own resources count only when it is not running on the agent yet. */
+  private static AgentResources newExecutorResources(FrameworkRecord framework, AgentRecord agent,
+      ExecutorInfo executor) {
+    String key = ExecutorRecord.key(framework.id, executor.getExecutorId().getValue());
+    return agent.executors.containsKey(key) ? AgentResources.EMPTY
+        : ProtoResources.toAgentResources(executor.getResourcesList()).resources();
+  }
+
+  private static Optional<String> checkFits(AgentResources tasks, AgentResources executor, AgentResources available) {
+    if (tasks.isEmpty()) {
+      return Optional.of("Task uses no resources");
+    }
+    AgentResources total = tasks.plus(executor);
+    if (!available.covers(total)) {
+      return Optional.of("Task uses more resources " + total + " than available " + available);
+    }
+    return Optional.empty();
+  }
+
+  private void agentGoneDuringLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
+      AgentResources total) {
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
+    for (TaskInfo task : tasks) {
+      masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+    }
+  }
+
+  private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
+      AgentResources resources) {
+    TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
+    framework.tasks.put(record.id(), record);
+    agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
+  }
+
+  private void trackExecutor(FrameworkRecord framework, AgentRecord agent, String role, ExecutorInfo executor,
+      AgentResources resources) {
+    agent.executors.putIfAbsent(ExecutorRecord.key(framework.id, executor.getExecutorId().getValue()),
+        new ExecutorRecord(framework.id, agent.id, role, executor, resources));
+  }
+}
