@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -88,8 +89,10 @@ final class AgentRoster {
     }
     String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
     AgentRecord agent = records.agents.get(id);
+    // What the agent must be told about its tasks goes after REGISTERED: it ignores events before.
+    List<AgentEvent> afterRegistered = new ArrayList<>();
     if (agent != null) {
-      reregister(agent, info, total.total(), register, stream);
+      reregister(agent, info, total.total(), register, stream, afterRegistered);
     } else {
       agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
           register.getRuntimesList(), clock.millis());
@@ -98,7 +101,7 @@ final class AgentRoster {
       agent.stream = stream;
       AgentResources used = AgentResources.EMPTY;
       for (RunningTask running : register.getTasksList()) {
-        used = used.plus(adoptTask(agent, running));
+        used = used.plus(adoptTask(agent, running, afterRegistered));
       }
       allocator.addAgent(id, reservations.withDynamicReservations(id, total), used);
       for (TaskRecord task : agent.tasks.values()) {
@@ -112,11 +115,12 @@ final class AgentRoster {
         .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
             .setMasterInfo(masterInfo).setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS))
         .build());
+    afterRegistered.forEach(stream::send);
     return id;
   }
 
   private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,
-      EventSink<AgentEvent> stream) {
+      EventSink<AgentEvent> stream, List<AgentEvent> afterRegistered) {
     if (agent.stream != null && agent.stream != stream) {
       agent.stream.close();
     }
@@ -129,7 +133,7 @@ final class AgentRoster {
     for (RunningTask running : register.getTasksList()) {
       if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
           running.getTask().getTaskId().getValue()))) {
-        AgentResources used = adoptTask(agent, running);
+        AgentResources used = adoptTask(agent, running, afterRegistered);
         TaskRecord task = agent.tasks.get(AgentRecord.taskKey(running.getFrameworkId().getValue(),
             running.getTask().getTaskId().getValue()));
         if (task != null) {
@@ -176,12 +180,15 @@ final class AgentRoster {
   }
 
   /** A task an agent reports as running, which this master did not launch (e.g. after a master failover). */
-  private AgentResources adoptTask(AgentRecord agent, RunningTask running) {
+  private AgentResources adoptTask(AgentRecord agent, RunningTask running, List<AgentEvent> afterRegistered) {
     String frameworkId = running.getFrameworkId().getValue();
     if (records.completedFrameworks.contains(frameworkId)) {
-      agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
+      AgentEvent shutdown = AgentEvent.newBuilder().setType(AgentEvent.Type.SHUTDOWN_FRAMEWORK)
           .setShutdownFramework(AgentEvent.ShutdownFramework.newBuilder().setFrameworkId(running.getFrameworkId()))
-          .build());
+          .build();
+      if (!afterRegistered.contains(shutdown)) {
+        afterRegistered.add(shutdown);
+      }
       return AgentResources.EMPTY;
     }
     FrameworkRecord framework = records.frameworks.get(frameworkId);

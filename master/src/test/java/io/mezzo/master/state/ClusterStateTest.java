@@ -236,6 +236,24 @@ class ClusterStateTest {
     assertThat(updates(plain).get(2).getMessage()).isEqualTo("Reconciliation: Task is unknown to the agent");
   }
 
+  @Test
+  void aReregisteringAgentHearsOfItsTasksOfARemovedFrameworkOnlyAfterRegistered() {
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    launchRunning(plain, "t1");
+    RunningTask running = runningTask(plain, "t1");
+    state.teardown(frameworkId(plain));
+    state.agentDisconnected(agentId, "agent-stream");
+
+    RecordingSink<AgentEvent> again = new RecordingSink<>("again");
+    state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder().setHostname("h1")
+        .setPort(5051).setId(AgentID.newBuilder().setValue(agentId))
+        .addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).addTasks(running).build(), again);
+
+    // An agent ignores what comes before REGISTERED: the shutdown must come after it.
+    assertThat(again.events).extracting(AgentEvent::getType)
+        .containsExactly(AgentEvent.Type.REGISTERED, AgentEvent.Type.SHUTDOWN_FRAMEWORK);
+  }
+
   /** The task as the agent reports it when it registers again. */
   private RunningTask runningTask(RecordingSink<Event> framework, String taskId) {
     return RunningTask.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId(framework)))
