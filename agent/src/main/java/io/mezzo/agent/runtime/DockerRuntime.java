@@ -493,7 +493,7 @@ public final class DockerRuntime implements ContainerRuntime {
   }
 
   /** The engine's own words when it gave a JSON error body, else the exception's message. */
-  static String engineMessage(Throwable e) {
+  public static String engineMessage(Throwable e) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     int at = message.indexOf("{\"message\":\"");
     if (at >= 0) {

@@ -64,7 +64,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProcessRuntime implements ContainerRuntime {
   public static final String NAME = "process";
-  static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
   private static final Duration LEADER_WAIT = Duration.ofSeconds(2);
   private static final int SIGNAL_EXIT_BASE = 128;
@@ -173,7 +172,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   /** The argv to exec (through setsid), checked before anything is started. */
   static List<String> commandLine(TaskInfo task) {
     List<String> argv = new ArrayList<>();
-    argv.add(SETSID.toString());
+    argv.add(TaskWrapper.SETSID.toString());
     argv.addAll(argv(task));
     return argv;
   }
@@ -209,9 +208,6 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   private LaunchedContainer start(LaunchRequest request, List<String> command) {
-    if (!Files.isExecutable(SETSID)) {
-      throw new ContainerLaunchException(SETSID + " is missing; the process runtime needs it (util-linux)");
-    }
     Path sandbox = request.sandbox();
     Optional<TaskUser> user = TaskUser.resolve(request.user(), agentIsRoot);
     if (user.isPresent()) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every method blocks (fork/exec, /proc, disk); callers run them off the event loop.
  */
 public final class TaskWrapper {
-  static final Path SETSID = Path.of("/usr/bin/setsid");
+  /** util-linux setsid(1), which starts the wrapper and the task each in a session of its own. */
+  public static final Path SETSID = Path.of("/usr/bin/setsid");
   /** $1 is the state directory, the rest the task's argv; $0 names the container, for ps. */
   static final String SCRIPT = "d=$1; shift; \"$@\" & p=$!; echo $p > \"$d/pid\"; "
       + "wait $p; s=$?; echo $s > \"$d/status\"; exit $s";

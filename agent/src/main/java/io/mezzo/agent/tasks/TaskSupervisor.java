@@ -406,7 +406,6 @@ public final class TaskSupervisor {
       }
       LaunchedContainer container = result.result();
       live.launched = true;
-      checkpoint(live);
       update(live, TaskState.TASK_RUNNING, null, null);
       watch(live, runtime, container);
     }));
@@ -692,7 +691,6 @@ public final class TaskSupervisor {
     CheckpointedTask.Builder task = CheckpointedTask.newBuilder()
         .setFrameworkId(live.frameworkId)
         .setTask(live.task)
-        .setLaunched(live.launched)
         .setKillRequested(live.killRequested);
     if (live.frameworkInfo != null) {
       task.setFrameworkInfo(live.frameworkInfo);

@@ -36,12 +36,12 @@ class CheckpointStoreTest {
         .build();
     store.writeUpdates("fw", "a", updates);
     // Replacing a file leaves the newest version.
-    store.writeTask(task("fw", "a").toBuilder().setLaunched(true).build());
+    store.writeTask(task("fw", "a").toBuilder().setKillRequested(true).build());
 
     List<CheckpointStore.Recovered> loaded = new CheckpointStore(workDir).load();
     assertThat(loaded).extracting(CheckpointStore.Recovered::taskId).containsExactlyInAnyOrder("a", "b");
     CheckpointStore.Recovered a = loaded.stream().filter(r -> r.taskId().equals("a")).findFirst().orElseThrow();
-    assertThat(a.task().getLaunched()).isTrue();
+    assertThat(a.task().getKillRequested()).isTrue();
     assertThat(a.updates()).isEqualTo(updates);
     assertThat(loaded.stream().filter(r -> r.taskId().equals("b")).findFirst().orElseThrow().updates()).isNull();
 

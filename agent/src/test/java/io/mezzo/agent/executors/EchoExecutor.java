@@ -30,20 +30,20 @@ public final class EchoExecutor {
     ExecutorClient client = new ExecutorClient(
         env.get("MESOS_AGENT_ENDPOINT"), env.get("MESOS_FRAMEWORK_ID"), env.get("MESOS_EXECUTOR_ID"));
     // As Mesos executors of checkpointing frameworks: when the agent goes away, subscribe again
-    // until it is back (MESOS_SUBSCRIPTION_BACKOFF_MAX apart at most) or the recovery timeout ends.
+    // as soon as it answers (within the recovery timeout; here two minutes).
     boolean checkpoint = "1".equals(env.get("MESOS_CHECKPOINT"));
-    long giveUpAt = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
     while (true) {
       HttpResponse<InputStream> response;
       try {
-        response = client.subscribe(Call.Subscribe.getDefaultInstance());
-      } catch (java.io.IOException e) {
-        if (!checkpoint || System.nanoTime() > giveUpAt) {
-          say("SUBSCRIBE failed: " + e);
-          System.exit(5);
-        }
-        Thread.sleep(100);
-        continue;
+        response = checkpoint
+            ? org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+                .pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> client.subscribe(Call.Subscribe.getDefaultInstance()), java.util.Objects::nonNull)
+            : client.subscribe(Call.Subscribe.getDefaultInstance());
+      } catch (java.io.IOException | org.awaitility.core.ConditionTimeoutException e) {
+        say("SUBSCRIBE failed: " + e);
+        System.exit(5);
+        return;
       }
       say("SUBSCRIBE " + response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse(""));
       if (response.statusCode() != 200) {

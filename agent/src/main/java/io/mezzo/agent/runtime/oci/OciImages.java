@@ -1,6 +1,7 @@
 package io.mezzo.agent.runtime.oci;
 
 import io.mezzo.agent.FileTrees;
+import io.mezzo.agent.runtime.DockerRuntime;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
@@ -56,20 +57,15 @@ public final class OciImages implements AutoCloseable {
 
   private final Path cache;
   private final DockerClient docker;
-  private final String noDockerReason;
   private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
 
   /**
-   * Images cached under {@code cache}, Docker images exported through {@code docker}.
-   *
-   * @param docker the local engine's client, or null when there is none (then only paths work)
-   * @param noDockerReason why there is no engine, said when a task names a Docker image; ignored
-   *     when {@code docker} is given
+   * Images cached under {@code cache}, Docker images exported through {@code docker} (reached only
+   * when a task names a Docker image: rootfs directories and tarballs need no engine).
    */
-  public OciImages(Path cache, DockerClient docker, String noDockerReason) {
+  public OciImages(Path cache, DockerClient docker) {
     this.cache = Objects.requireNonNull(cache, "cache").toAbsolutePath().normalize();
-    this.docker = docker;
-    this.noDockerReason = noDockerReason == null ? "no Docker engine was found" : noDockerReason;
+    this.docker = Objects.requireNonNull(docker, "docker");
   }
 
   /** The cache directory. */
@@ -121,18 +117,17 @@ public final class OciImages implements AutoCloseable {
   }
 
   private Path dockerRootfs(String name) {
-    if (docker == null) {
-      throw new ContainerLaunchException("Image '" + name + "' is a Docker image name, but " + noDockerReason
-          + "; name a rootfs directory or tarball by its absolute path instead");
-    }
     String imageId;
     try {
       imageId = docker.inspectImageCmd(name).exec().getId();
     } catch (NotFoundException e) {
       throw new ContainerLaunchException("Image '" + name + "' is not available in the local Docker engine "
           + "(the oci runtime does not pull images; load or pull it on the agent first)", e);
-    } catch (DockerException | IllegalStateException e) {
-      throw new ContainerLaunchException("Cannot inspect image '" + name + "': " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Not only DockerException: an engine that does not answer fails the transport itself.
+      throw new ContainerLaunchException("Cannot inspect image '" + name + "' in the Docker engine ("
+          + DockerRuntime.engineMessage(e) + "); a rootfs directory or tarball named by its absolute path needs no engine",
+          e);
     }
     String key = "docker-" + imageId.replace("sha256:", "");
     return cached(key, "Docker image '" + name + "'", dir -> exportDockerImage(name, imageId, dir));
@@ -257,15 +252,13 @@ public final class OciImages implements AutoCloseable {
   }
 
 
-  /** Closes the Docker client, if any. Idempotent. */
+  /** Closes the Docker client. Idempotent. */
   @Override
   public void close() {
-    if (docker != null) {
-      try {
-        docker.close();
-      } catch (IOException e) {
-        log.debug("Closing the Docker client failed: {}", e.toString());
-      }
+    try {
+      docker.close();
+    } catch (IOException e) {
+      log.debug("Closing the Docker client failed: {}", e.toString());
     }
   }
 }

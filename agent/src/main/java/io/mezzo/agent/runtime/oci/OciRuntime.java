@@ -70,7 +70,6 @@ public final class OciRuntime implements ContainerRuntime {
   public static final String NAME = "oci";
   /** The OCI runtimes looked for on PATH, in this order, when none is named. */
   public static final List<String> KNOWN_BINARIES = List.of("runc", "crun");
-  static final Path SETSID = Path.of("/usr/bin/setsid");
   /** The child of the task's cgroup that the OCI runtime creates and joins. */
   static final String CHILD_CGROUP = "oci";
   private static final Logger log = LoggerFactory.getLogger(OciRuntime.class);
@@ -113,13 +112,11 @@ public final class OciRuntime implements ContainerRuntime {
   /**
    * The usual layout under {@code dir} ({@code <work-dir>/oci}): {@code images/}, {@code state/}
    * and {@code bundles/}; Docker image names are exported from the engine at
-   * {@link DockerRuntime#defaultHost()} when it answers now. Blocks (pings the engine).
+   * {@link DockerRuntime#defaultHost()}, which is reached only when a task names one.
    */
   public static OciRuntime create(Vertx vertx, Timers timers, Cgroups cgroups, Path binary, Path dir) {
-    String host = DockerRuntime.defaultHost();
-    OciImages images = DockerRuntime.reachable(host)
-        ? new OciImages(dir.resolve("images"), DockerRuntime.client(host, null), null)
-        : new OciImages(dir.resolve("images"), null, "no Docker engine answered at " + host + " when the agent started");
+    // The client connects only when an image names a Docker image, so the engine may come later.
+    OciImages images = new OciImages(dir.resolve("images"), DockerRuntime.client(DockerRuntime.defaultHost(), null));
     return new OciRuntime(vertx, timers, cgroups, binary, dir.resolve("state"), dir.resolve("bundles"), images);
   }
 
@@ -225,9 +222,6 @@ public final class OciRuntime implements ContainerRuntime {
     String containerId = request.containerId();
     if (!Files.isExecutable(binary)) {
       throw new ContainerLaunchException("The OCI runtime " + binary + " is missing or not executable");
-    }
-    if (!Files.isExecutable(SETSID)) {
-      throw new ContainerLaunchException(SETSID + " is missing; the oci runtime needs it (util-linux)");
     }
     Path rootfs = images.rootfs(request.task());
     ResourceLimits limits = ResourceLimits.of(request.task());
@@ -370,7 +364,7 @@ public final class OciRuntime implements ContainerRuntime {
    * runtime process in a session of its own; the runtime's stdio is the container's.
    */
   private TaskWrapper startContainer(String containerId, Path bundle, Path sandbox) {
-    List<String> command = new ArrayList<>(List.of(SETSID.toString(), binary.toString(), "--root", stateRoot.toString(),
+    List<String> command = new ArrayList<>(List.of(TaskWrapper.SETSID.toString(), binary.toString(), "--root", stateRoot.toString(),
         "run"));
     if (supportsKeep()) {
       command.add("--keep");

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Image resolution without an OCI runtime or Docker engine: paths and tarballs only. */
 class OciImagesTest {
+  /** A client of an engine that is not there: rootfs directories and tarballs must not need it. */
+  static final com.github.dockerjava.api.DockerClient NO_ENGINE =
+      io.mezzo.agent.runtime.DockerRuntime.client("unix:///nonexistent/docker.sock", java.time.Duration.ofSeconds(2));
+
   @TempDir
   Path work;
 
@@ -33,7 +37,7 @@ class OciImagesTest {
     Process tar = new ProcessBuilder("tar", "-czf", tarball.toString(), "-C", work.resolve("source").toString(), ".")
         .inheritIO().start();
     assertThat(tar.waitFor(30, TimeUnit.SECONDS) && tar.exitValue() == 0).isTrue();
-    OciImages images = new OciImages(work.resolve("cache"), null, "no engine here");
+    OciImages images = new OciImages(work.resolve("cache"), NO_ENGINE);
     TaskInfo task = OciRuntimeTest.task(tarball.toString(), "true");
 
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -66,7 +70,7 @@ class OciImagesTest {
 
   @Test
   void aDirectoryIsUsedAsItIs() {
-    OciImages images = new OciImages(work.resolve("cache"), null, "no engine here");
+    OciImages images = new OciImages(work.resolve("cache"), NO_ENGINE);
 
     assertThat(images.rootfs(OciRuntimeTest.task(work.toString(), "true"))).isEqualTo(work);
     assertThat(work.resolve("cache")).doesNotExist();
@@ -74,18 +78,18 @@ class OciImagesTest {
 
   @Test
   void aDockerNameWithoutAnEngineSaysWhy() {
-    OciImages images = new OciImages(work.resolve("cache"), null, "no Docker engine answered at unix:///x");
+    OciImages images = new OciImages(work.resolve("cache"), NO_ENGINE);
 
     assertThatThrownBy(() -> images.rootfs(OciRuntimeTest.task("busybox:latest", "true")))
         .isInstanceOf(ContainerLaunchException.class)
-        .hasMessage("Image 'busybox:latest' is a Docker image name, but no Docker engine answered at unix:///x; "
-            + "name a rootfs directory or tarball by its absolute path instead");
+        .hasMessageStartingWith("Cannot inspect image 'busybox:latest' in the Docker engine (")
+        .hasMessageEndingWith("); a rootfs directory or tarball named by its absolute path needs no engine");
   }
 
   @Test
   void aFileThatIsNoTarballIsRefused() throws Exception {
     Path file = Files.writeString(work.resolve("image.zip"), "x");
-    OciImages images = new OciImages(work.resolve("cache"), null, "none");
+    OciImages images = new OciImages(work.resolve("cache"), NO_ENGINE);
 
     assertThatThrownBy(() -> images.rootfs(OciRuntimeTest.task(file.toString(), "true")))
         .isInstanceOf(ContainerLaunchException.class)

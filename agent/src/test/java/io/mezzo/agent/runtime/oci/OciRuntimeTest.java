@@ -74,8 +74,8 @@ class OciRuntimeTest {
     vertx = Vertx.vertx();
     docker = DockerRuntime.reachable(DockerRuntime.defaultHost());
     OciImages images = docker
-        ? new OciImages(work.resolve("images"), DockerRuntime.client(DockerRuntime.defaultHost(), null), null)
-        : new OciImages(work.resolve("images"), null, "no engine in this test");
+        ? new OciImages(work.resolve("images"), DockerRuntime.client(DockerRuntime.defaultHost(), null))
+        : new OciImages(work.resolve("images"), OciImagesTest.NO_ENGINE);
     runtime = new OciRuntime(vertx, Timers.vertx(vertx), Cgroups.detect(CgroupsMode.AUTO),
         OciRuntime.resolveBinary(BINARY).orElseThrow(), work.resolve("state"), work.resolve("bundles"), images);
   }
@@ -285,7 +285,7 @@ class OciRuntimeTest {
   @Test
   void aMissingBinaryFailsTheLaunch() {
     OciRuntime broken = new OciRuntime(vertx, Timers.vertx(vertx), Cgroups.none("test"), Path.of("/no/such/runc"),
-        work.resolve("state"), work.resolve("bundles"), new OciImages(work.resolve("images"), null, "none"));
+        work.resolve("state"), work.resolve("bundles"), new OciImages(work.resolve("images"), OciImagesTest.NO_ENGINE));
 
     assertThatThrownBy(() -> result(broken.launch(request(task("/", "true"), Map.of()))))
         .cause()
