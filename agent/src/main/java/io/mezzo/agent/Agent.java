@@ -1,5 +1,9 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.support.ContextTimers;
+import io.mezzo.agent.support.RegistrationFile;
+import io.mezzo.agent.support.Timers;
+
 import io.mezzo.agent.channel.AgentCalls;
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;

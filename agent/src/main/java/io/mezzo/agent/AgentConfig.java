@@ -1,5 +1,7 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.support.MasterUrl;
+
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.protocol.MesosDurations;

@@ -1,5 +1,9 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.support.MasterUrl;
+import io.mezzo.agent.support.MesosBytes;
+import io.mezzo.agent.support.MesosDuration;
+
 import io.mezzo.agent.resources.ResourceDetector;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.DockerRuntime;

@@ -1,5 +1,8 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.support.MasterUrl;
+import io.mezzo.agent.support.Timers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

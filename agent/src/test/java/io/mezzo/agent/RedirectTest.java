@@ -1,5 +1,7 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.support.MasterUrl;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

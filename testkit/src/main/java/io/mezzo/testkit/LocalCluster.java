@@ -2,7 +2,7 @@ package io.mezzo.testkit;
 
 import io.mezzo.agent.Agent;
 import io.mezzo.agent.AgentConfig;
-import io.mezzo.agent.MasterUrl;
+import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;

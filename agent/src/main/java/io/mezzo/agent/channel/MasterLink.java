@@ -1,6 +1,6 @@
 package io.mezzo.agent.channel;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.detector.MasterAddress;
 import io.mezzo.agent.detector.MasterDetector;
 import io.mezzo.protocol.Wire;

@@ -2,7 +2,7 @@ package io.mezzo.agent.checkpoint;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
-import io.mezzo.agent.FileTrees;
+import io.mezzo.agent.support.FileTrees;
 import io.mezzo.agent.sandbox.SafeId;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedExecutor;
 import io.mezzo.protocol.internal.Checkpoints.CheckpointedTask;

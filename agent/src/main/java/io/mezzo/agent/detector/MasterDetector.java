@@ -1,6 +1,6 @@
 package io.mezzo.agent.detector;
 
-import io.mezzo.agent.MasterUrl;
+import io.mezzo.agent.support.MasterUrl;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.function.Consumer;

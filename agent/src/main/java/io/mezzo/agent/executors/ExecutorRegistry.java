@@ -1,7 +1,7 @@
 package io.mezzo.agent.executors;
 
 import com.google.protobuf.ByteString;
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.executors.RunningExecutor.Launch;

@@ -1,6 +1,6 @@
 package io.mezzo.agent.executors;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.executors.RunningExecutor.State;
 import io.mezzo.agent.status.StatusUpdateManager;
 import io.mezzo.v1.Protos.AgentInfo;

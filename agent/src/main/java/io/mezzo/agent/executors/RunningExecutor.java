@@ -1,6 +1,6 @@
 package io.mezzo.agent.executors;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;

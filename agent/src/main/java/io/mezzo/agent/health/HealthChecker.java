@@ -1,6 +1,6 @@
 package io.mezzo.agent.health;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.v1.Protos.HealthCheck;
 import io.vertx.core.Context;
 import java.nio.file.Path;

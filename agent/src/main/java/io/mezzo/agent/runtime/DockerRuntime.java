@@ -21,7 +21,7 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.spi.LaunchRequest;

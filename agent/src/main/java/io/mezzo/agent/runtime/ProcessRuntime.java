@@ -1,7 +1,7 @@
 package io.mezzo.agent.runtime;
 
-import io.mezzo.agent.FileTrees;
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.FileTrees;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.runtime.cgroups.CgroupException;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;

@@ -1,6 +1,6 @@
 package io.mezzo.agent.runtime;
 
-import io.mezzo.agent.FileTrees;
+import io.mezzo.agent.support.FileTrees;
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.Termination;
 import java.io.File;
@@ -135,7 +135,7 @@ public final class TaskWrapper {
    * child exits; when found after a restart (not this JVM's child), polled every 250 ms
    * through {@code timers}.
    */
-  public java.util.concurrent.CompletableFuture<Void> onExit(io.mezzo.agent.Timers timers) {
+  public java.util.concurrent.CompletableFuture<Void> onExit(io.mezzo.agent.support.Timers timers) {
     java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
     if (process != null) {
       process.onExit().whenComplete((p, error) -> ended.complete(null));
@@ -145,7 +145,7 @@ public final class TaskWrapper {
     return ended;
   }
 
-  private void pollUntilEnded(io.mezzo.agent.Timers timers, java.util.concurrent.CompletableFuture<Void> ended) {
+  private void pollUntilEnded(io.mezzo.agent.support.Timers timers, java.util.concurrent.CompletableFuture<Void> ended) {
     if (alive()) {
       timers.schedule(POLL, () -> pollUntilEnded(timers, ended));
     } else {

@@ -1,6 +1,6 @@
 package io.mezzo.agent.sandbox;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.io.IOException;

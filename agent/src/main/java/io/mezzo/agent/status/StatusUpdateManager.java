@@ -1,7 +1,7 @@
 package io.mezzo.agent.status;
 
 import com.google.protobuf.ByteString;
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.ExecutorID;

@@ -1,6 +1,6 @@
 package io.mezzo.agent.tasks;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.fetcher.FetchException;

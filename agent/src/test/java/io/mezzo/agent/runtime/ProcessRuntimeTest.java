@@ -3,7 +3,7 @@ package io.mezzo.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;

@@ -1,6 +1,6 @@
 package io.mezzo.agent.testing;
 
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.Timers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

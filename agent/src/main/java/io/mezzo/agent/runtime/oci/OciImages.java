@@ -1,6 +1,6 @@
 package io.mezzo.agent.runtime.oci;
 
-import io.mezzo.agent.FileTrees;
+import io.mezzo.agent.support.FileTrees;
 import io.mezzo.agent.runtime.DockerRuntime;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;

@@ -1,7 +1,7 @@
 package io.mezzo.agent.runtime.oci;
 
-import io.mezzo.agent.FileTrees;
-import io.mezzo.agent.Timers;
+import io.mezzo.agent.support.FileTrees;
+import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessGroup;
 import io.mezzo.agent.runtime.ProcessRuntime;

@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -12,13 +12,13 @@ import java.nio.file.StandardCopyOption;
  * {@code <work-dir>/agent.json}, written once the agent has registered so that the CLI can
  * find it: {@code {"agent_id":"...","port":5051,"pid":1234}}. Replaced atomically.
  */
-final class RegistrationFile {
-  static final String NAME = "agent.json";
+public final class RegistrationFile {
+  public static final String NAME = "agent.json";
 
   private RegistrationFile() {}
 
   /** The agent id an earlier run of the agent registered with, or null when there is none (or it is unreadable). */
-  static String readAgentId(Path workDir) {
+  public static String readAgentId(Path workDir) {
     try {
       JsonObject json = new JsonObject(Files.readString(workDir.resolve(NAME), StandardCharsets.UTF_8));
       String id = json.getString("agent_id");
@@ -32,7 +32,7 @@ final class RegistrationFile {
     }
   }
 
-  static Path write(Path workDir, String agentId, int port, long pid) throws IOException {
+  public static Path write(Path workDir, String agentId, int port, long pid) throws IOException {
     JsonObject json = new JsonObject().put("agent_id", agentId).put("port", port).put("pid", pid);
     Path temp = Files.createTempFile(workDir, NAME + ".", ".tmp");
     Path target = workDir.resolve(NAME);

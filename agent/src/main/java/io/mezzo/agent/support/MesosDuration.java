@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import java.io.IOException;
 import java.nio.file.Files;

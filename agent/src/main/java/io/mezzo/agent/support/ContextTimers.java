@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import io.vertx.core.Context;
 import java.time.Duration;
@@ -8,11 +8,11 @@ import java.time.Duration;
  * touched there. A timer cancelled on the context before its action ran does not run, even
  * when the underlying timer had already fired.
  */
-final class ContextTimers implements Timers {
+public final class ContextTimers implements Timers {
   private final Timers delegate;
   private final Context context;
 
-  ContextTimers(Timers delegate, Context context) {
+  public ContextTimers(Timers delegate, Context context) {
     this.delegate = delegate;
     this.context = context;
   }

@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package io.mezzo.agent;
+package io.mezzo.agent.support;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
