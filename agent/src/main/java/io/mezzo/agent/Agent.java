@@ -17,7 +17,8 @@ import io.mezzo.agent.executors.ExecutorView;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.http.AgentHttpServer;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
+import io.mezzo.agent.runtime.docker.DockerRuntime;
 import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.runtime.ProcessRuntime;
@@ -464,7 +465,7 @@ public final class Agent {
     available.add(new ProcessRuntime(vertx, timers, cgroups,
         config.workDir().resolve(CheckpointStore.META).resolve("runtimes").resolve(ProcessRuntime.NAME)));
     if (config.runtimes().contains(DockerRuntime.NAME)) {
-      available.add(new DockerRuntime(DockerRuntime.defaultHost(), timers, config.workDir().toString()));
+      available.add(new DockerRuntime(DockerEngine.defaultHost(), timers, config.workDir().toString()));
     }
     if (config.runtimes().contains(OciRuntime.NAME)) {
       Path binary = config.ociRuntime() != null ? config.ociRuntime() : OciRuntime.defaultBinary()

@@ -6,7 +6,8 @@ import io.mezzo.agent.support.MesosDuration;
 
 import io.mezzo.agent.resources.ResourceDetector;
 import io.mezzo.agent.resources.ResourceSpec;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
+import io.mezzo.agent.runtime.docker.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
@@ -94,7 +95,7 @@ public final class AgentMain implements Callable<Integer> {
   String ociRuntime;
 
   /** Whether the Docker engine answers; a seam for tests. */
-  BooleanSupplier dockerReachable = () -> DockerRuntime.reachable(DockerRuntime.defaultHost());
+  BooleanSupplier dockerReachable = () -> DockerEngine.reachable(DockerEngine.defaultHost());
 
   /** Whether the agent runs as root; a seam for tests. */
   BooleanSupplier agentIsRoot = ProcessRuntime::agentIsRoot;
@@ -264,7 +265,7 @@ public final class AgentMain implements Callable<Integer> {
     }
     if (asked.contains(DockerRuntime.NAME) && !dockerReachable.getAsBoolean()) {
       throw usage("Invalid value for option '--runtimes': runtime 'docker' needs a Docker engine, and none answers at "
-          + DockerRuntime.defaultHost() + " (start dockerd, set DOCKER_HOST, or leave docker out)");
+          + DockerEngine.defaultHost() + " (start dockerd, set DOCKER_HOST, or leave docker out)");
     }
     if (asked.contains(OciRuntime.NAME) && !agentIsRoot.getAsBoolean()) {
       throw usage("Invalid value for option '--runtimes': runtime 'oci' needs the agent to run as root "

@@ -10,7 +10,8 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.resources.ResourceSpec;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
+import io.mezzo.agent.runtime.docker.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.ManualClock;
@@ -59,8 +60,8 @@ class DockerTaskTest {
 
   @BeforeAll
   static void needsDocker() {
-    Assumptions.assumeTrue(DockerRuntime.reachable(DockerRuntime.defaultHost()),
-        "no Docker engine answers at " + DockerRuntime.defaultHost());
+    Assumptions.assumeTrue(DockerEngine.reachable(DockerEngine.defaultHost()),
+        "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 
   @BeforeEach
@@ -73,7 +74,7 @@ class DockerTaskTest {
     agent = new Agent(config, java.time.Clock.systemUTC(), vertx, timers, List.of(
         new ProcessRuntime(vertx, timers),
         // Real timers for the kill grace period: the test waits for SIGKILL instead of moving time.
-        new DockerRuntime(DockerRuntime.defaultHost(), Timers.vertx(vertx))));
+        new DockerRuntime(DockerEngine.defaultHost(), Timers.vertx(vertx))));
     AgentHarness.get(agent.start());
     await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
   }
@@ -184,9 +185,9 @@ class DockerTaskTest {
   private List<Container> containersOf(TaskInfo task) throws Exception {
     try (var client = com.github.dockerjava.core.DockerClientImpl.getInstance(
         com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
-            .withDockerHost(DockerRuntime.defaultHost()).build(),
+            .withDockerHost(DockerEngine.defaultHost()).build(),
         new com.github.dockerjava.zerodep.ZerodepDockerHttpClient.Builder()
-            .dockerHost(java.net.URI.create(DockerRuntime.defaultHost())).build())) {
+            .dockerHost(java.net.URI.create(DockerEngine.defaultHost())).build())) {
       return client.listContainersCmd().withShowAll(true)
           .withLabelFilter(java.util.Map.of("mezzo.task", task.getTaskId().getValue())).exec();
     } catch (NotFoundException e) {

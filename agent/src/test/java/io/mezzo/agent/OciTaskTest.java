@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.resources.ResourceSpec;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.oci.OciRuntime;
 import io.mezzo.agent.testing.FakeMaster;
@@ -58,9 +58,9 @@ class OciTaskTest {
   static void needsRootRuncAndTheImage() {
     Assumptions.assumeTrue(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
     Assumptions.assumeTrue(OciRuntime.defaultBinary().isPresent(), "no runc or crun on PATH");
-    Assumptions.assumeTrue(DockerRuntime.reachable(DockerRuntime.defaultHost()),
-        "no Docker engine answers at " + DockerRuntime.defaultHost());
-    try (var client = DockerRuntime.client(DockerRuntime.defaultHost(), Duration.ofSeconds(10))) {
+    Assumptions.assumeTrue(DockerEngine.reachable(DockerEngine.defaultHost()),
+        "no Docker engine answers at " + DockerEngine.defaultHost());
+    try (var client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(10))) {
       client.inspectImageCmd(IMAGE).exec();
     } catch (Exception e) {
       Assumptions.abort("the local Docker image " + IMAGE + " is missing: " + e.getMessage());

@@ -7,18 +7,13 @@ import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import io.mezzo.agent.runtime.cgroups.ResourceLimits;
 import io.mezzo.agent.spi.ContainerLaunchException;
-import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.spi.LaunchRequest;
-import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.Environment;
 import io.mezzo.v1.Protos.TaskInfo;
-import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,21 +54,16 @@ import org.slf4j.LoggerFactory;
  * and start time, so a reused pid is not mistaken for it) and learns how it ended even when it
  * ended while the agent was away. What no checkpoint names is {@linkplain #removeOrphans killed}.
  */
-public final class ProcessRuntime implements ContainerRuntime {
+public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContainer> {
   public static final String NAME = "process";
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
   private static final Duration LEADER_WAIT = Duration.ofSeconds(2);
-  private static final int SIGNAL_EXIT_BASE = 128;
   /** Joins every cgroup.procs file named before "--", then execs the rest; $$ is the task's pid. */
   static final String CGROUP_PROLOGUE = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"mezzo: cannot join the task's cgroup ($1)\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
 
-
-  private final Vertx vertx;
   private final Timers timers;
   private final Path stateDir;
-  private final ConcurrentMap<String, Running> containers = new ConcurrentHashMap<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final Cgroups cgroups;
   private final boolean agentIsRoot;
 
@@ -96,8 +83,8 @@ public final class ProcessRuntime implements ContainerRuntime {
    * {@code <work-dir>/meta/runtimes/process}), where a restarted agent finds them.
    */
   public ProcessRuntime(Vertx vertx, Timers timers, Cgroups cgroups, Path stateDir) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
-    this.timers = Objects.requireNonNull(timers, "timers");
+    super(timers, BlockingCalls.vertx(vertx));
+    this.timers = timers;
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
     this.stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
     this.agentIsRoot = TaskUser.agentIsRoot();
@@ -127,46 +114,18 @@ public final class ProcessRuntime implements ContainerRuntime {
   }
 
   @Override
-  public Future<LaunchedContainer> launch(LaunchRequest request) {
-    if (closed.get()) {
-      return Future.failedFuture(new ContainerLaunchException("The agent is shutting down"));
-    }
-    List<String> argv;
-    try {
-      argv = commandLine(request.task());
-    } catch (ContainerLaunchException e) {
-      return Future.failedFuture(e);
-    }
-    return vertx.executeBlocking(() -> start(request, argv), false);
+  protected Callable<WrappedContainer> prepare(LaunchRequest request) {
+    List<String> argv = commandLine(request.task());
+    return () -> start(request, argv);
   }
 
+  /** To the task's process group, or the wrapper's when the task never started. */
   @Override
-  public Future<Void> kill(String containerId, Duration gracePeriod) {
-    Running running = containers.get(containerId);
-    if (running == null) {
-      return Future.succeededFuture();
-    }
-    running.killed = true;
-    if (!running.killing.compareAndSet(false, true)) {
-      return Future.succeededFuture();
-    }
-    log.info("[container={}] sending SIGTERM to process group {}", containerId, running.group());
-    return vertx.<Void>executeBlocking(() -> {
-          ProcessGroup.signal(running.group(), "TERM");
-          return null;
-        }, false)
-        .onSuccess(v -> running.escalation = timers.schedule(gracePeriod, () -> escalate(running, gracePeriod)));
-  }
-
-  @Override
-  public Future<Void> close(Duration gracePeriod) {
-    closed.set(true);
-    List<Future<Termination>> terminations = new ArrayList<>();
-    for (Running running : containers.values()) {
-      kill(running.containerId, gracePeriod);
-      terminations.add(running.termination.future());
-    }
-    return Future.join(terminations).mapEmpty();
+  protected void signal(WrappedContainer container, String signal) {
+    TaskWrapper wrapper = container.wrapper();
+    long group = wrapper.taskPid() > 1 ? wrapper.taskPid() : wrapper.wrapperPid();
+    log.debug("[container={}] SIG{} to process group {}", container.containerId(), signal, group);
+    ProcessGroup.signal(group, signal);
   }
 
   /** The argv to exec (through setsid), checked before anything is started. */
@@ -207,7 +166,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     return argv;
   }
 
-  private LaunchedContainer start(LaunchRequest request, List<String> command) {
+  private WrappedContainer start(LaunchRequest request, List<String> command) {
     Path sandbox = request.sandbox();
     Optional<TaskUser> user = TaskUser.resolve(request.user(), agentIsRoot);
     if (user.isPresent()) {
@@ -253,7 +212,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  private LaunchedContainer start(
+  private WrappedContainer start(
       LaunchRequest request, List<String> argv, List<String> command, ContainerCgroup cgroup, ResourceLimits limits,
       Optional<TaskUser> user) {
     Path sandbox = request.sandbox();
@@ -264,27 +223,23 @@ public final class ProcessRuntime implements ContainerRuntime {
       log.warn("[container={}] pid {} did not become a process-group leader; kill reaches only it",
           request.containerId(), pgid);
     }
-    Running running = new Running(request.containerId(), wrapper, cgroup, limits);
-    containers.put(running.containerId, running);
+    WrappedContainer running = new WrappedContainer(request.containerId(), wrapper, cgroup, limits);
+    track(running);
     log.info("[task={}] [container={}] started pid {} in {}{}{}",
         request.task().getTaskId().getValue(), request.containerId(), pgid, sandbox,
         cgroup == null ? "" : ", cgroup " + cgroup, user.map(u -> " as user " + u.name()).orElse(""));
-    wrapper.onExit(timers).whenComplete((v, error) -> exited(running));
-    return new LaunchedContainer(running.containerId, pgid, running.termination.future());
-  }
-
-  @Override
-  public Future<LaunchedContainer> recover(LaunchRequest request) {
-    return vertx.executeBlocking(() -> adopt(request), false);
+    follow(running, wrapper.onExit(timers), () -> ended(running));
+    return running;
   }
 
   /** Off the loop: finds the container's wrapper and task again, from its state directory. */
-  private LaunchedContainer adopt(LaunchRequest request) {
+  @Override
+  protected WrappedContainer adopt(LaunchRequest request) {
     String containerId = request.containerId();
     Path state = stateDir.resolve(containerId);
     ContainerCgroup cgroup = cgroups.existing(containerId).orElse(null);
     Optional<TaskWrapper> found = TaskWrapper.find(state);
-    if (found.isEmpty() || (!found.get().alive() && found.get().exitStatus().isEmpty())) {
+    if (found.isEmpty() || !found.get().recoverable()) {
       killLeftovers(containerId, TaskWrapper.readLong(state.resolve("pid")));
       if (cgroup != null) {
         cgroup.destroy();
@@ -295,28 +250,28 @@ public final class ProcessRuntime implements ContainerRuntime {
           : "The task's process ended while the agent was down and left no exit status");
     }
     TaskWrapper wrapper = found.get();
-    Running running = new Running(containerId, wrapper, cgroup, ResourceLimits.of(request.task()));
-    containers.put(containerId, running);
+    WrappedContainer running = new WrappedContainer(containerId, wrapper, cgroup, ResourceLimits.of(request.task()));
+    track(running);
     if (wrapper.alive()) {
       log.info("[container={}] recovered: task pid {} (wrapper {}) is still running", containerId, wrapper.taskPid(),
           wrapper.wrapperPid());
     } else {
       log.info("[container={}] recovered: the task ended while the agent was down", containerId);
     }
-    wrapper.onExit(timers).whenComplete((v, error) -> exited(running));
-    return new LaunchedContainer(containerId, wrapper.taskPid(), running.termination.future());
+    follow(running, wrapper.onExit(timers), () -> ended(running));
+    return running;
   }
 
   @Override
   public Future<Void> removeOrphans(java.util.Set<String> keep) {
-    return vertx.<Void>executeBlocking(() -> {
+    return blocking().<Void>call(() -> {
       if (!Files.isDirectory(stateDir)) {
         return null;
       }
       try (java.util.stream.Stream<Path> dirs = Files.list(stateDir)) {
         for (Path dir : dirs.toList()) {
           String containerId = dir.getFileName().toString();
-          if (keep.contains(containerId) || containers.containsKey(containerId)) {
+          if (keep.contains(containerId) || tracks(containerId)) {
             continue;
           }
           log.info("[container={}] killing what is left of a container no checkpoint names", containerId);
@@ -327,7 +282,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
       }
       return null;
-    }, false);
+    });
   }
 
   /** Kills what is left of the task's process group (its leader may be gone while members remain). */
@@ -351,83 +306,16 @@ public final class ProcessRuntime implements ContainerRuntime {
     env.putAll(request.environment());
   }
 
-  private void exited(Running running) {
-    vertx.<Termination>executeBlocking(() -> {
-      Timers.Timer escalation = running.escalation;
-      if (escalation != null) {
-        escalation.cancel();
-      }
-      // Members of the group may outlive its leader (background children); they go with it.
-      killLeftovers(running.containerId, running.wrapper.taskPid());
-      if (running.cgroup != null) {
-        running.oomKilled = running.cgroup.oomKilled();
-        running.peakMemory = running.cgroup.peakMemoryBytes();
-        // What left the process group (setsid, daemons) is still in the cgroup: killed there.
-        running.cgroup.destroy();
-      }
-      Termination termination = running.wrapper.termination(running.killed);
-      running.wrapper.deleteState();
-      return termination;
-    }, false).onComplete(result -> {
-      containers.remove(running.containerId);
-      Termination termination = result.succeeded() ? result.result() : Termination.signalled(9, running.killed);
-      if (running.oomKilled && !running.killed) {
-        termination = termination.limitedBy(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_MEMORY,
-            memoryMessage(running.limits, running.peakMemory));
-      }
-      log.info("[container={}] ended: {}{}", running.containerId, termination.message(),
-          running.killed ? " (killed)" : "");
-      running.termination.tryComplete(termination);
-    });
-  }
-
-  /** As Mesos's memory isolator words it, with the limit named as the task asked for it. */
-  public static String memoryMessage(ResourceLimits limits, OptionalLong peakBytes) {
-    String mb = ResourceLimits.formatMb(limits.memoryMb());
-    StringBuilder message = new StringBuilder("Memory limit exceeded: Requested: ").append(mb).append("MB");
-    if (limits.memoryMb() < ResourceLimits.MIN_MEMORY_MB) {
-      message.append(" (raised to the minimum of ").append(ResourceLimits.formatMb(ResourceLimits.MIN_MEMORY_MB)).append("MB)");
+  /** Off the loop, once the wrapper has ended: how the task ended, then what is left of it goes. */
+  private Termination ended(WrappedContainer running) {
+    Termination termination = running.readTermination();
+    // Members of the group may outlive its leader (background children); they go with it.
+    killLeftovers(running.containerId(), running.wrapper().taskPid());
+    if (running.cgroup() != null) {
+      // What left the process group (setsid, daemons) is still in the cgroup: killed there.
+      running.cgroup().destroy();
     }
-    peakBytes.ifPresent(peak -> message.append(" Maximum Used: ").append(peak / (1024 * 1024)).append("MB"));
-    return message.append("; the task used more than its ").append(mb).append(" MB limit (mem:").append(mb)
-        .append(") and was killed").toString();
-  }
-
-  private void escalate(Running running, Duration gracePeriod) {
-    if (running.termination.future().isComplete() || !running.alive()) {
-      return;
-    }
-    log.info("[container={}] still running {} after SIGTERM; sending SIGKILL to process group {}",
-        running.containerId, gracePeriod, running.group());
-    vertx.executeBlocking(() -> ProcessGroup.signal(running.group(), "KILL"), false);
-  }
-
-  private static final class Running {
-    final String containerId;
-    final TaskWrapper wrapper;
-    final Promise<Termination> termination = Promise.promise();
-    final AtomicBoolean killing = new AtomicBoolean();
-    volatile boolean killed;
-    volatile Timers.Timer escalation;
-    final ContainerCgroup cgroup;
-    final ResourceLimits limits;
-    volatile boolean oomKilled;
-    volatile OptionalLong peakMemory = OptionalLong.empty();
-
-    Running(String containerId, TaskWrapper wrapper, ContainerCgroup cgroup, ResourceLimits limits) {
-      this.containerId = containerId;
-      this.wrapper = wrapper;
-      this.cgroup = cgroup;
-      this.limits = limits;
-    }
-
-    /** The group a kill goes to: the task's, or the wrapper's when the task never started. */
-    long group() {
-      return wrapper.taskPid() > 1 ? wrapper.taskPid() : wrapper.wrapperPid();
-    }
-
-    boolean alive() {
-      return wrapper.alive();
-    }
+    running.wrapper().deleteState();
+    return termination;
   }
 }

@@ -157,6 +157,14 @@ public final class TaskWrapper {
     return process != null ? process.isAlive() : ProcessGroup.alive(wrapperPid, wrapperStart);
   }
 
+  /**
+   * Whether a wrapper found after a restart can be followed: it still runs, or it recorded how the
+   * task ended. One that died without a status (killed itself) leaves nothing to report.
+   */
+  public boolean recoverable() {
+    return alive() || exitStatus().isPresent();
+  }
+
   /** The task's exit status the wrapper wrote; empty while it runs or when the wrapper died first. */
   public Optional<Integer> exitStatus() {
     long status = readLong(state.resolve("status"));

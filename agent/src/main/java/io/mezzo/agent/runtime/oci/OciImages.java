@@ -1,7 +1,7 @@
 package io.mezzo.agent.runtime.oci;
 
 import io.mezzo.agent.support.FileTrees;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.DockerException;
@@ -126,7 +126,7 @@ public final class OciImages implements AutoCloseable {
     } catch (RuntimeException e) {
       // Not only DockerException: an engine that does not answer fails the transport itself.
       throw new ContainerLaunchException("Cannot inspect image '" + name + "' in the Docker engine ("
-          + DockerRuntime.engineMessage(e) + "); a rootfs directory or tarball named by its absolute path needs no engine",
+          + DockerEngine.engineMessage(e) + "); a rootfs directory or tarball named by its absolute path needs no engine",
           e);
     }
     String key = "docker-" + imageId.replace("sha256:", "");

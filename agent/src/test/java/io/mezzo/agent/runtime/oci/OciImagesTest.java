@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OciImagesTest {
   /** A client of an engine that is not there: rootfs directories and tarballs must not need it. */
   static final com.github.dockerjava.api.DockerClient NO_ENGINE =
-      io.mezzo.agent.runtime.DockerRuntime.client("unix:///nonexistent/docker.sock", java.time.Duration.ofSeconds(2));
+      io.mezzo.agent.runtime.docker.DockerEngine.client("unix:///nonexistent/docker.sock", java.time.Duration.ofSeconds(2));
 
   @TempDir
   Path work;

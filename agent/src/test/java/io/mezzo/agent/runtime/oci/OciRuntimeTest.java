@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.support.Timers;
-import io.mezzo.agent.runtime.DockerRuntime;
+import io.mezzo.agent.runtime.docker.DockerEngine;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
@@ -72,9 +72,9 @@ class OciRuntimeTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    docker = DockerRuntime.reachable(DockerRuntime.defaultHost());
+    docker = DockerEngine.reachable(DockerEngine.defaultHost());
     OciImages images = docker
-        ? new OciImages(work.resolve("images"), DockerRuntime.client(DockerRuntime.defaultHost(), null))
+        ? new OciImages(work.resolve("images"), DockerEngine.client(DockerEngine.defaultHost(), null))
         : new OciImages(work.resolve("images"), OciImagesTest.NO_ENGINE);
     runtime = new OciRuntime(vertx, Timers.vertx(vertx), Cgroups.detect(CgroupsMode.AUTO),
         OciRuntime.resolveBinary(BINARY).orElseThrow(), work.resolve("state"), work.resolve("bundles"), images);
@@ -315,12 +315,12 @@ class OciRuntimeTest {
   }
 
   private void needsDocker() {
-    Assumptions.assumeTrue(docker, "no Docker engine answers at " + DockerRuntime.defaultHost());
+    Assumptions.assumeTrue(docker, "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 
   private void needsDockerImage() {
     needsDocker();
-    try (var client = DockerRuntime.client(DockerRuntime.defaultHost(), Duration.ofSeconds(10))) {
+    try (var client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(10))) {
       client.inspectImageCmd(IMAGE).exec();
     } catch (Exception e) {
       Assumptions.abort("the local Docker image " + IMAGE + " is missing: " + e.getMessage());

@@ -1,9 +1,9 @@
-package io.mezzo.agent.runtime;
+package io.mezzo.agent.runtime.docker;
 
-import static io.mezzo.agent.runtime.DockerRuntimeTest.ports;
-import static io.mezzo.agent.runtime.DockerRuntimeTest.scalar;
-import static io.mezzo.agent.runtime.DockerRuntimeTest.task;
-import static io.mezzo.agent.runtime.DockerRuntimeTest.withContainer;
+import static io.mezzo.agent.runtime.docker.DockerRuntimeTest.ports;
+import static io.mezzo.agent.runtime.docker.DockerRuntimeTest.scalar;
+import static io.mezzo.agent.runtime.docker.DockerRuntimeTest.task;
+import static io.mezzo.agent.runtime.docker.DockerRuntimeTest.withContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.mezzo.agent.runtime;
+package io.mezzo.agent.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,15 +52,15 @@ class DockerRuntimeTest {
 
   @BeforeAll
   static void needsDocker() {
-    Assumptions.assumeTrue(DockerRuntime.reachable(DockerRuntime.defaultHost()),
-        "no Docker engine answers at " + DockerRuntime.defaultHost());
+    Assumptions.assumeTrue(DockerEngine.reachable(DockerEngine.defaultHost()),
+        "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    runtime = new DockerRuntime(DockerRuntime.defaultHost(), Timers.vertx(vertx));
-    client = DockerRuntime.client(DockerRuntime.defaultHost(), Duration.ofSeconds(30));
+    runtime = new DockerRuntime(DockerEngine.defaultHost(), Timers.vertx(vertx));
+    client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(30));
   }
 
   @AfterEach

@@ -1,4 +1,4 @@
-package io.mezzo.agent.runtime;
+package io.mezzo.agent.runtime.docker;
 
 import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.LaunchRequest;
