@@ -2,7 +2,6 @@ package io.mezzo.agent.runtime;
 
 import io.mezzo.agent.support.FileTrees;
 import io.mezzo.agent.support.Timers;
-import io.mezzo.agent.runtime.cgroups.CgroupException;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import io.mezzo.agent.runtime.cgroups.ResourceLimits;
@@ -175,14 +174,7 @@ public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContai
       user.get().own(sandbox);
     }
     ResourceLimits limits = ResourceLimits.of(request.task());
-    ContainerCgroup cgroup = null;
-    if (cgroups.enabled() && (limits.limitsMemory() || limits.limitsCpu())) {
-      try {
-        cgroup = cgroups.create(request.containerId(), limits);
-      } catch (CgroupException e) {
-        throw new ContainerLaunchException("Failed to set up the task's cgroup: " + e.getMessage(), e);
-      }
-    }
+    ContainerCgroup cgroup = WrappedContainer.createCgroup(cgroups, request.containerId(), limits);
     List<String> argv = new ArrayList<>();
     argv.add(command.get(0));
     if (cgroup != null) {

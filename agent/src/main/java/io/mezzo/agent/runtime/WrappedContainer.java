@@ -1,7 +1,10 @@
 package io.mezzo.agent.runtime;
 
+import io.mezzo.agent.runtime.cgroups.CgroupException;
+import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import io.mezzo.agent.runtime.cgroups.ResourceLimits;
+import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.v1.Protos.TaskStatus;
 import java.util.Objects;
@@ -22,6 +25,23 @@ public class WrappedContainer extends RunningContainer {
     this.wrapper = wrapper;
     this.cgroup = cgroup;
     this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * The new container's own cgroup with its limits, or null when cgroups are off or the task asks
+   * for no limits. Blocks.
+   *
+   * @throws ContainerLaunchException when the cgroup cannot be made
+   */
+  public static ContainerCgroup createCgroup(Cgroups cgroups, String containerId, ResourceLimits limits) {
+    if (!cgroups.enabled() || !(limits.limitsMemory() || limits.limitsCpu())) {
+      return null;
+    }
+    try {
+      return cgroups.create(containerId, limits);
+    } catch (CgroupException e) {
+      throw new ContainerLaunchException("Failed to set up the task's cgroup: " + e.getMessage(), e);
+    }
   }
 
   public final TaskWrapper wrapper() {

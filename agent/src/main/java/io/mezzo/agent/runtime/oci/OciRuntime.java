@@ -6,7 +6,6 @@ import io.mezzo.agent.runtime.ProcessGroup;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.TaskWrapper;
 import io.mezzo.agent.runtime.WrappedContainer;
-import io.mezzo.agent.runtime.cgroups.CgroupException;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import io.mezzo.agent.runtime.cgroups.ResourceLimits;
@@ -182,14 +181,7 @@ public final class OciRuntime extends AbstractContainerRuntime<WrappedContainer>
     }
     Path rootfs = images.rootfs(request.task());
     ResourceLimits limits = ResourceLimits.of(request.task());
-    ContainerCgroup cgroup = null;
-    if (cgroups.enabled() && (limits.limitsMemory() || limits.limitsCpu())) {
-      try {
-        cgroup = cgroups.create(containerId, limits);
-      } catch (CgroupException e) {
-        throw new ContainerLaunchException("Failed to set up the task's cgroup: " + e.getMessage(), e);
-      }
-    }
+    ContainerCgroup cgroup = WrappedContainer.createCgroup(cgroups, containerId, limits);
     Path bundle = bundles.resolve(containerId);
     TaskWrapper process;
     try {
