@@ -58,8 +58,8 @@ class OperatorApiTest {
   }
 
   private void startMaster(Supplier<io.mezzo.master.spi.Allocator> allocators) throws Exception {
-    master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC(), allocators);
+    master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
+        .allocationInterval(Duration.ofMillis(50)).build(), vertx, Clock.systemUTC(), allocators);
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }

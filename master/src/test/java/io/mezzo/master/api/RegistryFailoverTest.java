@@ -54,7 +54,7 @@ class RegistryFailoverTest {
   }
 
   private Master master(RecordingAllocator allocator) throws Exception {
-    Master master = new Master(MasterConfig.defaults("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", 0),
+    Master master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0).build(),
         vertx, Clock.systemUTC(), () -> allocator);
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return master;
@@ -144,8 +144,8 @@ class RegistryFailoverTest {
 
   @Test
   void reservationsAFrameworkMadeThroughAcceptSurviveAFailover() throws Exception {
-    java.util.function.Supplier<Master> real = () -> new Master(MasterConfig.defaults(
-        "zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", 0), vertx, Clock.systemUTC());
+    java.util.function.Supplier<Master> real = () -> new Master(MasterConfig.builder()
+        .zk("zk://" + zk.getConnectString() + "/mezzo").port(0).build(), vertx, Clock.systemUTC());
     Master first = real.get();
     first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
