@@ -1,61 +1,200 @@
 package io.mezzo.master;
 
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.allocator.MinimumAllocatable;
+import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything a master needs to start. Built by {@code MasterMain} from flags, or by the
- * testkit in code.
- *
- * @param zk the ZooKeeper URL ({@code zk://host:port/path})
- * @param ip the address to listen on and advertise
- * @param hostname the name to advertise (defaults to the ip)
- * @param port the HTTP port; 0 picks a free one
- * @param allocationInterval how often a batch allocation round runs
- * @param agentReregisterTimeout how long a disconnected agent may take to come back before its tasks are lost
- * @param allocator the allocator's name
- * @param offerTimeout outstanding offers older than this are rescinded; null = never (the Mesos default)
- * @param minAllocatableResources the smallest offer, Mesos syntax ({@code cpus:0.01|mem:32})
+ * Everything a master needs to start, built with {@link #builder()}: by {@code MasterMain} from
+ * flags, or by the testkit and tests in code ({@code MasterConfig.builder().zk(url).port(0).build()}).
+ * Every default lives here, once; {@code MasterMain}'s flags show the same constants.
  */
-public record MasterConfig(String zk, String ip, String hostname, int port, Duration allocationInterval,
-    Duration agentReregisterTimeout, String allocator, Duration offerTimeout, String minAllocatableResources) {
-
+public final class MasterConfig {
+  /** The address to listen on and advertise. */
+  public static final String DEFAULT_IP = "127.0.0.1";
+  /** Mesos's master port. */
+  public static final int DEFAULT_PORT = 5050;
+  /** Time between batch allocation rounds, Mesos syntax (Mesos's default). */
+  public static final String DEFAULT_ALLOCATION_INTERVAL = "1s";
+  /** How long a disconnected agent may take to come back, Mesos syntax (Mesos's default). */
+  public static final String DEFAULT_AGENT_REREGISTER_TIMEOUT = "10mins";
+  /** The allocator used unless another is named. */
+  public static final String DEFAULT_ALLOCATOR = DrfAllocator.NAME;
   /** Mesos's default minimum allocatable resources. */
-  public static final String DEFAULT_MIN_ALLOCATABLE_RESOURCES = "cpus:0.01|mem:32";
+  public static final String DEFAULT_MIN_ALLOCATABLE_RESOURCES = MinimumAllocatable.MESOS_DEFAULT;
 
-  /** Without an offer timeout and with the default minimum allocatable resources. */
-  public MasterConfig(String zk, String ip, String hostname, int port, Duration allocationInterval,
-      Duration agentReregisterTimeout, String allocator) {
-    this(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator, null,
-        DEFAULT_MIN_ALLOCATABLE_RESOURCES);
+  private final String zk;
+  private final String ip;
+  private final String hostname;
+  private final int port;
+  private final Duration allocationInterval;
+  private final Duration agentReregisterTimeout;
+  private final String allocator;
+  private final Duration offerTimeout;
+  private final String minAllocatableResources;
+
+  private MasterConfig(Builder b) {
+    this.zk = b.zk;
+    this.ip = b.ip;
+    this.hostname = b.hostname == null || b.hostname.isBlank() ? b.ip : b.hostname;
+    this.port = b.port;
+    this.allocationInterval = b.allocationInterval;
+    this.agentReregisterTimeout = b.agentReregisterTimeout;
+    this.allocator = b.allocator;
+    this.offerTimeout = b.offerTimeout;
+    this.minAllocatableResources = b.minAllocatableResources;
   }
 
-  public MasterConfig {
-    Objects.requireNonNull(zk, "zk");
-    Objects.requireNonNull(ip, "ip");
-    if (hostname == null || hostname.isBlank()) {
-      hostname = ip;
-    }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0..65535, got " + port);
-    }
-    if (allocationInterval.isNegative() || allocationInterval.isZero()) {
-      throw new IllegalArgumentException("allocation interval must be positive, got " + allocationInterval);
-    }
-    if (agentReregisterTimeout.isNegative()) {
-      throw new IllegalArgumentException("agent re-register timeout must not be negative");
-    }
-    if (offerTimeout != null && (offerTimeout.isNegative() || offerTimeout.isZero())) {
-      throw new IllegalArgumentException("offer timeout must be positive, got " + offerTimeout);
-    }
-    if (minAllocatableResources == null) {
-      minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
-    }
-    io.mezzo.master.allocator.MinimumAllocatable.parse(minAllocatableResources);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** Mesos's defaults: a 1 s allocation interval, 10 min for agents to re-register, the DRF allocator. */
-  public static MasterConfig defaults(String zk, String ip, int port) {
-    return new MasterConfig(zk, ip, ip, port, Duration.ofSeconds(1), Duration.ofMinutes(10), "drf");
+  /** The ZooKeeper URL ({@code zk://host:port/path}). */
+  public String zk() {
+    return zk;
+  }
+
+  /** The address to listen on and advertise. */
+  public String ip() {
+    return ip;
+  }
+
+  /** The name to advertise (the ip unless set). */
+  public String hostname() {
+    return hostname;
+  }
+
+  /** The HTTP port; 0 picks a free one. */
+  public int port() {
+    return port;
+  }
+
+  /** How often a batch allocation round runs. */
+  public Duration allocationInterval() {
+    return allocationInterval;
+  }
+
+  /** How long a disconnected agent may take to come back before its tasks are lost. */
+  public Duration agentReregisterTimeout() {
+    return agentReregisterTimeout;
+  }
+
+  /** The allocator's name. */
+  public String allocator() {
+    return allocator;
+  }
+
+  /** Outstanding offers older than this are rescinded; null = never (the Mesos default). */
+  public Duration offerTimeout() {
+    return offerTimeout;
+  }
+
+  /** The smallest offer, Mesos syntax ({@code cpus:0.01|mem:32}). */
+  public String minAllocatableResources() {
+    return minAllocatableResources;
+  }
+
+  @Override
+  public String toString() {
+    return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
+        + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
+        + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
+        + ", minAllocatableResources=" + minAllocatableResources + "]";
+  }
+
+  /** Named options with the defaults above; {@link #build()} checks them. Only {@code zk} is required. */
+  public static final class Builder {
+    private String zk;
+    private String ip = DEFAULT_IP;
+    private String hostname;
+    private int port = DEFAULT_PORT;
+    private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
+    private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
+    private String allocator = DEFAULT_ALLOCATOR;
+    private Duration offerTimeout;
+    private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
+
+    private Builder() {}
+
+    /** Required: the ZooKeeper URL ({@code zk://host:port/path}). */
+    public Builder zk(String zk) {
+      this.zk = zk;
+      return this;
+    }
+
+    public Builder ip(String ip) {
+      this.ip = ip;
+      return this;
+    }
+
+    /** Null or blank: advertise the ip. */
+    public Builder hostname(String hostname) {
+      this.hostname = hostname;
+      return this;
+    }
+
+    /** 0 picks a free port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder allocationInterval(Duration allocationInterval) {
+      this.allocationInterval = allocationInterval;
+      return this;
+    }
+
+    public Builder agentReregisterTimeout(Duration agentReregisterTimeout) {
+      this.agentReregisterTimeout = agentReregisterTimeout;
+      return this;
+    }
+
+    public Builder allocator(String allocator) {
+      this.allocator = allocator;
+      return this;
+    }
+
+    /** Null: offers never time out. */
+    public Builder offerTimeout(Duration offerTimeout) {
+      this.offerTimeout = offerTimeout;
+      return this;
+    }
+
+    /** Null: Mesos's default. */
+    public Builder minAllocatableResources(String minAllocatableResources) {
+      this.minAllocatableResources = minAllocatableResources;
+      return this;
+    }
+
+    /**
+     * @throws NullPointerException when {@code zk}, {@code ip} or a duration is missing
+     * @throws IllegalArgumentException naming the bad value
+     */
+    public MasterConfig build() {
+      Objects.requireNonNull(zk, "zk is required");
+      Objects.requireNonNull(ip, "ip is required");
+      Objects.requireNonNull(allocator, "allocator is required");
+      Objects.requireNonNull(allocationInterval, "allocationInterval is required");
+      Objects.requireNonNull(agentReregisterTimeout, "agentReregisterTimeout is required");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, got " + port);
+      }
+      if (allocationInterval.isNegative() || allocationInterval.isZero()) {
+        throw new IllegalArgumentException("allocation interval must be positive, got " + allocationInterval);
+      }
+      if (agentReregisterTimeout.isNegative()) {
+        throw new IllegalArgumentException("agent re-register timeout must not be negative");
+      }
+      if (offerTimeout != null && (offerTimeout.isNegative() || offerTimeout.isZero())) {
+        throw new IllegalArgumentException("offer timeout must be positive, got " + offerTimeout);
+      }
+      if (minAllocatableResources == null) {
+        minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
+      }
+      MinimumAllocatable.parse(minAllocatableResources);
+      return new MasterConfig(this);
+    }
   }
 }

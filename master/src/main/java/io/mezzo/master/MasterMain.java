@@ -20,7 +20,7 @@ public final class MasterMain implements Callable<Integer> {
       description = "ZooKeeper URL, zk://host:port[,host:port]/path (MEZZO_ZK)")
   String zk;
 
-  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-127.0.0.1}",
+  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-" + MasterConfig.DEFAULT_IP + "}",
       description = "Address to listen on and advertise (MEZZO_IP, default ${DEFAULT-VALUE})")
   String ip;
 
@@ -28,22 +28,24 @@ public final class MasterMain implements Callable<Integer> {
       description = "Host name to advertise (MEZZO_HOSTNAME, default: the ip)")
   String hostname;
 
-  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-5050}",
+  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-" + MasterConfig.DEFAULT_PORT + "}",
       description = "HTTP port; 0 picks a free one (MEZZO_PORT, default ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--allocation-interval", defaultValue = "${env:MEZZO_ALLOCATION_INTERVAL:-1s}",
+  @Option(names = "--allocation-interval",
+      defaultValue = "${env:MEZZO_ALLOCATION_INTERVAL:-" + MasterConfig.DEFAULT_ALLOCATION_INTERVAL + "}",
       converter = DurationFlag.class,
       description = "Time between batch allocation rounds (MEZZO_ALLOCATION_INTERVAL, default ${DEFAULT-VALUE})")
   Duration allocationInterval;
 
-  @Option(names = "--agent-reregister-timeout", defaultValue = "${env:MEZZO_AGENT_REREGISTER_TIMEOUT:-10mins}",
+  @Option(names = "--agent-reregister-timeout",
+      defaultValue = "${env:MEZZO_AGENT_REREGISTER_TIMEOUT:-" + MasterConfig.DEFAULT_AGENT_REREGISTER_TIMEOUT + "}",
       converter = DurationFlag.class,
       description = "How long a disconnected agent may take to re-register before its tasks are lost"
           + " (MEZZO_AGENT_REREGISTER_TIMEOUT, default ${DEFAULT-VALUE})")
   Duration agentReregisterTimeout;
 
-  @Option(names = "--allocator", defaultValue = "${env:MEZZO_ALLOCATOR:-drf}",
+  @Option(names = "--allocator", defaultValue = "${env:MEZZO_ALLOCATOR:-" + MasterConfig.DEFAULT_ALLOCATOR + "}",
       description = "Allocator to use (MEZZO_ALLOCATOR, default ${DEFAULT-VALUE})")
   String allocator;
 
@@ -52,7 +54,7 @@ public final class MasterMain implements Callable<Integer> {
   Duration offerTimeout;
 
   @Option(names = "--min-allocatable-resources",
-      defaultValue = "${env:MEZZO_MIN_ALLOCATABLE_RESOURCES:-cpus:0.01|mem:32}",
+      defaultValue = "${env:MEZZO_MIN_ALLOCATABLE_RESOURCES:-" + MasterConfig.DEFAULT_MIN_ALLOCATABLE_RESOURCES + "}",
       description = "Smallest offer: '|' separates alternatives, ';' joins quantities"
           + " (MEZZO_MIN_ALLOCATABLE_RESOURCES, default ${DEFAULT-VALUE})")
   String minAllocatableResources;
@@ -66,8 +68,10 @@ public final class MasterMain implements Callable<Integer> {
     try {
       MasterVerticle.allocator(allocator);
       io.mezzo.master.election.ZkUrl.parse(zk);
-      config = new MasterConfig(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator,
-          offerTimeout, minAllocatableResources);
+      config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
+          .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
+          .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
+          .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

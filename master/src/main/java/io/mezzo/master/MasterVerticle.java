@@ -2,10 +2,12 @@ package io.mezzo.master;
 
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
-import io.mezzo.master.api.AgentChannelApi;
 import io.mezzo.master.api.LeaderGate;
-import io.mezzo.master.api.OperatorApi;
-import io.mezzo.master.api.SchedulerApi;
+import io.mezzo.master.api.Leadership;
+import io.mezzo.master.api.Leadership.Follower;
+import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.api.Leadership.Recovering;
+import io.mezzo.master.api.MasterRoutes;
 import io.mezzo.master.election.CuratorLeaderElection;
 import io.mezzo.master.election.ZkUrl;
 import io.mezzo.master.registry.OperatorState;
@@ -13,6 +15,8 @@ import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.ConfinedAllocator;
+import io.mezzo.master.state.StateOwner;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.ProtocolException;
@@ -23,8 +27,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -38,12 +40,15 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The master on its Vert.x context: HTTP server, election, and the cluster state while leading. */
-final class MasterVerticle extends VerticleBase implements LeaderGate {
+/**
+ * The master on its Vert.x context: HTTP server, election, and the cluster state while leading.
+ * Its {@link Leadership} is one value, replaced whole on the context; everything the APIs need
+ * while leading travels inside it.
+ */
+final class MasterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MasterVerticle.class);
   /** Mezzo reports the Mesos API level it speaks, since frameworks check it. */
   static final String MESOS_API_VERSION = "1.11.0";
-  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
 
   private final MasterConfig config;
   private final Clock clock;
@@ -53,13 +58,10 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   private LeaderElection election;
   private HttpServer server;
   private MasterInfo masterInfo;
-  private ClusterState state;
   private Registry registry;
-  private OperatorState operator;
-  /** Counts elections won and lost, so a registry read that finishes after leadership changed is ignored. */
-  private long term;
-  private boolean recovering;
-  private volatile boolean leading;
+  private StateOwner owner;
+  /** Written on the context only; volatile so that {@link #isLeader()} may read it from any thread. */
+  private volatile Leadership leadership = Leadership.initial();
   private Optional<String> leaderHostPort = Optional.empty();
   private boolean allocationPending;
   private volatile int port;
@@ -74,7 +76,9 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
   @Override
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
-    Router router = router();
+    owner = new ContextOwner(context);
+    LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
+    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -90,106 +94,55 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
         .onSuccess(v -> {
           vertx.setPeriodic(config.allocationInterval().toMillis(), id -> allocateNow());
           vertx.setPeriodic((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000), id -> {
-            if (state != null) {
-              state.heartbeat();
+            if (leadership instanceof Leading leading) {
+              leading.state().heartbeat();
             }
           });
           log.info("Master {} listening on {}:{}, candidate in {}", masterId, config.ip(), port, config.zk());
         });
   }
 
-  private Router router() {
-    Router router = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    SchedulerApi scheduler = new SchedulerApi(this, this::requestAllocation);
-    router.route(Wire.SCHEDULER_PATH).handler(body).handler(scheduler);
-    router.route(Wire.SCHEDULER_PATH_LIBPROCESS).handler(body).handler(scheduler);
-    OperatorApi operatorApi = new OperatorApi(this, () -> operator);
-    for (String path : new String[] {"/api/v1", "/master/api/v1"}) {
-      router.route(path).handler(body).handler(operatorApi);
-      router.route(path + "/explain").handler(operatorApi::explain);
-    }
-    router.route(Wire.AGENT_CHANNEL_PATH).handler(body).handler(new AgentChannelApi(this, this::requestAllocation));
-    router.get("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
-    router.get("/master/health").handler(ctx -> ctx.response().setStatusCode(200).end());
-    for (String path : new String[] {"/state", "/state.json", "/master/state", "/master/state.json"}) {
-      router.get(path).handler(this::state);
-    }
-    for (String path : new String[] {"/redirect", "/master/redirect"}) {
-      router.get(path).handler(this::redirect);
-    }
-    return router;
-  }
-
-  private void state(RoutingContext ctx) {
-    if (state == null && recovering) {
-      ctx.response().setStatusCode(503).end("Master has not finished recovery");
-      return;
-    }
-    if (state == null) {
-      redirectOr503(ctx, ctx.request().uri());
-      return;
-    }
-    ctx.response().putHeader("Content-Type", "application/json").end(state.view().json().encode());
-  }
-
-  private void redirect(RoutingContext ctx) {
-    if (state != null || recovering) {
-      ctx.response().setStatusCode(307).putHeader("Location", "//" + config.hostname() + ":" + port).end();
-    } else {
-      redirectOr503(ctx, "");
-    }
-  }
-
-  private void redirectOr503(RoutingContext ctx, String path) {
-    if (leaderHostPort.isPresent()) {
-      ctx.response().setStatusCode(307).putHeader("Location", "//" + leaderHostPort.get() + path).end();
-    } else {
-      ctx.response().setStatusCode(503).end("No leader elected");
-    }
+  /** Replaces the leadership value; only ever on the context, so transitions never interleave. */
+  private void become(Leadership next) {
+    assert owner.isCurrent() : "Leadership changed off the master's context, on " + Thread.currentThread().getName();
+    leadership = next;
   }
 
   private void leadership(boolean lead) {
-    if (lead && state == null && !recovering) {
-      recovering = true;
+    Leadership now = leadership;
+    if (lead && now instanceof Follower follower) {
+      Recovering elected = follower.elected();
+      become(elected);
       log.info("Master {} was elected; recovering the registry from {}", masterId, registry.path());
-      recover(++term);
-    } else if (!lead && (state != null || recovering)) {
+      recover(elected);
+    } else if (!lead && !(now instanceof Follower)) {
       log.warn("Master {} stopped leading; closing every stream", masterId);
-      term++;
-      recovering = false;
-      ClusterState old = state;
-      state = null;
-      operator = null;
-      leading = false;
-      if (old != null) {
-        old.closeAll();
+      become(now.stepDown());
+      if (now instanceof Leading old) {
+        old.state().closeAll();
       }
     }
   }
 
   /** Reads the registry, then starts serving as leader; retries while still elected if ZooKeeper fails. */
-  private void recover(long electedTerm) {
+  private void recover(Recovering elected) {
     registry.read().onComplete(read -> {
-      if (term != electedTerm) {
+      if (!leadership.equals(elected)) {
         return;
       }
       if (read.failed()) {
         log.error("Master {} could not recover the registry, retrying: {}", masterId, read.cause().getMessage());
         vertx.setTimer(1000, id -> {
-          if (term == electedTerm) {
-            recover(electedTerm);
+          if (leadership.equals(elected)) {
+            recover(elected);
           }
         });
         return;
       }
-      Allocator allocator = allocatorFactory.get();
-      ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(),
+      Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
+      ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
           config.agentReregisterTimeout(), config.offerTimeout());
-      operator = new OperatorState(registry, read.result(), allocator, recovered);
-      state = recovered;
-      recovering = false;
-      leading = true;
+      become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
     });
   }
@@ -233,8 +186,8 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
 
   private void allocateNow() {
     allocationPending = false;
-    if (state != null) {
-      state.allocate();
+    if (leadership instanceof Leading leading) {
+      leading.state().allocate();
     }
   }
 
@@ -265,14 +218,11 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
 
   @Override
   public Future<?> stop() {
-    term++;
-    recovering = false;
-    operator = null;
-    if (state != null) {
-      state.closeAll();
-      state = null;
+    Leadership last = leadership;
+    become(last.stepDown());
+    if (last instanceof Leading leading) {
+      leading.state().closeAll();
     }
-    leading = false;
     Future<Void> left = election == null ? Future.succeededFuture() : election.close();
     return left
         .compose(v -> context.executeBlocking(() -> {
@@ -284,27 +234,13 @@ final class MasterVerticle extends VerticleBase implements LeaderGate {
         .compose(v -> server == null ? Future.succeededFuture() : server.close());
   }
 
+  /** True while leading with the registry read. Safe from any thread. */
   boolean isLeader() {
-    return leading;
+    return leadership instanceof Leading;
   }
 
   int port() {
     return port;
-  }
-
-  @Override
-  public ClusterState leading() {
-    return state;
-  }
-
-  @Override
-  public Optional<String> leaderHostPort() {
-    return leaderHostPort;
-  }
-
-  @Override
-  public boolean recovering() {
-    return recovering;
   }
 
   private final class VertxTimers implements Timers {

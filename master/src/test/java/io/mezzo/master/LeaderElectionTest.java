@@ -32,10 +32,10 @@ class LeaderElectionTest {
       client.start();
       Vertx vertx = Vertx.vertx();
       String url = "zk://" + zk.getConnectString() + "/mezzo";
-      Master first = new Master(MasterConfig.defaults(url, "127.0.0.1", 0), vertx, Clock.systemUTC());
+      Master first = new Master(MasterConfig.builder().zk(url).port(0).build(), vertx, Clock.systemUTC());
       first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
-      Master second = new Master(MasterConfig.defaults(url, "127.0.0.1", 0), vertx, Clock.systemUTC());
+      Master second = new Master(MasterConfig.builder().zk(url).port(0).build(), vertx, Clock.systemUTC());
       second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
       List<String> infos = client.getChildren().forPath("/mezzo").stream().filter(n -> n.startsWith("json.info_")).toList();

@@ -30,13 +30,9 @@ class MasterFlagsTest {
   }
 
   @Test
-  void defaultsAreMesossAndTheNewFlagsReachTheConfig() {
-    MasterConfig defaults = MasterConfig.defaults("zk://h:2181/m", "127.0.0.1", 0);
-    assertThat(defaults.offerTimeout()).isNull();
-    assertThat(defaults.minAllocatableResources()).isEqualTo("cpus:0.01|mem:32");
-
-    MasterConfig set = new MasterConfig("zk://h:2181/m", "127.0.0.1", null, 0, Duration.ofSeconds(1),
-        Duration.ofMinutes(10), "drf", Duration.ofSeconds(30), "cpus:1;mem:64");
+  void theNewFlagsReachTheConfig() {
+    MasterConfig set = MasterConfig.builder().zk("zk://h:2181/m").offerTimeout(Duration.ofSeconds(30))
+        .minAllocatableResources("cpus:1;mem:64").build();
     assertThat(set.offerTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(MasterVerticle.allocator(set.allocator(), set.minAllocatableResources())).isNotNull();
   }

@@ -66,8 +66,8 @@ public final class LocalCluster implements AutoCloseable {
       workDir = Files.createTempDirectory("mezzo-local-cluster");
       zookeeper = new TestingServer(true);
       vertx = Vertx.vertx();
-      master = new Master(new MasterConfig(zkUrl(), "127.0.0.1", null, 0, allocationInterval, Duration.ofMinutes(10),
-          "drf"), vertx, Clock.systemUTC());
+      master = new Master(MasterConfig.builder().zk(zkUrl()).port(0).allocationInterval(allocationInterval).build(),
+          vertx, Clock.systemUTC());
       await(master.start());
       for (int i = 1; i <= agentCount; i++) {
         AgentConfig config = new AgentConfig(MasterUrl.parse(zkUrl()), AgentConfig.DEFAULT_IP, null, 0,

@@ -36,7 +36,7 @@ class OperatorCommandsTest {
     zk = new TestingServer(true);
     vertx = Vertx.vertx();
     String zkUrl = "zk://" + zk.getConnectString() + "/mezzo";
-    master = new Master(MasterConfig.defaults(zkUrl, "127.0.0.1", 0), vertx, Clock.systemUTC(), () -> allocator);
+    master = new Master(MasterConfig.builder().zk(zkUrl).port(0).build(), vertx, Clock.systemUTC(), () -> allocator);
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
     ClusterHome home = ClusterHome.fromEnvironment();

@@ -12,8 +12,10 @@ import java.util.TreeMap;
  * quantities inside a set). No sets means anything non-empty is offered.
  */
 public record MinimumAllocatable(List<Resources> anyOf) {
+  /** Mesos's default in its syntax. */
+  public static final String MESOS_DEFAULT = "cpus:0.01|mem:32";
   /** Mesos's default, {@code cpus:0.01|mem:32}. */
-  public static final MinimumAllocatable DEFAULT = parse("cpus:0.01|mem:32");
+  public static final MinimumAllocatable DEFAULT = parse(MESOS_DEFAULT);
 
   public MinimumAllocatable {
     anyOf = List.copyOf(anyOf);

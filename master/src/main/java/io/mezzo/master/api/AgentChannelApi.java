@@ -1,5 +1,6 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
@@ -12,61 +13,58 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
-/** The internal agent channel ({@code POST /internal/agent}), shaped like the scheduler API. */
-public final class AgentChannelApi implements Handler<RoutingContext> {
+/**
+ * The internal agent channel ({@code POST /internal/agent}), shaped like the scheduler API:
+ * behind the {@link LeaderGate}, refusals thrown as {@link CallRejected}.
+ */
+final class AgentChannelApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
 
-  public AgentChannelApi(LeaderGate gate, Runnable allocationTrigger) {
+  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger) {
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    Leading leading = LeaderGate.leading(ctx);
     HttpServerRequest request = ctx.request();
-    AgentCall call = Negotiation.leaderPostDecode(ctx, gate, AgentCall.getDefaultInstance());
-    if (call == null) {
-      return;
-    }
-    ClusterState state = gate.leading();
+    AgentCall call = Negotiation.decodePost(ctx, AgentCall.getDefaultInstance());
+    ClusterState state = leading.state();
     Codec codec = Negotiation.requestCodec(request);
-    try {
-      switch (call.getType()) {
-        case REGISTER -> register(state, request, call, codec);
-        case STATUS_UPDATE -> {
-          if (!call.hasAgentId() || !call.hasStatusUpdate() || call.getStatusUpdate().getStatus().getUuid().size() != 16) {
-            throw new CallRejected(400, "STATUS_UPDATE needs 'agent_id' and 'status_update' with a 16-byte uuid");
-          }
-          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
-          state.statusUpdate(call.getAgentId().getValue(), call.getStatusUpdate());
-          request.response().setStatusCode(202).end();
+    switch (call.getType()) {
+      case REGISTER -> register(leading, request, call, codec);
+      case STATUS_UPDATE -> {
+        if (!call.hasAgentId() || !call.hasStatusUpdate() || call.getStatusUpdate().getStatus().getUuid().size() != 16) {
+          throw new CallRejected(400, "STATUS_UPDATE needs 'agent_id' and 'status_update' with a 16-byte uuid");
         }
-        case EXECUTOR_MESSAGE -> {
-          if (!call.hasAgentId() || !call.hasExecutorMessage()) {
-            throw new CallRejected(400, "EXECUTOR_MESSAGE needs 'agent_id' and 'executor_message'");
-          }
-          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
-          state.executorMessage(call.getAgentId().getValue(), call.getExecutorMessage());
-          request.response().setStatusCode(202).end();
-        }
-        case EXECUTOR_TERMINATED -> {
-          if (!call.hasAgentId() || !call.hasExecutorTerminated()) {
-            throw new CallRejected(400, "EXECUTOR_TERMINATED needs 'agent_id' and 'executor_terminated'");
-          }
-          state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
-          state.executorTerminated(call.getAgentId().getValue(), call.getExecutorTerminated());
-          request.response().setStatusCode(202).end();
-          allocationTrigger.run();
-        }
-        default -> throw new CallRejected(400, "Unknown agent call type " + call.getType());
+        state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+        state.statusUpdate(call.getAgentId().getValue(), call.getStatusUpdate());
+        request.response().setStatusCode(202).end();
       }
-    } catch (CallRejected e) {
-      Negotiation.fail(request, e.status(), e.getMessage());
+      case EXECUTOR_MESSAGE -> {
+        if (!call.hasAgentId() || !call.hasExecutorMessage()) {
+          throw new CallRejected(400, "EXECUTOR_MESSAGE needs 'agent_id' and 'executor_message'");
+        }
+        state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+        state.executorMessage(call.getAgentId().getValue(), call.getExecutorMessage());
+        request.response().setStatusCode(202).end();
+      }
+      case EXECUTOR_TERMINATED -> {
+        if (!call.hasAgentId() || !call.hasExecutorTerminated()) {
+          throw new CallRejected(400, "EXECUTOR_TERMINATED needs 'agent_id' and 'executor_terminated'");
+        }
+        state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+        state.executorTerminated(call.getAgentId().getValue(), call.getExecutorTerminated());
+        request.response().setStatusCode(202).end();
+        allocationTrigger.run();
+      }
+      default -> throw new CallRejected(400, "Unknown agent call type " + call.getType());
     }
   }
 
-  private void register(ClusterState state, HttpServerRequest request, AgentCall call, Codec codec) {
+  private void register(Leading leading, HttpServerRequest request, AgentCall call, Codec codec) {
     if (!call.hasRegister()) {
       throw new CallRejected(400, "Expecting 'register' to be present");
     }
@@ -77,11 +75,12 @@ public final class AgentChannelApi implements Handler<RoutingContext> {
         .putHeader("Content-Type", codec.mediaType())
         .putHeader(Wire.AGENT_STREAM_ID, streamId);
     HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, codec, streamId);
+    ClusterState state = leading.state();
     String agentId = state.registerAgent(call.getRegister(), sink);
     if (agentId != null) {
       response.closeHandler(v -> {
         sink.markClosed();
-        if (gate.leading() == state) {
+        if (gate.isCurrent(leading)) {
           state.agentDisconnected(agentId, streamId);
         }
       });

@@ -1,21 +1,89 @@
 package io.mezzo.master.api;
 
-import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.api.Leadership.Recovering;
+import io.mezzo.master.state.CallRejected;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Supplier;
 
-/** Tells the HTTP handlers whether this master leads and, if not, where the leader is. Read on the state context. */
-public interface LeaderGate {
-  /** The cluster state when this master leads, otherwise null. */
-  ClusterState leading();
+/**
+ * The one place that decides whether this master may answer an API call: a router handler placed
+ * before every API handler (see {@link MasterRoutes}). While this master leads it hands the
+ * handler the current {@link Leading} value ({@link #leading(RoutingContext)}); otherwise it
+ * answers as Mesos does: 307 to the leader keeping the path, with the protocol-relative
+ * {@code Location: //host:port/path}; 503 "Master has not finished recovery" while the registry is
+ * being read; 503 "No leader elected" when no leader is known. The 503s go through the router's
+ * failure handler as {@link CallRejected}. Runs on the master's context.
+ */
+public final class LeaderGate implements Handler<RoutingContext> {
+  private static final String LEADING = "mezzo.leading";
 
-  /** The leader's {@code host:port} when another master leads, if known. */
-  Optional<String> leaderHostPort();
+  private final Supplier<Leadership> leadership;
+  private final Supplier<Optional<String>> leaderHostPort;
+  private final Supplier<String> ownHostPort;
 
   /**
-   * True while this master was elected but has not finished reading the registry; API calls
-   * then get 503 "Master has not finished recovery" instead of a redirect.
+   * @param leadership this master's current leadership
+   * @param leaderHostPort the leader's {@code host:port} as the election last reported it, if known
+   * @param ownHostPort this master's advertised {@code host:port}, for {@code /redirect} while it leads
    */
-  default boolean recovering() {
-    return false;
+  public LeaderGate(Supplier<Leadership> leadership, Supplier<Optional<String>> leaderHostPort,
+      Supplier<String> ownHostPort) {
+    this.leadership = leadership;
+    this.leaderHostPort = leaderHostPort;
+    this.ownHostPort = ownHostPort;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Leadership now = leadership.get();
+    if (now instanceof Leading leading) {
+      ctx.put(LEADING, leading);
+      ctx.next();
+    } else if (now instanceof Recovering) {
+      ctx.fail(new CallRejected(503, "Master has not finished recovery"));
+    } else {
+      redirectToLeader(ctx, ctx.request().uri());
+    }
+  }
+
+  /**
+   * {@code GET /redirect}: 307 to the leading master's address without a path, this master's own
+   * while it leads or recovers (Mesos's {@code /master/redirect}).
+   */
+  void redirectEndpoint(RoutingContext ctx) {
+    if (leadership.get() instanceof Leadership.Follower) {
+      redirectToLeader(ctx, "");
+    } else {
+      ctx.response().setStatusCode(307).putHeader("Location", "//" + ownHostPort.get()).end();
+    }
+  }
+
+  private void redirectToLeader(RoutingContext ctx, String path) {
+    Optional<String> leader = leaderHostPort.get();
+    if (leader.isPresent()) {
+      ctx.response().setStatusCode(307).putHeader("Location", "//" + leader.get() + path).end();
+    } else {
+      ctx.fail(new CallRejected(503, "No leader elected"));
+    }
+  }
+
+  /** The leadership the gate let this request through with. */
+  static Leading leading(RoutingContext ctx) {
+    Leading leading = ctx.get(LEADING);
+    if (leading == null) {
+      throw new IllegalStateException("Route " + ctx.currentRoute().getPath() + " is not behind the leader gate");
+    }
+    return leading;
+  }
+
+  /**
+   * True while {@code leading} is still this master's leadership: a stream that closes later must
+   * not touch the state of a term that has ended.
+   */
+  boolean isCurrent(Leading leading) {
+    return leadership.get() == leading;
   }
 }

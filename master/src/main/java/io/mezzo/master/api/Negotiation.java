@@ -1,5 +1,6 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.state.CallRejected;
 import io.mezzo.protocol.Codec;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -37,46 +38,34 @@ final class Negotiation {
   }
 
   /**
-   * The checks every streaming API makes first, in Mesos's order: leader (307/503), POST (405),
-   * a Content-Type (400) that names a known encoding (415), a body that parses (400).
+   * The checks every v1 API makes after the leader gate, in Mesos's order: POST (405, with
+   * {@code Allow}), a Content-Type (400) that names a known encoding (415), a body that parses (400).
    *
-   * @return the decoded message, or null after the request was answered with an error
+   * @return the decoded message
+   * @throws CallRejected with the status and message to answer
    */
-  static <M extends com.google.protobuf.Message> M leaderPostDecode(io.vertx.ext.web.RoutingContext ctx,
-      LeaderGate gate, M prototype) {
+  static <M extends com.google.protobuf.Message> M decodePost(io.vertx.ext.web.RoutingContext ctx, M prototype) {
     HttpServerRequest request = ctx.request();
-    if (gate.leading() == null) {
-      if (gate.recovering()) {
-        fail(request, 503, "Master has not finished recovery");
-      } else {
-        redirectToLeader(request, gate.leaderHostPort());
-      }
-      return null;
-    }
     if (request.method() != io.vertx.core.http.HttpMethod.POST) {
       request.response().putHeader("Allow", "POST");
-      fail(request, 405, "Expecting 'POST', received '" + request.method() + "'");
-      return null;
+      throw new CallRejected(405, "Expecting 'POST', received '" + request.method() + "'");
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType == null) {
-      fail(request, 400, "Expecting 'Content-Type' to be present");
-      return null;
+      throw new CallRejected(400, "Expecting 'Content-Type' to be present");
     }
     Codec codec = Codec.forMediaType(contentType.trim());
     if (codec == null) {
-      fail(request, 415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
-      return null;
+      throw new CallRejected(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
     }
     try {
       return codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), prototype);
     } catch (io.mezzo.protocol.ProtocolException e) {
-      fail(request, 400, e.getMessage());
-      return null;
+      throw new CallRejected(400, e.getMessage());
     }
   }
 
-  /** The codec a request's body was sent in (after {@link #leaderPostDecode} accepted it). */
+  /** The codec a request's body was sent in (after {@link #decodePost} accepted it). */
   static Codec requestCodec(HttpServerRequest request) {
     return Codec.forMediaType(request.getHeader("Content-Type").trim());
   }
@@ -87,14 +76,5 @@ final class Negotiation {
       return;
     }
     response.setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
-  }
-
-  /** 307 to the leader keeping the path (Mesos's protocol-relative form), or 503 when no leader is known. */
-  static void redirectToLeader(HttpServerRequest request, Optional<String> leader) {
-    if (leader.isPresent()) {
-      request.response().setStatusCode(307).putHeader("Location", "//" + leader.get() + request.uri()).end();
-    } else {
-      fail(request, 503, "No leader elected");
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
@@ -16,59 +17,50 @@ import java.util.UUID;
 /**
  * The Mesos v1 scheduler API ({@code POST /api/v1/scheduler}), checking each request in
  * the order Mesos does (see the status-code table of mesos-v1-api.md §1.5) and answering
- * with the same HTTP status and a readable message.
+ * with the same HTTP status and a readable message. Behind the {@link LeaderGate}; refusals
+ * are thrown as {@link CallRejected} for the router's {@link RejectionHandler}.
  */
-public final class SchedulerApi implements Handler<RoutingContext> {
+final class SchedulerApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
 
   /**
    * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
    */
-  public SchedulerApi(LeaderGate gate, Runnable allocationTrigger) {
+  SchedulerApi(LeaderGate gate, Runnable allocationTrigger) {
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    Leading leading = LeaderGate.leading(ctx);
     HttpServerRequest request = ctx.request();
-    Call call = Negotiation.leaderPostDecode(ctx, gate, Call.getDefaultInstance());
-    if (call == null) {
-      return;
-    }
-    ClusterState state = gate.leading();
+    Call call = Negotiation.decodePost(ctx, Call.getDefaultInstance());
     Optional<String> invalid = CallValidation.validate(call);
     if (invalid.isPresent()) {
-      Negotiation.fail(request, 400, "Failed to validate scheduler::Call: " + invalid.get());
-      return;
+      throw new CallRejected(400, "Failed to validate scheduler::Call: " + invalid.get());
     }
     if (call.getType() == Call.Type.UNKNOWN) {
-      Negotiation.fail(request, 501, "Received an unknown call type");
-      return;
+      throw new CallRejected(501, "Received an unknown call type");
     }
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(state, request, call);
+      subscribe(leading, request, call);
       return;
     }
-    try {
-      state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID));
-      int status = dispatch(state, call);
-      request.response().setStatusCode(status).end();
-    } catch (CallRejected e) {
-      Negotiation.fail(request, e.status(), e.getMessage());
-    }
+    ClusterState state = leading.state();
+    state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID));
+    int status = dispatch(state, call);
+    request.response().setStatusCode(status).end();
   }
 
-  private void subscribe(ClusterState state, HttpServerRequest request, Call call) {
+  private void subscribe(Leading leading, HttpServerRequest request, Call call) {
     Optional<Codec> streamCodec = Negotiation.accepted(request.getHeader("Accept"));
     if (streamCodec.isEmpty()) {
-      Negotiation.fail(request, 406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
-      return;
+      throw new CallRejected(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
     }
     if (request.getHeader(Wire.MESOS_STREAM_ID) != null) {
-      Negotiation.fail(request, 400, "Subscribe calls should not include the '" + Wire.MESOS_STREAM_ID + "' header");
-      return;
+      throw new CallRejected(400, "Subscribe calls should not include the '" + Wire.MESOS_STREAM_ID + "' header");
     }
     String streamId = UUID.randomUUID().toString();
     HttpServerResponse response = request.response()
@@ -78,12 +70,12 @@ public final class SchedulerApi implements Handler<RoutingContext> {
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");
     HttpEventSink<Event> sink = new HttpEventSink<>(response, streamCodec.get(), streamId);
+    ClusterState state = leading.state();
     String frameworkId = state.subscribe(call.getSubscribe(), sink);
     if (frameworkId != null) {
       response.closeHandler(v -> {
         sink.markClosed();
-        ClusterState current = gate.leading();
-        if (current == state) {
+        if (gate.isCurrent(leading)) {
           state.frameworkDisconnected(frameworkId, streamId);
         }
       });

@@ -37,7 +37,7 @@ class ExecutorCallsTest {
       .build();
 
   private MasterFixture fixture;
-  private EventStream<AgentEvent> agent;
+  private FakeAgent agent;
   private EventStream<Event> scheduler;
   private FrameworkID frameworkId;
 
@@ -156,7 +156,7 @@ class ExecutorCallsTest {
         .setExecutorMessage(AgentCall.ExecutorMessage.newBuilder().setFrameworkId(frameworkId)
             .setExecutorId(EXECUTOR.getExecutorId()).setData(ByteString.copyFromUtf8("pong")))
         .build();
-    assertThat(fixture.agentCall(reply, agent).statusCode()).isEqualTo(202);
+    assertThat(agent.call(reply).statusCode()).isEqualTo(202);
     Event.Message received = scheduler.next(e -> e.getType() == Event.Type.MESSAGE).getMessage();
     assertThat(received.getData().toStringUtf8()).isEqualTo("pong");
     assertThat(received.getAgentId()).isEqualTo(agentId);
@@ -171,7 +171,7 @@ class ExecutorCallsTest {
         .setExecutorTerminated(AgentCall.ExecutorTerminated.newBuilder().setFrameworkId(frameworkId)
             .setExecutorId(EXECUTOR.getExecutorId()).setStatus(137))
         .build();
-    assertThat(fixture.agentCall(ended, agent).statusCode()).isEqualTo(202);
+    assertThat(agent.call(ended).statusCode()).isEqualTo(202);
     Event.Failure failure = scheduler.next(e -> e.getType() == Event.Type.FAILURE).getFailure();
     assertThat(failure.getExecutorId()).isEqualTo(EXECUTOR.getExecutorId());
     assertThat(failure.getStatus()).isEqualTo(137);
@@ -204,7 +204,7 @@ class ExecutorCallsTest {
 
   @Test
   void frameworksWithoutGpuCapabilityGetNoOffersFromGpuAgents() throws Exception {
-    try (EventStream<AgentEvent> gpuAgent = fixture.registerAgent(scalar("cpus", 8), scalar("mem", 8192),
+    try (FakeAgent gpuAgent = fixture.registerAgent(scalar("cpus", 8), scalar("mem", 8192),
             scalar("gpus", 1));
         EventStream<Event> gpuFramework = fixture.subscribeStream(MasterFixture.subscribe(FrameworkInfo.newBuilder()
             .setUser("root").setName("gpu")

@@ -1,17 +1,11 @@
 package io.mezzo.master.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
-import io.mezzo.protocol.internal.AgentChannel.AgentCall;
-import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
-import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Resource;
-import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import io.vertx.core.Vertx;
@@ -36,8 +30,8 @@ final class MasterFixture implements AutoCloseable {
   MasterFixture() throws Exception {
     zk = new TestingServer(true);
     vertx = Vertx.vertx();
-    master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC());
+    master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
+        .allocationInterval(Duration.ofMillis(50)).build(), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
@@ -69,12 +63,6 @@ final class MasterFixture implements AutoCloseable {
         scheduler.header(Wire.MESOS_STREAM_ID));
   }
 
-  /** Sends an agent call on the agent's registration stream. */
-  HttpResponse<String> agentCall(AgentCall call, EventStream<AgentEvent> agent) throws Exception {
-    return post(Wire.AGENT_CHANNEL_PATH, Codec.PROTOBUF.mediaType(), Codec.PROTOBUF.encode(call),
-        Wire.AGENT_STREAM_ID, agent.header(Wire.AGENT_STREAM_ID));
-  }
-
   JsonObject state() throws Exception {
     return new JsonObject(http.send(HttpRequest.newBuilder(URI.create(master.url() + "/state")).build(),
         HttpResponse.BodyHandlers.ofString()).body());
@@ -93,25 +81,17 @@ final class MasterFixture implements AutoCloseable {
     return new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe, codec, Event.getDefaultInstance());
   }
 
-  /** A fake agent with 2 cpus and 1 GiB, registered over the agent channel; the REGISTERED event is consumed. */
-  EventStream<AgentEvent> registerAgent() throws Exception {
-    return registerAgent(scalar("cpus", 2), scalar("mem", 1024));
+  /** A fake agent with 2 cpus and 1 GiB, registered over the agent channel. */
+  FakeAgent registerAgent() throws Exception {
+    return FakeAgent.register(http, master.url());
   }
 
-  EventStream<AgentEvent> registerAgent(Resource... resources) throws Exception {
-    AgentCall register = AgentCall.newBuilder().setType(AgentCall.Type.REGISTER)
-        .setRegister(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
-            .setHostname("127.0.0.1").setPort(5051).addAllResources(java.util.List.of(resources))))
-        .build();
-    EventStream<AgentEvent> agent = new EventStream<>(http, master.url() + Wire.AGENT_CHANNEL_PATH, register,
-        Codec.PROTOBUF, AgentEvent.getDefaultInstance());
-    assertThat(agent.next().getType()).isEqualTo(AgentEvent.Type.REGISTERED);
-    return agent;
+  FakeAgent registerAgent(Resource... resources) throws Exception {
+    return FakeAgent.register(http, master.url(), null, resources);
   }
 
   static Resource scalar(String name, double value) {
-    return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
-        .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+    return FakeAgent.scalar(name, value);
   }
 
   @Override

@@ -7,11 +7,8 @@ import io.mezzo.master.MasterConfig;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
-import io.mezzo.protocol.internal.AgentChannel.AgentCall;
-import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.RegistryRecords;
 import io.mezzo.v1.Protos.AgentID;
-import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.Value;
@@ -58,8 +55,8 @@ class OperatorApiTest {
   }
 
   private void startMaster(Supplier<io.mezzo.master.spi.Allocator> allocators) throws Exception {
-    master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC(), allocators);
+    master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
+        .allocationInterval(Duration.ofMillis(50)).build(), vertx, Clock.systemUTC(), allocators);
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
@@ -173,29 +170,8 @@ class OperatorApiTest {
     }
   }
 
-  /** A fake agent on the agent channel and the id the master gave it. */
-  record FakeAgent(EventStream<AgentEvent> stream, String id) implements AutoCloseable {
-    @Override
-    public void close() {
-      stream.close();
-    }
-  }
-
-  static FakeAgent registerAgent(HttpClient http, String url, String agentId) throws Exception {
-    AgentInfo.Builder info = AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
-        .addResources(Resource.newBuilder().setName("cpus").setType(Value.Type.SCALAR).setScalar(scalar(4)))
-        .addResources(Resource.newBuilder().setName("mem").setType(Value.Type.SCALAR).setScalar(scalar(4096)));
-    if (agentId != null) {
-      info.setId(AgentID.newBuilder().setValue(agentId));
-    }
-    AgentCall register = AgentCall.newBuilder().setType(AgentCall.Type.REGISTER)
-        .setRegister(AgentCall.Register.newBuilder().setAgentInfo(info)).build();
-    EventStream<AgentEvent> agent = new EventStream<>(http, url + Wire.AGENT_CHANNEL_PATH, register,
-        Codec.PROTOBUF, AgentEvent.getDefaultInstance());
-    AgentEvent registered = agent.next();
-    assertThat(registered.getType()).isEqualTo(AgentEvent.Type.REGISTERED);
-    return new FakeAgent(agent, registered.getRegistered().getAgentId().getValue());
-  }
+  /** What the fake agents of these tests offer: 4 cpus and 4 GiB. */
+  static final Resource[] AGENT_RESOURCES = {FakeAgent.scalar("cpus", 4), FakeAgent.scalar("mem", 4096)};
 
   // ---------------------------------------------------------------- quota and weights
 
@@ -244,7 +220,7 @@ class OperatorApiTest {
   @Test
   void guaranteesBeyondTheClusterNeedForce() throws Exception {
     startRecordingMaster();
-    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, master.url(), null, AGENT_RESOURCES)) {
       assertThat(call(updateQuota(false, quota("eng", 4, 4)), Codec.JSON).statusCode()).isEqualTo(200);
       HttpResponse<byte[]> over = call(updateQuota(false, quota("batch", 1, 2)), Codec.JSON);
       assertThat(over.statusCode()).isEqualTo(409);
@@ -341,7 +317,7 @@ class OperatorApiTest {
   @Test
   void dynamicReservationsAreAppliedKeptAndGivenBack() throws Exception {
     startRecordingMaster();
-    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, master.url(), null, AGENT_RESOURCES)) {
       HttpResponse<byte[]> reserved = call(reserve(agent.id(), reserved("cpus", 1, "eng"), reserved("mem", 512, "eng")),
           Codec.JSON);
       assertThat(reserved.statusCode()).as(text(reserved)).isEqualTo(202);
@@ -364,7 +340,7 @@ class OperatorApiTest {
   @Test
   void badReservationsAreRefusedWithAMessageAndChangeNothing() throws Exception {
     startRecordingMaster();
-    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, master.url(), null, AGENT_RESOURCES)) {
       assertThat(call(reserve(agent.id(), reserved("cpus", 3, "eng")), Codec.JSON).statusCode()).isEqualTo(202);
       RegistryRecords.Registry before = registryInZooKeeper();
       Resource unreservedCpus = Resource.newBuilder().setName("cpus").setType(Value.Type.SCALAR).setScalar(scalar(1))
@@ -402,7 +378,7 @@ class OperatorApiTest {
   @Test
   void theDocumentedJsonBodiesWork() throws Exception {
     startRecordingMaster();
-    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, master.url(), null, AGENT_RESOURCES)) {
       String[][] documented = {
           {"{\"type\": \"UPDATE_WEIGHTS\", \"update_weights\": {\"weight_infos\": [{\"role\": \"eng\", \"weight\": 2.0}]}}",
               "200"},
@@ -435,7 +411,7 @@ class OperatorApiTest {
   @Test
   void anAllocatorWithoutTheCapabilityGivesAClearErrorAndChangesNothing() throws Exception {
     startMaster(BasicAllocator::new);
-    try (FakeAgent agent = registerAgent(http, master.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, master.url(), null, AGENT_RESOURCES)) {
       record Refused(Call call, String message) {}
       Refused[] refused = {
           new Refused(updateWeights("eng", 2), "This allocator does not support weights"),

@@ -2,7 +2,7 @@ package io.mezzo.master.api;
 
 import static io.mezzo.master.api.OperatorApiTest.post;
 import static io.mezzo.master.api.OperatorApiTest.quota;
-import static io.mezzo.master.api.OperatorApiTest.registerAgent;
+import static io.mezzo.master.api.OperatorApiTest.AGENT_RESOURCES;
 import static io.mezzo.master.api.OperatorApiTest.reserve;
 import static io.mezzo.master.api.OperatorApiTest.reserved;
 import static io.mezzo.master.api.OperatorApiTest.updateQuota;
@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
-import io.mezzo.master.api.OperatorApiTest.FakeAgent;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Codec;
 import io.mezzo.v1.Protos.WeightInfo;
@@ -54,7 +53,7 @@ class RegistryFailoverTest {
   }
 
   private Master master(RecordingAllocator allocator) throws Exception {
-    Master master = new Master(MasterConfig.defaults("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", 0),
+    Master master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0).build(),
         vertx, Clock.systemUTC(), () -> allocator);
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return master;
@@ -80,7 +79,7 @@ class RegistryFailoverTest {
     Master second = master(secondAllocator);
 
     String agentId;
-    try (FakeAgent agent = registerAgent(http, first.url(), null)) {
+    try (FakeAgent agent = FakeAgent.register(http, first.url(), null, AGENT_RESOURCES)) {
       agentId = agent.id();
       assertThat(send(first, updateQuota(true, quota("eng", 2, 4)))).isEqualTo(200);
       assertThat(send(first, updateWeights("eng", 2.5))).isEqualTo(200);
@@ -98,7 +97,7 @@ class RegistryFailoverTest {
     assertThat(secondAllocator.weights).containsExactly(Map.entry("eng", 2.5));
     assertThat(secondAllocator.reservations).as("applied only when the agent comes back").isEmpty();
 
-    try (FakeAgent back = registerAgent(http, second.url(), agentId)) {
+    try (FakeAgent back = FakeAgent.register(http, second.url(), agentId, AGENT_RESOURCES)) {
       assertThat(back.id()).isEqualTo(agentId);
       Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(secondAllocator.reservations)
           .containsExactly(Map.entry(agentId + "/eng", Resources.cpusMem(1, 512))));
@@ -144,8 +143,8 @@ class RegistryFailoverTest {
 
   @Test
   void reservationsAFrameworkMadeThroughAcceptSurviveAFailover() throws Exception {
-    java.util.function.Supplier<Master> real = () -> new Master(MasterConfig.defaults(
-        "zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", 0), vertx, Clock.systemUTC());
+    java.util.function.Supplier<Master> real = () -> new Master(MasterConfig.builder()
+        .zk("zk://" + zk.getConnectString() + "/mezzo").port(0).build(), vertx, Clock.systemUTC());
     Master first = real.get();
     first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
@@ -154,7 +153,7 @@ class RegistryFailoverTest {
     io.mezzo.v1.Protos.FrameworkInfo eng = io.mezzo.v1.Protos.FrameworkInfo.newBuilder().setUser("u").setName("eng")
         .setRole("eng").build();
     String agentId;
-    try (FakeAgent agent = registerAgent(http, first.url(), null);
+    try (FakeAgent agent = FakeAgent.register(http, first.url(), null, AGENT_RESOURCES);
         EventStream<io.mezzo.v1.scheduler.Protos.Event> scheduler = new EventStream<>(http,
             first.url() + io.mezzo.protocol.Wire.SCHEDULER_PATH, MasterFixture.subscribe(eng), Codec.PROTOBUF,
             io.mezzo.v1.scheduler.Protos.Event.getDefaultInstance())) {
@@ -190,7 +189,7 @@ class RegistryFailoverTest {
     first.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(second::isLeader);
 
-    try (FakeAgent back = registerAgent(http, second.url(), agentId);
+    try (FakeAgent back = FakeAgent.register(http, second.url(), agentId, AGENT_RESOURCES);
         EventStream<io.mezzo.v1.scheduler.Protos.Event> scheduler = new EventStream<>(http,
             second.url() + io.mezzo.protocol.Wire.SCHEDULER_PATH, MasterFixture.subscribe(eng), Codec.PROTOBUF,
             io.mezzo.v1.scheduler.Protos.Event.getDefaultInstance())) {

@@ -3,12 +3,9 @@ package io.mezzo.master.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.master.Master;
-import io.mezzo.master.MasterConfig;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.Wire;
-import io.mezzo.protocol.internal.AgentChannel.AgentCall;
-import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
@@ -18,17 +15,12 @@ import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,14 +57,14 @@ class SchedulerApiTest {
     return MasterFixture.subscribe();
   }
 
-  private EventStream<AgentEvent> registerAgent() throws Exception {
+  private FakeAgent registerAgent() throws Exception {
     return fixture.registerAgent();
   }
 
   @ParameterizedTest
   @EnumSource(Codec.class)
   void subscribeStreamsSubscribedHeartbeatAndOffers(Codec codec) throws Exception {
-    try (EventStream<AgentEvent> agent = registerAgent();
+    try (FakeAgent agent = registerAgent();
         EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(), codec,
             Event.getDefaultInstance())) {
       assertThat(scheduler.response.statusCode()).isEqualTo(200);
@@ -162,7 +154,7 @@ class SchedulerApiTest {
 
   @Test
   void anUnknownOfferIdIs400AndTheOutstandingOfferStays() throws Exception {
-    try (EventStream<AgentEvent> agent = registerAgent();
+    try (FakeAgent agent = registerAgent();
         EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(),
             Codec.PROTOBUF, Event.getDefaultInstance())) {
       FrameworkID id = scheduler.next().getSubscribed().getFrameworkId();

@@ -102,7 +102,7 @@ class ClusterStateTest {
   void setUp() {
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     state = new ClusterState(MasterInfo.newBuilder().setId(MASTER_ID).setIp(0).setPort(5050).build(),
-        new DrfAllocator(new Random(1)), clock, timers, Duration.ofMinutes(10));
+        new DrfAllocator(new Random(1)), clock, timers, StateOwner.currentThread(), Duration.ofMinutes(10), null);
     agentStream = new RecordingSink<>("agent-stream");
     agentId = state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
         .setHostname("h1").setPort(5051).addResources(scalar("cpus", 2)).addResources(scalar("mem", 1024))).build(),

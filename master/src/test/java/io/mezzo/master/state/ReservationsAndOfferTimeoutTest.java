@@ -103,7 +103,7 @@ class ReservationsAndOfferTimeoutTest {
   void cluster() {
     MasterInfo master = MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050).build();
     allocator = new DrfAllocator(new Random(1));
-    state = new ClusterState(master, allocator, clock, NO_TIMERS, Duration.ofMinutes(10),
+    state = new ClusterState(master, allocator, clock, NO_TIMERS, StateOwner.currentThread(), Duration.ofMinutes(10),
         Duration.ofSeconds(30));
   }
 

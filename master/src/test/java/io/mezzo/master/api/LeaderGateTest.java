@@ -1,0 +1,233 @@
+package io.mezzo.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.api.Leadership.Follower;
+import io.mezzo.master.api.MasterRoutes.Family;
+import io.mezzo.master.registry.OperatorState;
+import io.mezzo.master.registry.Registry;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.StateOwner;
+import io.mezzo.master.state.Timers;
+import io.mezzo.protocol.internal.RegistryRecords;
+import io.mezzo.v1.Protos.MasterInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The leader gate in front of every API: the master's own router, driven with a leadership the
+ * test sets, for every path of every gated family in {@link MasterRoutes}, so a route added there
+ * is covered here.
+ */
+class LeaderGateTest {
+  private static final String LEADER = "leader.example:5050";
+  private static final String SELF = "self.example:5051";
+
+  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final AtomicReference<Leadership> leadership = new AtomicReference<>(Leadership.initial());
+  private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.of(LEADER));
+  private Vertx vertx;
+  private Router router;
+  private HttpServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    router = MasterRoutes.router(vertx, new LeaderGate(leadership::get, leader::get, () -> SELF), () -> { });
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static Stream<Arguments> gatedRoutes() {
+    return Stream.of(Family.values()).flatMap(f -> f.paths.stream().map(path -> Arguments.of(f, path)));
+  }
+
+  /** What each API expects; the gate answers before the method is looked at. */
+  private HttpResponse<String> send(Family family, String path) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path));
+    if (family == Family.STATE || family == Family.EXPLAIN) {
+      request.GET();
+    } else {
+      request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("gatedRoutes")
+  void aFollowerRedirectsToTheLeaderKeepingPathAndQuery(Family family, String path) throws Exception {
+    leadership.set(new Follower(3));
+
+    HttpResponse<String> response = send(family, path + "?framework_id=f&x=1");
+
+    assertThat(response.statusCode()).isEqualTo(307);
+    assertThat(response.headers().firstValue("Location")).hasValue("//" + LEADER + path + "?framework_id=f&x=1");
+    assertThat(response.body()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("gatedRoutes")
+  void aRecoveringMasterAnswers503(Family family, String path) throws Exception {
+    leadership.set(Leadership.initial().elected());
+
+    HttpResponse<String> response = send(family, path);
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("Master has not finished recovery");
+    assertThat(response.headers().firstValue("Location")).isEmpty();
+    assertContentType(family, response);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("gatedRoutes")
+  void aFollowerThatKnowsNoLeaderAnswers503(Family family, String path) throws Exception {
+    leader.set(Optional.empty());
+
+    HttpResponse<String> response = send(family, path);
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("No leader elected");
+    assertContentType(family, response);
+  }
+
+  /** The v1 APIs answer in text/plain as Mesos's; the v0 state endpoints have always had no Content-Type. */
+  private static void assertContentType(Family family, HttpResponse<String> response) {
+    if (family == Family.STATE) {
+      assertThat(response.headers().firstValue("Content-Type")).isEmpty();
+    } else {
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("gatedRoutes")
+  void theLeaderPassesTheCallToItsApi(Family family, String path) throws Exception {
+    leadership.set(leading());
+
+    HttpResponse<String> response = send(family, path);
+
+    // Each API now answers itself: none of the gate's answers.
+    assertThat(response.statusCode()).as(response.body()).isNotIn(307, 503);
+    assertThat(response.headers().firstValue("Location")).isEmpty();
+  }
+
+  @Test
+  void theLeaderServesItsStateFromTheLeadingValue() throws Exception {
+    leadership.set(leading());
+
+    HttpResponse<String> state = send(Family.STATE, "/state");
+
+    assertThat(state.statusCode()).isEqualTo(200);
+    assertThat(new io.vertx.core.json.JsonObject(state.body()).getString("id")).isEqualTo("gate-test-master");
+  }
+
+  /** Every route of the router is a gated family's or one of those that answer on any master. */
+  @Test
+  void everyRouteIsBehindTheGateOrKnownToAnswerEverywhere() {
+    Set<String> gated = new HashSet<>();
+    for (Family family : Family.values()) {
+      gated.addAll(family.paths);
+    }
+    Set<String> ungated = new HashSet<>(MasterRoutes.HEALTH);
+    ungated.addAll(MasterRoutes.REDIRECT);
+    List<String> paths = router.getRoutes().stream().map(Route::getPath).filter(p -> p != null).toList();
+
+    assertThat(paths).allSatisfy(p -> assertThat(gated.contains(p) || ungated.contains(p)).as(p).isTrue());
+    assertThat(paths).containsAll(gated).containsAll(ungated);
+  }
+
+  @Test
+  void healthAnswersOnAnyMaster() throws Exception {
+    leader.set(Optional.empty());
+    for (String path : MasterRoutes.HEALTH) {
+      assertThat(get(path).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void redirectPointsAtTheLeaderWithoutAPath() throws Exception {
+    for (String path : MasterRoutes.REDIRECT) {
+      leadership.set(new Follower(1));
+      HttpResponse<String> toLeader = get(path);
+      assertThat(toLeader.statusCode()).isEqualTo(307);
+      assertThat(toLeader.headers().firstValue("Location")).hasValue("//" + LEADER);
+
+      leadership.set(Leadership.initial().elected());
+      assertThat(get(path).headers().firstValue("Location")).as("itself while recovering").hasValue("//" + SELF);
+      leadership.set(leading());
+      assertThat(get(path).headers().firstValue("Location")).as("itself while leading").hasValue("//" + SELF);
+
+      leadership.set(new Follower(1));
+      leader.set(Optional.empty());
+      HttpResponse<String> none = get(path);
+      assertThat(none.statusCode()).isEqualTo(503);
+      assertThat(none.body()).isEqualTo("No leader elected");
+      assertThat(none.headers().firstValue("Content-Type")).isEmpty();
+      leader.set(Optional.of(LEADER));
+    }
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Ownership is not what these tests are about: the state is built here and read on the event loop. */
+  private static final StateOwner ANYWHERE = () -> true;
+
+  /** A leading value over an empty cluster; its registry is never written in these tests. */
+  private Leadership.Leading leading() {
+    Context context = vertx.getOrCreateContext();
+    ClusterState state = new ClusterState(MasterInfo.newBuilder().setId("gate-test-master").setIp(0).setPort(5050)
+        .build(), new DrfAllocator(new Random(1)), Clock.systemUTC(), new NoTimers(), ANYWHERE,
+        Duration.ofMinutes(10), null);
+    Registry registry = new Registry(CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1)), "/mezzo",
+        context);
+    OperatorState operator = new OperatorState(registry,
+        new Registry.Versioned(RegistryRecords.Registry.getDefaultInstance(), Registry.Versioned.ABSENT),
+        new DrfAllocator(new Random(1)), state);
+    return Leadership.initial().elected().recovered(state, operator);
+  }
+
+  private static final class NoTimers implements Timers {
+    @Override
+    public long schedule(Duration delay, Runnable action) {
+      return 0;
+    }
+
+    @Override
+    public void cancel(long timerId) {
+    }
+  }
+}
