@@ -67,13 +67,15 @@ class DockerTaskTest {
   void startAgent() throws Exception {
     vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
-    AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), AgentConfig.DEFAULT_IP, null, 0, workDir,
-        ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"), List.of(), List.of("process", "docker"));
+    AgentConfig config = AgentConfig.builder().master(MasterUrl.parse(master.url())).port(0).workDir(workDir)
+        .resources(ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"))
+        .runtimes("process", "docker")
+        .build();
     ManualTimers timers = new ManualTimers(new ManualClock(Instant.parse("2025-01-01T00:00:00Z")));
-    agent = new Agent(config, java.time.Clock.systemUTC(), vertx, timers, List.of(
-        new ProcessRuntime(vertx, timers),
+    agent = new Agent(config, java.time.Clock.systemUTC(), vertx, timers, (v, t) -> List.of(
+        new ProcessRuntime(v, t),
         // Real timers for the kill grace period: the test waits for SIGKILL instead of moving time.
-        new DockerRuntime(DockerRuntime.defaultHost(), Timers.vertx(vertx))));
+        new DockerRuntime(DockerRuntime.defaultHost(), Timers.vertx(v))));
     AgentHarness.get(agent.start());
     await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
   }

@@ -71,8 +71,10 @@ class OciTaskTest {
   void startAgent() throws Exception {
     vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
-    AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), AgentConfig.DEFAULT_IP, null, 0, workDir,
-        ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024"), List.of(), List.of("process", "oci"));
+    AgentConfig config = AgentConfig.builder().master(MasterUrl.parse(master.url())).port(0).workDir(workDir)
+        .resources(ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024"))
+        .runtimes("process", "oci")
+        .build();
     // No runtimes given: the agent makes them from its configuration, as AgentMain's agent does.
     agent = new Agent(config, java.time.Clock.systemUTC(), vertx, null, null);
     AgentHarness.get(agent.start());
