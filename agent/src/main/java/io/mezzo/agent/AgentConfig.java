@@ -1,9 +1,8 @@
 package io.mezzo.agent;
 
-import io.mezzo.agent.support.MasterUrl;
-
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
+import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
@@ -16,48 +15,20 @@ import java.util.Set;
 /**
  * What an agent is told at start: its master, the address it advertises, its work directory
  * and the resources, attributes and runtimes it offers. Resources are taken as given (no
- * detection here; {@link AgentMain} detects what its flags leave out).
+ * detection here; {@link AgentMain} detects what its flags leave out). Built with
+ * {@link #builder()}, which holds every default:
  *
- * @param master where the leading master is found
- * @param ip the address the agent's HTTP API listens on and advertises
- * @param hostname the hostname advertised to the master; the ip when null or blank
- * @param port the agent's HTTP API port; 0 picks a free one
- * @param workDir the directory that holds sandboxes and {@code agent.json}
- * @param resources what the agent offers (Mesos resources, default role)
- * @param attributes the agent's attributes
- * @param runtimes the runtimes tasks may use: {@code process}, {@code docker}, {@code oci}
- * @param executorRegistrationTimeout how long a custom executor may take to SUBSCRIBE before
- *     it is killed and its tasks fail; null means Mesos's default of one minute
- * @param cgroups whether the process runtime limits tasks with cgroups where the machine has
- *     them ({@code auto}, the default when null) or never ({@code off})
- * @param recover what a restarted agent does with the tasks it finds checkpointed
- *     ({@code reconnect}, the default when null, or {@code cleanup})
- * @param logMaxSize the size in bytes above which a task's {@code stdout} or {@code stderr} is
- *     rotated (see {@link io.mezzo.agent.sandbox.LogRotator}); positive
- * @param logMaxFiles how many rotated {@code stdout.N} / {@code stderr.N} files are kept; at least 1
- * @param ociRuntime the OCI runtime binary ({@code runc}, {@code crun}) the {@code oci} runtime
- *     runs; null for runc, else crun, found on PATH
+ * <pre>{@code
+ * AgentConfig config = AgentConfig.builder().master("zk://127.0.0.1:2181/mezzo").workDir(dir).port(0).build();
+ * }</pre>
  */
-public record AgentConfig(
-    MasterUrl master,
-    String ip,
-    String hostname,
-    int port,
-    Path workDir,
-    List<Resource> resources,
-    List<Attribute> attributes,
-    List<String> runtimes,
-    Duration executorRegistrationTimeout,
-    CgroupsMode cgroups,
-    RecoverMode recover,
-    long logMaxSize,
-    int logMaxFiles,
-    Path ociRuntime) {
-
+public final class AgentConfig {
   /** The runtimes this agent can run. */
   public static final Set<String> SUPPORTED_RUNTIMES = Set.of("process", "docker", "oci");
   public static final String DEFAULT_IP = "127.0.0.1";
+  /** The Mesos agent's port. */
   public static final int DEFAULT_PORT = 5051;
+  public static final List<String> DEFAULT_RUNTIMES = List.of("process");
   /** Mesos's {@code --executor_registration_timeout} default. */
   public static final Duration DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT = Duration.ofMinutes(1);
   /** The default cap of a task's {@code stdout} and {@code stderr}: 10 MB, as Mesos's logrotate module. */
@@ -65,118 +36,274 @@ public record AgentConfig(
   /** How many rotated log files are kept by default. */
   public static final int DEFAULT_LOG_MAX_FILES = 5;
 
-  public AgentConfig {
-    Objects.requireNonNull(master, "master");
-    Objects.requireNonNull(workDir, "workDir");
-    ip = ip == null || ip.isBlank() ? DEFAULT_IP : ip.trim();
-    hostname = hostname == null || hostname.isBlank() ? ip : hostname.trim();
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("Bad port " + port + ": expected 0 (any free port) to 65535");
+  private final MasterUrl master;
+  private final String ip;
+  private final String hostname;
+  private final int port;
+  private final Path workDir;
+  private final List<Resource> resources;
+  private final List<Attribute> attributes;
+  private final List<String> runtimes;
+  private final Duration executorRegistrationTimeout;
+  private final CgroupsMode cgroups;
+  private final RecoverMode recover;
+  private final long logMaxSize;
+  private final int logMaxFiles;
+  private final Path ociRuntime;
+
+  private AgentConfig(Builder builder) {
+    if (builder.master == null) {
+      throw new IllegalStateException("An agent needs a master: AgentConfig.builder().master(…) was not called");
     }
-    workDir = workDir.toAbsolutePath().normalize();
-    resources = List.copyOf(resources == null ? List.of() : resources);
-    attributes = List.copyOf(attributes == null ? List.of() : attributes);
-    runtimes = List.copyOf(runtimes == null || runtimes.isEmpty() ? List.of("process") : runtimes);
+    if (builder.workDir == null) {
+      throw new IllegalStateException("An agent needs a work dir: AgentConfig.builder().workDir(…) was not called");
+    }
+    master = builder.master;
+    workDir = builder.workDir.toAbsolutePath().normalize();
+    ip = builder.ip == null || builder.ip.isBlank() ? DEFAULT_IP : builder.ip.trim();
+    hostname = builder.hostname == null || builder.hostname.isBlank() ? ip : builder.hostname.trim();
+    if (builder.port < 0 || builder.port > 65535) {
+      throw new IllegalArgumentException("Bad port " + builder.port + ": expected 0 (any free port) to 65535");
+    }
+    port = builder.port;
+    resources = List.copyOf(builder.resources);
+    attributes = List.copyOf(builder.attributes);
+    runtimes = List.copyOf(builder.runtimes.isEmpty() ? DEFAULT_RUNTIMES : builder.runtimes);
     for (String runtime : runtimes) {
       if (!SUPPORTED_RUNTIMES.contains(runtime)) {
         throw new IllegalArgumentException(
             "Unsupported runtime '" + runtime + "': this agent supports only " + SUPPORTED_RUNTIMES);
       }
     }
-    executorRegistrationTimeout = executorRegistrationTimeout == null
-        ? DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT : executorRegistrationTimeout;
+    executorRegistrationTimeout = builder.executorRegistrationTimeout;
     if (executorRegistrationTimeout.isNegative() || executorRegistrationTimeout.isZero()) {
       throw new IllegalArgumentException(
           "The executor registration timeout must be positive, not " + MesosDurations.format(executorRegistrationTimeout));
     }
-    cgroups = cgroups == null ? CgroupsMode.AUTO : cgroups;
-    recover = recover == null ? RecoverMode.RECONNECT : recover;
+    cgroups = builder.cgroups;
+    recover = builder.recover;
+    logMaxSize = builder.logMaxSize;
     if (logMaxSize <= 0) {
       throw new IllegalArgumentException("The log size cap must be positive, not " + logMaxSize + " bytes");
     }
+    logMaxFiles = builder.logMaxFiles;
     if (logMaxFiles < 1) {
       throw new IllegalArgumentException("At least one rotated log file must be kept, not " + logMaxFiles);
     }
+    ociRuntime = builder.ociRuntime;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this configuration, to change some of it. */
+  public Builder toBuilder() {
+    return new Builder()
+        .master(master).ip(ip).hostname(hostname).port(port).workDir(workDir)
+        .resources(resources).attributes(attributes).runtimes(runtimes)
+        .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
+        .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime);
+  }
+
+  /** Where the leading master is found. */
+  public MasterUrl master() {
+    return master;
+  }
+
+  /** The address the agent's HTTP API listens on and advertises. */
+  public String ip() {
+    return ip;
+  }
+
+  /** The hostname advertised to the master. */
+  public String hostname() {
+    return hostname;
+  }
+
+  /** The agent's HTTP API port; 0 picks a free one. */
+  public int port() {
+    return port;
+  }
+
+  /** The directory that holds sandboxes, checkpoints and {@code agent.json}; absolute. */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** What the agent offers (Mesos resources, default role). */
+  public List<Resource> resources() {
+    return resources;
+  }
+
+  public List<Attribute> attributes() {
+    return attributes;
+  }
+
+  /** The runtimes tasks may use: {@code process}, {@code docker}, {@code oci}. */
+  public List<String> runtimes() {
+    return runtimes;
+  }
+
+  /** How long a custom executor may take to SUBSCRIBE before it is killed and its tasks fail. */
+  public Duration executorRegistrationTimeout() {
+    return executorRegistrationTimeout;
+  }
+
+  /** Whether the process runtime limits tasks with cgroups where the machine has them. */
+  public CgroupsMode cgroups() {
+    return cgroups;
+  }
+
+  /** What a restarted agent does with the tasks it finds checkpointed. */
+  public RecoverMode recover() {
+    return recover;
+  }
+
+  /** The size in bytes above which a task's {@code stdout} or {@code stderr} is rotated. */
+  public long logMaxSize() {
+    return logMaxSize;
+  }
+
+  /** How many rotated {@code stdout.N} / {@code stderr.N} files are kept. */
+  public int logMaxFiles() {
+    return logMaxFiles;
+  }
+
+  /** The OCI runtime binary the {@code oci} runtime runs; null for runc, else crun, found on PATH. */
+  public Path ociRuntime() {
+    return ociRuntime;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentConfig[master=" + master + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
+        + ", workDir=" + workDir + ", runtimes=" + runtimes + ", recover=" + recover + "]";
   }
 
   /**
-   * A configuration that re-adopts checkpointed tasks ({@code --recover=reconnect}), with the
-   * default log rotation (10 MB, 5 files) and the OCI runtime binary found on PATH.
+   * The options of an agent, each named; {@link #build()} checks them. {@link #master} and
+   * {@link #workDir} are required, everything else has the default its javadoc gives.
    */
-  public AgentConfig(
-      MasterUrl master,
-      String ip,
-      String hostname,
-      int port,
-      Path workDir,
-      List<Resource> resources,
-      List<Attribute> attributes,
-      List<String> runtimes,
-      Duration executorRegistrationTimeout,
-      CgroupsMode cgroups) {
-    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, cgroups,
-        null, DEFAULT_LOG_MAX_SIZE, DEFAULT_LOG_MAX_FILES, null);
-  }
+  public static final class Builder {
+    private MasterUrl master;
+    private Path workDir;
+    private String ip = DEFAULT_IP;
+    private String hostname;
+    private int port = DEFAULT_PORT;
+    private List<Resource> resources = List.of();
+    private List<Attribute> attributes = List.of();
+    private List<String> runtimes = DEFAULT_RUNTIMES;
+    private Duration executorRegistrationTimeout = DEFAULT_EXECUTOR_REGISTRATION_TIMEOUT;
+    private CgroupsMode cgroups = CgroupsMode.AUTO;
+    private RecoverMode recover = RecoverMode.RECONNECT;
+    private long logMaxSize = DEFAULT_LOG_MAX_SIZE;
+    private int logMaxFiles = DEFAULT_LOG_MAX_FILES;
+    private Path ociRuntime;
 
-  /** A configuration with cgroups detected ({@code auto}). */
-  public AgentConfig(
-      MasterUrl master,
-      String ip,
-      String hostname,
-      int port,
-      Path workDir,
-      List<Resource> resources,
-      List<Attribute> attributes,
-      List<String> runtimes,
-      Duration executorRegistrationTimeout) {
-    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, executorRegistrationTimeout, null);
-  }
+    private Builder() {}
 
-  /** A configuration with the default executor registration timeout. */
-  public AgentConfig(
-      MasterUrl master,
-      String ip,
-      String hostname,
-      int port,
-      Path workDir,
-      List<Resource> resources,
-      List<Attribute> attributes,
-      List<String> runtimes) {
-    this(master, ip, hostname, port, workDir, resources, attributes, runtimes, null);
-  }
+    /** Required: where the leading master is found. */
+    public Builder master(MasterUrl master) {
+      this.master = Objects.requireNonNull(master, "master");
+      return this;
+    }
 
-  /** This configuration with another executor registration timeout. */
-  public AgentConfig withExecutorRegistrationTimeout(Duration timeout) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes, timeout, cgroups,
-        recover, logMaxSize, logMaxFiles, ociRuntime);
-  }
+    /**
+     * Required: {@code zk://host:port[,host:port]/path} or {@code http://host:port}.
+     *
+     * @throws IllegalArgumentException when {@code url} is neither
+     */
+    public Builder master(String url) {
+      return master(MasterUrl.parse(url));
+    }
 
-  /** This configuration with another {@code --cgroups} mode. */
-  public AgentConfig withCgroups(CgroupsMode mode) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, mode, recover, logMaxSize, logMaxFiles, ociRuntime);
-  }
+    /** Required: the directory for sandboxes, checkpoints and {@code agent.json}. */
+    public Builder workDir(Path workDir) {
+      this.workDir = Objects.requireNonNull(workDir, "workDir");
+      return this;
+    }
 
-  /** This configuration with another {@code --recover} mode. */
-  public AgentConfig withRecover(RecoverMode mode) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, mode, logMaxSize, logMaxFiles, ociRuntime);
-  }
+    /** The address to listen on and advertise; default (and when blank) {@value AgentConfig#DEFAULT_IP}. */
+    public Builder ip(String ip) {
+      this.ip = ip;
+      return this;
+    }
 
-  /** This configuration with another cap of the tasks' {@code stdout}/{@code stderr} and number of rotated files. */
-  public AgentConfig withLogRotation(long maxSize, int maxFiles) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, recover, maxSize, maxFiles, ociRuntime);
-  }
+    /** The hostname to advertise; default (and when null or blank) the ip. */
+    public Builder hostname(String hostname) {
+      this.hostname = hostname;
+      return this;
+    }
 
-  /** This configuration with another OCI runtime binary (null: found on PATH). */
-  public AgentConfig withOciRuntime(Path binary) {
-    return new AgentConfig(master, ip, hostname, port, workDir, resources, attributes, runtimes,
-        executorRegistrationTimeout, cgroups, recover, logMaxSize, logMaxFiles, binary);
-  }
+    /** The HTTP API's port, 0 for any free one; default {@value AgentConfig#DEFAULT_PORT}. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
-  /** An agent on 127.0.0.1, any free port, the process runtime: what in-JVM clusters use. */
-  public static AgentConfig local(MasterUrl master, Path workDir, List<Resource> resources) {
-    return new AgentConfig(master, DEFAULT_IP, null, 0, workDir, resources, List.of(), List.of("process"));
+    /** What the agent offers; default nothing. */
+    public Builder resources(List<Resource> resources) {
+      this.resources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /** The agent's attributes; default none. */
+    public Builder attributes(List<Attribute> attributes) {
+      this.attributes = Objects.requireNonNull(attributes, "attributes");
+      return this;
+    }
+
+    /** The runtimes tasks may use; default (and when empty) {@code process}. */
+    public Builder runtimes(List<String> runtimes) {
+      this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
+      return this;
+    }
+
+    public Builder runtimes(String... runtimes) {
+      return runtimes(List.of(runtimes));
+    }
+
+    /** How long a custom executor may take to SUBSCRIBE; positive; default one minute, as Mesos. */
+    public Builder executorRegistrationTimeout(Duration timeout) {
+      this.executorRegistrationTimeout = Objects.requireNonNull(timeout, "executorRegistrationTimeout");
+      return this;
+    }
+
+    /** {@code --cgroups}; default {@link CgroupsMode#AUTO}. */
+    public Builder cgroups(CgroupsMode mode) {
+      this.cgroups = Objects.requireNonNull(mode, "cgroups");
+      return this;
+    }
+
+    /** {@code --recover}; default {@link RecoverMode#RECONNECT} (checkpointed tasks are re-adopted). */
+    public Builder recover(RecoverMode mode) {
+      this.recover = Objects.requireNonNull(mode, "recover");
+      return this;
+    }
+
+    /**
+     * The cap of a task's {@code stdout}/{@code stderr} in bytes (positive) and how many rotated
+     * files are kept (at least 1); default 10 MB and 5 (see {@link io.mezzo.agent.sandbox.LogRotator}).
+     */
+    public Builder logRotation(long maxSize, int maxFiles) {
+      this.logMaxSize = maxSize;
+      this.logMaxFiles = maxFiles;
+      return this;
+    }
+
+    /** The OCI runtime binary the {@code oci} runtime runs; default (null) runc, else crun, found on PATH. */
+    public Builder ociRuntime(Path binary) {
+      this.ociRuntime = binary;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the master or the work dir was not given
+     * @throws IllegalArgumentException naming the option whose value is wrong
+     */
+    public AgentConfig build() {
+      return new AgentConfig(this);
+    }
   }
 }

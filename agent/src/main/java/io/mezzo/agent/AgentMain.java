@@ -59,11 +59,11 @@ public final class AgentMain implements Callable<Integer> {
       description = "Required. zk://host:port[,host:port]/path (leader from ZooKeeper) or http://host:port. Env: MEZZO_MASTER.")
   String master;
 
-  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-5051}", paramLabel = "PORT",
+  @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-" + AgentConfig.DEFAULT_PORT + "}", paramLabel = "PORT",
       description = "Port of the agent's HTTP API; 0 picks a free one (see <work-dir>/agent.json). Default: ${DEFAULT-VALUE}. Env: MEZZO_PORT.")
   int port;
 
-  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-127.0.0.1}", paramLabel = "IP",
+  @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-" + AgentConfig.DEFAULT_IP + "}", paramLabel = "IP",
       description = "Address to listen on and advertise. Default: ${DEFAULT-VALUE}. Env: MEZZO_IP.")
   String ip;
 
@@ -126,7 +126,8 @@ public final class AgentMain implements Callable<Integer> {
           + "and truncated: 10MB, 512KB, 1GB or bytes. Default: ${DEFAULT-VALUE}. Env: MEZZO_LOG_MAX_SIZE.")
   long logMaxSize;
 
-  @Option(names = "--log-max-files", defaultValue = "${env:MEZZO_LOG_MAX_FILES:-5}", paramLabel = "N",
+  @Option(names = "--log-max-files", paramLabel = "N",
+      defaultValue = "${env:MEZZO_LOG_MAX_FILES:-" + AgentConfig.DEFAULT_LOG_MAX_FILES + "}",
       description = "How many rotated files (stdout.1 to stdout.N, likewise stderr) are kept per task; the oldest "
           + "is deleted. Default: ${DEFAULT-VALUE}. Env: MEZZO_LOG_MAX_FILES.")
   int logMaxFiles;
@@ -228,9 +229,21 @@ public final class AgentMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    return new AgentConfig(masterUrl, ip, hostname, port, dir,
-        ResourceDetector.complete(parsedResources, dir), parsedAttributes, runtimeNames, executorRegistrationTimeout,
-        cgroupsMode, recoverMode, logMaxSize, logMaxFiles, runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null);
+    return AgentConfig.builder()
+        .master(masterUrl)
+        .ip(ip)
+        .hostname(hostname)
+        .port(port)
+        .workDir(dir)
+        .resources(ResourceDetector.complete(parsedResources, dir))
+        .attributes(parsedAttributes)
+        .runtimes(runtimeNames)
+        .executorRegistrationTimeout(executorRegistrationTimeout)
+        .cgroups(cgroupsMode)
+        .recover(recoverMode)
+        .logRotation(logMaxSize, logMaxFiles)
+        .ociRuntime(runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null)
+        .build();
   }
 
   /** The OCI runtime binary {@code --oci-runtime} names, else runc or crun on PATH; null when there is none. */

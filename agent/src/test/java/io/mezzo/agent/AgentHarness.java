@@ -47,13 +47,14 @@ public final class AgentHarness implements AutoCloseable {
 
   /** As above, with the agent's configuration changed by {@code configure} (e.g. its log rotation). */
   public AgentHarness(Path workDir, double heartbeatIntervalSeconds, BiFunction<Vertx, Timers, ContainerRuntime> runtime,
-      UnaryOperator<AgentConfig> configure) throws Exception {
+      UnaryOperator<AgentConfig.Builder> configure) throws Exception {
     vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
-    AgentConfig config = configure.apply(AgentConfig.local(
-        MasterUrl.parse(master.url()), workDir, ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]")));
-    agent = new Agent(config, clock, vertx, timers, List.of(runtime.apply(vertx, timers)));
+    AgentConfig config = configure.apply(AgentConfig.builder()
+        .master(MasterUrl.parse(master.url())).workDir(workDir).port(0)
+        .resources(ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"))).build();
+    agent = new Agent(config, clock, vertx, timers, (v, t) -> List.of(runtime.apply(v, t)));
     get(agent.start());
     await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
   }

@@ -11,7 +11,9 @@ import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
+import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.testing.FakeMaster;
+import io.mezzo.agent.testing.OutlivingRuntime;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An agent that goes away without killing its tasks (its Vert.x is closed under it, as far as
- * the tasks can tell the same as kill -9) and a new agent on the same work dir that takes them
- * up. The multi-process kill -9 test with every runtime is {@code AgentRestartIT}.
+ * An agent that goes away without killing its tasks (its Vert.x is closed under it and its
+ * runtime leaves its containers running: as far as the tasks can tell the same as kill -9) and a
+ * new agent on the same work dir that takes them up. The multi-process kill -9 test with every
+ * runtime is {@code AgentRestartIT}.
  */
 class AgentRecoveryTest {
   @TempDir
@@ -78,7 +82,7 @@ class AgentRecoveryTest {
   @Test
   void aRestartedAgentReadoptsLiveTasksReportsTheOnesThatEndedAndResendsUnacknowledgedUpdates() throws Exception {
     firstVertx = Vertx.vertx();
-    Agent first = agent(firstVertx, RecoverMode.RECONNECT);
+    Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
 
@@ -143,7 +147,7 @@ class AgentRecoveryTest {
   @Test
   void withRecoverCleanupTheTasksLeftRunningAreKilledAndFail() throws Exception {
     firstVertx = Vertx.vertx();
-    Agent first = agent(firstVertx, RecoverMode.RECONNECT);
+    Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
     master.send(Tasks.runTask(Tasks.shellTask("left", "echo $$ > " + signals.resolve("pid") + "; " + waitFor("never"))));
@@ -167,7 +171,7 @@ class AgentRecoveryTest {
   @Test
   void aKillUnderWayWhenTheAgentWentAwayGoesOnAfterTheRestart() throws Exception {
     firstVertx = Vertx.vertx();
-    Agent first = agent(firstVertx, RecoverMode.RECONNECT);
+    Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
     // It takes two SIGTERMs to stop, and its grace period outlasts the test: only a second kill ends it.
@@ -214,13 +218,22 @@ class AgentRecoveryTest {
     assertThat(stateDir.resolve("orphan")).doesNotExist();
   }
 
-  private Agent agent(Vertx vertx, RecoverMode mode) throws Exception {
-    AgentConfig config = AgentConfig.local(MasterUrl.parse(master.url()), workDir,
-        ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]")).withRecover(mode);
-    Timers timers = Timers.vertx(vertx);
-    ProcessRuntime runtime = new ProcessRuntime(vertx, timers, Cgroups.none("test"),
-        workDir.resolve(CheckpointStore.META).resolve("runtimes/process"));
-    return new Agent(config, Clock.systemUTC(), vertx, timers, List.of(runtime));
+  private Agent agent(Vertx vertx, RecoverMode mode) {
+    return agent(vertx, mode, UnaryOperator.identity());
+  }
+
+  /** An agent whose tasks outlive it when its Vert.x is closed under it, as after a kill -9. */
+  private Agent crashingAgent(Vertx vertx) {
+    return agent(vertx, RecoverMode.RECONNECT, OutlivingRuntime::new);
+  }
+
+  private Agent agent(Vertx vertx, RecoverMode mode, UnaryOperator<ContainerRuntime> wrap) {
+    AgentConfig config = AgentConfig.builder().master(MasterUrl.parse(master.url())).workDir(workDir).port(0)
+        .resources(ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"))
+        .recover(mode)
+        .build();
+    return new Agent(config, Clock.systemUTC(), vertx, null, (v, timers) -> List.of(wrap.apply(new ProcessRuntime(
+        v, timers, Cgroups.none("test"), workDir.resolve(CheckpointStore.META).resolve("runtimes/process")))));
   }
 
   private String waitFor(String file) {

@@ -74,9 +74,12 @@ final class ContainerTaskHarness implements AutoCloseable {
       master = FakeMaster.start(vertx, "agent-1");
       List<ContainerRuntime> runtimes = makeRuntimes == null ? null : makeRuntimes.apply(vertx, timers);
       List<String> names = runtimes == null ? runtimeNames : runtimes.stream().map(ContainerRuntime::name).toList();
-      AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), AgentConfig.DEFAULT_IP, null, 0, workDir,
-          ResourceSpec.parseResources(resources), List.of(), names);
-      agent = new Agent(config, Clock.systemUTC(), vertx, timers, runtimes);
+      AgentConfig.Builder config = AgentConfig.builder().master(MasterUrl.parse(master.url())).port(0).workDir(workDir)
+          .resources(ResourceSpec.parseResources(resources));
+      if (names != null) {
+        config.runtimes(names);
+      }
+      agent = new Agent(config.build(), Clock.systemUTC(), vertx, timers, runtimes == null ? null : (v, t) -> runtimes);
       AgentHarness.get(agent.start());
       await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
     } catch (Exception | AssertionError e) {

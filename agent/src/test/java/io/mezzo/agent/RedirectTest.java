@@ -28,8 +28,8 @@ class RedirectTest {
     ManualTimers timers = new ManualTimers(clock);
     try (FakeMaster follower = FakeMaster.start(vertx, "unused"); FakeMaster leader = FakeMaster.start(vertx, "agent-7")) {
       follower.redirectTo(leader);
-      Agent agent = new Agent(AgentConfig.local(MasterUrl.parse(follower.url()), workDir, List.of()),
-          clock, vertx, timers, List.of(new FakeRuntime()));
+      Agent agent = new Agent(AgentConfig.builder().master(MasterUrl.parse(follower.url())).workDir(workDir).port(0).build(),
+          clock, vertx, timers, (v, t) -> List.of(new FakeRuntime()));
       AgentHarness.get(agent.start());
 
       await().atMost(AgentHarness.WAIT).until(() -> follower.registrations().size() == 1);

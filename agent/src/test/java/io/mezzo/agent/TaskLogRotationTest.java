@@ -36,7 +36,7 @@ class TaskLogRotationTest {
 
   @Test
   void aTaskWritingAboutOneMegabyteKeepsStdoutUnderTheCapAndOnlyTheNewestRotatedFiles() throws Exception {
-    harness = new AgentHarness(workDir, 3600, ProcessRuntime::new, config -> config.withLogRotation(CAP, KEEP));
+    harness = new AgentHarness(workDir, 3600, ProcessRuntime::new, config -> config.logRotation(CAP, KEEP));
     // ~1 MB over several seconds (so that several one-second rounds see it), then idle until killed.
     String script = "i=0; while [ $i -lt " + CHUNKS + " ]; do "
         + "head -c " + CHUNK + " /dev/zero | tr '\\0' o; echo \" chunk $i\"; sleep 0.05; i=$((i+1)); done; "

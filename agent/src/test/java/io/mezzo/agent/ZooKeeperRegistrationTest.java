@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -68,9 +67,16 @@ class ZooKeeperRegistrationTest {
   void registersWithTheLeaderFoundInZooKeeperRunsATaskAndFollowsAFailover() throws Exception {
     String leaderNode = publish(master);
     assertThat(leaderNode).endsWith(Wire.MASTER_INFO_PREFIX + "0000000000");
-    agent = new Agent(new AgentConfig(
-        MasterUrl.parse("zk://" + zookeeper.getConnectString() + PATH), "127.0.0.1", "agent-host", 0, workDir,
-        ResourceSpec.parseResources("cpus:1;mem:256"), ResourceSpec.parseAttributes("rack:r1"), List.of("process")),
+    agent = new Agent(AgentConfig.builder()
+        .master(MasterUrl.parse("zk://" + zookeeper.getConnectString() + PATH))
+        .ip("127.0.0.1")
+        .hostname("agent-host")
+        .port(0)
+        .workDir(workDir)
+        .resources(ResourceSpec.parseResources("cpus:1;mem:256"))
+        .attributes(ResourceSpec.parseAttributes("rack:r1"))
+        .runtimes("process")
+        .build(),
         Clock.systemUTC());
     AgentHarness.get(agent.start());
 

@@ -49,10 +49,17 @@ public final class Master {
     this.allocatorFactory = allocatorFactory;
   }
 
-  /** Starts serving; completes once the HTTP server listens and the master has joined the election. */
+  /**
+   * Starts serving; completes once the HTTP server listens and the master has joined the election.
+   *
+   * @throws IllegalStateException when the master was started or closed before
+   */
   public synchronized Future<Void> start() {
     if (verticle != null) {
-      throw new IllegalStateException("Master already started");
+      throw new IllegalStateException("The master was already started");
+    }
+    if (closing != null) {
+      throw new IllegalStateException("The master was closed");
     }
     verticle = new MasterVerticle(config, clock, allocatorFactory);
     return vertx.deployVerticle(verticle).mapEmpty();

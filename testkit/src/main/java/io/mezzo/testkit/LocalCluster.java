@@ -70,8 +70,13 @@ public final class LocalCluster implements AutoCloseable {
           vertx, Clock.systemUTC());
       await(master.start());
       for (int i = 1; i <= agentCount; i++) {
-        AgentConfig config = new AgentConfig(MasterUrl.parse(zkUrl()), AgentConfig.DEFAULT_IP, null, 0,
-            workDir.resolve("agent-" + i), ResourceSpec.parseResources(agentResources), List.of(), runtimes);
+        AgentConfig config = AgentConfig.builder()
+            .master(MasterUrl.parse(zkUrl()))
+            .port(0)
+            .workDir(workDir.resolve("agent-" + i))
+            .resources(ResourceSpec.parseResources(agentResources))
+            .runtimes(runtimes)
+            .build();
         Agent agent = new Agent(config, Clock.systemUTC());
         agents.add(agent);
         await(agent.start());

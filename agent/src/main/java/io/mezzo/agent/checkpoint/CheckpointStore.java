@@ -67,6 +67,23 @@ public final class CheckpointStore {
   /** What one task left behind; either part may be missing (null). */
   public record Recovered(String frameworkId, String taskId, CheckpointedTask task, CheckpointedUpdates updates) {}
 
+  /** Everything an earlier run of the agent checkpointed: its tasks and its custom executors. */
+  public record Checkpointed(List<Recovered> tasks, List<CheckpointedExecutor> executors) {
+    public Checkpointed {
+      tasks = List.copyOf(tasks);
+      executors = List.copyOf(executors);
+    }
+
+    public boolean isEmpty() {
+      return tasks.isEmpty() && executors.isEmpty();
+    }
+  }
+
+  /** {@link #load()} and {@link #loadExecutors()}. */
+  public Checkpointed loadAll() throws IOException {
+    return new Checkpointed(load(), loadExecutors());
+  }
+
   public void writeTask(CheckpointedTask task) throws IOException {
     write(dir(task.getFrameworkId().getValue(), task.getTask().getTaskId().getValue()).resolve(TASK), task);
   }

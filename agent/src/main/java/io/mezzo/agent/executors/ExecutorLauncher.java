@@ -5,6 +5,7 @@ import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
+import io.mezzo.agent.tasks.HostServices;
 import io.mezzo.agent.tasks.TaskSupervisor;
 import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.AgentID;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -32,33 +34,21 @@ final class ExecutorLauncher {
   private final Map<String, ContainerRuntime> runtimes;
   private final Supplier<AgentID> agentId;
   private final Supplier<String> agentEndpoint;
-  private final boolean checkpoint;
-  private final java.util.function.Consumer<RunningExecutor> beforeLaunch;
+  private final Consumer<RunningExecutor> beforeLaunch;
 
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
-   */
-  ExecutorLauncher(Context context, SandboxLayout layout, Map<String, ContainerRuntime> runtimes,
-      Supplier<AgentID> agentId, Supplier<String> agentEndpoint) {
-    this(context, layout, runtimes, agentId, agentEndpoint, false, executor -> { });
-  }
-
-  /**
-   * @param checkpoint whether the agent checkpoints executors (then they are told
-   *     {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
    * @param beforeLaunch told, on the context, once the executor's sandbox and launch request
-   *     are ready and just before its runtime launches it
+   *     are ready and just before its runtime launches it (the agent checkpoints it then, so
+   *     executors are told {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
    */
-  ExecutorLauncher(Context context, SandboxLayout layout, Map<String, ContainerRuntime> runtimes,
-      Supplier<AgentID> agentId, Supplier<String> agentEndpoint, boolean checkpoint,
-      java.util.function.Consumer<RunningExecutor> beforeLaunch) {
-    this.checkpoint = checkpoint;
-    this.beforeLaunch = Objects.requireNonNull(beforeLaunch, "beforeLaunch");
-    this.context = Objects.requireNonNull(context, "context");
-    this.layout = Objects.requireNonNull(layout, "layout");
-    this.runtimes = Map.copyOf(runtimes);
-    this.agentId = Objects.requireNonNull(agentId, "agentId");
+  ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Consumer<RunningExecutor> beforeLaunch) {
+    this.context = services.context();
+    this.layout = services.layout();
+    this.runtimes = services.runtimes();
+    this.agentId = services::agentId;
     this.agentEndpoint = Objects.requireNonNull(agentEndpoint, "agentEndpoint");
+    this.beforeLaunch = Objects.requireNonNull(beforeLaunch, "beforeLaunch");
   }
 
   /**
@@ -116,11 +106,9 @@ final class ExecutorLauncher {
     env.put("MEZZO_SANDBOX", sandbox.toString());
     // As a Mesos agent for a checkpointing framework: the executor outlives an agent restart and
     // subscribes again (with backoff, up to the recovery timeout) once the agent is back.
-    env.put("MESOS_CHECKPOINT", checkpoint ? "1" : "0");
-    if (checkpoint) {
-      env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
-      env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
-    }
+    env.put("MESOS_CHECKPOINT", "1");
+    env.put("MESOS_RECOVERY_TIMEOUT", "15mins");
+    env.put("MESOS_SUBSCRIPTION_BACKOFF_MAX", "2secs");
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDurations.format(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);

@@ -3,6 +3,7 @@ package io.mezzo.agent.executors;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.executors.RunningExecutor.State;
 import io.mezzo.agent.status.StatusUpdateManager;
+import io.mezzo.agent.tasks.HostServices;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.executor.Protos.Call;
@@ -22,20 +23,22 @@ import org.slf4j.LoggerFactory;
 final class ExecutorSubscriptions {
   private static final Logger log = LoggerFactory.getLogger(ExecutorSubscriptions.class);
 
-  private final ExecutorRegistry registry;
+  private final ExecutorTable table;
+  private final ExecutorLifecycle lifecycle;
   private final Context context;
   private final Timers timers;
   private final StatusUpdateManager updates;
   private final Supplier<AgentInfo> agentInfo;
   private final ExecutorRegistry.MasterNotifier master;
 
-  ExecutorSubscriptions(ExecutorRegistry registry, Context context, Timers timers, StatusUpdateManager updates,
-      Supplier<AgentInfo> agentInfo, ExecutorRegistry.MasterNotifier master) {
-    this.registry = registry;
-    this.context = context;
-    this.timers = timers;
-    this.updates = updates;
-    this.agentInfo = agentInfo;
+  ExecutorSubscriptions(ExecutorTable table, ExecutorLifecycle lifecycle, HostServices services,
+      ExecutorRegistry.MasterNotifier master) {
+    this.table = table;
+    this.lifecycle = lifecycle;
+    this.context = services.context();
+    this.timers = services.timers();
+    this.updates = services.updates();
+    this.agentInfo = services.agentInfo();
     this.master = master;
   }
 
@@ -77,7 +80,7 @@ final class ExecutorSubscriptions {
         accept(executor, task, update.getStatus());
       }
     }
-    registry.deliverQueued(executor, known);
+    lifecycle.deliverQueued(executor, known);
     armHeartbeat(executor, stream);
   }
 
@@ -144,11 +147,11 @@ final class ExecutorSubscriptions {
 
   private RunningExecutor lookup(Call call) {
     String frameworkId = call.getFrameworkId().getValue();
-    RunningExecutor executor = registry.find(frameworkId, call.getExecutorId().getValue());
+    RunningExecutor executor = table.executor(frameworkId, call.getExecutorId().getValue());
     if (executor != null) {
       return executor;
     }
-    throw new ExecutorCallRejected(400, registry.knowsFramework(frameworkId) ? "Executor cannot be found" : "Framework cannot be found");
+    throw new ExecutorCallRejected(400, table.knowsFramework(frameworkId) ? "Executor cannot be found" : "Framework cannot be found");
   }
 
   private RunningExecutor subscribed(Call call) {

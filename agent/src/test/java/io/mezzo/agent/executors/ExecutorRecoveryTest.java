@@ -7,13 +7,14 @@ import io.mezzo.agent.Agent;
 import io.mezzo.agent.AgentConfig;
 import io.mezzo.agent.AgentHarness;
 import io.mezzo.agent.support.MasterUrl;
-import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.checkpoint.RecoverMode;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
+import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.testing.FakeMaster;
+import io.mezzo.agent.testing.OutlivingRuntime;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.v1.Protos.ExecutorInfo;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A custom executor ({@link EchoExecutor}, told {@code MESOS_CHECKPOINT=1}) outlives its agent
- * (whose Vert.x is closed under it, as kill -9 would leave things), subscribes again to the new
+ * (whose Vert.x is closed under it while its runtime leaves its containers running, as kill -9
+ * would leave things), subscribes again to the new
  * agent on the same work dir and port, and goes on running its task; or, with
  * {@code --recover=cleanup}, is killed and its task fails.
  */
@@ -133,7 +136,7 @@ class ExecutorRecoveryTest {
   /** The first agent launches the executor with task t1 (RUNNING, acknowledged), then goes away. */
   private void crashWithARunningExecutorTask() throws Exception {
     firstVertx = Vertx.vertx();
-    Agent first = agent(firstVertx, RecoverMode.RECONNECT);
+    Agent first = agent(firstVertx, RecoverMode.RECONNECT, OutlivingRuntime::new);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> master.streaming() && Files.exists(workDir.resolve("agent.json")));
     master.send(Tasks.runTask(Tasks.executorTask("t1", echoExecutor("stayer"), "stay")));
@@ -151,14 +154,20 @@ class ExecutorRecoveryTest {
     await().atMost(AgentHarness.WAIT).until(() -> stdout().contains("EOF"));
   }
 
-  private Agent agent(Vertx vertx, RecoverMode mode) throws Exception {
-    AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), "127.0.0.1", null, port, workDir,
-        ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"), List.of(), List.of("process"))
-        .withRecover(mode);
-    Timers timers = Timers.vertx(vertx);
-    ProcessRuntime runtime = new ProcessRuntime(vertx, timers, Cgroups.none("test"),
-        workDir.resolve(CheckpointStore.META).resolve("runtimes/process"));
-    return new Agent(config, Clock.systemUTC(), vertx, timers, List.of(runtime));
+  private Agent agent(Vertx vertx, RecoverMode mode) {
+    return agent(vertx, mode, UnaryOperator.identity());
+  }
+
+  /** @param wrap wraps the agent's runtime ({@link OutlivingRuntime} for the agent that crashes) */
+  private Agent agent(Vertx vertx, RecoverMode mode, UnaryOperator<ContainerRuntime> wrap) {
+    AgentConfig config = AgentConfig.builder().master(MasterUrl.parse(master.url())).ip("127.0.0.1").port(port)
+        .workDir(workDir)
+        .resources(ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"))
+        .runtimes("process")
+        .recover(mode)
+        .build();
+    return new Agent(config, Clock.systemUTC(), vertx, null, (v, timers) -> List.of(wrap.apply(new ProcessRuntime(
+        v, timers, Cgroups.none("test"), workDir.resolve(CheckpointStore.META).resolve("runtimes/process")))));
   }
 
   private static ExecutorInfo echoExecutor(String id) {
