@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.testing.FakeMaster;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.resources.ResourceSpec;
 import io.vertx.core.Future;

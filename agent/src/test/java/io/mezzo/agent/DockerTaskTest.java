@@ -13,7 +13,7 @@ import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.testing.FakeMaster;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;

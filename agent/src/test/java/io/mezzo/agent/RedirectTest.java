@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.mezzo.agent.channel.ReconnectBackoff;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.FakeRuntime;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

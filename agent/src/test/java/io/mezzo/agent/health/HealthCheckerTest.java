@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.HealthCheck;

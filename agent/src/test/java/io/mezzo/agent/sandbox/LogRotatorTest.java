@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.vertx.core.Vertx;
 import java.io.FileOutputStream;
