@@ -16,6 +16,7 @@ import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -33,6 +34,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --recover=cleanup}, is killed and its task fails.
  */
 class ExecutorRecoveryTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   @TempDir
   Path workDir;
 
@@ -56,7 +60,7 @@ class ExecutorRecoveryTest {
   void start() throws Exception {
     // The crash this test stages fails the first agent's in-flight blocking work on its threads.
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    masterVertx = Vertx.vertx();
+    masterVertx = vertxes.vertx();
     master = FakeMaster.start(masterVertx, "agent-1");
     master.heartbeatIntervalSeconds(3600);
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -70,18 +74,13 @@ class ExecutorRecoveryTest {
     if (second != null) {
       AgentHarness.get(second.close());
     }
-    for (Vertx vertx : new Vertx[] {firstVertx, secondVertx, masterVertx}) {
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-    }
   }
 
   @Test
   void anExecutorSubscribesAgainToTheRestartedAgentAndKeepsItsTask() throws Exception {
     crashWithARunningExecutorTask();
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.RECONNECT);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> stdout().stream().filter(l -> l.startsWith("SUBSCRIBED")).count() == 2);
@@ -102,7 +101,7 @@ class ExecutorRecoveryTest {
   void withRecoverCleanupTheExecutorIsKilledAndItsTaskFails() throws Exception {
     crashWithARunningExecutorTask();
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.CLEANUP);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.CLEANUP);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> last("t1").getState() == TaskState.TASK_FAILED);
@@ -121,7 +120,7 @@ class ExecutorRecoveryTest {
     assertThat(new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor()).isZero();
     await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pgid).map(p -> !p.isAlive()).orElse(true));
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.RECONNECT);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> last("t1").getState() == TaskState.TASK_FAILED);
@@ -132,7 +131,7 @@ class ExecutorRecoveryTest {
 
   /** The first agent launches the executor with task t1 (RUNNING, acknowledged), then goes away. */
   private void crashWithARunningExecutorTask() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Agent first = agent(firstVertx, RecoverMode.RECONNECT);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> master.streaming() && Files.exists(workDir.resolve("agent.json")));
@@ -147,7 +146,6 @@ class ExecutorRecoveryTest {
             && Files.exists(workDir.resolve("meta/frameworks/framework-1/tasks/t1/updates")));
 
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
     await().atMost(AgentHarness.WAIT).until(() -> stdout().contains("EOF"));
   }
 

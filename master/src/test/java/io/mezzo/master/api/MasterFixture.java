@@ -8,13 +8,13 @@ import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.testkit.StrictVertx;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,14 +30,14 @@ import org.awaitility.Awaitility;
 final class MasterFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final TestingServer zk;
-  private final Vertx vertx;
+  private final StrictVertx vertx;
   final Master master;
 
   MasterFixture() throws Exception {
     zk = new TestingServer(true);
-    vertx = Vertx.vertx();
+    vertx = StrictVertx.start();
     master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC());
+        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx.vertx(), Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
@@ -117,7 +117,7 @@ final class MasterFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
+    vertx.close(); // and fails the test if its threads were blocked or a handler threw
   }
 }
