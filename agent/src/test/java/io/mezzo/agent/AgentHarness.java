@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.testing.FakeMaster;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.resources.ResourceSpec;
-import io.mezzo.testkit.ManualClock;
 import io.mezzo.testkit.StrictVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

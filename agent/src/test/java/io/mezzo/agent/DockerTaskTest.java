@@ -13,11 +13,10 @@ import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.runtime.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.testing.FakeMaster;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
-import io.mezzo.testkit.ManualClock;
-import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.ContainerInfo.DockerInfo;
@@ -36,12 +35,12 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Docker tasks through a whole agent, from RUN_TASK to status updates; skipped where no Docker engine answers. */
@@ -52,9 +51,8 @@ class DockerTaskTest {
   @TempDir
   Path workDir;
 
-  @RegisterExtension
-  final TestVertx vertxes = new TestVertx();
-  private final Vertx vertx = vertxes.vertx();
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
   private final Set<ByteString> acknowledged = new HashSet<>();
   private FakeMaster master;
   private Agent agent;
@@ -67,6 +65,7 @@ class DockerTaskTest {
 
   @BeforeEach
   void startAgent() throws Exception {
+    vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), AgentConfig.DEFAULT_IP, null, 0, workDir,
         ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024;ports:[31000-31009]"), List.of(), List.of("process", "docker"));
@@ -83,6 +82,8 @@ class DockerTaskTest {
   void stop() throws Exception {
     AgentHarness.get(agent.close());
     master.close();
+    AgentHarness.get(vertx.close());
+    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.runtime.oci.OciRuntime;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.Tasks;
-import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.DurationInfo;
 import io.mezzo.v1.Protos.Image;
@@ -29,12 +28,12 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,9 +48,8 @@ class OciTaskTest {
   @TempDir
   Path workDir;
 
-  @RegisterExtension
-  final TestVertx vertxes = new TestVertx();
-  private final Vertx vertx = vertxes.vertx();
+  private final Vertx vertx = Vertx.vertx();
+  private final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
   private final Set<ByteString> acknowledged = new HashSet<>();
   private FakeMaster master;
   private Agent agent;
@@ -71,6 +69,7 @@ class OciTaskTest {
 
   @BeforeEach
   void startAgent() throws Exception {
+    vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     AgentConfig config = new AgentConfig(MasterUrl.parse(master.url()), AgentConfig.DEFAULT_IP, null, 0, workDir,
         ResourceSpec.parseResources("cpus:2;mem:1024;disk:1024"), List.of(), List.of("process", "oci"));
@@ -84,6 +83,8 @@ class OciTaskTest {
   void stop() throws Exception {
     AgentHarness.get(agent.close());
     master.close();
+    AgentHarness.get(vertx.close());
+    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
   }
 
   @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.testkit.ManualClock;
+import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.HealthCheck;

@@ -1,11 +1,11 @@
 package io.mezzo.agent.sandbox;
 
+import io.mezzo.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.testing.ManualTimers;
-import io.mezzo.testkit.ManualClock;
 import io.mezzo.testkit.TestVertx;
 import io.vertx.core.Vertx;
 import java.io.FileOutputStream;

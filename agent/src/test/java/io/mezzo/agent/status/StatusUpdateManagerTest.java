@@ -3,9 +3,9 @@ package io.mezzo.agent.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
-import io.mezzo.testkit.ManualClock;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.FrameworkID;

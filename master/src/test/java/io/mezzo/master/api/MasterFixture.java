@@ -15,6 +15,7 @@ import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,14 +31,16 @@ import org.awaitility.Awaitility;
 final class MasterFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final TestingServer zk;
-  private final StrictVertx vertx;
+  /** Fails the test at close if the master's Vert.x threads were blocked or a handler threw. */
+  private final StrictVertx strictVertx = StrictVertx.start();
+  private final Vertx vertx;
   final Master master;
 
   MasterFixture() throws Exception {
     zk = new TestingServer(true);
-    vertx = StrictVertx.start();
+    vertx = strictVertx.vertx();
     master = new Master(new MasterConfig("zk://" + zk.getConnectString() + "/mezzo", "127.0.0.1", null, 0,
-        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx.vertx(), Clock.systemUTC());
+        Duration.ofMillis(50), Duration.ofMinutes(10), "drf"), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
@@ -118,6 +121,6 @@ final class MasterFixture implements AutoCloseable {
   public void close() throws Exception {
     master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
-    vertx.close(); // and fails the test if its threads were blocked or a handler threw
+    strictVertx.close();
   }
 }
