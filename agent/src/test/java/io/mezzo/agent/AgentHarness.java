@@ -3,14 +3,14 @@ package io.mezzo.agent;
 import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.agent.support.Timers;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.testing.FakeMaster;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.resources.ResourceSpec;
+import io.mezzo.testkit.StrictVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -27,9 +26,9 @@ import java.util.function.UnaryOperator;
 public final class AgentHarness implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(20);
 
-  public final Vertx vertx = Vertx.vertx();
-  /** Whatever fails on an event loop fails the test when the harness closes. */
-  final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
+  /** Whatever fails on its threads, or blocks them, fails the test when the harness closes. */
+  private final StrictVertx strictVertx = StrictVertx.start();
+  public final Vertx vertx = strictVertx.vertx();
   public final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
   public final ManualTimers timers = new ManualTimers(clock);
   public final FakeMaster master;
@@ -48,7 +47,6 @@ public final class AgentHarness implements AutoCloseable {
   /** As above, with the agent's configuration changed by {@code configure} (e.g. its log rotation). */
   public AgentHarness(Path workDir, double heartbeatIntervalSeconds, BiFunction<Vertx, Timers, ContainerRuntime> runtime,
       UnaryOperator<AgentConfig.Builder> configure) throws Exception {
-    vertx.exceptionHandler(eventLoopFailures::add);
     master = FakeMaster.start(vertx, "agent-1");
     master.heartbeatIntervalSeconds(heartbeatIntervalSeconds);
     AgentConfig config = configure.apply(AgentConfig.builder()
@@ -71,7 +69,6 @@ public final class AgentHarness implements AutoCloseable {
   public void close() throws Exception {
     get(agent.close());
     master.close();
-    get(vertx.close());
-    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
+    strictVertx.close();
   }
 }

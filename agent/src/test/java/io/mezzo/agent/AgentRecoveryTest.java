@@ -17,6 +17,7 @@ import io.mezzo.agent.testing.OutlivingRuntime;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.RunningTask;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runtime is {@code AgentRestartIT}.
  */
 class AgentRecoveryTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   @TempDir
   Path workDir;
   @TempDir
@@ -59,7 +63,7 @@ class AgentRecoveryTest {
     // Closing a Vert.x under a working agent fails its in-flight blocking tasks on their worker
     // threads; that is the crash this test stages, not a failure of the test.
     org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    masterVertx = Vertx.vertx();
+    masterVertx = vertxes.vertx();
     master = FakeMaster.start(masterVertx, "agent-1");
     master.heartbeatIntervalSeconds(3600);
   }
@@ -70,18 +74,13 @@ class AgentRecoveryTest {
     if (second != null) {
       AgentHarness.get(second.close());
     }
-    for (Vertx vertx : new Vertx[] {firstVertx, secondVertx, masterVertx}) {
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-    }
     // Whatever a failed test left running is killed with the files it waits for.
     Files.writeString(signals.resolve("go"), "");
   }
 
   @Test
   void aRestartedAgentReadoptsLiveTasksReportsTheOnesThatEndedAndResendsUnacknowledgedUpdates() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
@@ -101,10 +100,9 @@ class AgentRecoveryTest {
 
     // The agent goes away without a word to its tasks.
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
     Files.writeString(signals.resolve("die"), "");
 
-    secondVertx = Vertx.vertx();
+    secondVertx = vertxes.create();
     second = agent(secondVertx, RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
@@ -146,7 +144,7 @@ class AgentRecoveryTest {
 
   @Test
   void withRecoverCleanupTheTasksLeftRunningAreKilledAndFail() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
@@ -155,10 +153,9 @@ class AgentRecoveryTest {
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(signals.resolve("pid")) && checkpointedTasks() == 1);
     long pid = Long.parseLong(Files.readString(signals.resolve("pid")).trim());
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
 
-    secondVertx = Vertx.vertx();
+    secondVertx = vertxes.create();
     second = agent(secondVertx, RecoverMode.CLEANUP);
     AgentHarness.get(second.start());
 
@@ -170,7 +167,7 @@ class AgentRecoveryTest {
 
   @Test
   void aKillUnderWayWhenTheAgentWentAwayGoesOnAfterTheRestart() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Agent first = crashingAgent(firstVertx);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(workDir.resolve("agent.json")) && master.streaming());
@@ -187,9 +184,8 @@ class AgentRecoveryTest {
     master.send(Tasks.killTask(Tasks.FRAMEWORK, "stubborn"));
     await().atMost(AgentHarness.WAIT).until(() -> Files.readString(stdout).contains("term1"));
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
 
-    secondVertx = Vertx.vertx();
+    secondVertx = vertxes.create();
     second = agent(secondVertx, RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
@@ -199,7 +195,7 @@ class AgentRecoveryTest {
 
   @Test
   void aContainerNoCheckpointNamesIsKilledWhenTheAgentStarts() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Path stateDir = workDir.resolve(CheckpointStore.META).resolve("runtimes/process");
     ProcessRuntime runtime = new ProcessRuntime(firstVertx, Timers.vertx(firstVertx), Cgroups.none("test"), stateDir);
     Path sandbox = Files.createDirectories(workDir.resolve("orphan-sandbox"));
@@ -208,9 +204,8 @@ class AgentRecoveryTest {
     await().atMost(AgentHarness.WAIT).until(() -> Files.exists(signals.resolve("pid")));
     long pid = Long.parseLong(Files.readString(signals.resolve("pid")).trim());
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
 
-    secondVertx = Vertx.vertx();
+    secondVertx = vertxes.create();
     second = agent(secondVertx, RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 

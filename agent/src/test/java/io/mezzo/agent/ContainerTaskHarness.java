@@ -10,7 +10,7 @@ import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.testing.FakeMaster;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.v1.Protos.Resource;
@@ -18,6 +18,7 @@ import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.Protos.Value;
+import io.mezzo.testkit.StrictVertx;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Assumptions;
 
@@ -40,11 +40,11 @@ final class ContainerTaskHarness implements AutoCloseable {
   /** The local image the container tests run; no test pulls. */
   static final String IMAGE = "mezzo/busybox:test";
 
-  final Vertx vertx = Vertx.vertx();
+  private final StrictVertx strictVertx = StrictVertx.start();
+  final Vertx vertx = strictVertx.vertx();
   final FakeMaster master;
   final Agent agent;
   private final Path workDir;
-  private final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
   private final Set<ByteString> acknowledged = ConcurrentHashMap.newKeySet();
 
   /**
@@ -69,7 +69,6 @@ final class ContainerTaskHarness implements AutoCloseable {
   private ContainerTaskHarness(Path workDir, String resources, List<String> runtimeNames, Timers timers,
       BiFunction<Vertx, Timers, List<ContainerRuntime>> makeRuntimes) throws Exception {
     this.workDir = workDir;
-    vertx.exceptionHandler(eventLoopFailures::add);
     try {
       master = FakeMaster.start(vertx, "agent-1");
       List<ContainerRuntime> runtimes = makeRuntimes == null ? null : makeRuntimes.apply(vertx, timers);
@@ -83,7 +82,7 @@ final class ContainerTaskHarness implements AutoCloseable {
       AgentHarness.get(agent.start());
       await().atMost(WAIT).until(() -> "agent-1".equals(agent.agentId()));
     } catch (Exception | AssertionError e) {
-      vertx.close();
+      strictVertx.vertx().close();
       throw e;
     }
   }
@@ -142,7 +141,6 @@ final class ContainerTaskHarness implements AutoCloseable {
   public void close() throws Exception {
     AgentHarness.get(agent.close());
     master.close();
-    AgentHarness.get(vertx.close());
-    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
+    strictVertx.close();
   }
 }

@@ -8,22 +8,26 @@ import static org.awaitility.Awaitility.await;
 import io.mezzo.agent.channel.ReconnectBackoff;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.FakeRuntime;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
+import io.mezzo.testkit.TestVertx;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RedirectTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   @TempDir
   Path workDir;
 
   @Test
   void followsANonLeadersRedirectToTheLeader() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = vertxes.vertx();
     ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
     ManualTimers timers = new ManualTimers(clock);
     try (FakeMaster follower = FakeMaster.start(vertx, "unused"); FakeMaster leader = FakeMaster.start(vertx, "agent-7")) {
@@ -40,8 +44,6 @@ class RedirectTest {
       assertThat(leader.registrations()).hasSize(1);
       assertThat(follower.registrations()).hasSize(1);
       AgentHarness.get(agent.close());
-    } finally {
-      AgentHarness.get(vertx.close());
     }
   }
 }

@@ -9,6 +9,7 @@ import io.mezzo.agent.resources.ResourceSpec;
 import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.Wire;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.vertx.core.Vertx;
@@ -29,9 +30,12 @@ import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ZooKeeperRegistrationTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private static final String PATH = "/mezzo";
 
   @TempDir
@@ -48,7 +52,7 @@ class ZooKeeperRegistrationTest {
     zookeeper = new TestingServer(true);
     curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
     curator.start();
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     master = FakeMaster.start(vertx, "agent-1");
   }
 
@@ -58,7 +62,6 @@ class ZooKeeperRegistrationTest {
       AgentHarness.get(agent.close());
     }
     master.close();
-    AgentHarness.get(vertx.close());
     curator.close();
     zookeeper.close();
   }

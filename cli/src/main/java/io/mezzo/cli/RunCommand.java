@@ -1,5 +1,6 @@
 package io.mezzo.cli;
 
+import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.master.DurationFlag;
 import io.mezzo.protocol.Codec;
 import io.mezzo.sdk.Resources;

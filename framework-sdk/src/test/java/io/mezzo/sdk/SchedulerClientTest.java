@@ -15,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.protocol.Codec;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.v1.Protos.Filters;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.TaskInfo;
@@ -258,7 +259,7 @@ class SchedulerClientTest {
   void reconnectsWhenNoEventArrivesForFiveHeartbeatIntervalsOfTheInjectedClock() {
     FakeMaster master = fakeMaster();
     master.heartbeatIntervalSeconds(2);
-    MutableClock clock = new MutableClock();
+    ManualClock clock = new ManualClock();
     started(client(master.url()).clock(clock));
     await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
 

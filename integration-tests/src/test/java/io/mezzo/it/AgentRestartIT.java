@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An agent killed with -9 while tasks run in every runtime this machine has (process always;
@@ -25,32 +25,23 @@ class AgentRestartIT {
   private static final String CLUSTER = "restart";
   private static final String WAIT_FOR = "while [ ! -e %1$s ]; do sleep 0.1; done; rm %1$s; ";
 
-  @TempDir
-  Path home;
+  @RegisterExtension
+  final MezzoCluster cluster = MezzoCluster.named(CLUSTER);
 
-  private Mezzo mezzo;
   private TestFramework framework;
 
   @AfterEach
-  void delete() throws Exception {
+  void stopFramework() throws Exception {
     if (framework != null) {
       framework.close();
-    }
-    if (mezzo != null) {
-      Mezzo.Result deleted = mezzo.run(120, "cluster", "delete", "--name", CLUSTER);
-      assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
     }
   }
 
   @Test
   void tasksOfEveryRuntimeSurviveAnAgentKill9AndAreReadoptedAfterItRestarts() throws Exception {
-    mezzo = new Mezzo(home);
-    Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", CLUSTER, "--agents", "1",
-        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]");
-    assertThat(created.exitCode()).as(created.toString()).isZero();
-    JsonObject status = status();
+    JsonObject status = cluster.status();
     long agentPid = agent(status).getLong("pid");
-    Path workDir = home.resolve("clusters").resolve(CLUSTER).resolve("agent-1");
+    Path workDir = cluster.agentWorkDir("agent-1");
 
     List<String> runtimes = new ArrayList<>(List.of("process"));
     if (Machine.dockerImagePresent(Machine.IMAGE)) {
@@ -81,10 +72,10 @@ class AgentRestartIT {
       await().atMost(TestFramework.WAIT).until(() -> !Files.exists(sandbox.resolve("die")));
     }
 
-    Mezzo.Result started = mezzo.run(180, "cluster", "start", "--name", CLUSTER);
+    Mezzo.Result started = cluster.mezzo().run(180, "cluster", "start", "--name", CLUSTER);
     assertThat(started.exitCode()).as(started.toString()).isZero();
     assertThat(started.stdout()).contains("Started agent-1").contains("is ready");
-    assertThat(agent(status()).getLong("pid")).isNotEqualTo(agentPid);
+    assertThat(agent(cluster.status()).getLong("pid")).isNotEqualTo(agentPid);
 
     for (String runtime : runtimes) {
       TaskStatus died = framework.awaitTerminal(runtime + "-dies");
@@ -100,12 +91,6 @@ class AgentRestartIT {
       assertThat(finished.getState()).as(runtime + ": " + finished.getMessage()).isEqualTo(TaskState.TASK_FINISHED);
       assertThat(Files.readString(sandbox(workDir, runtime + "-live").resolve("stdout"))).as(runtime).contains("finished");
     }
-  }
-
-  private JsonObject status() throws Exception {
-    Mezzo.Result status = mezzo.run(60, "cluster", "status", "--name", CLUSTER, "-o", "json");
-    assertThat(status.exitCode()).as(status.toString()).isZero();
-    return new JsonObject(status.stdout());
   }
 
   private static JsonObject agent(JsonObject status) {

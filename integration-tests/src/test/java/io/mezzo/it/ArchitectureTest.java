@@ -1,14 +1,23 @@
 package io.mezzo.it;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the dependency arrows of ARCHITECTURE.md: protocol ← sdk ← examples; protocol ← master, agent. */
+/**
+ * Keeps the dependency arrows of ARCHITECTURE.md (protocol ← sdk ← examples; protocol ← master,
+ * agent) and the shape inside each module: its packages form no cycle, and the allocator sees
+ * neither protobuf nor Vert.x (facts in as Mezzo's own values, decisions out).
+ */
 class ArchitectureTest {
   private static JavaClasses classes;
 
@@ -54,5 +63,72 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..")
         .should().dependOnClassesThat().resideInAnyPackage("io.mezzo.sdk..", "io.mezzo.testkit..", "io.mezzo.cli..")
         .check(classes);
+  }
+
+  @Test
+  void theAllocatorSeesNeitherProtobufNorVertx() {
+    noClasses().that().resideInAPackage("io.mezzo.master.allocator..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.google.protobuf..", "io.mezzo.v1..",
+            "io.mezzo.protocol..", "io.vertx..")
+        .check(classes);
+  }
+
+  // ---------------------------------------------------------------- no package cycles, module by module
+
+  @Test
+  void theMastersPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.master");
+  }
+
+  @Test
+  void theAgentsPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.agent");
+  }
+
+  @Test
+  void theSdksPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.sdk");
+  }
+
+  @Test
+  void theCliPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.cli");
+  }
+
+  /** The generated v1 and internal messages are part of the protocol module. */
+  @Test
+  void theProtocolsPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.protocol", "io.mezzo.v1");
+  }
+
+  @Test
+  void theTestkitsPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.testkit");
+  }
+
+  @Test
+  void theExamplesPackagesFormNoCycle() {
+    assertNoPackageCycle("io.mezzo.examples");
+  }
+
+  /** Each package under {@code roots}, the roots included, is one slice; no slices may depend on each other in a cycle. */
+  private static void assertNoPackageCycle(String... roots) {
+    slices().assignedFrom(packagesUnder(List.of(roots))).should().beFreeOfCycles().check(classes);
+  }
+
+  private static SliceAssignment packagesUnder(List<String> roots) {
+    return new SliceAssignment() {
+      @Override
+      public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+        String pkg = javaClass.getPackageName();
+        boolean inside = roots.stream().anyMatch(root -> pkg.equals(root) || pkg.startsWith(root + "."));
+        return inside ? SliceIdentifier.of(pkg) : SliceIdentifier.ignore();
+      }
+
+      @Override
+      public String getDescription() {
+        return "packages under " + String.join(", ", roots);
+      }
+    };
   }
 }

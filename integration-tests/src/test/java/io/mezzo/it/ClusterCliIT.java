@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The newcomer's path with real processes: {@code cluster create}, {@code run}, the batch
@@ -25,34 +25,33 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterCliIT {
-  @TempDir
-  static Path home;
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named("it").agents(2)
+      .agentResources("cpus:2;mem:2048;disk:4096;ports:[31000-31099]");
 
   private Mezzo mezzo;
+  private Path home;
   private final List<Long> pids = new ArrayList<>();
 
   @BeforeAll
-  void create() throws Exception {
-    mezzo = new Mezzo(home);
-    Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", "it", "--agents", "2",
-        "--agent-resources", "cpus:2;mem:2048;disk:4096;ports:[31000-31099]");
-    assertThat(created.exitCode()).as(created.toString()).isZero();
-    assertThat(created.stdout()).contains("Cluster 'it' is ready").contains("./mezzo run --cluster it");
-    for (Object o : status().getJsonArray("processes")) {
+  void rememberTheProcesses() throws Exception {
+    mezzo = cluster.mezzo();
+    home = cluster.home();
+    for (Object o : cluster.status().getJsonArray("processes")) {
       pids.add(((JsonObject) o).getLong("pid"));
     }
   }
 
-  private JsonObject status() throws Exception {
-    Mezzo.Result status = mezzo.run(60, "cluster", "status", "--name", "it", "-o", "json");
-    assertThat(status.exitCode()).as(status.toString()).isZero();
-    return new JsonObject(status.stdout());
+  @Test
+  @Order(0)
+  void createSaysTheClusterIsReadyAndHowToUseIt() {
+    assertThat(cluster.created().stdout()).contains("Cluster 'it' is ready").contains("./mezzo run --cluster it");
   }
 
   @Test
   @Order(1)
   void statusShowsEveryProcessAndTheLeader() throws Exception {
-    JsonObject status = status();
+    JsonObject status = cluster.status();
     JsonArray processes = status.getJsonArray("processes");
     assertThat(processes).hasSize(4);
     assertThat(processes.stream().map(o -> ((JsonObject) o).getString("role")))
@@ -120,7 +119,7 @@ class ClusterCliIT {
     assertThat(start.exitCode()).as(start.toString()).isZero();
     assertThat(start.stdout()).contains("nothing to start");
     List<Long> now = new ArrayList<>();
-    status().getJsonArray("processes").forEach(o -> now.add(((JsonObject) o).getLong("pid")));
+    cluster.status().getJsonArray("processes").forEach(o -> now.add(((JsonObject) o).getLong("pid")));
     assertThat(now).isEqualTo(pids);
   }
 
@@ -153,7 +152,7 @@ class ClusterCliIT {
     assertThat(mezzo.run(60, "weights", "set", "--cluster", "it", "eng=2").exitCode()).isZero();
     assertThat(mezzo.run(60, "weights", "get", "--cluster", "it").stdout()).containsPattern("eng +2(\\.0)?");
 
-    String masterUrl = status().getString("master");
+    String masterUrl = cluster.status().getString("master");
     JsonObject state = new JsonObject(java.net.http.HttpClient.newHttpClient().send(
         java.net.http.HttpRequest.newBuilder(java.net.URI.create(masterUrl + "/state")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body());
@@ -183,8 +182,7 @@ class ClusterCliIT {
 
   @AfterAll
   void deleteLeavesNothingRunning() throws Exception {
-    Mezzo.Result deleted = mezzo.run(120, "cluster", "delete", "--name", "it");
-    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    cluster.delete();
     for (long pid : pids) {
       Optional<ProcessHandle> handle = ProcessHandle.of(pid);
       assertThat(handle.map(ProcessHandle::isAlive).orElse(false)).as("pid %d still alive", pid).isFalse();

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,31 +25,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RuntimesIT {
   private static final String CLUSTER = "runtimes";
 
-  @TempDir
-  static Path home;
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named(CLUSTER);
 
   private Mezzo mezzo;
   private TestFramework framework;
   private Path workDir;
 
   @BeforeAll
-  void create() throws Exception {
-    mezzo = new Mezzo(home);
-    Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", CLUSTER, "--agents", "1",
-        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]");
-    assertThat(created.exitCode()).as(created.toString()).isZero();
-    Mezzo.Result status = mezzo.run(60, "cluster", "status", "--name", CLUSTER, "-o", "json");
-    framework = TestFramework.start(new JsonObject(status.stdout()).getString("zk"), "runtimes-it");
-    workDir = home.resolve("clusters").resolve(CLUSTER).resolve("agent-1");
+  void startFramework() throws Exception {
+    mezzo = cluster.mezzo();
+    framework = TestFramework.start(cluster.zk(), "runtimes-it");
+    workDir = cluster.agentWorkDir("agent-1");
   }
 
   @AfterAll
-  void delete() throws Exception {
+  void stopFramework() throws Exception {
     if (framework != null) {
       framework.close();
     }
-    Mezzo.Result deleted = mezzo.run(120, "cluster", "delete", "--name", CLUSTER);
-    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
   }
 
   private static void assumeRuntime(String runtime) {

@@ -3,6 +3,7 @@ package io.mezzo.master;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.protocol.JsonCodec;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -20,9 +21,12 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two masters on one in-process ZooKeeper: one leads and publishes json.info_, the other redirects to it. */
 class LeaderElectionTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @Test
@@ -30,7 +34,7 @@ class LeaderElectionTest {
     try (TestingServer zk = new TestingServer(true);
         CuratorFramework client = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
       client.start();
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = vertxes.vertx();
       String url = "zk://" + zk.getConnectString() + "/mezzo";
       Master first = new Master(MasterConfig.builder().zk(url).port(0).build(), vertx, Clock.systemUTC());
       first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -66,7 +70,6 @@ class LeaderElectionTest {
         assertThat(leader.getAddress().getPort()).isEqualTo(second.port());
       });
       second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close();
     }
   }
 }

@@ -17,6 +17,7 @@ import io.mezzo.agent.testing.FakeMaster;
 import io.mezzo.agent.testing.OutlivingRuntime;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -35,6 +36,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --recover=cleanup}, is killed and its task fails.
  */
 class ExecutorRecoveryTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   @TempDir
   Path workDir;
 
@@ -59,7 +63,7 @@ class ExecutorRecoveryTest {
   void start() throws Exception {
     // The crash this test stages fails the first agent's in-flight blocking work on its threads.
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    masterVertx = Vertx.vertx();
+    masterVertx = vertxes.vertx();
     master = FakeMaster.start(masterVertx, "agent-1");
     master.heartbeatIntervalSeconds(3600);
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -73,18 +77,13 @@ class ExecutorRecoveryTest {
     if (second != null) {
       AgentHarness.get(second.close());
     }
-    for (Vertx vertx : new Vertx[] {firstVertx, secondVertx, masterVertx}) {
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      }
-    }
   }
 
   @Test
   void anExecutorSubscribesAgainToTheRestartedAgentAndKeepsItsTask() throws Exception {
     crashWithARunningExecutorTask();
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.RECONNECT);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> stdout().stream().filter(l -> l.startsWith("SUBSCRIBED")).count() == 2);
@@ -105,7 +104,7 @@ class ExecutorRecoveryTest {
   void withRecoverCleanupTheExecutorIsKilledAndItsTaskFails() throws Exception {
     crashWithARunningExecutorTask();
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.CLEANUP);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.CLEANUP);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> last("t1").getState() == TaskState.TASK_FAILED);
@@ -124,7 +123,7 @@ class ExecutorRecoveryTest {
     assertThat(new ProcessBuilder("kill", "-KILL", "--", "-" + pgid).start().waitFor()).isZero();
     await().atMost(AgentHarness.WAIT).until(() -> ProcessHandle.of(pgid).map(p -> !p.isAlive()).orElse(true));
 
-    second = agent(secondVertx = Vertx.vertx(), RecoverMode.RECONNECT);
+    second = agent(secondVertx = vertxes.create(), RecoverMode.RECONNECT);
     AgentHarness.get(second.start());
 
     await().atMost(AgentHarness.WAIT).until(() -> last("t1").getState() == TaskState.TASK_FAILED);
@@ -135,7 +134,7 @@ class ExecutorRecoveryTest {
 
   /** The first agent launches the executor with task t1 (RUNNING, acknowledged), then goes away. */
   private void crashWithARunningExecutorTask() throws Exception {
-    firstVertx = Vertx.vertx();
+    firstVertx = vertxes.create();
     Agent first = agent(firstVertx, RecoverMode.RECONNECT, OutlivingRuntime::new);
     AgentHarness.get(first.start());
     await().atMost(AgentHarness.WAIT).until(() -> master.streaming() && Files.exists(workDir.resolve("agent.json")));
@@ -150,7 +149,6 @@ class ExecutorRecoveryTest {
             && Files.exists(workDir.resolve("meta/frameworks/framework-1/tasks/t1/updates")));
 
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    firstVertx = null;
     await().atMost(AgentHarness.WAIT).until(() -> stdout().contains("EOF"));
   }
 

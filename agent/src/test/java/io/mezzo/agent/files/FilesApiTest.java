@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.sandbox.SandboxLayout;
+import io.mezzo.testkit.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,11 +20,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FilesApiTest {
+  @RegisterExtension
+  static final TestVertx vertxes = new TestVertx();
   private static final String SECRET = "top-secret-content";
   private static final String SANDBOX = "/frameworks/fw-1/executors/task-1/runs/latest";
 
@@ -50,7 +54,7 @@ class FilesApiTest {
     Files.createSymbolicLink(run.resolve("escape"), root.resolve("outside-secret"));
     Files.createSymbolicLink(run.resolve("escape-dir"), workDir.resolve("frameworks-evil"));
 
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     server = new AgentHttpServer(vertx, "127.0.0.1", 0, new FilesHandler(vertx, new FilesRoot(workDir)),
         () -> Future.succeededFuture(new JsonObject().put("id", "agent-1")));
     port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -59,7 +63,6 @@ class FilesApiTest {
   @AfterAll
   static void stop() throws Exception {
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest

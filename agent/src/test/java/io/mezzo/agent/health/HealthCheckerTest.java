@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.HealthCheck;
 import io.vertx.core.Context;
@@ -20,14 +21,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class HealthCheckerTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir
@@ -42,7 +45,7 @@ class HealthCheckerTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     context = vertx.getOrCreateContext();
   }
 
@@ -51,7 +54,6 @@ class HealthCheckerTest {
     if (checker != null) {
       context.runOnContext(v -> checker.stop());
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

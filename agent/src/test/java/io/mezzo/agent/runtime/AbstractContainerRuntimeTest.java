@@ -6,7 +6,7 @@ import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.testing.Tasks;
 import io.mezzo.v1.Protos.TaskInfo;

@@ -3,7 +3,7 @@ package io.mezzo.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.agent.spi.Termination;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.vertx.core.Future;
 import java.time.Duration;

@@ -8,9 +8,10 @@ import io.mezzo.agent.spi.ContainerLaunchException;
 import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
-import io.mezzo.agent.testing.ManualClock;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
 import io.mezzo.agent.testing.Tasks;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.Environment;
 import io.mezzo.v1.Protos.TaskInfo;
@@ -27,12 +28,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcessRuntimeTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir
@@ -42,12 +45,7 @@ class ProcessRuntimeTest {
 
   @BeforeEach
   void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterEach
-  void stopVertx() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx = vertxes.vertx();
   }
 
   @Test

@@ -1,11 +1,12 @@
 package io.mezzo.agent.sandbox;
 
+import io.mezzo.testkit.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.mezzo.agent.testing.ManualClock;
 import io.mezzo.agent.testing.ManualTimers;
+import io.mezzo.testkit.TestVertx;
 import io.vertx.core.Vertx;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -15,12 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogRotatorTest {
@@ -30,8 +31,9 @@ class LogRotatorTest {
   @TempDir
   Path dir;
 
-  private final Vertx vertx = Vertx.vertx();
-  private final List<Throwable> eventLoopFailures = new CopyOnWriteArrayList<>();
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
+  private final Vertx vertx = vertxes.vertx();
   private final ManualTimers timers = new ManualTimers(new ManualClock(Instant.parse("2025-01-01T00:00:00Z")));
   private LogRotator rotator;
 
@@ -40,8 +42,6 @@ class LogRotatorTest {
     if (rotator != null) {
       rotator.close().toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(eventLoopFailures).as("failures on the event loop").isEmpty();
   }
 
   @Test
@@ -220,7 +220,6 @@ class LogRotatorTest {
   }
 
   private void start(Supplier<List<Path>> sandboxes, long maxSize, int maxFiles) {
-    vertx.exceptionHandler(eventLoopFailures::add);
     rotator = new LogRotator(vertx.getOrCreateContext(), timers, sandboxes, maxSize, maxFiles, INTERVAL);
     rotator.start();
   }

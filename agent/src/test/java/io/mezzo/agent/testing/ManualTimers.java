@@ -1,6 +1,7 @@
 package io.mezzo.agent.testing;
 
 import io.mezzo.agent.support.Timers;
+import io.mezzo.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

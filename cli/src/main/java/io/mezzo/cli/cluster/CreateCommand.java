@@ -61,7 +61,7 @@ public final class CreateCommand implements Callable<Integer> {
     }
     Instant started = Instant.now();
     Path dir = home.dir(name);
-    NodeLauncher launcher = new NodeLauncher(dir);
+    NodeLauncher launcher = new NodeLauncher(dir, spec);
     ClusterFile cluster = new ClusterFile(name, zk, zk == null, Instant.now().toString(), List.of());
     try {
       cluster = startNodes(cluster, launcher, dir, started.plus(timeout));

@@ -1,6 +1,5 @@
 package io.mezzo.cli.cluster;
 
-import io.mezzo.cli.MezzoCli;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Starts cluster nodes as background processes of this same program ({@code mezzo master},
@@ -19,9 +19,12 @@ import java.util.List;
  */
 final class NodeLauncher {
   private final Path clusterDir;
+  private final String mainClass;
 
-  NodeLauncher(Path clusterDir) {
+  /** Launches nodes of the program whose command line {@code command} belongs to (its root command's class). */
+  NodeLauncher(Path clusterDir, CommandSpec command) {
     this.clusterDir = clusterDir;
+    this.mainClass = command.root().userObject().getClass().getName();
   }
 
   NodeProcess start(String role, String name, int port, String url, Path workDir, List<String> args) {
@@ -33,7 +36,7 @@ final class NodeLauncher {
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(MezzoCli.class.getName());
+    command.add(mainClass);
     command.add(role);
     command.addAll(args);
     try {

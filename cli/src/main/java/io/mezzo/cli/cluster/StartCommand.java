@@ -46,7 +46,7 @@ public final class StartCommand implements Callable<Integer> {
     }
     ClusterFile cluster = loaded.get();
     Instant deadline = Instant.now().plus(timeout);
-    NodeLauncher launcher = new NodeLauncher(home.dir(name));
+    NodeLauncher launcher = new NodeLauncher(home.dir(name), spec);
     List<String> started = new ArrayList<>();
     for (String role : List.of("zookeeper", "master", "agent")) {
       for (NodeProcess process : cluster.byRole(role)) {

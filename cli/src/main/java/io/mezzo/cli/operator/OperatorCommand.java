@@ -1,6 +1,6 @@
 package io.mezzo.cli.operator;
 
-import io.mezzo.cli.MasterOption;
+import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
 import io.mezzo.master.state.IdRules;
 import java.io.PrintWriter;

@@ -19,9 +19,9 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,20 +32,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CustomExecutorIT {
-  private MezzoCluster cluster;
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named("executors");
   private SchedulerHttp http;
 
   @BeforeAll
-  void startCluster() throws Exception {
-    cluster = new MezzoCluster("executors", 1);
-    http = new SchedulerHttp(cluster.masterUrl);
-  }
-
-  @AfterAll
-  void deleteCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+  void connect() {
+    http = new SchedulerHttp(cluster.masterUrl());
   }
 
   private static Resource scalar(String name, double value) {

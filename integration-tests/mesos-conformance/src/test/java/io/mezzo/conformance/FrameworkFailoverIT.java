@@ -26,10 +26,10 @@ import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Framework failover as Mesos frameworks rely on it: a scheduler that dies and comes back
@@ -38,20 +38,13 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrameworkFailoverIT {
   private final HttpClient plain = HttpClient.newHttpClient();
-  private MezzoCluster cluster;
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named("failover");
   private SchedulerHttp http;
 
   @BeforeAll
-  void startCluster() throws Exception {
-    cluster = new MezzoCluster("failover", 1);
-    http = new SchedulerHttp(cluster.masterUrl);
-  }
-
-  @AfterAll
-  void deleteCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+  void connect() {
+    http = new SchedulerHttp(cluster.masterUrl());
   }
 
   private static Call subscribe(String name, double failoverTimeout, FrameworkID id) {
@@ -96,7 +89,7 @@ class FrameworkFailoverIT {
   }
 
   private JsonObject masterState() throws Exception {
-    HttpResponse<String> response = plain.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl + "/state"))
+    HttpResponse<String> response = plain.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/state"))
         .build(), HttpResponse.BodyHandlers.ofString());
     return new JsonParser().parse(response.body()).getAsJsonObject();
   }

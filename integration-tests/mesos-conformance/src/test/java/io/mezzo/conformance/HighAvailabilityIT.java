@@ -16,10 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.MasterInfo;
 import org.apache.zookeeper.ZooKeeper;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What Mesos clients need to find the leader: the json.info_ node in ZooKeeper (with pid),
@@ -28,23 +27,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HighAvailabilityIT {
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-  private MezzoCluster cluster;
-
-  @BeforeAll
-  void startCluster() throws Exception {
-    cluster = new MezzoCluster("ha", 2, 0);
-  }
-
-  @AfterAll
-  void deleteCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named("ha").masters(2).agents(0);
 
   @Test
   void theLeaderPublishesMasterInfoJsonWhereMesosDetectorsLook() throws Exception {
-    String zk = cluster.zk.substring("zk://".length());
+    String zk = cluster.zk().substring("zk://".length());
     String hosts = zk.substring(0, zk.indexOf('/'));
     String path = zk.substring(zk.indexOf('/'));
     CountDownLatch connected = new CountDownLatch(1);
@@ -59,7 +47,7 @@ class HighAvailabilityIT {
       JsonFormat.parser().ignoringUnknownFields().merge(json, info);
       assertThat(info.getPid()).isEqualTo("master@127.0.0.1:" + info.getPort());
       assertThat(info.getIp()).isEqualTo(16777343);
-      assertThat(cluster.masterUrl).isEqualTo("http://127.0.0.1:" + info.getAddress().getPort());
+      assertThat(cluster.masterUrl()).isEqualTo("http://127.0.0.1:" + info.getAddress().getPort());
     } finally {
       client.close();
     }
@@ -67,17 +55,17 @@ class HighAvailabilityIT {
 
   @Test
   void aStandbyRedirectsToTheLeaderKeepingThePath() throws Exception {
-    assertThat(cluster.standbyUrls).hasSize(1);
-    String leaderHostPort = cluster.masterUrl.substring("http://".length());
+    assertThat(cluster.standbyUrls()).hasSize(1);
+    String leaderHostPort = cluster.masterUrl().substring("http://".length());
     for (String path : List.of("/api/v1/scheduler", "/master/api/v1/scheduler")) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.standbyUrls.get(0) + path))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.standbyUrls().get(0) + path))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(307);
       assertThat(response.headers().firstValue("Location")).hasValue("//" + leaderHostPort + path);
     }
     HttpResponse<String> redirect = http.send(HttpRequest.newBuilder(
-        URI.create(cluster.standbyUrls.get(0) + "/master/redirect")).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create(cluster.standbyUrls().get(0) + "/master/redirect")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(redirect.statusCode()).isEqualTo(307);
     assertThat(redirect.headers().firstValue("Location")).hasValue("//" + leaderHostPort);
   }

@@ -5,30 +5,63 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A cluster started the way a user starts one: {@code mezzo cluster create}, with its own MEZZO_HOME. */
-final class MezzoCluster implements AutoCloseable {
+/**
+ * A cluster started the way a user starts one, {@code mezzo cluster create}, with its own
+ * MEZZO_HOME, for the test class that registers it:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final MezzoCluster cluster = MezzoCluster.named("conformance").agents(2);
+ * }</pre>
+ *
+ * <p>It is created before the class's {@code @BeforeAll} methods and, after its last test and
+ * {@code @AfterAll} methods, its nodes' logs are copied to {@code target/cluster-logs/NAME} and
+ * it is deleted (also when the create failed half-way, as {@code cluster delete} allows).
+ */
+final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
   private final Path jar = Path.of(System.getProperty("mezzo.jar", "../../cli/target/mezzo.jar")).toAbsolutePath();
-  private final Path home;
   private final String name;
-  final String masterUrl;
-  final String zk;
-  /** Masters that do not lead (with --masters 2 or more). */
-  final List<String> standbyUrls = new ArrayList<>();
+  private final int masters;
+  private final int agents;
+  private Path home;
+  private String masterUrl;
+  private String zk;
+  /** Masters that do not lead (with 2 masters or more). */
+  private final List<String> standbyUrls = new ArrayList<>();
 
-  MezzoCluster(String name, int agents) throws IOException, InterruptedException {
-    this(name, 1, agents);
+  private MezzoCluster(String name, int masters, int agents) {
+    this.name = name;
+    this.masters = masters;
+    this.agents = agents;
   }
 
-  MezzoCluster(String name, int masters, int agents) throws IOException, InterruptedException {
-    this.name = name;
-    this.home = Files.createTempDirectory("mezzo-conformance");
+  /** One master and one agent, until {@link #masters} or {@link #agents} say otherwise. */
+  static MezzoCluster named(String name) {
+    return new MezzoCluster(name, 1, 1);
+  }
+
+  MezzoCluster masters(int count) {
+    return new MezzoCluster(name, count, agents);
+  }
+
+  MezzoCluster agents(int count) {
+    return new MezzoCluster(name, masters, count);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
     if (!Files.exists(jar)) {
       throw new IllegalStateException("Build the CLI first: " + jar + " is missing");
     }
+    home = Files.createTempDirectory("mezzo-conformance");
     run(180, "cluster", "create", "--name", name, "--masters", Integer.toString(masters), "--agents",
         Integer.toString(agents),
         "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]");
@@ -44,21 +77,46 @@ final class MezzoCluster implements AutoCloseable {
     });
   }
 
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
+    if (home == null) {
+      return;
+    }
+    keepLogs();
+    run(120, "cluster", "delete", "--name", name);
+  }
+
+  /** The leading master, {@code http://host:port}. */
+  String masterUrl() {
+    return masterUrl;
+  }
+
+  /** The cluster's ZooKeeper, {@code zk://host:port/path}. */
+  String zk() {
+    return zk;
+  }
+
+  /** The masters that do not lead. */
+  List<String> standbyUrls() {
+    return List.copyOf(standbyUrls);
+  }
+
   /** Runs {@code mezzo ARGS} as a background process of this test (e.g. a master with no ZooKeeper). */
   Process spawn(String... args) throws IOException {
+    return new ProcessBuilder(command(args)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  private List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
         jar.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    return command;
   }
 
   private String run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        jar.toString()));
-    command.addAll(List.of(args));
     Path out = Files.createTempFile("conformance-out", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false).redirectOutput(out.toFile())
+    ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(false).redirectOutput(out.toFile())
         .redirectError(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put("MEZZO_HOME", home.toString());
     Process process = builder.start();
@@ -69,20 +127,17 @@ final class MezzoCluster implements AutoCloseable {
     return Files.readString(out);
   }
 
-  @Override
-  public void close() throws IOException, InterruptedException {
-    keepLogs();
-    run(120, "cluster", "delete", "--name", name);
-  }
-
   /** Copies the nodes' logs to target/cluster-logs/NAME, so a failed run can be read afterwards. */
   private void keepLogs() throws IOException {
     Path from = home.resolve("clusters").resolve(name);
+    if (!Files.isDirectory(from)) {
+      return;
+    }
     Path to = Path.of("target", "cluster-logs", name);
     Files.createDirectories(to);
     try (var logs = Files.list(from)) {
       for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-        Files.copy(log, to.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(log, to.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }

@@ -24,10 +24,10 @@ import org.apache.mesos.v1.Protos.TaskStatus;
 import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -38,20 +38,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchedulerApiConformanceIT {
   private static final String UUID_TEXT = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-  private MezzoCluster cluster;
+  @RegisterExtension
+  static final MezzoCluster cluster = MezzoCluster.named("conformance").agents(2);
   private SchedulerHttp http;
 
   @BeforeAll
-  void startCluster() throws Exception {
-    cluster = new MezzoCluster("conformance", 2);
-    http = new SchedulerHttp(cluster.masterUrl);
-  }
-
-  @AfterAll
-  void deleteCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
+  void connect() {
+    http = new SchedulerHttp(cluster.masterUrl());
   }
 
   private static Call subscribe(String name) {
@@ -135,7 +128,7 @@ class SchedulerApiConformanceIT {
       assertThat(subscribed.getFrameworkId().getValue()).matches(UUID_TEXT + "-\\d{4}");
       assertThat(subscribed.getHeartbeatIntervalSeconds()).isEqualTo(15.0);
       assertThat(subscribed.getMasterInfo().getPid()).startsWith("master@");
-      assertThat(cluster.masterUrl).endsWith(":" + subscribed.getMasterInfo().getPort());
+      assertThat(cluster.masterUrl()).endsWith(":" + subscribed.getMasterInfo().getPort());
       assertThat(subscribed.getMasterInfo().getAddress().getPort()).isEqualTo(subscribed.getMasterInfo().getPort());
       assertThat(framework.stream.next().getType()).isEqualTo(Event.Type.HEARTBEAT);
     }

@@ -4,6 +4,7 @@ import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
+import io.mezzo.testkit.StrictVertx;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.scheduler.Protos.Call;
@@ -24,12 +25,14 @@ import org.awaitility.Awaitility;
 final class MasterFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final TestingServer zk;
+  /** Fails the test at close if the master's Vert.x threads were blocked or a handler threw. */
+  private final StrictVertx strictVertx = StrictVertx.start();
   private final Vertx vertx;
   final Master master;
 
   MasterFixture() throws Exception {
     zk = new TestingServer(true);
-    vertx = Vertx.vertx();
+    vertx = strictVertx.vertx();
     master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
         .allocationInterval(Duration.ofMillis(50)).build(), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -97,7 +100,7 @@ final class MasterFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
+    strictVertx.close();
   }
 }

@@ -8,6 +8,7 @@ import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.RegistryRecords;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Resource;
@@ -37,11 +38,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The operator API of a real master on an in-process ZooKeeper, driven over plain HTTP. */
 class OperatorApiTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private TestingServer zk;
   private Vertx vertx;
   private Master master;
@@ -51,7 +55,7 @@ class OperatorApiTest {
   @BeforeEach
   void startZooKeeper() throws Exception {
     zk = new TestingServer(true);
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
   }
 
   private void startMaster(Supplier<io.mezzo.master.spi.Allocator> allocators) throws Exception {
@@ -71,7 +75,6 @@ class OperatorApiTest {
     if (master != null) {
       master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
   }
 

@@ -13,6 +13,7 @@ import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Codec;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.WeightInfo;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
@@ -33,9 +34,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registry across leaders: two masters on one in-process ZooKeeper. */
 class RegistryFailoverTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private TestingServer zk;
   private Vertx vertx;
@@ -43,12 +47,11 @@ class RegistryFailoverTest {
   @BeforeEach
   void start() throws Exception {
     zk = new TestingServer(true);
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
   }
 
   @AfterEach
   void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
   }
 

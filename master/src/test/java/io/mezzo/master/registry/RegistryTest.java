@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mezzo.master.registry.Registry.Versioned;
 import io.mezzo.protocol.internal.RegistryRecords;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.Protos.WeightInfo;
 import io.mezzo.v1.quota.Protos.QuotaConfig;
@@ -20,9 +21,12 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registry record in a real (in-process) ZooKeeper. */
 class RegistryTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   private TestingServer zk;
   private CuratorFramework curator;
   private Vertx vertx;
@@ -33,7 +37,7 @@ class RegistryTest {
     zk = new TestingServer(true);
     curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100));
     curator.start();
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     Context context = vertx.getOrCreateContext();
     registry = new Registry(curator, "/mezzo", context);
   }
@@ -41,7 +45,6 @@ class RegistryTest {
   @AfterEach
   void stop() throws Exception {
     curator.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     zk.close();
   }
 

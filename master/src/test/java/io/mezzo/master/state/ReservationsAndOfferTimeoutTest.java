@@ -7,6 +7,7 @@ import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
+import io.mezzo.testkit.ManualClock;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.CommandInfo;
@@ -23,11 +24,8 @@ import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import com.google.protobuf.ByteString;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class ReservationsAndOfferTimeoutTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final MovableClock clock = new MovableClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private DrfAllocator allocator;
   private ClusterState state;
   private final Sink<AgentEvent> agentStream = new Sink<>("agent-stream");
@@ -64,29 +62,6 @@ class ReservationsAndOfferTimeoutTest {
 
     @Override
     public void close() {}
-  }
-
-  static final class MovableClock extends Clock {
-    Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   private static final Timers NO_TIMERS = new Timers() {
@@ -225,7 +200,7 @@ class ReservationsAndOfferTimeoutTest {
         .setStatus(TaskStatus.newBuilder().setTaskId(task.getTaskId()).setState(TaskState.TASK_FINISHED)
             .setUuid(ByteString.copyFromUtf8("u1")))
         .build());
-    clock.now = T0.plusSeconds(10);
+    clock.set(T0.plusSeconds(10));
     state.allocate();
     Offer again = lastOffer(eng);
     assertThat(sum(again, "cpus", "eng", true)).isEqualTo(1.0);
@@ -272,11 +247,11 @@ class ReservationsAndOfferTimeoutTest {
     state.allocate();
     Offer first = lastOffer(fw);
 
-    clock.now = T0.plusSeconds(29);
+    clock.set(T0.plusSeconds(29));
     state.allocate();
     assertThat(fw.events).noneSatisfy(e -> assertThat(e.getType()).isEqualTo(Event.Type.RESCIND));
 
-    clock.now = T0.plusSeconds(30);
+    clock.set(T0.plusSeconds(30));
     state.allocate();
     assertThat(fw.events).anySatisfy(e -> {
       assertThat(e.getType()).isEqualTo(Event.Type.RESCIND);

@@ -14,6 +14,7 @@ import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.testing.Tasks;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.ContainerInfo.DockerInfo;
 import io.mezzo.v1.Protos.Resource;
@@ -36,10 +37,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs real containers; skipped where no Docker engine answers (CI starts one, see .ci/run). */
 class DockerRuntimeTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   static final String IMAGE = "mezzo/busybox:test";
   private static final Duration WAIT = Duration.ofSeconds(60);
 
@@ -58,7 +62,7 @@ class DockerRuntimeTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     runtime = new DockerRuntime(DockerEngine.defaultHost(), Timers.vertx(vertx));
     client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(30));
   }
@@ -67,7 +71,6 @@ class DockerRuntimeTest {
   void stop() throws Exception {
     result(runtime.close(Duration.ofSeconds(1)));
     client.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

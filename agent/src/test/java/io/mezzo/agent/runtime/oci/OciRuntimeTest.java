@@ -14,6 +14,7 @@ import io.mezzo.agent.spi.LaunchRequest;
 import io.mezzo.agent.spi.LaunchedContainer;
 import io.mezzo.agent.spi.Termination;
 import io.mezzo.agent.testing.Tasks;
+import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.Image;
 import io.mezzo.v1.Protos.Resource;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * busybox and need no engine.
  */
 class OciRuntimeTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
   static final String IMAGE = "mezzo/busybox:test";
   static final Path BUSYBOX = Path.of("/bin/busybox");
   /** runc, or what MEZZO_OCI_RUNTIME names (crun), to run these tests with another OCI runtime. */
@@ -71,7 +75,7 @@ class OciRuntimeTest {
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx = vertxes.vertx();
     docker = DockerEngine.reachable(DockerEngine.defaultHost());
     OciImages images = docker
         ? new OciImages(work.resolve("images"), DockerEngine.client(DockerEngine.defaultHost(), null))
@@ -83,7 +87,6 @@ class OciRuntimeTest {
   @AfterEach
   void stop() throws Exception {
     result(runtime.close(Duration.ofSeconds(1)));
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -1,7 +1,5 @@
-package io.mezzo.cli;
+package io.mezzo.cli.cluster;
 
-import io.mezzo.cli.cluster.ClusterFile;
-import io.mezzo.cli.cluster.ClusterHome;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
