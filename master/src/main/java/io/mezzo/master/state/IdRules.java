@@ -10,8 +10,8 @@ public final class IdRules {
     if (id.isEmpty()) {
       return Optional.of(kind + " must not be empty");
     }
-    if (id.length() > 255) {
-      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than 255 characters");
+    if (TextLimits.utf8Length(id) > TextLimits.ID_BYTES) {
+      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than " + TextLimits.ID_BYTES + " bytes");
     }
     if (id.equals(".") || id.equals("..")) {
       return Optional.of(kind + " '" + id + "' is disallowed");
@@ -32,6 +32,9 @@ public final class IdRules {
     if (role.isEmpty()) {
       return Optional.of("Role name must not be empty");
     }
+    if (TextLimits.utf8Length(role) > TextLimits.ROLE_BYTES) {
+      return Optional.of("Role '" + role.substring(0, 32) + "...' is longer than " + TextLimits.ROLE_BYTES + " bytes");
+    }
     if (role.startsWith("/") || role.endsWith("/") || role.contains("//")) {
       return Optional.of("Role '" + role + "' must not start or end with '/' or contain '//'");
     }
@@ -42,8 +45,8 @@ public final class IdRules {
     }
     for (int i = 0; i < role.length(); i++) {
       char c = role.charAt(i);
-      if (Character.isWhitespace(c) || c == '\b' || Character.isISOControl(c)) {
-        return Optional.of("Role '" + role + "' must not contain whitespace or control characters");
+      if (Character.isWhitespace(c) || c == '\b' || Character.isISOControl(c) || c == '\\') {
+        return Optional.of("Role '" + role + "' must not contain whitespace, control characters or '\\'");
       }
     }
     return Optional.empty();
