@@ -49,6 +49,8 @@ public final class TextLimits {
       } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
         bytes += 4;
         i++;
+      } else if (Character.isSurrogate(c)) {
+        bytes += 1; // an unpaired surrogate is encoded as '?'
       } else {
         bytes += 3;
       }
