@@ -19,9 +19,9 @@ import java.util.Optional;
  */
 public final class TextLimits {
   /** Task, executor, framework and agent ids, as Mesos's {@code validateID}. */
-  public static final int ID_BYTES = 255;
+  public static final int ID_BYTES = IdRules.MAX_ID_BYTES;
   /** A role name, and each role of a hierarchical one together. */
-  public static final int ROLE_BYTES = 512;
+  public static final int ROLE_BYTES = IdRules.MAX_ROLE_BYTES;
   /** Roles in one UPDATE_WEIGHTS or UPDATE_QUOTA call, or in one FrameworkInfo. */
   public static final int ROLES_PER_CALL = 1000;
   /** Names, users, hostnames, principals, label keys, attribute names. */
