@@ -1,13 +1,72 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.state.TextLimits;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.scheduler.Protos.Call;
+import java.util.List;
 import java.util.Optional;
 
-/** The per-call checks Mesos makes before looking at state (validation.cpp, scheduler::call::validate). */
+/**
+ * The per-call checks Mesos makes before looking at state (validation.cpp, scheduler::call::validate),
+ * then Mezzo's caps on the free text a call brings ({@link TextLimits}).
+ */
 final class CallValidation {
   private CallValidation() {}
 
   static Optional<String> validate(Call call) {
+    Optional<String> invalid = validateShape(call);
+    return invalid.isPresent() ? invalid : validateText(call);
+  }
+
+  /** The free text the master would store from this call, within {@link TextLimits}. */
+  private static Optional<String> validateText(Call call) {
+    switch (call.getType()) {
+      case SUBSCRIBE -> {
+        return TextLimits.frameworkInfo("subscribe.framework_info", call.getSubscribe().getFrameworkInfo());
+      }
+      case UPDATE_FRAMEWORK -> {
+        return TextLimits.frameworkInfo("update_framework.framework_info",
+            call.getUpdateFramework().getFrameworkInfo());
+      }
+      case ACCEPT -> {
+        List<Offer.Operation> operations = call.getAccept().getOperationsList();
+        for (int i = 0; i < operations.size(); i++) {
+          Optional<String> bad = operation("accept.operations[" + i + "]", operations.get(i));
+          if (bad.isPresent()) {
+            return bad;
+          }
+        }
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
+  private static Optional<String> operation(String field, Offer.Operation operation) {
+    List<TaskInfo> tasks = operation.getLaunch().getTaskInfosList();
+    String tasksField = field + ".launch.task_infos";
+    if (operation.hasLaunchGroup()) {
+      Optional<String> bad = TextLimits.executorInfo(field + ".launch_group.executor",
+          operation.getLaunchGroup().getExecutor());
+      if (bad.isPresent()) {
+        return bad;
+      }
+      tasks = operation.getLaunchGroup().getTaskGroup().getTasksList();
+      tasksField = field + ".launch_group.task_group.tasks";
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      Optional<String> bad = TextLimits.taskInfo(tasksField + "[" + i + "]", tasks.get(i));
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> validateShape(Call call) {
     if (!call.hasType()) {
       return Optional.of("Expecting 'type' to be present");
     }

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * handler the current {@link Leading} value ({@link #leading(RoutingContext)}); otherwise it
  * answers as Mesos does: 307 to the leader keeping the path, with the protocol-relative
  * {@code Location: //host:port/path}; 503 "Master has not finished recovery" while the registry is
- * being read; 503 "No leader elected" when no leader is known. The 503s go through the router's
+ * being read; 503 "No leader elected" when no leader is known, and 503 rather than a redirect to
+ * itself when the leader ZooKeeper names is this very master. The 503s go through the router's
  * failure handler as {@link CallRejected}. Runs on the master's context.
  */
 public final class LeaderGate implements Handler<RoutingContext> {
@@ -63,7 +64,11 @@ public final class LeaderGate implements Handler<RoutingContext> {
 
   private void redirectToLeader(RoutingContext ctx, String path) {
     Optional<String> leader = leaderHostPort.get();
-    if (leader.isPresent()) {
+    if (leader.isPresent() && leader.get().equals(ownHostPort.get())) {
+      // ZooKeeper still names this master (its node outlives a lost session for a while, or it is
+      // about to lead again): a 307 to itself would send the client round in a loop.
+      ctx.fail(new CallRejected(503, "This master is not leading, and no other leader is known yet"));
+    } else if (leader.isPresent()) {
       ctx.response().setStatusCode(307).putHeader("Location", "//" + leader.get() + path).end();
     } else {
       ctx.fail(new CallRejected(503, "No leader elected"));

@@ -1,5 +1,6 @@
 package io.mezzo.master.registry;
 
+import io.mezzo.master.registry.Registry.RecordTooLarge;
 import io.mezzo.master.registry.Registry.RegistryException;
 import io.mezzo.master.registry.Registry.Versioned;
 import io.mezzo.master.spi.Allocator;
@@ -7,6 +8,7 @@ import io.mezzo.master.spi.Resources;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.IdRules;
+import io.mezzo.master.state.TextLimits;
 import io.mezzo.protocol.internal.RegistryRecords;
 import io.mezzo.protocol.internal.RegistryRecords.Registry.AgentReservations;
 import io.mezzo.v1.Protos.Resource;
@@ -148,6 +150,8 @@ public final class OperatorState {
       if (update.getWeightInfosCount() == 0) {
         throw new CallRejected(400, "Expecting 'update_weights.weight_infos' to be present and not empty");
       }
+      rejectIfPresent(TextLimits.checkCount("update_weights.weight_infos", update.getWeightInfosCount(),
+          TextLimits.ROLES_PER_CALL));
       Map<String, Double> weights = new LinkedHashMap<>();
       for (WeightInfo info : update.getWeightInfosList()) {
         String role = checkedRole(info.getRole(), "weight");
@@ -184,6 +188,8 @@ public final class OperatorState {
       if (update.getQuotaConfigsCount() == 0) {
         throw new CallRejected(400, "Expecting 'update_quota.quota_configs' to be present and not empty");
       }
+      rejectIfPresent(TextLimits.checkCount("update_quota.quota_configs", update.getQuotaConfigsCount(),
+          TextLimits.ROLES_PER_CALL));
       Map<String, QuotaConfig> byRole = new LinkedHashMap<>();
       for (QuotaConfig config : update.getQuotaConfigsList()) {
         String role = checkedRole(config.getRole(), "quota");
@@ -382,7 +388,11 @@ public final class OperatorState {
   private Future<Void> writeThenApply(RegistryRecords.Registry next, List<Step> steps) {
     Versioned before = current;
     return registry.write(before, next)
-        .recover(e -> Future.failedFuture(new CallRejected(503, "Nothing changed: " + e.getMessage())))
+        .recover(e -> Future.failedFuture(e instanceof RecordTooLarge
+            // 400, not 413: the call is refused for what the registry would become, so a small call
+            // on a nearly full registry is refused too, and 413 stays the answer to a body too large.
+            ? new CallRejected(400, "Nothing changed: " + e.getMessage())
+            : new CallRejected(503, "Nothing changed: " + e.getMessage())))
         .compose(written -> {
           current = written;
           List<Step> applied = new ArrayList<>();
@@ -419,6 +429,12 @@ public final class OperatorState {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static void rejectIfPresent(Optional<String> reason) {
+    if (reason.isPresent()) {
+      throw new CallRejected(400, reason.get());
+    }
+  }
 
   private static String checkedRole(String role, String what) {
     Optional<String> bad = IdRules.checkRole(role);

@@ -17,6 +17,13 @@ import org.apache.zookeeper.data.Stat;
 public final class Registry {
   /** The node name under the master's ZooKeeper path. */
   public static final String NODE = "registry";
+  /**
+   * The largest record Mezzo writes: ZooKeeper refuses a node over {@code jute.maxbuffer} (1 MiB
+   * by default) by dropping the client's connection, which would cost this master its leadership
+   * and make it retry the same write after re-election. 900 KiB leaves room for the request's own
+   * framing and for an ensemble left at the default.
+   */
+  public static final int MAX_RECORD_BYTES = 900 * 1024;
 
   private final CuratorFramework curator;
   private final String path;
@@ -52,9 +59,14 @@ public final class Registry {
    * Replaces {@code previous} with {@code next} if nobody wrote in between.
    *
    * @return the new version; fails with {@link RegistryException} when the write failed or
-   *     {@code previous} is no longer the stored version (nothing is written then)
+   *     {@code previous} is no longer the stored version (nothing is written then), with
+   *     {@link RecordTooLarge} before any I/O when {@code next} is over {@link #MAX_RECORD_BYTES}
    */
   public Future<Versioned> write(Versioned previous, RegistryRecords.Registry next) {
+    int size = next.getSerializedSize();
+    if (size > MAX_RECORD_BYTES) {
+      return Future.failedFuture(new RecordTooLarge(size));
+    }
     byte[] data = next.toByteArray();
     return context.executeBlocking(() -> {
       try {
@@ -79,9 +91,17 @@ public final class Registry {
   }
 
   /** A registry read or write that did not happen. */
-  public static final class RegistryException extends RuntimeException {
+  public static class RegistryException extends RuntimeException {
     RegistryException(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /** A write refused before it reached ZooKeeper, because the record would be too large. */
+  public static final class RecordTooLarge extends RegistryException {
+    RecordTooLarge(int size) {
+      super("The registry record would be " + size + " bytes, over the limit of " + MAX_RECORD_BYTES
+          + " bytes (ZooKeeper's jute.maxbuffer is 1 MiB by default)", null);
     }
   }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -78,6 +79,14 @@ final class AgentRoster {
    */
   String registerAgent(AgentCall.Register register, EventSink<AgentEvent> stream) {
     AgentInfo info = register.getAgentInfo();
+    Optional<String> badText = registrationText(register);
+    if (badText.isPresent()) {
+      log.warn("Refused an agent registration from {}: {}", LogText.of(info.getHostname()), LogText.of(badText.get()));
+      stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
+          .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent registration: " + badText.get())).build());
+      stream.close();
+      return null;
+    }
     AgentResources total;
     try {
       total = ProtoResources.toAgentResources(info.getResourcesList()).resources();
@@ -108,8 +117,8 @@ final class AgentRoster {
         allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
       }
       agentAddedListener.accept(id);
-      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, info.getHostname(), info.getPort(),
-          total, register.getTasksCount());
+      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
+          info.getPort(), total, register.getTasksCount());
     }
     stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED)
         .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
@@ -117,6 +126,24 @@ final class AgentRoster {
         .build());
     afterRegistered.forEach(stream::send);
     return id;
+  }
+
+  /** The ids and text an agent registers with: valid ids ({@link IdRules}), text within {@link TextLimits}. */
+  private static Optional<String> registrationText(AgentCall.Register register) {
+    AgentInfo info = register.getAgentInfo();
+    Optional<String> bad = info.hasId() ? IdRules.checkId("Agent ID", info.getId().getValue())
+        : Optional.empty();
+    if (bad.isEmpty()) {
+      bad = TextLimits.agentInfo("agent_info", info);
+    }
+    for (int i = 0; bad.isEmpty() && i < register.getTasksCount(); i++) {
+      RunningTask running = register.getTasks(i);
+      bad = IdRules.checkId("Framework ID", running.getFrameworkId().getValue());
+      if (bad.isEmpty()) {
+        bad = IdRules.checkId("Task ID", running.getTask().getTaskId().getValue());
+      }
+    }
+    return bad;
   }
 
   private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,

@@ -76,7 +76,8 @@ final class FrameworkRoster {
       framework = new FrameworkRecord(id, info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build(),
           clock.millis());
       records.frameworks.put(id, framework);
-      log.info("[framework={}] subscribed: name '{}', roles {}", id, info.getName(), framework.roles());
+      log.info("[framework={}] subscribed: name '{}', roles {}", id, LogText.of(info.getName()),
+          LogText.of(framework.roles()));
     } else {
       failOver(framework, info);
     }
@@ -173,7 +174,7 @@ final class FrameworkRoster {
   }
 
   private static void refuseSubscription(EventSink<Event> stream, String message) {
-    log.info("Refused a subscription: {}", message);
+    log.info("Refused a subscription: {}", LogText.of(message));
     stream.send(error(message));
     stream.close();
   }
@@ -296,7 +297,8 @@ final class FrameworkRoster {
     }
     framework.info = info;
     allocator.addFramework(frameworkId, roles, new HashSet<>(update.getSuppressedRolesList()));
-    log.info("[framework={}] updated: name '{}', roles {}", frameworkId, info.getName(), roles);
+    log.info("[framework={}] updated: name '{}', roles {}", frameworkId, LogText.of(info.getName()),
+        LogText.of(roles));
   }
 
   static Event heartbeatEvent() {

@@ -4,14 +4,23 @@ import java.util.Optional;
 
 /** Mesos's rules for IDs (validateID) and role names (roles.cpp). Each check returns the reason it failed. */
 public final class IdRules {
+  /** Mesos's limit on an id. */
+  public static final int MAX_ID_BYTES = 255;
+  /** Mezzo's limit on a role name (Mesos has none). */
+  public static final int MAX_ROLE_BYTES = 512;
+
   private IdRules() {}
+
+  private static int utf8Bytes(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
 
   public static Optional<String> checkId(String kind, String id) {
     if (id.isEmpty()) {
       return Optional.of(kind + " must not be empty");
     }
-    if (id.length() > 255) {
-      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than 255 characters");
+    if (id.length() > MAX_ID_BYTES / 3 && utf8Bytes(id) > MAX_ID_BYTES) {
+      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than " + MAX_ID_BYTES + " bytes");
     }
     if (id.equals(".") || id.equals("..")) {
       return Optional.of(kind + " '" + id + "' is disallowed");
@@ -32,6 +41,9 @@ public final class IdRules {
     if (role.isEmpty()) {
       return Optional.of("Role name must not be empty");
     }
+    if (role.length() > MAX_ROLE_BYTES / 3 && utf8Bytes(role) > MAX_ROLE_BYTES) {
+      return Optional.of("Role '" + role.substring(0, 32) + "...' is longer than " + MAX_ROLE_BYTES + " bytes");
+    }
     if (role.startsWith("/") || role.endsWith("/") || role.contains("//")) {
       return Optional.of("Role '" + role + "' must not start or end with '/' or contain '//'");
     }
@@ -42,8 +54,8 @@ public final class IdRules {
     }
     for (int i = 0; i < role.length(); i++) {
       char c = role.charAt(i);
-      if (Character.isWhitespace(c) || c == '\b' || Character.isISOControl(c)) {
-        return Optional.of("Role '" + role + "' must not contain whitespace or control characters");
+      if (Character.isWhitespace(c) || c == '\b' || Character.isISOControl(c) || c == '\\') {
+        return Optional.of("Role '" + role + "' must not contain whitespace, control characters or '\\'");
       }
     }
     return Optional.empty();

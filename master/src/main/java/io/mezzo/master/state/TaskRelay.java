@@ -141,7 +141,12 @@ final class TaskRelay {
 
   void statusUpdate(String agentId, StatusUpdate statusUpdate) {
     String frameworkId = statusUpdate.getFrameworkId().getValue();
-    TaskStatus status = statusUpdate.getStatus().toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId)).build();
+    TaskStatus.Builder received = statusUpdate.getStatus().toBuilder().setAgentId(AgentID.newBuilder().setValue(agentId));
+    // An executor writes the message: cut, not refused, so that the update itself is never lost.
+    if (received.hasMessage()) {
+      received.setMessage(TextLimits.truncate(received.getMessage(), TextLimits.MESSAGE_BYTES));
+    }
+    TaskStatus status = received.build();
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     AgentRecord agent = records.agents.get(agentId);
     if (framework == null) {

@@ -121,6 +121,32 @@ class LeaderGateTest {
     assertContentType(family, response);
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("gatedRoutes")
+  void aFollowerThatZooKeeperStillNamesAsLeaderAnswers503InsteadOfRedirectingToItself(Family family, String path)
+      throws Exception {
+    leadership.set(new Follower(2));
+    leader.set(Optional.of(SELF));
+
+    HttpResponse<String> response = send(family, path);
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).isEqualTo("This master is not leading, and no other leader is known yet");
+    assertThat(response.headers().firstValue("Location")).isEmpty();
+    assertContentType(family, response);
+  }
+
+  @Test
+  void redirectEndpointOfAFollowerNamedAsLeaderAnswers503() throws Exception {
+    leadership.set(new Follower(2));
+    leader.set(Optional.of(SELF));
+    for (String path : MasterRoutes.REDIRECT) {
+      HttpResponse<String> response = get(path);
+      assertThat(response.statusCode()).as(path).isEqualTo(503);
+      assertThat(response.headers().firstValue("Location")).as(path).isEmpty();
+    }
+  }
+
   /** The v1 APIs answer in text/plain as Mesos's; the v0 state endpoints have always had no Content-Type. */
   private static void assertContentType(Family family, HttpResponse<String> response) {
     if (family == Family.STATE) {

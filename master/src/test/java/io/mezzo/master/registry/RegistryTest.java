@@ -90,4 +90,36 @@ class RegistryTest {
         .isInstanceOf(ExecutionException.class).hasMessageContaining("changed by another master");
     assertThat(await(registry.read()).record()).isEqualTo(record("eng", 5));
   }
+
+  @Test
+  void aRecordOverTheLimitIsRefusedBeforeZooKeeperAndAtTheLimitIsWritten() throws Exception {
+    Versioned first = await(registry.write(await(registry.read()), record("eng", 2)));
+    RegistryRecords.Registry atLimit = padded(Registry.MAX_RECORD_BYTES);
+    RegistryRecords.Registry overLimit = padded(Registry.MAX_RECORD_BYTES + 1);
+    assertThat(atLimit.getSerializedSize()).isEqualTo(Registry.MAX_RECORD_BYTES);
+    assertThat(overLimit.getSerializedSize()).isEqualTo(Registry.MAX_RECORD_BYTES + 1);
+
+    assertThatThrownBy(() -> await(registry.write(first, overLimit)))
+        .hasCauseInstanceOf(Registry.RecordTooLarge.class)
+        .hasMessageContaining((Registry.MAX_RECORD_BYTES + 1) + " bytes")
+        .hasMessageContaining("limit of " + Registry.MAX_RECORD_BYTES + " bytes");
+    Versioned unchanged = await(registry.read());
+    assertThat(unchanged.record()).isEqualTo(record("eng", 2));
+    assertThat(unchanged.version()).isEqualTo(first.version());
+
+    assertThat(await(registry.write(unchanged, atLimit)).record()).isEqualTo(atLimit);
+    assertThat(curator.getZookeeperClient().isConnected()).isTrue();
+  }
+
+  /** A record of exactly {@code bytes} serialized bytes: one weight whose role name fills it. */
+  private static RegistryRecords.Registry padded(int bytes) {
+    for (int nameLength = bytes; nameLength > 0; nameLength--) {
+      RegistryRecords.Registry r = RegistryRecords.Registry.newBuilder()
+          .addWeights(WeightInfo.newBuilder().setRole("r".repeat(nameLength)).setWeight(1)).build();
+      if (r.getSerializedSize() == bytes) {
+        return r;
+      }
+    }
+    throw new AssertionError("no record of " + bytes + " bytes");
+  }
 }
