@@ -2,6 +2,7 @@ package io.mezzo.agent.files;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,12 +13,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -27,18 +32,45 @@ import org.slf4j.LoggerFactory;
  * The Mesos files API over the sandboxes: {@code /files/browse}, {@code /files/read} and
  * {@code /files/download}, each taking a virtual {@code path} (see {@link FilesRoot}), with the
  * same answers as Mesos's files.cpp.
+ *
+ * <p>Browse lists every entry, but read and download serve regular files only: a FIFO, socket or
+ * device in a sandbox is refused (400) from its attributes, read without following links and
+ * without opening it, because opening a FIFO blocks until someone writes to it. Every call runs
+ * on the {@link FilesExecutor} (its own few threads, bounded queue, per-call timeout), so what
+ * does block can hold only those threads and never the worker pool that launches tasks.
+ *
+ * <p>Residual race: a task that replaces a checked regular file by a FIFO between the check and
+ * the open blocks one files thread until the FIFO gets a writer; the call still answers 504 at its
+ * timeout, the open cannot follow a link swapped in ({@code NOFOLLOW_LINKS}), a file that changed
+ * under the open is refused, and once every files thread is held the API answers 503 while tasks
+ * keep launching.
  */
 public final class FilesHandler {
   /** Mesos caps one read at 16 pages. */
   static final int MAX_READ = 16 * 4096;
+  /** How long one files API call may take before it is answered 504. */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  static final int THREADS = 4;
+  static final int QUEUED = 32;
+  static final int DOWNLOAD_CHUNK = 64 * 1024;
   private static final Logger log = LoggerFactory.getLogger(FilesHandler.class);
 
-  private final Vertx vertx;
   private final FilesRoot root;
+  private final FilesExecutor executor;
 
   public FilesHandler(Vertx vertx, FilesRoot root) {
-    this.vertx = vertx;
+    this(vertx, root, CALL_TIMEOUT);
+  }
+
+  /** @param timeout how long one call may take before it is answered 504 */
+  public FilesHandler(Vertx vertx, FilesRoot root, Duration timeout) {
     this.root = root;
+    this.executor = new FilesExecutor(vertx, THREADS, QUEUED, timeout);
+  }
+
+  /** Stops the files threads; a thread blocked in the kernel is left to exit on its own (it is a daemon). */
+  public void close() {
+    executor.close();
   }
 
   public void mount(Router router) {
@@ -49,7 +81,7 @@ public final class FilesHandler {
   }
 
   private void respond(RoutingContext ctx, Callable<Object> work) {
-    vertx.executeBlocking(work, false).onComplete(result -> {
+    executor.submit(work).onComplete(result -> {
       if (result.succeeded()) {
         String body = result.result() instanceof JsonArray array ? array.encode() : ((JsonObject) result.result()).encode();
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
@@ -87,10 +119,7 @@ public final class FilesHandler {
       throw new FileRequestException(400, "Negative offset or length.");
     }
     Path file = root.resolve(virtualPath);
-    if (Files.isDirectory(file)) {
-      throw new FileRequestException(400, "Cannot read a directory.");
-    }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = openRegular(file, virtualPath, "read")) {
       long size = channel.size();
       if (offset == -1) {
         offset = size;
@@ -118,28 +147,96 @@ public final class FilesHandler {
 
   private void download(RoutingContext ctx) {
     String virtualPath = ctx.request().getParam("path");
-    vertx.executeBlocking(() -> {
+    executor.submit(() -> {
       Path file = root.resolve(virtualPath);
-      if (Files.isDirectory(file)) {
-        throw new FileRequestException(400, "Cannot download a directory.");
-      }
-      return file;
-    }, false).onComplete(result -> {
+      FileChannel channel = openRegular(file, virtualPath, "download");
+      return new Opened(file, channel, channel.size());
+    }).onComplete(result -> {
       if (result.failed()) {
         fail(ctx, result.cause());
         return;
       }
-      Path file = result.result();
+      Opened opened = result.result();
       ctx.response()
+          .setChunked(true)
           .putHeader(HttpHeaders.CONTENT_TYPE, "application/octet-stream")
-          .putHeader("Content-Disposition", "attachment; filename=" + file.getFileName())
-          .sendFile(file.toString())
-          .onFailure(e -> {
-            if (!ctx.response().headWritten()) {
-              fail(ctx, e);
-            }
-          });
+          .putHeader("Content-Disposition", "attachment; filename=" + opened.file.getFileName());
+      sendFrom(ctx, opened.channel, 0, opened.size);
     });
+  }
+
+  /**
+   * Streams a checked, open file in chunks read on the files threads (each read has the call
+   * timeout), writing them as the client takes them; the channel is closed at the end or on failure.
+   */
+  private void sendFrom(RoutingContext ctx, FileChannel channel, long position, long end) {
+    executor.submit(() -> {
+      // What is appended while it downloads is not sent: a busy log would never end.
+      ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(DOWNLOAD_CHUNK, Math.max(0, end - position)));
+      int n = chunk.hasRemaining() ? channel.read(chunk, position) : -1;
+      return n < 0 ? null : Buffer.buffer(java.util.Arrays.copyOf(chunk.array(), n));
+    }).onComplete(read -> {
+      if (read.failed() || ctx.response().closed()) {
+        closeQuietly(channel);
+        if (read.failed()) {
+          if (ctx.response().headWritten()) {
+            ctx.response().reset();
+          } else {
+            fail(ctx, read.cause());
+          }
+        }
+        return;
+      }
+      if (read.result() == null) {
+        closeQuietly(channel);
+        ctx.response().end();
+        return;
+      }
+      long next = position + read.result().length();
+      ctx.response().write(read.result());
+      if (ctx.response().writeQueueFull()) {
+        ctx.response().drainHandler(v -> sendFrom(ctx, channel, next, end));
+      } else {
+        sendFrom(ctx, channel, next, end);
+      }
+    });
+  }
+
+  private record Opened(Path file, FileChannel channel, long size) {
+  }
+
+  /**
+   * Opens a regular file for reading, refusing anything else from its attributes first (without
+   * following links), so a FIFO, socket or device is never opened; then checks that the path
+   * still names the file that was checked.
+   */
+  static FileChannel openRegular(Path file, String virtualPath, String verb) throws IOException {
+    BasicFileAttributes checked = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (checked.isDirectory()) {
+      throw new FileRequestException(400, "Cannot " + verb + " a directory.");
+    }
+    if (!checked.isRegularFile()) {
+      throw new FileRequestException(400, "'" + virtualPath + "' is not a regular file.");
+    }
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    try {
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!now.isRegularFile() || !Objects.equals(now.fileKey(), checked.fileKey())) {
+        throw new FileRequestException(409, "'" + virtualPath + "' changed while it was opened; try again.");
+      }
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("Closing a downloaded file failed: {}", e.toString());
+    }
   }
 
   private static JsonObject fileInfo(String virtualPath, Path entry) throws IOException {
@@ -171,6 +268,9 @@ public final class FilesHandler {
     int status = cause instanceof FileRequestException refused ? refused.status : 500;
     if (status == 500) {
       log.warn("Files API failed on {}: {}", ctx.request().uri(), cause.toString());
+    }
+    if (status == 503) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
     }
     ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(cause.getMessage() + "\n");
   }

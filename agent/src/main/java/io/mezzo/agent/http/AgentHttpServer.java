@@ -67,6 +67,7 @@ public final class AgentHttpServer {
   }
 
   public Future<Void> close() {
+    files.close();
     return server == null ? Future.succeededFuture() : server.close();
   }
 

@@ -9,13 +9,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,7 @@ class FilesApiTest {
   private static Vertx vertx;
   private static AgentHttpServer server;
   private static int port;
+  private static ServerSocketChannel socket;
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -53,6 +58,13 @@ class FilesApiTest {
     Files.writeString(root.resolve("outside-secret"), SECRET);
     Files.createSymbolicLink(run.resolve("escape"), root.resolve("outside-secret"));
     Files.createSymbolicLink(run.resolve("escape-dir"), workDir.resolve("frameworks-evil"));
+    // Files that are not regular files: opening the FIFO would block until someone writes to it.
+    Process mkfifo = new ProcessBuilder("mkfifo", run.resolve("fifo").toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+    Files.createSymbolicLink(run.resolve("to-fifo"), run.resolve("fifo"));
+    socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    socket.bind(UnixDomainSocketAddress.of(run.resolve("socket")));
+    Files.createSymbolicLink(run.resolve("zero"), Path.of("/dev/zero"));
 
     vertx = vertxes.vertx();
     server = new AgentHttpServer(vertx, "127.0.0.1", 0, new FilesHandler(vertx, new FilesRoot(workDir)),
@@ -63,6 +75,37 @@ class FilesApiTest {
   @AfterAll
   static void stop() throws Exception {
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    socket.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"fifo", "to-fifo", "socket"})
+  void readsAndDownloadsOnlyRegularFiles(String name) throws Exception {
+    for (String endpoint : new String[] {"read", "download"}) {
+      HttpResponse<String> response = getWithin("/files/" + endpoint + "?path=" + SANDBOX + "/" + name + "&offset=0",
+          Duration.ofSeconds(5));
+
+      assertThat(response.statusCode()).as("%s %s", endpoint, name).isEqualTo(400);
+      assertThat(response.body()).contains("is not a regular file");
+    }
+  }
+
+  @Test
+  void aLinkToADeviceIsRefused() throws Exception {
+    for (String endpoint : new String[] {"read", "download"}) {
+      HttpResponse<String> response = getWithin("/files/" + endpoint + "?path=" + SANDBOX + "/zero&offset=0",
+          Duration.ofSeconds(5));
+
+      assertThat(response.statusCode()).as(endpoint).isBetween(400, 499);
+    }
+  }
+
+  @Test
+  void browseStillListsWhatIsNotARegularFile() throws Exception {
+    HttpResponse<String> response = getWithin("/files/browse?path=" + SANDBOX, Duration.ofSeconds(5));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains(SANDBOX + "/fifo", SANDBOX + "/socket");
   }
 
   @ParameterizedTest
@@ -178,6 +221,11 @@ class FilesApiTest {
   void answersHealthAndState() throws Exception {
     assertThat(get("/health").body()).isEqualTo("{\"healthy\":true}");
     assertThat(get("/state").body()).isEqualTo("{\"id\":\"agent-1\"}");
+  }
+
+  private static HttpResponse<String> getWithin(String pathAndQuery, Duration timeout) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base() + pathAndQuery)).timeout(timeout).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String pathAndQuery) throws Exception {

@@ -36,6 +36,12 @@ public final class CreateCommand implements Callable<Integer> {
       + " e.g. 'cpus:2;mem:2048' (default: detected)")
   String agentResources;
 
+  @Option(names = "--offer-timeout", defaultValue = "1mins",
+      description = "The masters' --offer-timeout: offers a framework leaves unanswered this long are rescinded, so one"
+          + " framework cannot hold the cluster's resources (default ${DEFAULT-VALUE}; 'none' to never rescind,"
+          + " as Mesos does by default)")
+  String offerTimeout;
+
   @Option(names = "--timeout", defaultValue = "90s", converter = io.mezzo.master.DurationFlag.class,
       description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -92,6 +98,13 @@ public final class CreateCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (!offerTimeout.equals("none")) {
+      try {
+        io.mezzo.protocol.MesosDurations.parse(offerTimeout);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--offer-timeout: " + e.getMessage());
+      }
+    }
     if (masters < 1 || masters > 5) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--masters must be between 1 and 5, got " + masters);
     }
@@ -120,8 +133,13 @@ public final class CreateCommand implements Callable<Integer> {
     }
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);
+      List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port)));
+      if (!offerTimeout.equals("none")) {
+        args.add("--offer-timeout");
+        args.add(offerTimeout);
+      }
       cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
-          List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port))));
+          args));
       home.save(cluster);
     }
     for (int i = 1; i <= agents; i++) {

@@ -16,6 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * Starts cluster nodes as background processes of this same program ({@code mezzo master},
  * {@code mezzo agent}, {@code mezzo zookeeper}), each in its own session (setsid) so that
  * they outlive the terminal, with stdout and stderr in one log file per node.
+ *
+ * <p>Each kind of node gets a heap sized for its work ({@link #defaultJvmOptions}), followed by
+ * {@code MEZZO_MASTER_JAVA_OPTS}, {@code MEZZO_AGENT_JAVA_OPTS} or {@code MEZZO_ZOOKEEPER_JAVA_OPTS}
+ * from the environment of {@code cluster create} (a later {@code -Xmx} wins). The options are
+ * recorded, so {@code cluster start} restarts a node with the options it was created with.
  */
 final class NodeLauncher {
   private final Path clusterDir;
@@ -28,11 +33,41 @@ final class NodeLauncher {
   }
 
   NodeProcess start(String role, String name, int port, String url, Path workDir, List<String> args) {
+    return start(role, name, port, url, workDir, args, jvmOptions(role, System.getenv()));
+  }
+
+  /**
+   * The heap of each kind of node. The master holds the cluster's state, the outstanding offers
+   * and the request bodies in flight (whose budget is a fraction of its heap), so it gets the
+   * most; an agent holds its own tasks and streams sandbox files in small chunks; the embedded
+   * ZooKeeper holds one small registry. -Xms is a quarter of -Xmx, so an idle cluster stays small.
+   */
+  static List<String> defaultJvmOptions(String role) {
+    return switch (role) {
+      case "master" -> List.of("-Xms128m", "-Xmx512m");
+      case "agent" -> List.of("-Xms64m", "-Xmx256m");
+      case "zookeeper" -> List.of("-Xms32m", "-Xmx128m");
+      default -> throw new IllegalArgumentException("No node kind '" + role + "'");
+    };
+  }
+
+  /** The defaults of a kind of node, then what {@code MEZZO_<ROLE>_JAVA_OPTS} adds. */
+  static List<String> jvmOptions(String role, java.util.Map<String, String> environment) {
+    List<String> options = new ArrayList<>(defaultJvmOptions(role));
+    String extra = environment.get("MEZZO_" + role.toUpperCase(java.util.Locale.ROOT) + "_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
+  }
+
+  NodeProcess start(String role, String name, int port, String url, Path workDir, List<String> args,
+      List<String> jvmOptions) {
     Path log = clusterDir.resolve(name + ".log");
     List<String> command = new ArrayList<>();
     command.add("setsid");
     command.add(javaBinary());
-    command.add("-Xmx384m");
+    command.addAll(jvmOptions);
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -52,7 +87,7 @@ final class NodeLauncher {
       Process process = builder.start();
       String started = process.info().startInstant().map(Instant::toString).orElse(null);
       return new NodeProcess(role, name, process.pid(), started, port, url, log.toString(),
-          workDir == null ? null : workDir.toString(), args);
+          workDir == null ? null : workDir.toString(), args, jvmOptions);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name + ": " + e.getMessage(), e);
     }
@@ -65,7 +100,7 @@ final class NodeLauncher {
           + "recreate the cluster (mezzo cluster delete, then create)");
     }
     return start(old.role(), old.name(), old.port(), old.url(), old.workDir() == null ? null : Path.of(old.workDir()),
-        old.args());
+        old.args(), old.jvmOptions() == null ? defaultJvmOptions(old.role()) : old.jvmOptions());
   }
 
   static String javaBinary() {

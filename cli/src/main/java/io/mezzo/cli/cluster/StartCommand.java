@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
  * running (after a crash, a kill -9 or a reboot), each with the flags, port and work dir it was
  * created with, ZooKeeper first and agents last, then waits until the cluster is ready. A
  * restarted agent recovers the tasks it had (see the agent's {@code --recover}); processes
- * still running are left alone.
+ * still running are left alone (see {@link NodeProcess#alive()}), and so is a node whose port or
+ * work dir another process holds: starting it would make a duplicate. {@code cluster.json}
+ * changes only for the processes this command started.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
     description = "Starts again the processes of a local cluster that are not running (after a crash, kill -9 or"
@@ -48,9 +50,16 @@ public final class StartCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plus(timeout);
     NodeLauncher launcher = new NodeLauncher(home.dir(name), spec);
     List<String> started = new ArrayList<>();
+    List<NodeProcess> held = new ArrayList<>();
     for (String role : List.of("zookeeper", "master", "agent")) {
       for (NodeProcess process : cluster.byRole(role)) {
         if (process.alive()) {
+          continue;
+        }
+        Optional<String> holder = process.heldBy();
+        if (holder.isPresent()) {
+          System.err.printf("Not starting %s: %s (is it running under another pid?).%n", process.name(), holder.get());
+          held.add(process);
           continue;
         }
         NodeProcess restarted;
@@ -69,11 +78,18 @@ public final class StartCommand implements Callable<Integer> {
       }
     }
     if (started.isEmpty()) {
+      if (!held.isEmpty()) {
+        System.err.println("Nothing started; cluster '" + name + "' has processes this command does not recognise.");
+        return 1;
+      }
       System.out.println("Every process of cluster '" + name + "' is running; nothing to start.");
       return 0;
     }
     System.out.println("Started " + String.join(", ", started));
-    Optional<String> problem = new ClusterProbe().awaitReady(cluster, cluster.byRole("agent").size(), deadline);
+    // A held node's recorded pid is not its process: judge readiness by the others and the leader's view.
+    ClusterFile known = new ClusterFile(cluster.name(), cluster.zk(), cluster.embeddedZk(), cluster.created(),
+        cluster.processes().stream().filter(p -> !held.contains(p)).toList());
+    Optional<String> problem = new ClusterProbe().awaitReady(known, cluster.byRole("agent").size(), deadline);
     if (problem.isPresent()) {
       System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: " + home.dir(name));
       return 1;
