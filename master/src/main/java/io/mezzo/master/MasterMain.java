@@ -17,7 +17,7 @@ public final class MasterMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(MasterMain.class);
 
   @Option(names = "--zk", required = true, defaultValue = "${env:MEZZO_ZK}",
-      description = "ZooKeeper URL, zk://host:port[,host:port]/path (MEZZO_ZK)")
+      description = "ZooKeeper URL, zk://[user:password@]host[:port][,host[:port]...]/path (MEZZO_ZK)")
   String zk;
 
   @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-127.0.0.1}",
@@ -65,7 +65,7 @@ public final class MasterMain implements Callable<Integer> {
     MasterConfig config;
     try {
       MasterVerticle.allocator(allocator);
-      io.mezzo.master.election.ZkUrl.parse(zk);
+      io.mezzo.discovery.ZkUrl.parse(zk);
       config = new MasterConfig(zk, ip, hostname, port, allocationInterval, agentReregisterTimeout, allocator,
           offerTimeout, minAllocatableResources);
     } catch (IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.offers.OfferBook.Outcome;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
+import io.mezzo.protocol.Ids;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
@@ -223,7 +224,7 @@ public final class ClusterState {
         if (!seen.add(role)) {
           return Optional.of("'FrameworkInfo.roles' contains duplicate role '" + role + "'");
         }
-        Optional<String> bad = IdRules.checkRole(role);
+        Optional<String> bad = Ids.checkRole(role);
         if (bad.isPresent()) {
           return bad;
         }
@@ -232,13 +233,13 @@ public final class ClusterState {
       if (info.getRolesCount() > 0) {
         return Optional.of("'FrameworkInfo.roles' must be empty when the framework is not MULTI_ROLE capable");
       }
-      Optional<String> bad = IdRules.checkRole(info.getRole());
+      Optional<String> bad = Ids.checkRole(info.getRole());
       if (bad.isPresent()) {
         return bad;
       }
     }
     if (info.hasId() && !info.getId().getValue().isEmpty()) {
-      Optional<String> bad = IdRules.checkId("Framework ID", info.getId().getValue());
+      Optional<String> bad = Ids.checkId("Framework ID", info.getId().getValue());
       if (bad.isPresent()) {
         return bad;
       }

@@ -1,17 +1,28 @@
-package io.mezzo.master.state;
+package io.mezzo.protocol;
 
 import java.util.Optional;
 
-/** Mesos's rules for IDs (validateID) and role names (roles.cpp). Each check returns the reason it failed. */
-public final class IdRules {
-  private IdRules() {}
+/**
+ * Mesos's rules for IDs ({@code common/validation.cpp}, validateID) and role names
+ * ({@code common/roles.cpp}), for the master's validation and for clients that check their
+ * input before sending it. Each check returns why the value is refused, or empty when it is fine.
+ */
+public final class Ids {
+  private static final int MAX_ID_LENGTH = 255;
 
+  private Ids() {}
+
+  /**
+   * Checks a framework, task, executor or other ID.
+   *
+   * @param kind what the ID names, for the message, e.g. {@code "Task ID"}
+   */
   public static Optional<String> checkId(String kind, String id) {
     if (id.isEmpty()) {
       return Optional.of(kind + " must not be empty");
     }
-    if (id.length() > 255) {
-      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than 255 characters");
+    if (id.length() > MAX_ID_LENGTH) {
+      return Optional.of(kind + " '" + id.substring(0, 32) + "...' is longer than " + MAX_ID_LENGTH + " characters");
     }
     if (id.equals(".") || id.equals("..")) {
       return Optional.of(kind + " '" + id + "' is disallowed");
@@ -25,6 +36,7 @@ public final class IdRules {
     return Optional.empty();
   }
 
+  /** Checks a role name: {@code *}, or {@code /}-separated components such as {@code eng/web}. */
   public static Optional<String> checkRole(String role) {
     if (role.equals("*")) {
       return Optional.empty();
