@@ -16,16 +16,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.watch.PersistentWatcher;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +37,16 @@ import org.slf4j.LoggerFactory;
  * MasterInfo as JSON, and the lowest sequence leads ({@link MasterInfos#leaderNode}). The one
  * detector of the master (for its redirects), the agent, the framework SDK and the CLI.
  *
- * <p><b>How it watches.</b> A persistent, non-recursive ZooKeeper watch on the path (Curator's
- * {@link PersistentWatcher}, set again after every reconnection) says when the children change;
- * the detector then lists them and reads the MasterInfo of the lowest {@code json.info_} nodes,
- * caching it by node name (a sequential node's data never changes). It never reads the other
- * children: the master's registry lives under the same path and can be large. A node whose data
- * is not MasterInfo JSON is ignored, with one warning, as if it were absent; children with other
- * names are ignored silently. While ZooKeeper is unreachable the last known leader stays; the
- * children are read again once the connection is back. Needs ZooKeeper 3.6 or later.
+ * <p><b>How it watches.</b> Every read lists the path's children with a ZooKeeper watch (or,
+ * while the path does not exist, watches for it), so the next change triggers the next read;
+ * each (re)connection reads again, since watches do not outlive a session. A read takes the
+ * MasterInfo of the lowest {@code json.info_} nodes, cached by node name (a sequential node's
+ * data never changes). It never reads the other children: the master's registry lives under the
+ * same path and can be large. A node whose data is not MasterInfo JSON is ignored, with one
+ * warning, as if it were absent; children with other names are ignored silently. While
+ * ZooKeeper is unreachable the last known leader stays. A read refused for another reason (no
+ * permission to read the path, say) is logged and tried again every {@value #RETRY_SECONDS} s.
+ * Plain watches work with every ZooKeeper version Mesos users run.
  *
  * <p><b>Threads.</b> ZooKeeper is read on the detector's own thread; every listener call and
  * every completion of an {@link #awaitLeader} future runs on the {@link Executor} given at
@@ -54,14 +58,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaderDetector implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LeaderDetector.class);
+  static final long RETRY_SECONDS = 10;
 
   private final CuratorFramework client;
   private final boolean ownsClient;
   private final String path;
   private final String where;
   private final Executor executor;
-  private final ExecutorService reader;
+  private final ScheduledExecutorService reader;
   private final AtomicBoolean readQueued = new AtomicBoolean();
+  private final Watcher watcher = event -> {
+    if (event.getType() != Watcher.Event.EventType.None) {
+      readSoon();
+    }
+  };
+  private final ConnectionStateListener reconnected = (c, state) -> {
+    if (state.isConnected()) {
+      readSoon();
+    }
+  };
   private final Object lock = new Object();
 
   // Owned by the reader thread: the MasterInfo of each json.info_ node read so far (empty: not MasterInfo).
@@ -73,9 +88,10 @@ public final class LeaderDetector implements Closeable {
   private boolean started;
   private boolean closed;
   private boolean known;
-  private PersistentWatcher watcher;
 
   private volatile Optional<MasterInfo> leader = Optional.empty();
+  /** Why the last read of ZooKeeper failed (e.g. no permission), for {@link #awaitLeader}'s message; null after a good one. */
+  private volatile String readFailure;
 
   private LeaderDetector(CuratorFramework client, boolean ownsClient, String path, String where, Executor executor) {
     this.client = Objects.requireNonNull(client, "client");
@@ -83,7 +99,7 @@ public final class LeaderDetector implements Closeable {
     this.path = Objects.requireNonNull(path, "path");
     this.where = where;
     this.executor = Objects.requireNonNull(executor, "executor");
-    this.reader = Executors.newSingleThreadExecutor(r -> {
+    this.reader = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "mezzo-leader-detector");
       t.setDaemon(true);
       return t;
@@ -129,15 +145,10 @@ public final class LeaderDetector implements Closeable {
       if (ownsClient) {
         client.start();
       }
-      watcher = new PersistentWatcher(client, path, false);
-      watcher.getListenable().addListener(event -> {
-        if (event.getType() != Watcher.Event.EventType.None) {
-          readSoon();
-        }
-      });
-      // Called once the watch is set: at start and after every reconnection.
-      watcher.getResetListenable().addListener(this::readSoon);
-      watcher.start();
+      client.getConnectionStateListenable().addListener(reconnected);
+    }
+    if (client.getZookeeperClient().isConnected()) {
+      readSoon(); // a client that was connected before: no CONNECTED event will come
     }
     log.info("Looking for the leading master under {}", where);
   }
@@ -198,7 +209,6 @@ public final class LeaderDetector implements Closeable {
   @Override
   public void close() {
     List<CompletableFuture<MasterInfo>> pending;
-    PersistentWatcher stopping;
     synchronized (lock) {
       if (closed) {
         return;
@@ -207,11 +217,8 @@ public final class LeaderDetector implements Closeable {
       listeners.clear();
       pending = List.copyOf(waiters);
       waiters.clear();
-      stopping = watcher;
     }
-    if (stopping != null) {
-      stopping.close();
-    }
+    client.getConnectionStateListenable().removeListener(reconnected);
     reader.shutdownNow();
     if (ownsClient && started) {
       client.close();
@@ -233,7 +240,7 @@ public final class LeaderDetector implements Closeable {
           readQueued.set(false);
           read();
         });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         // closed
       }
     }
@@ -242,15 +249,12 @@ public final class LeaderDetector implements Closeable {
   private void read() {
     List<String> children;
     try {
-      children = client.getChildren().forPath(path);
-    } catch (KeeperException.NoNodeException e) {
-      children = List.of();
+      children = watchedChildren();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     } catch (Exception e) {
-      // The watch is set again after the connection comes back, and that reads again.
-      log.debug("Cannot list {}: {}", where, e.toString());
+      failed("list " + path, e);
       return;
     }
     infos.keySet().retainAll(children);
@@ -267,7 +271,7 @@ public final class LeaderDetector implements Closeable {
           Thread.currentThread().interrupt();
           return;
         } catch (Exception e) {
-          log.debug("Cannot read {}/{}: {}", path, node.get(), e.toString());
+          failed("read " + path + "/" + node.get(), e);
           return;
         }
       }
@@ -277,7 +281,39 @@ public final class LeaderDetector implements Closeable {
       }
       candidates.remove(node.get());
     }
+    readFailure = null;
     publish(found);
+  }
+
+  /**
+   * A lost connection is waited out: the reconnection reads again. Anything else (no permission
+   * to read, say) sets no watch, so it is worth a warning and another try a little later.
+   */
+  private void failed(String what, Exception e) {
+    readFailure = "cannot " + what + ": " + e.getMessage();
+    if (e instanceof KeeperException.ConnectionLossException || e instanceof KeeperException.SessionExpiredException) {
+      log.debug("Cannot {} in ZooKeeper: {}", what, e.toString());
+    } else {
+      log.warn("Cannot {} in ZooKeeper {}, trying again in {} s: {}", what, where, RETRY_SECONDS, e.toString());
+      try {
+        reader.schedule(this::readSoon, RETRY_SECONDS, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException closed) {
+        // closed
+      }
+    }
+  }
+
+  /** The children, watched; none (and the path watched for its creation) while the path does not exist. */
+  private List<String> watchedChildren() throws Exception {
+    try {
+      return client.getChildren().usingWatcher(watcher).forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      Stat created = client.checkExists().usingWatcher(watcher).forPath(path);
+      if (created != null) {
+        readSoon(); // created between the two calls
+      }
+      return List.of();
+    }
   }
 
   /** The node's MasterInfo, remembered; empty (with one warning) when its data is not MasterInfo JSON. */
@@ -321,9 +357,15 @@ public final class LeaderDetector implements Closeable {
   }
 
   private String whyNoLeader(Duration timeout) {
-    String why = client.getZookeeperClient().isConnected()
-        ? "no master has published a " + Wire.MASTER_INFO_PREFIX + " node under " + path
-        : "cannot connect to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString();
+    String failure = readFailure;
+    String why;
+    if (!client.getZookeeperClient().isConnected()) {
+      why = "cannot connect to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString();
+    } else if (failure != null) {
+      why = failure;
+    } else {
+      why = "no master has published a " + Wire.MASTER_INFO_PREFIX + " node under " + path;
+    }
     return "No leading master found under " + where + " within " + timeout.toMillis() + " ms: " + why;
   }
 }

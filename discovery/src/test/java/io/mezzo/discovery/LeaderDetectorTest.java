@@ -26,6 +26,7 @@ import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -201,6 +202,32 @@ class LeaderDetectorTest {
     assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
         .havingCause().isInstanceOf(TimeoutException.class)
         .withMessageContaining("cannot connect to ZooKeeper at 127.0.0.1:" + port);
+  }
+
+  @Test
+  void readsNodesOnlyItsCredentialsMayReadAndSaysWhenItMayNot() throws Exception {
+    try (CuratorFramework owner = CuratorFrameworkFactory.builder().connectString(zookeeper.getConnectString())
+        .retryPolicy(new RetryOneTime(100)).authorization("digest", "mezzo:s3cret".getBytes(StandardCharsets.UTF_8))
+        .build()) {
+      owner.start();
+      MasterInfo leader = master("leader", 5050);
+      owner.create().creatingParentsIfNeeded().withACL(ZooDefs.Ids.CREATOR_ALL_ACL, true)
+          .forPath("/secure/json.info_0000000001", JsonCodec.print(leader).getBytes(StandardCharsets.UTF_8));
+
+      try (LeaderDetector withCredentials = LeaderDetector.create(
+          ZkUrl.parse("zk://mezzo:s3cret@" + zookeeper.getConnectString() + "/secure"), executor)) {
+        withCredentials.start();
+        assertThat(withCredentials.awaitLeader(WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(leader);
+      }
+      try (LeaderDetector without = LeaderDetector.create(
+          ZkUrl.parse("zk://" + zookeeper.getConnectString() + "/secure"), executor)) {
+        without.start();
+        CompletableFuture<MasterInfo> waiting = without.awaitLeader(Duration.ofMillis(500));
+        assertThat(waiting).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+            .havingCause().isInstanceOf(TimeoutException.class)
+            .withMessageContaining("cannot list /secure").withMessageContaining("NoAuth");
+      }
+    }
   }
 
   @Test
