@@ -56,7 +56,7 @@ public final class AgentMain implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}", paramLabel = "URL",
-      description = "Required. zk://host:port[,host:port]/path (leader from ZooKeeper) or http://host:port. Env: MEZZO_MASTER.")
+      description = "Required. zk://[user:password@]host[:port][,host[:port]...]/path (leader from ZooKeeper) or http://host:port. Env: MEZZO_MASTER.")
   String master;
 
   @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-" + AgentConfig.DEFAULT_PORT + "}", paramLabel = "PORT",

@@ -28,7 +28,7 @@ class AgentMainTest {
       "--work-dir=WORK                                             | Missing required option '--master'",
       "--master=http://127.0.0.1:5050                              | Missing required option '--work-dir'",
       "--master=ftp://host --work-dir=WORK                         | Bad master URL 'ftp://host'",
-      "--master=zk://host:2181 --work-dir=WORK                     | missing the ZooKeeper path",
+      "--master=zk://host:2181 --work-dir=WORK                     | no path after the hosts",
       "--master=http://m:5050 --work-dir=WORK --runtimes=wasm      | runtime 'wasm' is not supported",
       "--master=http://m:5050 --work-dir=WORK --oci-runtime=/no/such/runc | '--oci-runtime': '/no/such/runc' is not an executable",
       "--master=http://m:5050 --work-dir=WORK --resources=cpus     | expected name:value",
@@ -74,7 +74,7 @@ class AgentMainTest {
 
     AgentConfig config = main.config();
 
-    assertThat(config.master()).isEqualTo(new MasterUrl.ZooKeeper("zk1:2181,zk2:2181", "/mezzo"));
+    assertThat(config.master()).isEqualTo(new MasterUrl.ZooKeeper(io.mezzo.discovery.ZkUrl.parse("zk://zk1:2181,zk2:2181/mezzo")));
     assertThat(config.ip()).isEqualTo("10.0.0.5");
     assertThat(config.hostname()).isEqualTo("10.0.0.5");
     assertThat(config.port()).isZero();

@@ -27,6 +27,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class ZooKeeperRegistrationTest {
   @RegisterExtension
   final TestVertx vertxes = new TestVertx();
   private static final String PATH = "/mezzo";
+  /** The masters' nodes are readable with these digest credentials only, so the agent must send them. */
+  private static final String CREDENTIALS = "mezzo:s3cret";
 
   @TempDir
   Path workDir;
@@ -50,7 +53,8 @@ class ZooKeeperRegistrationTest {
   @BeforeEach
   void start() throws Exception {
     zookeeper = new TestingServer(true);
-    curator = CuratorFrameworkFactory.newClient(zookeeper.getConnectString(), new RetryOneTime(100));
+    curator = CuratorFrameworkFactory.builder().connectString(zookeeper.getConnectString()).retryPolicy(new RetryOneTime(100))
+        .authorization("digest", CREDENTIALS.getBytes(StandardCharsets.UTF_8)).build();
     curator.start();
     vertx = vertxes.vertx();
     master = FakeMaster.start(vertx, "agent-1");
@@ -71,7 +75,7 @@ class ZooKeeperRegistrationTest {
     String leaderNode = publish(master);
     assertThat(leaderNode).endsWith(Wire.MASTER_INFO_PREFIX + "0000000000");
     agent = new Agent(AgentConfig.builder()
-        .master(MasterUrl.parse("zk://" + zookeeper.getConnectString() + PATH))
+        .master(MasterUrl.parse("zk://" + CREDENTIALS + "@" + zookeeper.getConnectString() + PATH + "/"))
         .ip("127.0.0.1")
         .hostname("agent-host")
         .port(0)
@@ -124,6 +128,7 @@ class ZooKeeperRegistrationTest {
     return curator.create()
         .creatingParentsIfNeeded()
         .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+        .withACL(ZooDefs.Ids.CREATOR_ALL_ACL, true)
         .forPath(PATH + "/" + Wire.MASTER_INFO_PREFIX, leader.masterInfoJson().getBytes(StandardCharsets.UTF_8));
   }
 

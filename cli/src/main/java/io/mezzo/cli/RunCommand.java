@@ -1,32 +1,22 @@
 package io.mezzo.cli;
 
 import io.mezzo.cli.cluster.MasterOption;
+import io.mezzo.cli.framework.CommandTasks;
+import io.mezzo.cli.framework.FrameworkRun;
+import io.mezzo.cli.framework.TaskTemplate;
 import io.mezzo.master.DurationFlag;
-import io.mezzo.protocol.Codec;
-import io.mezzo.sdk.Resources;
-import io.mezzo.sdk.ScalarResources;
-import io.mezzo.sdk.Scheduler;
-import io.mezzo.sdk.SchedulerClient;
-import io.mezzo.sdk.SchedulerDriver;
-import io.mezzo.v1.Protos.CommandInfo;
-import io.mezzo.v1.Protos.ContainerInfo;
-import io.mezzo.v1.Protos.Image;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
-import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.Protos.Offer;
-import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -78,13 +68,13 @@ public final class RunCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws InterruptedException {
     String master = masterOption.resolve(spec.commandLine());
     MezzoCli.quietClientLogs();
     if (!(cpus > 0) || !(mem > 0)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--cpus and --mem must be positive");
     }
-    if (!List.of("process", "docker", "oci").contains(runtime)) {
+    if (!TaskTemplate.RUNTIMES.contains(runtime)) {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--runtime must be process, docker or oci, got '" + runtime + "'");
     }
@@ -97,38 +87,43 @@ public final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "--name may use letters, digits, '.', '_' and '-' only, got '" + name + "'");
     }
-    OneTask scheduler = new OneTask(taskId, String.join(" ", command), System.err);
+    PrintWriter err = spec.commandLine().getErr();
+    Progress progress = new Progress(err);
+    CommandTasks task = new CommandTasks(new TaskTemplate(String.join(" ", command), cpus, mem, runtime, image),
+        List.of(taskId), name, role, progress);
     FrameworkInfo framework = FrameworkInfo.newBuilder()
         .setUser(System.getProperty("user.name", "root"))
         .setName("mezzo-run")
         .setRole(role)
         .build();
-    SchedulerClient client = SchedulerClient.builder().master(master).frameworkInfo(framework).scheduler(scheduler)
-        .codec(Codec.PROTOBUF).build();
-    client.start();
-    TaskStatus last;
+    FrameworkRun started;
     try {
-      last = scheduler.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      System.err.println("mezzo: the task did not end within " + timeout.toSeconds() + " s"
-          + (scheduler.launched ? "; killing it" : "; no offer fitted cpus " + cpus + " and mem " + mem));
-      client.teardown().get(10, TimeUnit.SECONDS);
-      client.close();
-      return 1;
-    } catch (java.util.concurrent.ExecutionException e) {
-      System.err.println("mezzo: " + e.getCause().getMessage());
-      client.close();
-      return 1;
+      started = FrameworkRun.start(master, framework, task, err, "mezzo: ");
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }
-    if (scheduler.agentUrl != null && client.frameworkId().isPresent()) {
-      SandboxFiles files = new SandboxFiles(scheduler.agentUrl);
-      String sandbox = "/frameworks/" + client.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
-      files.copy(sandbox + "/stdout", System.out);
-      files.copy(sandbox + "/stderr", System.err);
+    try (FrameworkRun run = started) {
+      Optional<CommandTasks.Outcome> outcome = run.await(timeout);
+      if (outcome.isEmpty()) {
+        err.println("mezzo: the task did not end within " + timeout.toSeconds() + " s"
+            + (task.launched() > 0 ? "; killing it" : "; no offer fitted cpus " + cpus + " and mem " + mem));
+        run.teardown();
+        return 1;
+      }
+      if (outcome.get().error() != null) {
+        err.println("mezzo: the master refused the framework: " + outcome.get().error());
+        return 1;
+      }
+      if (progress.agentUrl != null && run.frameworkId().isPresent()) {
+        SandboxFiles files = new SandboxFiles(progress.agentUrl);
+        String sandbox = "/frameworks/" + run.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
+        err.flush();
+        files.copy(sandbox + "/stdout", System.out);
+        files.copy(sandbox + "/stderr", System.err);
+      }
+      run.teardown();
+      return exitCode(outcome.get().ended().get(taskId));
     }
-    client.teardown().get(10, TimeUnit.SECONDS);
-    client.close().get(10, TimeUnit.SECONDS);
-    return exitCode(last);
   }
 
   /** The task's exit code, from the Mesos command executor's message; 1 for any other unsuccessful end. */
@@ -144,83 +139,37 @@ public final class RunCommand implements Callable<Integer> {
     return 1;
   }
 
-  /** Launches one task on the first offer that fits it and reports its end. */
-  private final class OneTask implements Scheduler {
-    final CompletableFuture<TaskStatus> result = new CompletableFuture<>();
-    final String taskId;
-    final String shellCommand;
-    final PrintStream out;
-    volatile boolean launched;
+  /** Tells the user how the task goes, on stderr, and remembers its agent for the sandbox. */
+  private static final class Progress implements CommandTasks.Listener {
+    private final PrintWriter err;
     volatile String agentUrl;
 
-    OneTask(String taskId, String shellCommand, PrintStream out) {
-      this.taskId = taskId;
-      this.shellCommand = shellCommand;
-      this.out = out;
+    Progress(PrintWriter err) {
+      this.err = err;
     }
 
     @Override
-    public void subscribed(SchedulerDriver driver, FrameworkID frameworkId, MasterInfo master) {
-      out.printf("mezzo: subscribed as framework %s%n", frameworkId.getValue());
+    public void subscribed(FrameworkID frameworkId) {
+      say("mezzo: subscribed as framework %s", frameworkId.getValue());
     }
 
     @Override
-    public void offers(SchedulerDriver driver, List<Offer> offers) {
-      ScalarResources needed = ScalarResources.of("cpus", cpus).with("mem", mem);
-      for (Offer offer : offers) {
-        if (launched || !ScalarResources.of(offer).covers(needed) || !hasRuntime(offer)) {
-          continue;
-        }
-        TaskInfo.Builder task = TaskInfo.newBuilder()
-            .setName(name)
-            .setTaskId(TaskID.newBuilder().setValue(taskId))
-            .setAgentId(offer.getAgentId())
-            .addAllResources(Resources.allocatedAs(offer, List.of(Resources.cpus(cpus), Resources.mem(mem))))
-            .setCommand(CommandInfo.newBuilder().setValue(shellCommand));
-        if (runtime.equals("docker")) {
-          task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.DOCKER)
-              .setDocker(ContainerInfo.DockerInfo.newBuilder().setImage(image)));
-        } else if (runtime.equals("oci")) {
-          // As Mesos's unified containerizer: type MESOS with an image.
-          task.setContainer(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
-              .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
-                  .setDocker(Image.Docker.newBuilder().setName(image)))));
-        }
-        launched = true;
-        String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();
-        agentUrl = "http://" + host + ":" + offer.getUrl().getAddress().getPort();
-        out.printf("mezzo: launching task %s on agent %s (%s)%n", taskId, offer.getAgentId().getValue(),
-            offer.getHostname());
-        driver.launch(offer.getId(), List.of(task.build())).exceptionally(t -> {
-          result.completeExceptionally(t);
-          return null;
-        });
-      }
-    }
-
-    /** The agent's {@code runtimes} attribute names the runtime asked for ({@code process} is everywhere). */
-    private boolean hasRuntime(Offer offer) {
-      return runtime.equals("process") || offer.getAttributesList().stream()
-          .anyMatch(a -> a.getName().equals("runtimes") && List.of(a.getText().getValue().split(",")).contains(runtime));
+    public void launched(TaskInfo task, Offer offer) {
+      String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();
+      agentUrl = "http://" + host + ":" + offer.getUrl().getAddress().getPort();
+      say("mezzo: launching task %s on agent %s (%s)", task.getTaskId().getValue(), offer.getAgentId().getValue(),
+          offer.getHostname());
     }
 
     @Override
-    public void update(SchedulerDriver driver, TaskStatus status) {
-      if (!status.getTaskId().getValue().equals(taskId)) {
-        return;
-      }
-      out.printf("mezzo: task %s is %s%s%n", taskId, status.getState(),
+    public void update(TaskStatus status) {
+      say("mezzo: task %s is %s%s", status.getTaskId().getValue(), status.getState(),
           status.getMessage().isEmpty() ? "" : ": " + status.getMessage());
-      switch (status.getState()) {
-        case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-            TASK_GONE_BY_OPERATOR -> result.complete(status);
-        default -> { }
-      }
     }
 
-    @Override
-    public void error(SchedulerDriver driver, String message) {
-      result.completeExceptionally(new IllegalStateException("the master refused the framework: " + message));
+    private void say(String format, Object... args) {
+      err.printf(format + "%n", args);
+      err.flush();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mezzo.sdk;
 
+import io.mezzo.discovery.ZkUrl;
 import java.net.URI;
 
 /**
@@ -21,7 +22,7 @@ interface MasterDetector extends AutoCloseable {
   void close();
 
   /**
-   * A detector for {@code zk://[user:pass@]host:port[,host:port...]/path} or
+   * A detector for {@code zk://[user:password@]host[:port][,host[:port]...]/path} ({@link ZkUrl}) or
    * {@code http(s)://host:port[/prefix]}.
    *
    * @throws IllegalArgumentException naming what is wrong with the URL
@@ -31,13 +32,13 @@ interface MasterDetector extends AutoCloseable {
       throw new IllegalArgumentException("The master URL is empty");
     }
     String trimmed = master.strip();
-    if (trimmed.startsWith("zk://")) {
+    if (trimmed.startsWith(ZkUrl.SCHEME)) {
       return ZooKeeperMasterDetector.parse(trimmed);
     }
     if (trimmed.startsWith("http://") || trimmed.startsWith("https://")) {
       return FixedMasterDetector.parse(trimmed);
     }
     throw new IllegalArgumentException(
-        "Unsupported master URL '" + master + "': expected zk://host:port/path or http://host:port");
+        "Unsupported master URL '" + master + "': expected " + ZkUrl.SYNTAX + " or http://host:port");
   }
 }

@@ -1,8 +1,6 @@
 package io.mezzo.sdk;
 
 import io.mezzo.protocol.Codec;
-import io.mezzo.protocol.RecordIO;
-import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.Filters;
 import io.mezzo.v1.Protos.FrameworkID;
@@ -13,32 +11,15 @@ import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.scheduler.Protos.Call;
-import io.mezzo.v1.scheduler.Protos.Event;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -70,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Calls.</b> Every other call is a separate POST to the master of the current
  * subscription, carrying its {@code Mesos-Stream-Id}.
  *
+ * <p>The connection thread is {@link SubscriptionLoop}, the calls go through {@link CallSender},
+ * and the roles to keep suppressed across re-subscriptions are {@link SuppressedRoles}.
+ *
  * <p><b>Lifecycle.</b> {@code start()} runs once; {@link #close()} is idempotent and returns a
  * future that completes when the client's threads have stopped; {@link #terminated()}
  * completes then too, also when the client stopped by itself after an ERROR event or a
@@ -77,70 +61,41 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerClient implements SchedulerDriver {
   private static final Logger log = LoggerFactory.getLogger(SchedulerClient.class);
-
-  /** Heartbeat intervals without any event after which the stream is considered dead. */
-  static final double MISSED_HEARTBEATS = 5;
-  static final long WATCHDOG_TICK_MILLIS = 200;
-  private static final int MAX_REDIRECTS = 5;
-  private static final int MAX_ERROR_BODY_BYTES = 8192;
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final long SHUTDOWN_WAIT_SECONDS = 10;
 
   private final String master;
-  private final MasterDetector detector;
   private final FrameworkInfo frameworkInfo;
-  private final Codec codec;
-  private final Clock clock;
   private final Filters defaultFilters;
-  private final boolean continueAfterError;
-  private final Backoff backoff;
-  private final HttpClient http;
   private final EventDispatcher dispatcher;
-  private final ScheduledExecutorService watchdog;
-  private final Set<String> suppressedRoles = ConcurrentHashMap.newKeySet();
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final SuppressedRoles suppressedRoles;
+  private final SubscriptionLoop loop;
+  private final CallSender calls;
   private final AtomicBoolean closed = new AtomicBoolean();
-
   private boolean started; // guarded by this
-  private Thread connectionThread; // guarded by this
-  private volatile FrameworkID frameworkId;
-  private volatile Subscription subscription;
-  /** An ERROR event arrived and the client stops once the error callback has run. */
-  private volatile boolean stopRequested;
-  /** A TEARDOWN is in flight: the stream is expected to end, so no disconnected callback. */
-  private volatile boolean tearingDown;
 
   private SchedulerClient(Builder builder, MasterDetector detector) {
     this.master = builder.master;
-    this.detector = detector;
     this.frameworkInfo = builder.frameworkInfo;
-    this.codec = builder.codec;
-    this.clock = builder.clock;
     this.defaultFilters = builder.defaultFilters;
-    this.continueAfterError = builder.continueAfterError;
-    this.backoff = new Backoff(builder.backoffInitial, builder.backoffMax, ThreadLocalRandom.current());
-    this.frameworkId = frameworkInfo.hasId() ? frameworkInfo.getId() : null;
-    this.http = HttpClient.newBuilder()
+    HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(CONNECT_TIMEOUT)
         .build();
+    this.suppressedRoles = new SuppressedRoles(frameworkRoles(frameworkInfo));
     this.dispatcher = new EventDispatcher(
         builder.scheduler,
         this,
         builder.implicitAcknowledgements,
         defaultFilters,
-        continueAfterError,
+        builder.continueAfterError,
         closed::get,
         this::close,
-        () -> frameworkId);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mezzo-scheduler-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+        this::currentFrameworkId);
+    this.loop = new SubscriptionLoop(detector, frameworkInfo, builder.codec, builder.clock,
+        new Backoff(builder.backoffInitial, builder.backoffMax, ThreadLocalRandom.current()), http, dispatcher,
+        suppressedRoles, builder.continueAfterError, closed::get);
+    this.calls = new CallSender(http, builder.codec, closed::get, loop);
   }
 
   public static Builder builder() {
@@ -161,10 +116,7 @@ public final class SchedulerClient implements SchedulerDriver {
       throw new IllegalStateException("The SchedulerClient is already started");
     }
     started = true;
-    watchdog.scheduleWithFixedDelay(this::checkHeartbeats, WATCHDOG_TICK_MILLIS, WATCHDOG_TICK_MILLIS, TimeUnit.MILLISECONDS);
-    connectionThread = new Thread(this::connectionLoop, "mezzo-scheduler-connection");
-    connectionThread.setDaemon(true);
-    connectionThread.start();
+    loop.start();
     log.info("Scheduler client for framework '{}' starting against {}", frameworkInfo.getName(), master);
     return this;
   }
@@ -177,40 +129,29 @@ public final class SchedulerClient implements SchedulerDriver {
    * @return completes when the client's threads have stopped; do not block on it inside a callback
    */
   public CompletableFuture<Void> close() {
-    Thread thread;
     synchronized (this) {
       if (!closed.compareAndSet(false, true)) {
         return terminated();
       }
-      thread = connectionThread;
     }
     log.info("[framework={}] Closing the scheduler client", id());
-    closing.countDown();
-    Subscription sub = subscription;
-    if (sub != null) {
-      sub.abort("client closed");
-    }
-    if (thread == null) {
-      cleanup();
-    } else {
-      thread.interrupt();
-    }
+    loop.stop();
     return terminated();
   }
 
   /** Completes when the client has stopped: after {@link #close()}, a teardown, or an ERROR event. */
   public CompletableFuture<Void> terminated() {
-    return terminated.copy();
+    return loop.terminated().copy();
   }
 
   /** The framework id, once the master assigned one (or the one given in FrameworkInfo). */
   public Optional<FrameworkID> frameworkId() {
-    return Optional.ofNullable(frameworkId);
+    return Optional.ofNullable(loop.frameworkId());
   }
 
   /** True while a subscription stream is open and calls can be sent. */
   public boolean isSubscribed() {
-    Subscription sub = subscription;
+    Subscription sub = loop.subscription();
     return sub != null && sub.isSubscribed() && !closed.get();
   }
 
@@ -259,30 +200,26 @@ public final class SchedulerClient implements SchedulerDriver {
   @Override
   public CompletableFuture<Void> revive(String... roles) {
     List<String> list = List.of(roles);
-    if (list.isEmpty()) {
-      suppressedRoles.clear();
-    } else {
-      list.forEach(suppressedRoles::remove);
-    }
+    suppressedRoles.revive(list);
     return send(Call.Type.REVIVE, id -> Calls.revive(id, list));
   }
 
   @Override
   public CompletableFuture<Void> suppress(String... roles) {
     List<String> list = List.of(roles);
-    suppressedRoles.addAll(list.isEmpty() ? frameworkRoles() : list);
+    suppressedRoles.suppress(list);
     return send(Call.Type.SUPPRESS, id -> Calls.suppress(id, list));
   }
 
   @Override
   public CompletableFuture<Void> teardown() {
-    tearingDown = true;
+    loop.tearingDown(true);
     return send(Call.Type.TEARDOWN, Calls::teardown).whenComplete((v, e) -> {
       if (e == null) {
         log.info("[framework={}] Framework torn down", id());
         close();
       } else {
-        tearingDown = false;
+        loop.tearingDown(false);
       }
     });
   }
@@ -292,286 +229,21 @@ public final class SchedulerClient implements SchedulerDriver {
     return close();
   }
 
-  // ---------------------------------------------------------------- connection thread
-
-  private void connectionLoop() {
-    int failures = 0;
-    try {
-      while (!closed.get()) {
-        Subscription sub = new Subscription(Thread.currentThread(), null, clock.millis());
-        subscription = sub;
-        try {
-          subscribeAndRead(sub);
-        } catch (InterruptedException | InterruptedIOException e) {
-          logAttemptEnd(sub, e);
-        } catch (SchedulerCallException e) {
-          if (e.statusCode() == 503) {
-            log.info("[framework={}] No leading master yet at {}: {}", id(), sub.endpoint(), e.body().strip());
-          } else {
-            log.warn("[framework={}] {}", id(), e.getMessage());
-          }
-        } catch (MasterNotFoundException e) {
-          log.info("[framework={}] No leading master found via {}: {}", id(), detector, e.getMessage());
-        } catch (IOException | RuntimeException e) {
-          logAttemptEnd(sub, e);
-        } finally {
-          sub.finish();
-          Thread.interrupted(); // an abort that raced with the end of the attempt must not cut the backoff short
-          subscription = null;
-        }
-        if (closed.get()) {
-          break;
-        }
-        if (sub.streamId() != null && !stopRequested && !tearingDown) {
-          dispatcher.disconnected();
-        }
-        if (stopRequested) {
-          awaitClose();
-          break;
-        }
-        failures = sub.isSubscribed() ? 0 : failures + 1;
-        Duration delay = backoff.delay(Math.max(0, failures - 1));
-        log.info("[framework={}] Subscribing again in {} ms", id(), delay.toMillis());
-        if (sleepUnlessClosed(delay)) {
-          break;
-        }
-      }
-    } finally {
-      cleanup();
-    }
-  }
-
-  private void subscribeAndRead(Subscription sub) throws IOException, InterruptedException {
-    sub.endpoint(detector.schedulerEndpoint());
-    if (closed.get()) {
-      return;
-    }
-    HttpResponse<InputStream> response = postSubscribe(sub);
-    String streamId = response.headers().firstValue(Wire.MESOS_STREAM_ID).orElse(null);
-    if (streamId == null || streamId.isBlank()) {
-      response.body().close();
-      throw new SchedulerCallException(Call.Type.SUBSCRIBE, 200, "the response has no " + Wire.MESOS_STREAM_ID + " header");
-    }
-    sub.streamId(streamId);
-    log.info("[framework={}] Subscription stream {} open at {}", id(), streamId, sub.endpoint());
-    readEvents(sub, response.body());
-    log.info("[framework={}] Subscription stream {} ended", id(), streamId);
-  }
-
-  private HttpResponse<InputStream> postSubscribe(Subscription sub) throws IOException, InterruptedException {
-    FrameworkID id = frameworkId;
-    List<String> suppressed = new ArrayList<>(new TreeSet<>(suppressedRoles));
-    Call call = id == null
-        ? Calls.subscribe(frameworkInfo, suppressed)
-        : Calls.resubscribe(frameworkInfo, id, suppressed);
-    byte[] body = codec.encode(call);
-    URI target = sub.endpoint();
-    for (int hops = 0; ; hops++) {
-      HttpRequest request = HttpRequest.newBuilder(target)
-          .header("Content-Type", codec.mediaType())
-          .header("Accept", codec.mediaType())
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
-      HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
-      int status = response.statusCode();
-      if (status == 200) {
-        sub.endpoint(target);
-        return response;
-      }
-      String text = readAtMost(response.body());
-      if (!isRedirect(status)) {
-        sub.endpoint(target);
-        throw new SchedulerCallException(Call.Type.SUBSCRIBE, status, text);
-      }
-      String location = response.headers().firstValue("Location").orElse(null);
-      if (location == null || location.isBlank()) {
-        throw new SchedulerCallException(Call.Type.SUBSCRIBE, status, "redirect from " + target + " without a Location header");
-      }
-      if (hops >= MAX_REDIRECTS) {
-        throw new SchedulerCallException(Call.Type.SUBSCRIBE, status, "more than " + MAX_REDIRECTS + " redirects; last to " + location);
-      }
-      URI next = redirectTarget(target, location);
-      log.info("[framework={}] {} redirected SUBSCRIBE to {}", id(), target, next);
-      target = next;
-    }
-  }
-
-  /**
-   * Resolves a Location against the current URL. Mesos sends protocol-relative
-   * {@code //host:port/path}, which takes the current scheme; a bare {@code host:port} (as
-   * some docs show) keeps the current path.
-   */
-  static URI redirectTarget(URI current, String location) {
-    String loc = location.strip();
-    if (!loc.startsWith("/") && !loc.contains("://")) {
-      return URI.create(current.getScheme() + "://" + loc + current.getRawPath());
-    }
-    return current.resolve(loc);
-  }
-
-  private static boolean isRedirect(int status) {
-    return status == 307 || status == 308 || status == 301 || status == 302 || status == 303;
-  }
-
-  private void readEvents(Subscription sub, InputStream body) throws IOException {
-    try (InputStream in = body) {
-      if (!sub.attach(in)) {
-        throw new InterruptedIOException("aborted");
-      }
-      RecordIO.Decoder decoder = new RecordIO.Decoder();
-      byte[] buffer = new byte[16 * 1024];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        for (byte[] record : decoder.feed(buffer, 0, n)) {
-          sub.touch(clock.millis());
-          onEvent(sub, codec.decode(record, Event.getDefaultInstance()));
-        }
-      }
-      if (!decoder.isAtRecordBoundary()) {
-        log.warn("[framework={}] Subscription stream ended inside a record", id());
-      }
-    }
-  }
-
-  private void onEvent(Subscription sub, Event event) {
-    switch (event.getType()) {
-      case SUBSCRIBED -> {
-        frameworkId = event.getSubscribed().getFrameworkId();
-        sub.subscribed(event.getSubscribed().getHeartbeatIntervalSeconds());
-        log.info("[framework={}] Subscribed to {}", id(), sub.endpoint());
-      }
-      case ERROR -> {
-        log.error("[framework={}] The master sent an error: {}", id(), event.getError().getMessage());
-        if (!continueAfterError) {
-          stopRequested = true;
-        }
-      }
-      case HEARTBEAT -> log.trace("[framework={}] Heartbeat", id());
-      default -> log.debug("[framework={}] Event {}", id(), event.getType());
-    }
-    dispatcher.dispatch(event);
-  }
-
-  private void logAttemptEnd(Subscription sub, Exception e) {
-    if (closed.get()) {
-      return;
-    }
-    String reason = sub.abortReason();
-    if (reason != null) {
-      log.warn("[framework={}] Dropping the subscription to {}: {}", id(), sub.endpoint(), reason);
-    } else {
-      log.warn("[framework={}] Subscription to {} failed: {}", id(), sub.endpoint(), e.toString());
-    }
-  }
-
-  private void checkHeartbeats() {
-    Subscription sub = subscription;
-    if (sub != null && sub.isSilent(clock.millis(), MISSED_HEARTBEATS)) {
-      sub.abort("no event for " + (int) MISSED_HEARTBEATS + " heartbeat intervals");
-    }
-  }
-
-  /** True if the client was closed while waiting. */
-  private boolean sleepUnlessClosed(Duration delay) {
-    long deadline = System.nanoTime() + delay.toNanos();
-    while (!closed.get()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      try {
-        if (closing.await(left, TimeUnit.NANOSECONDS)) {
-          return true;
-        }
-      } catch (InterruptedException e) {
-        // close() interrupts; the loop condition tells
-      }
-    }
-    return true;
-  }
-
-  private void awaitClose() {
-    while (!closed.get()) {
-      try {
-        closing.await();
-      } catch (InterruptedException e) {
-        // close() interrupts; the loop condition tells
-      }
-    }
-  }
-
-  private void cleanup() {
-    boolean interrupted = false;
-    watchdog.shutdownNow();
-    try {
-      if (!dispatcher.shutdown(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {
-        log.warn("[framework={}] A scheduler callback was still running when the client stopped", id());
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
-    detector.close();
-    log.info("[framework={}] Scheduler client stopped", id());
-    terminated.complete(null);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  // ---------------------------------------------------------------- calls
-
   private CompletableFuture<Void> send(Call.Type type, Function<FrameworkID, Call> build) {
-    if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("The SchedulerClient is closed; " + type + " was not sent"));
-    }
-    Subscription sub = subscription;
-    FrameworkID id = frameworkId;
-    if (sub == null || sub.streamId() == null || id == null) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("Not subscribed to a master; " + type + " was not sent"));
-    }
-    Call call;
-    try {
-      call = build.apply(id);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    HttpRequest request = HttpRequest.newBuilder(sub.endpoint())
-        .timeout(CALL_TIMEOUT)
-        .header("Content-Type", codec.mediaType())
-        .header("Accept", codec.mediaType())
-        .header(Wire.MESOS_STREAM_ID, sub.streamId())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)))
-        .build();
-    log.debug("[framework={}] Sending {}", id.getValue(), type);
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    http.sendAsync(request, BodyHandlers.ofString(StandardCharsets.UTF_8)).whenComplete((response, error) -> {
-      if (error != null) {
-        result.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-      } else if (response.statusCode() / 100 == 2) {
-        result.complete(null);
-      } else {
-        result.completeExceptionally(new SchedulerCallException(type, response.statusCode(), response.body()));
-      }
-    });
-    return result;
-  }
-
-  private static String readAtMost(InputStream body) {
-    try (InputStream in = body) {
-      return new String(in.readNBytes(MAX_ERROR_BODY_BYTES), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(body unreadable: " + e.getMessage() + ")";
-    }
+    return calls.send(type, build);
   }
 
   @SuppressWarnings("deprecation")
-  private List<String> frameworkRoles() {
+  private static List<String> frameworkRoles(FrameworkInfo frameworkInfo) {
     return frameworkInfo.getRolesCount() > 0 ? frameworkInfo.getRolesList() : List.of(frameworkInfo.getRole());
   }
 
+  private FrameworkID currentFrameworkId() {
+    return loop.frameworkId();
+  }
+
   private String id() {
-    FrameworkID id = frameworkId;
+    FrameworkID id = loop.frameworkId();
     return id == null ? "-" : id.getValue();
   }
 

@@ -14,13 +14,13 @@ class ClientPiecesTest {
   @Test
   void resolvesRedirectLocations() {
     URI current = URI.create("http://10.0.0.1:5050/api/v1/scheduler");
-    assertThat(SchedulerClient.redirectTarget(current, "//10.0.0.2:5050/api/v1/scheduler"))
+    assertThat(SubscriptionLoop.redirectTarget(current, "//10.0.0.2:5050/api/v1/scheduler"))
         .isEqualTo(URI.create("http://10.0.0.2:5050/api/v1/scheduler"));
-    assertThat(SchedulerClient.redirectTarget(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
+    assertThat(SubscriptionLoop.redirectTarget(URI.create("https://m1:5050/api/v1/scheduler"), "//m2:5050/master/api/v1/scheduler"))
         .isEqualTo(URI.create("https://m2:5050/master/api/v1/scheduler"));
-    assertThat(SchedulerClient.redirectTarget(current, "http://m3:5050/api/v1/scheduler"))
+    assertThat(SubscriptionLoop.redirectTarget(current, "http://m3:5050/api/v1/scheduler"))
         .isEqualTo(URI.create("http://m3:5050/api/v1/scheduler"));
-    assertThat(SchedulerClient.redirectTarget(current, "m4:5050"))
+    assertThat(SubscriptionLoop.redirectTarget(current, "m4:5050"))
         .isEqualTo(URI.create("http://m4:5050/api/v1/scheduler"));
   }
 

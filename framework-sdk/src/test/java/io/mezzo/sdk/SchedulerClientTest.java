@@ -264,13 +264,13 @@ class SchedulerClientTest {
     await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
 
     clock.advance(Duration.ofSeconds(9)); // within 5 x 2 s
-    await().during(Duration.ofMillis(3 * SchedulerClient.WATCHDOG_TICK_MILLIS)).atMost(WAIT)
+    await().during(Duration.ofMillis(3 * SubscriptionLoop.WATCHDOG_TICK_MILLIS)).atMost(WAIT)
         .until(() -> master.calls(Call.Type.SUBSCRIBE).size() == 1);
     master.push(TestData.heartbeat()); // any event, heartbeats included, resets the silence
     master.push(update(status("marker", TaskState.TASK_LOST, null)));
     await().atMost(WAIT).until(() -> scheduler.updates.size() == 1);
     clock.advance(Duration.ofSeconds(9));
-    await().during(Duration.ofMillis(3 * SchedulerClient.WATCHDOG_TICK_MILLIS)).atMost(WAIT)
+    await().during(Duration.ofMillis(3 * SubscriptionLoop.WATCHDOG_TICK_MILLIS)).atMost(WAIT)
         .until(() -> master.calls(Call.Type.SUBSCRIBE).size() == 1);
 
     clock.advance(Duration.ofSeconds(2));

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.mezzo.discovery.ZkUrl;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.scheduler.Protos.Call;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -70,8 +70,10 @@ class ZooKeeperMasterDetectorTest {
         assertThat(leader.calls(Call.Type.SUBSCRIBE)).hasSize(1);
         assertThat(standby.calls()).isEmpty();
 
-        // Failover: the leader's node goes away, the stream ends; the client finds the new leader.
+        // Failover: the leader's node goes away and it stops serving, as a deposed master does;
+        // the stream ends and the client finds the new leader.
         curator.delete().forPath("/mezzo/json.info_0000000003");
+        leader.answerSubscribeWith(503, "No leader elected");
         leader.closeStream();
         await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 2);
         assertThat(standby.calls(Call.Type.SUBSCRIBE)).hasSize(1);
@@ -84,11 +86,12 @@ class ZooKeeperMasterDetectorTest {
 
   @Test
   void waitsUntilAMasterRegisters() throws Exception {
-    ZooKeeperMasterDetector detector = ZooKeeperMasterDetector.parse("zk://" + zookeeper.getConnectString() + "/mezzo");
+    ZooKeeperMasterDetector detector = new ZooKeeperMasterDetector(
+        ZkUrl.parse("zk://" + zookeeper.getConnectString() + "/mezzo"), Duration.ofMillis(300));
     try {
       assertThatThrownBy(detector::schedulerEndpoint)
           .isInstanceOf(MasterNotFoundException.class)
-          .hasMessageContaining("/mezzo");
+          .hasMessageContaining("no master has published a json.info_ node under /mezzo");
       curator.create().forPath("/mezzo");
       assertThatThrownBy(detector::schedulerEndpoint)
           .isInstanceOf(MasterNotFoundException.class)
@@ -96,19 +99,23 @@ class ZooKeeperMasterDetectorTest {
 
       publish("json.info_0000000001", MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050)
           .setHostname("master-1.example").build());
-      assertThat(detector.schedulerEndpoint()).isEqualTo(URI.create("http://master-1.example:5050/api/v1/scheduler"));
+      await().atMost(WAIT).untilAsserted(() ->
+          assertThat(detector.schedulerEndpoint()).isEqualTo(URI.create("http://master-1.example:5050/api/v1/scheduler")));
     } finally {
       detector.close();
     }
   }
 
   @Test
-  void picksTheLowestParsableSequence() {
-    assertThat(ZooKeeperMasterDetector.leaderNode(List.of(
-        "json.info_0000000010", "log_replicas", "json.info_0000000002", "info_0000000001", "json.info_x")))
-        .isEqualTo("json.info_0000000002");
-    assertThatThrownBy(() -> ZooKeeperMasterDetector.leaderNode(List.of("log_replicas")))
-        .isInstanceOf(MasterNotFoundException.class);
+  void saysWhenZooKeeperCannotBeReached() throws Exception {
+    int port = zookeeper.getPort();
+    zookeeper.stop();
+    try (ZooKeeperMasterDetector detector = new ZooKeeperMasterDetector(
+        ZkUrl.parse("zk://127.0.0.1:" + port + "/mezzo"), Duration.ofMillis(300))) {
+      assertThatThrownBy(detector::schedulerEndpoint)
+          .isInstanceOf(MasterNotFoundException.class)
+          .hasMessageContaining("cannot connect to ZooKeeper at 127.0.0.1:" + port);
+    }
   }
 
   @Test
@@ -125,13 +132,14 @@ class ZooKeeperMasterDetectorTest {
   }
 
   @Test
-  void parsesZooKeeperUrls() {
+  void parsesZooKeeperUrlsAsTheServersDo() {
     ZooKeeperMasterDetector detector = ZooKeeperMasterDetector.parse("zk://user:secret@h1:2181,h2:2182/mezzo/");
-    assertThat(detector.connectString()).isEqualTo("h1:2181,h2:2182");
-    assertThat(detector.path()).isEqualTo("/mezzo");
-    assertThatThrownBy(() -> ZooKeeperMasterDetector.parse("zk://h1:2181/"))
+    assertThat(detector.url()).isEqualTo(ZkUrl.parse("zk://user:secret@h1,h2:2182/mezzo"));
+    assertThat(detector).hasToString("zk://user:***@h1:2181,h2:2182/mezzo");
+    assertThat(ZooKeeperMasterDetector.parse("zk://h/mezzo").url().connectString()).isEqualTo("h:2181");
+    assertThatThrownBy(() -> MasterDetector.forUrl("zk://h1:2181/"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("path");
-    assertThatThrownBy(() -> ZooKeeperMasterDetector.parse("zk:///mezzo"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+    assertThatThrownBy(() -> MasterDetector.forUrl("zk:///mezzo"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no host");
   }
 }

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the dependency arrows of ARCHITECTURE.md (protocol ← sdk ← examples; protocol ← master,
- * agent) and the shape inside each module: its packages form no cycle, and the allocator sees
- * neither protobuf nor Vert.x (facts in as Mezzo's own values, decisions out).
+ * Keeps the dependency arrows of ARCHITECTURE.md (protocol ← discovery ← sdk ← examples; protocol,
+ * discovery ← master, agent; the CLI on the servers' public entry points only) and the shape
+ * inside each module: its packages form no cycle, and the allocator sees neither protobuf nor
+ * Vert.x (facts in as Mezzo's own values, decisions out).
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -54,7 +55,25 @@ class ArchitectureTest {
   void theProtocolDependsOnNothingOfMezzos() {
     noClasses().that().resideInAnyPackage("io.mezzo.protocol..", "io.mezzo.v1..")
         .should().dependOnClassesThat().resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..", "io.mezzo.sdk..",
-            "io.mezzo.testkit..", "io.mezzo.cli..", "io.mezzo.examples..")
+            "io.mezzo.testkit..", "io.mezzo.cli..", "io.mezzo.examples..", "io.mezzo.discovery..")
+        .check(classes);
+  }
+
+  @Test
+  void theCliUsesOnlyTheServersPublicEntryPoints() {
+    // Their root packages (MasterMain, AgentMain, DurationFlag...), never their internals.
+    noClasses().that().resideInAPackage("io.mezzo.cli..")
+        .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..")
+            .and(JavaClass.Predicates.resideOutsideOfPackages("io.mezzo.master", "io.mezzo.agent")))
+        .orShould().dependOnClassesThat().resideInAPackage("io.mezzo.examples..")
+        .check(classes);
+  }
+
+  @Test
+  void discoveryDependsOnTheProtocolOnly() {
+    noClasses().that().resideInAPackage("io.mezzo.discovery..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..", "io.mezzo.sdk..",
+            "io.mezzo.testkit..", "io.mezzo.cli..", "io.mezzo.examples..", "io.vertx..")
         .check(classes);
   }
 

@@ -17,7 +17,7 @@ public final class MasterMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(MasterMain.class);
 
   @Option(names = "--zk", required = true, defaultValue = "${env:MEZZO_ZK}",
-      description = "ZooKeeper URL, zk://host:port[,host:port]/path (MEZZO_ZK)")
+      description = "ZooKeeper URL, zk://[user:password@]host[:port][,host[:port]...]/path (MEZZO_ZK)")
   String zk;
 
   @Option(names = "--ip", defaultValue = "${env:MEZZO_IP:-" + MasterConfig.DEFAULT_IP + "}",
@@ -67,7 +67,7 @@ public final class MasterMain implements Callable<Integer> {
     MasterConfig config;
     try {
       MasterVerticle.allocator(allocator);
-      io.mezzo.master.election.ZkUrl.parse(zk);
+      io.mezzo.discovery.ZkUrl.parse(zk);
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)

@@ -1,5 +1,6 @@
 package io.mezzo.master;
 
+import io.mezzo.discovery.ZkUrl;
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.LeaderGate;
@@ -9,7 +10,6 @@ import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.api.MasterRoutes;
 import io.mezzo.master.election.CuratorLeaderElection;
-import io.mezzo.master.election.ZkUrl;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
@@ -19,7 +19,6 @@ import io.mezzo.master.state.ConfinedAllocator;
 import io.mezzo.master.state.StateOwner;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.JsonCodec;
-import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -35,7 +34,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,8 +82,8 @@ final class MasterVerticle extends VerticleBase {
           server = s;
           port = s.actualPort();
           masterInfo = masterInfo(port);
-          curator = CuratorFrameworkFactory.newClient(zk.connectString(), 10_000, 10_000,
-              new ExponentialBackoffRetry(500, 10));
+          curator = zk.curatorBuilder().connectionTimeoutMs(10_000).retryPolicy(new ExponentialBackoffRetry(500, 10))
+              .build();
           curator.start();
           registry = new Registry(curator, zk.path(), context);
           election = new CuratorLeaderElection(curator, zk.path(), context);
@@ -147,22 +145,16 @@ final class MasterVerticle extends VerticleBase {
     });
   }
 
-  private void leaderChanged(Optional<String> masterInfoJson) {
-    leaderHostPort = masterInfoJson.flatMap(MasterVerticle::hostPort);
+  private void leaderChanged(Optional<MasterInfo> leader) {
+    leaderHostPort = leader.map(MasterVerticle::hostPort);
   }
 
-  static Optional<String> hostPort(String masterInfoJson) {
-    try {
-      MasterInfo info = JsonCodec.parse(masterInfoJson, MasterInfo.getDefaultInstance());
-      if (info.hasAddress()) {
-        String host = info.getAddress().hasHostname() ? info.getAddress().getHostname() : info.getAddress().getIp();
-        return Optional.of(host + ":" + info.getAddress().getPort());
-      }
-      return Optional.of((info.hasHostname() ? info.getHostname() : "") + ":" + info.getPort());
-    } catch (ProtocolException e) {
-      log.warn("Unreadable MasterInfo in ZooKeeper: {}", e.getMessage());
-      return Optional.empty();
+  static String hostPort(MasterInfo info) {
+    if (info.hasAddress()) {
+      String host = info.getAddress().hasHostname() ? info.getAddress().getHostname() : info.getAddress().getIp();
+      return host + ":" + info.getAddress().getPort();
     }
+    return (info.hasHostname() ? info.getHostname() : "") + ":" + info.getPort();
   }
 
   static Allocator allocator(String name) {

@@ -29,6 +29,22 @@ class MasterFlagsTest {
     assertThat(err.toString()).contains(message);
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "zk://127.0.0.1:1        | no path after the hosts",
+      "zk://127.0.0.1:1/       | the path must name a node below the root",
+      "zk://127.0.0.1:x/mezzo  | port 'x'",
+      "zk://u@127.0.0.1/mezzo  | must be user:password",
+      "http://127.0.0.1/mezzo  | is not a ZooKeeper URL",
+  })
+  void badZooKeeperUrlsExitWithCodeTwo(String zk, String message) {
+    StringWriter err = new StringWriter();
+    int code = new CommandLine(new MasterMain()).setErr(new PrintWriter(err)).execute("--zk=" + zk.trim());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains(message);
+  }
+
   @Test
   void theNewFlagsReachTheConfig() {
     MasterConfig set = MasterConfig.builder().zk("zk://h:2181/m").offerTimeout(Duration.ofSeconds(30))

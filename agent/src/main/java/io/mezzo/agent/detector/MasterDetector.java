@@ -22,7 +22,6 @@ public interface MasterDetector {
     if (url instanceof MasterUrl.Fixed fixed) {
       return new FixedMasterDetector(new MasterAddress(fixed.host(), fixed.port()), context);
     }
-    MasterUrl.ZooKeeper zk = (MasterUrl.ZooKeeper) url;
-    return new ZooKeeperMasterDetector(zk.connectString(), zk.path(), context);
+    return new ZooKeeperMasterDetector(((MasterUrl.ZooKeeper) url).url(), context);
   }
 }

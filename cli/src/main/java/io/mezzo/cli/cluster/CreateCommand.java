@@ -1,6 +1,6 @@
 package io.mezzo.cli.cluster;
 
-import io.mezzo.master.election.ZkUrl;
+import io.mezzo.discovery.ZkUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(names = "--agents", defaultValue = "2", description = "Number of agents (default ${DEFAULT-VALUE})")
   int agents;
 
-  @Option(names = "--zk", description = "An external ZooKeeper ensemble, zk://host:port[,host:port]/path")
+  @Option(names = "--zk", description = "An external ZooKeeper ensemble, " + ZkUrl.SYNTAX)
   String zk;
 
   @Option(names = "--agent-resources", description = "Resources of each agent in Mesos syntax,"

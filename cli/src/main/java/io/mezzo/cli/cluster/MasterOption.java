@@ -1,5 +1,6 @@
 package io.mezzo.cli.cluster;
 
+import io.mezzo.discovery.ZkUrl;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ public final class MasterOption {
   String cluster;
 
   @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}",
-      description = "zk://host:port/path or http://host:port of the master (MEZZO_MASTER)")
+      description = "The master: " + ZkUrl.SYNTAX + " or http://host:port (MEZZO_MASTER)")
   String master;
 
   /** The master location to hand to the SDK. */
@@ -31,9 +32,15 @@ public final class MasterOption {
     if (master == null || master.isBlank()) {
       throw new CommandLine.ParameterException(commandLine, "Say where the master is: --cluster NAME or --master URL");
     }
-    if (!master.startsWith("zk://") && !master.startsWith("http://") && !master.startsWith("https://")) {
+    if (master.startsWith(ZkUrl.SCHEME)) {
+      try {
+        ZkUrl.parse(master);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandLine, "Invalid --master: " + e.getMessage());
+      }
+    } else if (!master.startsWith("http://") && !master.startsWith("https://")) {
       throw new CommandLine.ParameterException(commandLine,
-          "--master must be zk://host:port/path or http://host:port, got '" + master + "'");
+          "--master must be " + ZkUrl.SYNTAX + " or http://host:port, got '" + master + "'");
     }
     return master;
   }

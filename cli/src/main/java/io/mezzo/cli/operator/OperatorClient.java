@@ -1,11 +1,10 @@
 package io.mezzo.cli.operator;
 
-import io.mezzo.master.election.ZkUrl;
+import io.mezzo.discovery.LeaderDetector;
+import io.mezzo.discovery.ZkUrl;
 import io.mezzo.protocol.Codec;
-import io.mezzo.protocol.JsonCodec;
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.ProtocolException;
-import io.mezzo.protocol.Wire;
-import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
 import io.vertx.core.json.JsonObject;
@@ -17,23 +16,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A small client of the master's operator API ({@code POST /api/v1}, protobuf) and of
- * {@code GET /api/v1/explain}. Finds the leader from a ZooKeeper URL (the lowest
- * {@code json.info_} node) or starts at an HTTP URL and follows the leader's 307s.
+ * {@code GET /api/v1/explain}. Finds the leader from a ZooKeeper URL (with the shared
+ * {@link LeaderDetector}) or starts at an HTTP URL and follows the leader's 307s.
  */
 public final class OperatorClient {
   private static final int MAX_REDIRECTS = 3;
+  /** How long to wait for ZooKeeper to name a leader (one may be being elected). */
+  private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
   private final String master;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** @param master {@code zk://host:port/path} or {@code http(s)://host:port} */
+  /** @param master a ZooKeeper URL ({@link ZkUrl#SYNTAX}) or {@code http(s)://host:port} */
   public OperatorClient(String master) {
     this.master = master;
   }
@@ -91,32 +89,20 @@ public final class OperatorClient {
 
   /** The master's base URL, e.g. {@code http://127.0.0.1:5050}. */
   String baseUrl() {
-    if (!master.startsWith("zk://")) {
+    if (!master.startsWith(ZkUrl.SCHEME)) {
       return master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
     }
     ZkUrl zk = ZkUrl.parse(master);
-    try (CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.connectString())
-        .sessionTimeoutMs(10_000).connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(500)).build()) {
-      curator.start();
-      if (!curator.blockUntilConnected(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        throw new OperatorException("Cannot connect to ZooKeeper at " + zk.connectString());
-      }
-      List<String> children = curator.getChildren().forPath(zk.path());
-      String leader = children.stream().filter(c -> c.startsWith(Wire.MASTER_INFO_PREFIX))
-          .filter(c -> c.substring(Wire.MASTER_INFO_PREFIX.length()).matches("\\d+"))
-          .min(java.util.Comparator.comparingLong(c -> Long.parseLong(c.substring(Wire.MASTER_INFO_PREFIX.length()))))
-          .orElseThrow(() -> new OperatorException("No master has registered in ZooKeeper at " + master));
-      MasterInfo info = JsonCodec.parse(new String(curator.getData().forPath(zk.path() + "/" + leader),
-          StandardCharsets.UTF_8), MasterInfo.getDefaultInstance());
-      String host = info.getAddress().hasIp() ? info.getAddress().getIp() : info.getHostname();
-      return "http://" + host + ":" + info.getAddress().getPort();
-    } catch (OperatorException e) {
-      throw e;
+    try (LeaderDetector detector = LeaderDetector.create(zk, Runnable::run)) {
+      detector.start();
+      MasterInfos.Endpoint leader = MasterInfos.endpoint(detector.awaitLeader(LEADER_WAIT).get());
+      String host = leader.host().contains(":") ? "[" + leader.host() + "]" : leader.host();
+      return "http://" + host + ":" + leader.port();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OperatorException("Interrupted");
-    } catch (Exception e) {
-      throw new OperatorException("Cannot find the leading master in ZooKeeper at " + master + ": " + e.getMessage());
+    } catch (ExecutionException e) {
+      throw new OperatorException(e.getCause().getMessage());
     }
   }
 

@@ -2,7 +2,7 @@ package io.mezzo.cli.operator;
 
 import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
-import io.mezzo.master.state.IdRules;
+import io.mezzo.protocol.Ids;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -49,7 +49,7 @@ abstract class OperatorCommand implements Callable<Integer> {
   }
 
   static String checkRole(String role) {
-    IdRules.checkRole(role).ifPresent(reason -> {
+    Ids.checkRole(role).ifPresent(reason -> {
       throw new IllegalArgumentException(reason);
     });
     if (role.equals("*")) {

@@ -72,6 +72,13 @@ class OperatorCommandArgumentsTest {
   }
 
   @Test
+  void aBadZooKeeperUrlExits2NamingTheProblem() {
+    Cli cli = Cli.run("weights", "get", "--master", "zk://u:hunter2@zk1:x/mezzo");
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.err()).contains("Invalid --master", "port 'x'").doesNotContain("hunter2");
+  }
+
+  @Test
   void aMasterThatCannotBeReachedExits1() {
     Cli cli = Cli.run("weights", "get", "--master", closedPort);
     assertThat(cli.exitCode()).isEqualTo(1);

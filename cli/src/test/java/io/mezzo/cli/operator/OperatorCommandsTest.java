@@ -41,7 +41,8 @@ class OperatorCommandsTest {
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
     ClusterHome home = ClusterHome.fromEnvironment();
     assertThat(home.clustersDir().toString()).as("MEZZO_HOME from the surefire configuration").contains("target");
-    home.save(new ClusterFile("demo", zkUrl, false, "2026-01-01T00:00:00Z", List.of()));
+    // Written as a user might (trailing '/'): the CLI reads zk:// URLs as the master does.
+    home.save(new ClusterFile("demo", zkUrl + "/", false, "2026-01-01T00:00:00Z", List.of()));
   }
 
   @AfterEach

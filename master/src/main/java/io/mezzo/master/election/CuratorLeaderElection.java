@@ -1,17 +1,16 @@
 package io.mezzo.master.election;
 
+import io.mezzo.discovery.LeaderDetector;
 import io.mezzo.master.spi.LeaderElection;
-import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.Wire;
+import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Leader election with a Curator {@link LeaderLatch} under {@code <path>/leader-latch}. The
  * leader publishes its MasterInfo JSON as an ephemeral sequential {@code <path>/json.info_N}
  * node, the layout Mesos detectors read (the lowest sequence number leads, and only the
- * leader keeps such a node). Every callback hops onto the master's context.
+ * leader keeps such a node). Who leads, for the followers' redirects, comes from a
+ * {@link LeaderDetector} on the same path, as every other Mezzo client finds it. Every callback
+ * hops onto the master's context.
  */
 public final class CuratorLeaderElection implements LeaderElection {
   private static final Logger log = LoggerFactory.getLogger(CuratorLeaderElection.class);
@@ -32,7 +33,7 @@ public final class CuratorLeaderElection implements LeaderElection {
   private final String path;
   private final Context context;
   private LeaderLatch latch;
-  private CuratorCache cache;
+  private LeaderDetector detector;
   private volatile String publishedNode;
   private volatile boolean closed;
 
@@ -43,13 +44,14 @@ public final class CuratorLeaderElection implements LeaderElection {
   }
 
   @Override
-  public Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership, Consumer<Optional<String>> leaderChanged) {
-    // Nothing here waits for ZooKeeper: the latch and the cache act once the client connects,
+  public Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership,
+      Consumer<Optional<MasterInfo>> leaderChanged) {
+    // Nothing here waits for ZooKeeper: the latch and the detector act once the client connects,
     // so a master started before its ZooKeeper simply waits as a non-leader.
     return context.executeBlocking(() -> {
-      cache = CuratorCache.build(client, path);
-      cache.listenable().addListener((type, oldData, data) -> publishLeader(leaderChanged));
-      cache.start();
+      detector = LeaderDetector.create(client, path, task -> context.runOnContext(v -> task.run()));
+      detector.addListener(leaderChanged::accept);
+      detector.start();
       client.getConnectionStateListenable().addListener((c, newState) -> {
         if (newState == ConnectionState.SUSPENDED || newState == ConnectionState.LOST) {
           log.warn("ZooKeeper connection {}; stepping down until it is back", newState);
@@ -98,23 +100,6 @@ public final class CuratorLeaderElection implements LeaderElection {
     }
   }
 
-  /** The lowest json.info_ child leads, as Mesos detectors decide. */
-  private void publishLeader(Consumer<Optional<String>> leaderChanged) {
-    if (closed) {
-      return;
-    }
-    Optional<String> leader = cache.stream()
-        .filter(d -> d.getData() != null && MasterInfos.sequence(name(d.getPath())) >= 0)
-        .min(Comparator.comparingLong(d -> MasterInfos.sequence(name(d.getPath()))))
-        .map(d -> new String(d.getData(), StandardCharsets.UTF_8));
-    context.runOnContext(v -> leaderChanged.accept(leader));
-  }
-
-  private static String name(String nodePath) {
-    return nodePath.substring(nodePath.lastIndexOf('/') + 1);
-  }
-
-
   @Override
   public Future<Void> close() {
     if (closed) {
@@ -127,8 +112,8 @@ public final class CuratorLeaderElection implements LeaderElection {
       if (latch != null) {
         latch.close(LeaderLatch.CloseMode.SILENT);
       }
-      if (cache != null) {
-        cache.close();
+      if (detector != null) {
+        detector.close();
       }
       return null;
     }).onComplete(ar -> done.complete());

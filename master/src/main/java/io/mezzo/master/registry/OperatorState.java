@@ -7,8 +7,8 @@ import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
-import io.mezzo.master.state.IdRules;
 import io.mezzo.master.state.TextLimits;
+import io.mezzo.protocol.Ids;
 import io.mezzo.protocol.internal.RegistryRecords;
 import io.mezzo.protocol.internal.RegistryRecords.Registry.AgentReservations;
 import io.mezzo.v1.Protos.Resource;
@@ -437,7 +437,7 @@ public final class OperatorState {
   }
 
   private static String checkedRole(String role, String what) {
-    Optional<String> bad = IdRules.checkRole(role);
+    Optional<String> bad = Ids.checkRole(role);
     if (bad.isPresent()) {
       throw new CallRejected(400, "Invalid " + what + " role: " + bad.get());
     }

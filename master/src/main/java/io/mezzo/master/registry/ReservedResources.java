@@ -3,7 +3,7 @@ package io.mezzo.master.registry;
 import io.mezzo.master.spi.RangeSet;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.master.state.CallRejected;
-import io.mezzo.master.state.IdRules;
+import io.mezzo.protocol.Ids;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.Value;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ final class ReservedResources {
             + reservation.getType());
       }
       String role = reservation.getRole();
-      Optional<String> badRole = IdRules.checkRole(role);
+      Optional<String> badRole = Ids.checkRole(role);
       if (badRole.isPresent()) {
         throw new CallRejected(400, "Invalid reservation role: " + badRole.get());
       }

@@ -1,5 +1,6 @@
 package io.mezzo.master.spi;
 
+import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -20,10 +21,11 @@ public interface LeaderElection {
    * Mesos clients look for it while this candidate leads.
    *
    * @param leadership called with true when this candidate becomes leader, false when it stops
-   * @param leaderChanged called with the current leader's MasterInfo JSON (empty when none is known)
+   * @param leaderChanged called with the current leader's MasterInfo (empty when none is known): first when the
+   *     candidate has a view, then when the leader changes
    * @return completes once the candidate has joined
    */
-  Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership, Consumer<Optional<String>> leaderChanged);
+  Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership, Consumer<Optional<MasterInfo>> leaderChanged);
 
   /** Leaves the election and removes what it published. Idempotent. */
   Future<Void> close();

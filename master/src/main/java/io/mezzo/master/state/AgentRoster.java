@@ -1,5 +1,7 @@
 package io.mezzo.master.state;
 
+import io.mezzo.protocol.Ids;
+
 import static io.mezzo.master.state.TaskUpdates.isTerminal;
 import static io.mezzo.master.state.TaskUpdates.masterUpdate;
 import static io.mezzo.master.state.TaskUpdates.update;
@@ -128,19 +130,19 @@ final class AgentRoster {
     return id;
   }
 
-  /** The ids and text an agent registers with: valid ids ({@link IdRules}), text within {@link TextLimits}. */
+  /** The ids and text an agent registers with: valid ids ({@link Ids}), text within {@link TextLimits}. */
   private static Optional<String> registrationText(AgentCall.Register register) {
     AgentInfo info = register.getAgentInfo();
-    Optional<String> bad = info.hasId() ? IdRules.checkId("Agent ID", info.getId().getValue())
+    Optional<String> bad = info.hasId() ? Ids.checkId("Agent ID", info.getId().getValue())
         : Optional.empty();
     if (bad.isEmpty()) {
       bad = TextLimits.agentInfo("agent_info", info);
     }
     for (int i = 0; bad.isEmpty() && i < register.getTasksCount(); i++) {
       RunningTask running = register.getTasks(i);
-      bad = IdRules.checkId("Framework ID", running.getFrameworkId().getValue());
+      bad = Ids.checkId("Framework ID", running.getFrameworkId().getValue());
       if (bad.isEmpty()) {
-        bad = IdRules.checkId("Task ID", running.getTask().getTaskId().getValue());
+        bad = Ids.checkId("Task ID", running.getTask().getTaskId().getValue());
       }
     }
     return bad;

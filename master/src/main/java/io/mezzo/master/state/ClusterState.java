@@ -3,6 +3,7 @@ package io.mezzo.master.state;
 import io.mezzo.master.offers.OfferBook;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
+import io.mezzo.protocol.Ids;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;

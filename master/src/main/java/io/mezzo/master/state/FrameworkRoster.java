@@ -1,5 +1,7 @@
 package io.mezzo.master.state;
 
+import io.mezzo.protocol.Ids;
+
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.offers.OfferBook.Outcome;
 import io.mezzo.master.spi.Allocator;
@@ -147,7 +149,7 @@ final class FrameworkRoster {
         if (!seen.add(role)) {
           return Optional.of("'FrameworkInfo.roles' contains duplicate role '" + role + "'");
         }
-        Optional<String> bad = IdRules.checkRole(role);
+        Optional<String> bad = Ids.checkRole(role);
         if (bad.isPresent()) {
           return bad;
         }
@@ -156,13 +158,13 @@ final class FrameworkRoster {
       if (info.getRolesCount() > 0) {
         return Optional.of("'FrameworkInfo.roles' must be empty when the framework is not MULTI_ROLE capable");
       }
-      Optional<String> bad = IdRules.checkRole(info.getRole());
+      Optional<String> bad = Ids.checkRole(info.getRole());
       if (bad.isPresent()) {
         return bad;
       }
     }
     if (info.hasId() && !info.getId().getValue().isEmpty()) {
-      Optional<String> bad = IdRules.checkId("Framework ID", info.getId().getValue());
+      Optional<String> bad = Ids.checkId("Framework ID", info.getId().getValue());
       if (bad.isPresent()) {
         return bad;
       }

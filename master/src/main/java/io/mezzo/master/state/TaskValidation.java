@@ -1,5 +1,6 @@
 package io.mezzo.master.state;
 
+import io.mezzo.protocol.Ids;
 import io.mezzo.v1.Protos.ContainerInfo;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.TaskInfo;
@@ -14,7 +15,7 @@ final class TaskValidation {
   private TaskValidation() {}
 
   static Optional<String> task(FrameworkRecord framework, String agentId, TaskInfo task) {
-    Optional<String> badId = IdRules.checkId("Task ID", task.getTaskId().getValue());
+    Optional<String> badId = Ids.checkId("Task ID", task.getTaskId().getValue());
     if (badId.isPresent()) {
       return badId;
     }
@@ -84,7 +85,7 @@ final class TaskValidation {
 
   /** An executor: a valid id, this framework's, and the same ExecutorInfo as a running one with that id. */
   static Optional<String> executor(FrameworkRecord framework, AgentRecord agent, ExecutorInfo executor) {
-    Optional<String> badId = IdRules.checkId("Executor ID", executor.getExecutorId().getValue());
+    Optional<String> badId = Ids.checkId("Executor ID", executor.getExecutorId().getValue());
     if (badId.isPresent()) {
       return badId;
     }

@@ -1,5 +1,7 @@
 package io.mezzo.master.state;
 
+import io.mezzo.protocol.Ids;
+
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.ExecutorInfo;
@@ -19,9 +21,9 @@ import java.util.Optional;
  */
 public final class TextLimits {
   /** Task, executor, framework and agent ids, as Mesos's {@code validateID}. */
-  public static final int ID_BYTES = IdRules.MAX_ID_BYTES;
+  public static final int ID_BYTES = Ids.MAX_ID_BYTES;
   /** A role name, and each role of a hierarchical one together. */
-  public static final int ROLE_BYTES = IdRules.MAX_ROLE_BYTES;
+  public static final int ROLE_BYTES = Ids.MAX_ROLE_BYTES;
   /** Roles in one UPDATE_WEIGHTS or UPDATE_QUOTA call, or in one FrameworkInfo. */
   public static final int ROLES_PER_CALL = 1000;
   /** Names, users, hostnames, principals, label keys, attribute names. */

@@ -1,5 +1,7 @@
 package io.mezzo.master.state;
 
+import io.mezzo.protocol.Ids;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mezzo.v1.Protos.AgentID;
@@ -25,14 +27,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** The rules on ids, roles and free text ({@link IdRules}, {@link TextLimits}) and log escaping ({@link LogText}). */
+/** The rules on ids, roles and free text ({@link Ids}, {@link TextLimits}) and log escaping ({@link LogText}). */
 class TextRulesTest {
   private static final long SEED = 20240615L;
 
   @ParameterizedTest
   @ValueSource(strings = {"*", "eng", "eng/web", "a-b", "a.b", "web_1", "ünïcode", "x/y/z"})
   void validRoles(String role) {
-    assertThat(IdRules.checkRole(role)).isEmpty();
+    assertThat(Ids.checkRole(role)).isEmpty();
   }
 
   static Stream<Arguments> invalidRoles() {
@@ -61,12 +63,12 @@ class TextRulesTest {
   @ParameterizedTest
   @MethodSource("invalidRoles")
   void invalidRolesAreRefusedWithTheReason(String role, String reason) {
-    assertThat(IdRules.checkRole(role)).hasValueSatisfying(m -> assertThat(m).contains(reason));
+    assertThat(Ids.checkRole(role)).hasValueSatisfying(m -> assertThat(m).contains(reason));
   }
 
   @Test
   void aRoleOfExactlyTheLimitIsValid() {
-    assertThat(IdRules.checkRole("r".repeat(TextLimits.ROLE_BYTES))).isEmpty();
+    assertThat(Ids.checkRole("r".repeat(TextLimits.ROLE_BYTES))).isEmpty();
   }
 
   static Stream<Arguments> invalidIds() {
@@ -87,19 +89,19 @@ class TextRulesTest {
   @ParameterizedTest
   @MethodSource("invalidIds")
   void invalidIdsAreRefused(String id, String reason) {
-    assertThat(IdRules.checkId("Agent ID", id)).hasValueSatisfying(m -> assertThat(m).startsWith("Agent ID")
+    assertThat(Ids.checkId("Agent ID", id)).hasValueSatisfying(m -> assertThat(m).startsWith("Agent ID")
         .contains(reason));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"a", "task-1", "a.b", "...", "uuid-0a1b", "é"})
   void validIds(String id) {
-    assertThat(IdRules.checkId("Task ID", id)).isEmpty();
+    assertThat(Ids.checkId("Task ID", id)).isEmpty();
   }
 
   @Test
   void anIdOfExactlyTheLimitIsValid() {
-    assertThat(IdRules.checkId("Task ID", "x".repeat(TextLimits.ID_BYTES))).isEmpty();
+    assertThat(Ids.checkId("Task ID", "x".repeat(TextLimits.ID_BYTES))).isEmpty();
   }
 
   @Test

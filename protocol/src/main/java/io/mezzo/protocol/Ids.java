@@ -1,20 +1,29 @@
-package io.mezzo.master.state;
+package io.mezzo.protocol;
 
 import java.util.Optional;
 
-/** Mesos's rules for IDs (validateID) and role names (roles.cpp). Each check returns the reason it failed. */
-public final class IdRules {
+/**
+ * Mesos's rules for IDs ({@code common/validation.cpp}, validateID) and role names
+ * ({@code common/roles.cpp}), for the master's validation and for clients that check their
+ * input before sending it. Each check returns why the value is refused, or empty when it is fine.
+ */
+public final class Ids {
   /** Mesos's limit on an id. */
   public static final int MAX_ID_BYTES = 255;
   /** Mezzo's limit on a role name (Mesos has none). */
   public static final int MAX_ROLE_BYTES = 512;
 
-  private IdRules() {}
+  private Ids() {}
 
   private static int utf8Bytes(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
+  /**
+   * Checks a framework, task, executor or other ID.
+   *
+   * @param kind what the ID names, for the message, e.g. {@code "Task ID"}
+   */
   public static Optional<String> checkId(String kind, String id) {
     if (id.isEmpty()) {
       return Optional.of(kind + " must not be empty");
@@ -34,6 +43,7 @@ public final class IdRules {
     return Optional.empty();
   }
 
+  /** Checks a role name: {@code *}, or {@code /}-separated components such as {@code eng/web}. */
   public static Optional<String> checkRole(String role) {
     if (role.equals("*")) {
       return Optional.empty();
