@@ -6,18 +6,38 @@ import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A RecordIO-framed event stream on a chunked HTTP response. Used on the response's context only. */
+/**
+ * A RecordIO-framed event stream on a chunked HTTP response, with a bounded queue of unsent
+ * bytes: a reader that falls {@code maxQueueBytes} behind (it stopped reading, or reads slower than
+ * the master writes) has its connection closed, which drops what was queued for it; its framework
+ * or agent sees a disconnect and subscribes again, as after any other. Used on the response's
+ * context only.
+ */
 final class HttpEventSink<E extends Message> implements EventSink<E> {
+  private static final Logger log = LoggerFactory.getLogger(HttpEventSink.class);
+
   private final HttpServerResponse response;
   private final Codec codec;
   private final String streamId;
+  private final long maxQueueBytes;
+  private String reader = "unsubscribed";
   private boolean closed;
 
-  HttpEventSink(HttpServerResponse response, Codec codec, String streamId) {
+  /** @param maxQueueBytes the unsent bytes this stream may queue; at most {@link Integer#MAX_VALUE} */
+  HttpEventSink(HttpServerResponse response, Codec codec, String streamId, long maxQueueBytes) {
     this.response = response;
     this.codec = codec;
     this.streamId = streamId;
+    this.maxQueueBytes = maxQueueBytes;
+    response.setWriteQueueMaxSize((int) maxQueueBytes);
+  }
+
+  /** Who reads this stream ({@code framework=ID}, {@code agent=ID}), for the log. */
+  void readBy(String reader) {
+    this.reader = reader;
   }
 
   @Override
@@ -27,8 +47,16 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
 
   @Override
   public void send(E event) {
-    if (!closed) {
-      response.write(Buffer.buffer(RecordIO.encode(codec.encode(event))));
+    if (closed) {
+      return;
+    }
+    response.write(Buffer.buffer(RecordIO.encode(codec.encode(event))));
+    if (response.writeQueueFull()) {
+      log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
+          maxQueueBytes);
+      closed = true;
+      // Ending would queue behind what the reader does not read; a reset closes the connection and frees it.
+      response.reset();
     }
   }
 
