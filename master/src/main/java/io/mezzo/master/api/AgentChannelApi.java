@@ -77,7 +77,7 @@ final class AgentChannelApi implements Handler<RoutingContext> {
         .setChunked(true)
         .putHeader("Content-Type", codec.mediaType())
         .putHeader(Wire.AGENT_STREAM_ID, streamId);
-    HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, codec, streamId, streamQueueBytes);
+    HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, request.connection(), codec, streamId, streamQueueBytes);
     ClusterState state = leading.state();
     String agentId = state.registerAgent(call.getRegister(), sink);
     if (agentId != null) {

@@ -5,7 +5,9 @@ import io.mezzo.master.state.EventSink;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +22,21 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
   private static final Logger log = LoggerFactory.getLogger(HttpEventSink.class);
 
   private final HttpServerResponse response;
+  private final HttpConnection connection;
   private final Codec codec;
   private final String streamId;
   private final long maxQueueBytes;
   private String reader = "unsubscribed";
   private boolean closed;
 
-  /** @param maxQueueBytes the unsent bytes this stream may queue; at most {@link Integer#MAX_VALUE} */
-  HttpEventSink(HttpServerResponse response, Codec codec, String streamId, long maxQueueBytes) {
+  /**
+   * @param connection the connection the stream is on (HTTP/1: the stream's own)
+   * @param maxQueueBytes the unsent bytes this stream may queue; at most {@link Integer#MAX_VALUE}
+   */
+  HttpEventSink(HttpServerResponse response, HttpConnection connection, Codec codec, String streamId,
+      long maxQueueBytes) {
     this.response = response;
+    this.connection = connection;
     this.codec = codec;
     this.streamId = streamId;
     this.maxQueueBytes = maxQueueBytes;
@@ -55,8 +63,21 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
       log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
           maxQueueBytes);
       closed = true;
-      // Ending would queue behind what the reader does not read; a reset closes the connection and frees it.
-      response.reset();
+      abort();
+    }
+  }
+
+  /**
+   * Vert.x closes a connection gracefully, once what is queued on it is flushed: never, for a reader
+   * that does not read; so does a close from the channel's end of the pipeline. Closing from Vert.x's
+   * own handler towards the socket drops the queue at once, and the connection's close handlers
+   * run as for any close.
+   */
+  private void abort() {
+    if (connection instanceof ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      connection.close();
     }
   }
 

@@ -72,7 +72,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
         .putHeader("Content-Type", streamCodec.get().mediaType())
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");
-    HttpEventSink<Event> sink = new HttpEventSink<>(response, streamCodec.get(), streamId, streamQueueBytes);
+    HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), streamCodec.get(), streamId, streamQueueBytes);
     ClusterState state = leading.state();
     String frameworkId = state.subscribe(call.getSubscribe(), sink);
     if (frameworkId != null) {
