@@ -80,6 +80,11 @@ public final class Master {
     return verticle != null && verticle.isLeader();
   }
 
+  /** What the request bodies being read take now, and at most: for metrics and tests (known after start). */
+  public io.mezzo.master.api.BodyBudget bodyBudget() {
+    return verticle.bodyBudget();
+  }
+
   public synchronized Future<Void> close() {
     if (closing != null) {
       return closing;

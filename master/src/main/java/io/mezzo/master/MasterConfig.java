@@ -2,6 +2,7 @@ package io.mezzo.master;
 
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
+import io.mezzo.master.api.ApiLimits;
 import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,6 +35,7 @@ public final class MasterConfig {
   private final String allocator;
   private final Duration offerTimeout;
   private final String minAllocatableResources;
+  private final ApiLimits limits;
 
   private MasterConfig(Builder b) {
     this.zk = b.zk;
@@ -45,6 +47,7 @@ public final class MasterConfig {
     this.allocator = b.allocator;
     this.offerTimeout = b.offerTimeout;
     this.minAllocatableResources = b.minAllocatableResources;
+    this.limits = b.limits;
   }
 
   public static Builder builder() {
@@ -96,12 +99,17 @@ public final class MasterConfig {
     return minAllocatableResources;
   }
 
+  /** Body sizes, the memory for request bodies in flight, and each stream's queue. */
+  public ApiLimits limits() {
+    return limits;
+  }
+
   @Override
   public String toString() {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
-        + ", minAllocatableResources=" + minAllocatableResources + "]";
+        + ", minAllocatableResources=" + minAllocatableResources + ", limits=" + limits + "]";
   }
 
   /** Named options with the defaults above; {@link #build()} checks them. Only {@code zk} is required. */
@@ -115,6 +123,7 @@ public final class MasterConfig {
     private String allocator = DEFAULT_ALLOCATOR;
     private Duration offerTimeout;
     private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
+    private ApiLimits limits = ApiLimits.defaults();
 
     private Builder() {}
 
@@ -168,6 +177,12 @@ public final class MasterConfig {
       return this;
     }
 
+    /** The HTTP APIs' memory limits (default {@link ApiLimits#defaults()}). */
+    public Builder limits(ApiLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
     /**
      * @throws NullPointerException when {@code zk}, {@code ip} or a duration is missing
      * @throws IllegalArgumentException naming the bad value
@@ -178,6 +193,7 @@ public final class MasterConfig {
       Objects.requireNonNull(allocator, "allocator is required");
       Objects.requireNonNull(allocationInterval, "allocationInterval is required");
       Objects.requireNonNull(agentReregisterTimeout, "agentReregisterTimeout is required");
+      Objects.requireNonNull(limits, "limits is required");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, got " + port);
       }

@@ -1,5 +1,6 @@
 package io.mezzo.master;
 
+import io.mezzo.master.api.ApiLimits;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +60,30 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_MIN_ALLOCATABLE_RESOURCES, default ${DEFAULT-VALUE})")
   String minAllocatableResources;
 
+  @Option(names = "--max-inflight-body-bytes", defaultValue = "${env:MEZZO_MAX_INFLIGHT_BODY_BYTES}",
+      converter = ByteSizeFlag.class,
+      description = "Memory all request bodies being read may take together; beyond it requests get 503"
+          + " with Retry-After (MEZZO_MAX_INFLIGHT_BODY_BYTES, default: a quarter of the maximum heap)")
+  Long maxInflightBodyBytes;
+
+  @Option(names = "--max-call-body-bytes", defaultValue = "${env:MEZZO_MAX_CALL_BODY_BYTES:-4MB}",
+      converter = ByteSizeFlag.class,
+      description = "Largest body of a scheduler or agent call; larger ones get 413"
+          + " (MEZZO_MAX_CALL_BODY_BYTES, default ${DEFAULT-VALUE})")
+  long maxCallBodyBytes;
+
+  @Option(names = "--max-operator-body-bytes", defaultValue = "${env:MEZZO_MAX_OPERATOR_BODY_BYTES:-1MB}",
+      converter = ByteSizeFlag.class,
+      description = "Largest body of an operator API call; larger ones get 413"
+          + " (MEZZO_MAX_OPERATOR_BODY_BYTES, default ${DEFAULT-VALUE})")
+  long maxOperatorBodyBytes;
+
+  @Option(names = "--max-stream-queue-bytes", defaultValue = "${env:MEZZO_MAX_STREAM_QUEUE_BYTES:-8MB}",
+      converter = ByteSizeFlag.class,
+      description = "Unsent events one framework or agent stream may queue; a stream further behind is closed"
+          + " (MEZZO_MAX_STREAM_QUEUE_BYTES, default ${DEFAULT-VALUE})")
+  long maxStreamQueueBytes;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -71,6 +96,7 @@ public final class MasterMain implements Callable<Integer> {
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
+          .limits(limits())
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -94,6 +120,11 @@ public final class MasterMain implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  ApiLimits limits() {
+    return new ApiLimits(maxInflightBodyBytes != null ? maxInflightBodyBytes : ApiLimits.defaultInflightBodyBytes(),
+        maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes);
   }
 
   public static void main(String[] args) {

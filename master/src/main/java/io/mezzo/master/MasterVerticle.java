@@ -3,6 +3,7 @@ package io.mezzo.master;
 import io.mezzo.discovery.ZkUrl;
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
+import io.mezzo.master.api.BodyBudget;
 import io.mezzo.master.api.LeaderGate;
 import io.mezzo.master.api.Leadership;
 import io.mezzo.master.api.Leadership.Follower;
@@ -52,6 +53,7 @@ final class MasterVerticle extends VerticleBase {
   private final Clock clock;
   private final Supplier<Allocator> allocatorFactory;
   private final String masterId = UUID.randomUUID().toString();
+  private final BodyBudget bodyBudget;
   private CuratorFramework curator;
   private LeaderElection election;
   private HttpServer server;
@@ -69,6 +71,7 @@ final class MasterVerticle extends VerticleBase {
     this.clock = clock;
     this.allocatorFactory = allocatorFactory != null ? allocatorFactory
         : () -> allocator(config.allocator(), config.minAllocatableResources());
+    this.bodyBudget = new BodyBudget(config.limits().inflightBodyBytes());
   }
 
   @Override
@@ -76,7 +79,7 @@ final class MasterVerticle extends VerticleBase {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
     LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
-    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation);
+    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -233,6 +236,10 @@ final class MasterVerticle extends VerticleBase {
 
   int port() {
     return port;
+  }
+
+  BodyBudget bodyBudget() {
+    return bodyBudget;
   }
 
   private final class VertxTimers implements Timers {

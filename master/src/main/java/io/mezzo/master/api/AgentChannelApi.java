@@ -20,10 +20,13 @@ import java.util.UUID;
 final class AgentChannelApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
+  private final long streamQueueBytes;
 
-  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger) {
+  /** @param streamQueueBytes the unsent bytes an agent's event stream may queue before it is closed */
+  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes) {
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
+    this.streamQueueBytes = streamQueueBytes;
   }
 
   @Override
@@ -74,10 +77,11 @@ final class AgentChannelApi implements Handler<RoutingContext> {
         .setChunked(true)
         .putHeader("Content-Type", codec.mediaType())
         .putHeader(Wire.AGENT_STREAM_ID, streamId);
-    HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, codec, streamId);
+    HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, request.connection(), codec, streamId, streamQueueBytes);
     ClusterState state = leading.state();
     String agentId = state.registerAgent(call.getRegister(), sink);
     if (agentId != null) {
+      sink.readBy("agent=" + agentId);
       response.closeHandler(v -> {
         sink.markClosed();
         if (gate.isCurrent(leading)) {

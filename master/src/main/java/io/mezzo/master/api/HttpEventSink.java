@@ -5,19 +5,47 @@ import io.mezzo.master.state.EventSink;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A RecordIO-framed event stream on a chunked HTTP response. Used on the response's context only. */
+/**
+ * A RecordIO-framed event stream on a chunked HTTP response, with a bounded queue of unsent
+ * bytes: a reader that falls {@code maxQueueBytes} behind (it stopped reading, or reads slower than
+ * the master writes) has its connection closed, which drops what was queued for it; its framework
+ * or agent sees a disconnect and subscribes again, as after any other. Used on the response's
+ * context only.
+ */
 final class HttpEventSink<E extends Message> implements EventSink<E> {
+  private static final Logger log = LoggerFactory.getLogger(HttpEventSink.class);
+
   private final HttpServerResponse response;
+  private final HttpConnection connection;
   private final Codec codec;
   private final String streamId;
+  private final long maxQueueBytes;
+  private String reader = "unsubscribed";
   private boolean closed;
 
-  HttpEventSink(HttpServerResponse response, Codec codec, String streamId) {
+  /**
+   * @param connection the connection the stream is on (HTTP/1: the stream's own)
+   * @param maxQueueBytes the unsent bytes this stream may queue; at most {@link Integer#MAX_VALUE}
+   */
+  HttpEventSink(HttpServerResponse response, HttpConnection connection, Codec codec, String streamId,
+      long maxQueueBytes) {
     this.response = response;
+    this.connection = connection;
     this.codec = codec;
     this.streamId = streamId;
+    this.maxQueueBytes = maxQueueBytes;
+    response.setWriteQueueMaxSize((int) maxQueueBytes);
+  }
+
+  /** Who reads this stream ({@code framework=ID}, {@code agent=ID}), for the log. */
+  void readBy(String reader) {
+    this.reader = reader;
   }
 
   @Override
@@ -27,8 +55,29 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
 
   @Override
   public void send(E event) {
-    if (!closed) {
-      response.write(Buffer.buffer(RecordIO.encode(codec.encode(event))));
+    if (closed) {
+      return;
+    }
+    response.write(Buffer.buffer(RecordIO.encode(codec.encode(event))));
+    if (response.writeQueueFull()) {
+      log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
+          maxQueueBytes);
+      closed = true;
+      abort();
+    }
+  }
+
+  /**
+   * Vert.x closes a connection gracefully, once what is queued on it is flushed: never, for a reader
+   * that does not read; so does a close from the channel's end of the pipeline. Closing from Vert.x's
+   * own handler towards the socket drops the queue at once, and the connection's close handlers
+   * run as for any close.
+   */
+  private void abort() {
+    if (connection instanceof ConnectionBase base) {
+      base.channelHandlerContext().close();
+    } else {
+      connection.close();
     }
   }
 

@@ -4,7 +4,6 @@ import io.mezzo.protocol.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
@@ -13,8 +12,6 @@ import java.util.List;
  * failure handler that turns {@link io.mezzo.master.state.CallRejected} into its answer.
  */
 public final class MasterRoutes {
-  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
-
   /** The API families behind the leader gate, each with its paths (Mesos's, and libprocess's under /master). */
   enum Family {
     SCHEDULER(Wire.SCHEDULER_PATH, Wire.SCHEDULER_PATH_LIBPROCESS),
@@ -43,23 +40,28 @@ public final class MasterRoutes {
    *
    * @param gate this master's leader gate
    * @param allocationTrigger asks for an allocation round soon (after a subscribe, revive, ...)
+   * @param limits the body caps per endpoint and the stream queue size
+   * @param budget what the request bodies in flight may take together (see {@link ApiLimits#inflightBodyBytes()})
    */
-  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger) {
+  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
+      BodyBudget budget) {
     Router router = Router.router(vertx);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger);
+    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
+    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
+    BoundedBody noBody = new BoundedBody(budget, 0);
+    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes());
     OperatorApi operator = new OperatorApi();
-    AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger);
+    AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes());
     for (Family family : Family.values()) {
       for (String path : family.paths) {
         // Bodies are read before the gate: a follower answers once the whole request is in, and too
-        // large a body gets 413 from any master.
+        // large a body gets 413 (too many at once 503) from any master.
         switch (family) {
-          case SCHEDULER -> router.route(path).handler(body).handler(gate).handler(scheduler);
-          case OPERATOR -> router.route(path).handler(body).handler(gate).handler(operator);
-          case EXPLAIN -> router.route(path).handler(gate).handler(operator::explain);
-          case AGENT_CHANNEL -> router.route(path).handler(body).handler(gate).handler(agentChannel);
-          case STATE -> router.get(path).handler(gate).handler(MasterRoutes::state)
+          case SCHEDULER -> router.route(path).handler(callBody).handler(gate).handler(scheduler);
+          case OPERATOR -> router.route(path).handler(operatorBody).handler(gate).handler(operator);
+          case EXPLAIN -> router.route(path).handler(noBody).handler(gate).handler(operator::explain);
+          case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
+          case STATE -> router.get(path).handler(noBody).handler(gate).handler(MasterRoutes::state)
               .failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }

@@ -59,7 +59,7 @@ final class Negotiation {
       throw new CallRejected(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
     }
     try {
-      return codec.decode(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), prototype);
+      return codec.decode(BoundedBody.body(ctx).getBytes(), prototype);
     } catch (io.mezzo.protocol.ProtocolException e) {
       throw new CallRejected(400, e.getMessage());
     }

@@ -23,13 +23,16 @@ import java.util.UUID;
 final class SchedulerApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
+  private final long streamQueueBytes;
 
   /**
    * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
+   * @param streamQueueBytes the unsent bytes a subscription may queue before it is closed
    */
-  SchedulerApi(LeaderGate gate, Runnable allocationTrigger) {
+  SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes) {
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
+    this.streamQueueBytes = streamQueueBytes;
   }
 
   @Override
@@ -69,10 +72,11 @@ final class SchedulerApi implements Handler<RoutingContext> {
         .putHeader("Content-Type", streamCodec.get().mediaType())
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");
-    HttpEventSink<Event> sink = new HttpEventSink<>(response, streamCodec.get(), streamId);
+    HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), streamCodec.get(), streamId, streamQueueBytes);
     ClusterState state = leading.state();
     String frameworkId = state.subscribe(call.getSubscribe(), sink);
     if (frameworkId != null) {
+      sink.readBy("framework=" + frameworkId);
       response.closeHandler(v -> {
         sink.markClosed();
         if (gate.isCurrent(leading)) {

@@ -60,14 +60,19 @@ final class EventStream<E extends Message> implements AutoCloseable {
 
   /** The next event that satisfies the predicate, skipping others (heartbeats, ...). */
   E next(java.util.function.Predicate<E> wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    return next(wanted, Duration.ofSeconds(10));
+  }
+
+  /** The next event that satisfies the predicate within {@code bound}, skipping others. */
+  E next(java.util.function.Predicate<E> wanted, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
     while (System.nanoTime() < deadline) {
       E event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (event != null && wanted.test(event)) {
         return event;
       }
     }
-    throw new AssertionError("no matching event within 10 s");
+    throw new AssertionError("no matching event within " + bound);
   }
 
   boolean ended() throws InterruptedException {

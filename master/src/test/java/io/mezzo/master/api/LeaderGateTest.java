@@ -59,7 +59,8 @@ class LeaderGateTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    router = MasterRoutes.router(vertx, new LeaderGate(leadership::get, leader::get, () -> SELF), () -> { });
+    router = MasterRoutes.router(vertx, new LeaderGate(leadership::get, leader::get, () -> SELF), () -> { },
+        ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -31,10 +31,14 @@ final class MasterFixture implements AutoCloseable {
   final Master master;
 
   MasterFixture() throws Exception {
+    this(ApiLimits.defaults());
+  }
+
+  MasterFixture(ApiLimits limits) throws Exception {
     zk = new TestingServer(true);
     vertx = strictVertx.vertx();
     master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
-        .allocationInterval(Duration.ofMillis(50)).build(), vertx, Clock.systemUTC());
+        .allocationInterval(Duration.ofMillis(50)).limits(limits).build(), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }

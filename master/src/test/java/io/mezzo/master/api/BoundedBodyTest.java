@@ -1,0 +1,164 @@
+package io.mezzo.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link BoundedBody} on a real Vert.x server: caps, the budget, and the budget coming back. */
+class BoundedBodyTest {
+  private static final long CAP = 64 * 1024;
+  private static final long BUDGET = 100 * 1024;
+
+  private Vertx vertx;
+  private HttpServer server;
+  private HttpClient client;
+  private BodyBudget budget;
+  private final AtomicInteger handled = new AtomicInteger();
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    budget = new BodyBudget(BUDGET);
+    Router router = Router.router(vertx);
+    router.post("/call").handler(new BoundedBody(budget, CAP)).handler(ctx -> {
+      handled.incrementAndGet();
+      ctx.response().end("read " + BoundedBody.body(ctx).length());
+    });
+    server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(server.actualPort()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    await(vertx.close());
+  }
+
+  @Test
+  void aBodyWithinTheCapIsReadAndItsReservationReturned() throws Exception {
+    Answer response = await(client.request(HttpMethod.POST, "/call")
+        .compose(r -> answer(r.send(Buffer.buffer(new byte[50_000])))));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("read 50000");
+    assertThat(budget.peak()).isEqualTo(50_000);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+  }
+
+  @Test
+  void aDeclaredLengthOverTheCapGets413BeforeAnyByteIsBuffered() throws Exception {
+    HttpClientRequest request = await(client.request(HttpMethod.POST, "/call"));
+    Future<Answer> answer = answer(request.response());
+    request.putHeader("Content-Length", String.valueOf(CAP + 1));
+    request.sendHead();
+    Answer response = await(answer);
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.body()).contains("over this endpoint's limit of " + CAP + " bytes");
+    assertThat(budget.peak()).isZero();
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aChunkedBodyOverTheCapGets413WhileStreaming() throws Exception {
+    HttpClientRequest request = await(client.request(HttpMethod.POST, "/call")).setChunked(true);
+    Future<Answer> answer = answer(request.response());
+    for (int i = 0; i < 5; i++) {
+      request.write(Buffer.buffer(new byte[16 * 1024]));
+    }
+    Answer response = await(answer);
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(budget.peak()).isLessThanOrEqualTo(CAP);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aBodyTheBudgetCannotTakeGets503WithRetryAfterBeforeItIsRead() throws Exception {
+    // Two bodies in flight take 120 KB of the 100 KB budget: the second is refused on its headers.
+    HttpClientRequest first = await(client.request(HttpMethod.POST, "/call"));
+    Future<Answer> firstAnswer = answer(first.response());
+    first.putHeader("Content-Length", String.valueOf(60_000)).write(Buffer.buffer(new byte[1000]));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 60_000);
+
+    HttpClientRequest second = await(client.request(HttpMethod.POST, "/call"));
+    Future<Answer> answer = answer(second.response());
+    second.putHeader("Content-Length", String.valueOf(60_000)).sendHead();
+    Answer refused = await(answer);
+
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.retryAfter()).isEqualTo("1");
+    assertThat(refused.body()).contains("retry later");
+    assertThat(budget.inUse()).isEqualTo(60_000);
+
+    first.end(Buffer.buffer(new byte[59_000]));
+    assertThat(await(firstAnswer).body()).isEqualTo("read 60000");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+    assertThat(budget.peak()).isEqualTo(60_000);
+    assertThat(handled).hasValue(1);
+  }
+
+  @Test
+  void aChunkedBodyIsCountedAsItArrivesAndRefusedWhenTheBudgetRunsOut() throws Exception {
+    HttpClientRequest holder = await(client.request(HttpMethod.POST, "/call"));
+    holder.putHeader("Content-Length", String.valueOf(60_000)).write(Buffer.buffer(new byte[1000]));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 60_000);
+
+    HttpClientRequest chunked = await(client.request(HttpMethod.POST, "/call")).setChunked(true);
+    Future<Answer> answer = answer(chunked.response());
+    for (int i = 0; i < 3; i++) {
+      chunked.write(Buffer.buffer(new byte[20_000]));
+    }
+    Answer refused = await(answer);
+
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.retryAfter()).isEqualTo("1");
+    assertThat(budget.peak()).isLessThanOrEqualTo(BUDGET);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 60_000);
+    holder.reset();
+  }
+
+  @Test
+  void aConnectionResetMidBodyGivesTheReservationBack() throws Exception {
+    NetClient net = vertx.createNetClient();
+    NetSocket socket = await(net.connect(server.actualPort(), "127.0.0.1"));
+    await(socket.write("POST /call HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n" + "x".repeat(10_000)));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 50_000);
+
+    await(socket.close());
+
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+    assertThat(handled).hasValue(0);
+  }
+
+  record Answer(int status, String retryAfter, String body) {}
+
+  /** Reads the body as the response arrives (a Vert.x response drops what arrives before a handler). */
+  static Future<Answer> answer(Future<HttpClientResponse> response) {
+    return response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.getHeader("Retry-After"),
+        b.toString())));
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
