@@ -23,7 +23,8 @@ class IdsTest {
       "eng/..      | invalid component '..'",
       "eng/*       | invalid component '*'",
       "-eng        | invalid component '-eng'",
-      "'en g'      | whitespace or control characters",
+      "'en g'      | whitespace, control characters",
+      "'en\\g'     | or '\\'",
   })
   void refusesBadRolesSayingWhy(String role, String reason) {
     assertThat(Ids.checkRole(role)).hasValueSatisfying(r -> assertThat(r).contains(reason));
