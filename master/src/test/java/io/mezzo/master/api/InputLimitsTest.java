@@ -119,15 +119,21 @@ class InputLimitsTest {
 
   @Test
   void aFrameworkNameOf15MegabytesIsRefusedAndNotInTheState() throws Exception {
-    io.mezzo.v1.scheduler.Protos.Call subscribe = MasterFixture.subscribe(FrameworkInfo.newBuilder().setUser("u")
-        .setName("n".repeat(15 * 1024 * 1024)).build());
+    // 15 MB is over the scheduler API's body cap: refused before the body is read.
+    HttpResponse<String> tooLarge = postSubscribeWithName(15 * 1024 * 1024);
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
 
-    HttpResponse<String> refused = master.post(Wire.SCHEDULER_PATH, Codec.PROTOBUF.mediaType(),
-        Codec.PROTOBUF.encode(subscribe), null);
-
+    // 2 MB fits the body cap and is refused by the field's own limit, naming it.
+    HttpResponse<String> refused = postSubscribeWithName(2 * 1024 * 1024);
     assertThat(refused.statusCode()).isEqualTo(400);
-    assertThat(refused.body()).contains("'subscribe.framework_info.name' is 15728640 bytes long, over the limit of 1024");
+    assertThat(refused.body()).contains("'subscribe.framework_info.name' is 2097152 bytes long, over the limit of 1024");
     assertThat(master.state().encode().length()).isLessThan(100_000);
+  }
+
+  private HttpResponse<String> postSubscribeWithName(int nameBytes) throws Exception {
+    io.mezzo.v1.scheduler.Protos.Call subscribe = MasterFixture.subscribe(FrameworkInfo.newBuilder().setUser("u")
+        .setName("n".repeat(nameBytes)).build());
+    return master.post(Wire.SCHEDULER_PATH, Codec.PROTOBUF.mediaType(), Codec.PROTOBUF.encode(subscribe), null);
   }
 
   @Test
