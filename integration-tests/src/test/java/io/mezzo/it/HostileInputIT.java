@@ -235,7 +235,7 @@ class HostileInputIT {
         }
         System.out.println("RECONCILE of 20,000 tasks: " + answers);
         assertThat(answers.get(0)).isEqualTo(202);
-        assertThat(answers).allSatisfy(s -> assertThat(s).isIn(202, 400, 403));
+        assertThat(answers).as("202, then a 4xx once the stream is gone").allSatisfy(s -> assertThat(s == 202 || s / 100 == 4).isTrue());
         await("the master closes the idle stream").atMost(Duration.ofSeconds(10))
             .until(() -> Files.readString(masterLog).contains(closing));
         assertThat(drainsToTheEnd(idle.in(), Duration.ofSeconds(30))).as("the idle stream ended").isTrue();
