@@ -222,7 +222,7 @@ class HostileInputIT {
         String closing = "[framework=" + frameworkId + "] Closing event stream";
         // From here on the idle subscriber reads nothing.
         List<Integer> answers = new ArrayList<>();
-        for (int call = 0; call < 10 && !Files.readString(masterLog).contains(closing); call++) {
+        for (int call = 0; call < 10 && !masterLog().contains(closing); call++) {
           HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(master + SCHEDULER))
                   .timeout(CALL_TIMEOUT).header("Content-Type", "application/x-protobuf")
                   .header("Mesos-Stream-Id", streamId)
@@ -237,10 +237,11 @@ class HostileInputIT {
         assertThat(answers.get(0)).isEqualTo(202);
         assertThat(answers).as("202, then a 4xx once the stream is gone").allSatisfy(s -> assertThat(s == 202 || s / 100 == 4).isTrue());
         await("the master closes the idle stream").atMost(Duration.ofSeconds(10))
-            .until(() -> Files.readString(masterLog).contains(closing));
+            .until(() -> masterLog().contains(closing));
         assertThat(drainsToTheEnd(idle.in(), Duration.ofSeconds(30))).as("the idle stream ended").isTrue();
       }
-      Mezzo.Result batch = cluster.mezzo().run(300, "batch", "--cluster", CLUSTER, "--tasks", "20", "--cmd", "true");
+      Mezzo.Result batch = cluster.mezzo().run(300, "batch", "--cluster", CLUSTER, "--tasks", "20", "--cmd", "true",
+          "--timeout", "240");
       assertThat(batch.exitCode()).as(batch.toString()).isZero();
     });
   }
@@ -265,8 +266,8 @@ class HostileInputIT {
         assertThat(head.status()).as(head.toString()).isEqualTo(200);
       }
       await("the subscription is logged").atMost(Duration.ofSeconds(10))
-          .until(() -> Files.readString(masterLog).contains("crlf-it\\r\\n" + forged));
-      assertThat(Files.readAllLines(masterLog)).noneMatch(line -> line.startsWith(forged));
+          .until(() -> masterLog().contains("crlf-it\\r\\n" + forged));
+      assertThat(masterLog().lines().toList()).noneMatch(line -> line.startsWith(forged));
 
       for (String id : List.of("../../../etc/x", "agent\u0001x")) {
         String register = new JsonObject().put("type", "REGISTER").put("register", new JsonObject()
@@ -357,6 +358,11 @@ class HostileInputIT {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The master's log so far (ISO-8859-1, so that no byte in it can fail the read). */
+  private String masterLog() throws IOException {
+    return Files.readString(masterLog, StandardCharsets.ISO_8859_1);
+  }
 
   private static JsonObject process(JsonObject status, String role) {
     return status.getJsonArray("processes").stream().map(o -> (JsonObject) o)
