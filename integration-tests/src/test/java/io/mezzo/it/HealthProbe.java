@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Asks each node's {@code /health} every 200 ms on a thread of its own while an attack runs, and
- * records the slowest answer per node and every probe that failed or took over {@link #BOUND}
- * (the request times out there). {@link #close()} stops it; then {@link #failures()} and
+ * records the slowest answer per node and every probe that failed or took over its node's bound
+ * ({@link #BOUND} unless given; the request times out there). {@link #close()} stops it; then {@link #failures()} and
  * {@link #maxLatencyMillis(String)} say how the nodes did throughout.
  */
 final class HealthProbe implements AutoCloseable {
@@ -30,28 +30,39 @@ final class HealthProbe implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  private final Map<String, Duration> bounds;
   private final Map<String, Long> maxMillis = new ConcurrentHashMap<>();
   private final Map<String, Integer> probes = new ConcurrentHashMap<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
 
-  /** @param nodes name → base URL ({@code http://host:port}) of each node to probe */
+  private HealthProbe(Map<String, Duration> bounds) {
+    this.bounds = Map.copyOf(bounds);
+  }
+
+  /** @param nodes name → base URL ({@code http://host:port}) of each node to probe, each within {@link #BOUND} */
   static HealthProbe start(Map<String, String> nodes) {
-    HealthProbe probe = new HealthProbe();
+    return start(nodes, Map.of());
+  }
+
+  /** @param bounds name → how long that node may take, for nodes not held to {@link #BOUND} */
+  static HealthProbe start(Map<String, String> nodes, Map<String, Duration> bounds) {
+    HealthProbe probe = new HealthProbe(bounds);
     probe.timer.scheduleWithFixedDelay(() -> nodes.forEach(probe::probe), 0, 200, TimeUnit.MILLISECONDS);
     return probe;
   }
 
   private void probe(String node, String url) {
+    Duration bound = bounds.getOrDefault(node, BOUND);
     long start = System.nanoTime();
     try {
-      HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(BOUND)
+      HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url + "/health")).timeout(bound)
           .GET().build(), HttpResponse.BodyHandlers.discarding());
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       maxMillis.merge(node, millis, Math::max);
       probes.merge(node, 1, Integer::sum);
       if (response.statusCode() != 200) {
         failures.add(node + ": /health answered " + response.statusCode());
-      } else if (millis > BOUND.toMillis()) {
+      } else if (millis > bound.toMillis()) {
         failures.add(node + ": /health took " + millis + " ms");
       }
     } catch (Exception e) {
@@ -62,7 +73,7 @@ final class HealthProbe implements AutoCloseable {
     }
   }
 
-  /** Probes that failed, answered other than 200, or took over {@link #BOUND}. */
+  /** Probes that failed, answered other than 200, or took over their node's bound. */
   List<String> failures() {
     return List.copyOf(failures);
   }
