@@ -85,12 +85,28 @@ public record NodeProcess(String role, String name, long pid, String startedAt, 
     if (argv.isEmpty()) {
       return true; // no /proc to read (not Linux): the start time alone decides
     }
+    List<String> own = commandLine(ProcessHandle.current().pid()).map(c -> Arrays.asList(c.split("\0"))).orElse(List.of());
+    if (stillSpawning(argv.get(), own)) {
+      return true; // a node this command has just started, not yet exec'ed: the start time decides
+    }
     int at = argv.get().indexOf(role);
     if (at < 0) {
       return false;
     }
     List<String> rest = argv.get().subList(at + 1, argv.get().size());
     return args == null ? true : rest.equals(args);
+  }
+
+  /**
+   * True while a process this JVM has just started is still between fork and exec: its command
+   * line is then empty, the JDK's {@code jspawnhelper}, or still this JVM's own. Readiness checks
+   * right after a launch saw that and took a live node for one that had exited.
+   */
+  static boolean stillSpawning(List<String> argv, List<String> ownArgv) {
+    if (argv.isEmpty() || argv.stream().allMatch(String::isEmpty)) {
+      return true;
+    }
+    return argv.get(0).endsWith("jspawnhelper") || argv.equals(ownArgv);
   }
 
   /** The NUL-separated command line of a process, if /proc has it. */

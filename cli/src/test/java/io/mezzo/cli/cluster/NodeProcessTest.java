@@ -60,4 +60,15 @@ class NodeProcessTest {
     return new NodeProcess(role, "n", sleep.pid(), startedAt.toString(), 0, "http://127.0.0.1:1", "log", null, args,
         List.of());
   }
+
+  @Test
+  void aNodeStillBetweenForkAndExecIsNotTakenForOneThatExited() {
+    List<String> cli = List.of("/usr/bin/java", "-jar", "mezzo.jar", "cluster", "create", "--name", "x");
+    assertThat(NodeProcess.stillSpawning(List.of(), cli)).isTrue();
+    assertThat(NodeProcess.stillSpawning(List.of(""), cli)).isTrue();
+    assertThat(NodeProcess.stillSpawning(List.of("/usr/lib/jvm/java-17/lib/jspawnhelper", "12:13"), cli)).isTrue();
+    assertThat(NodeProcess.stillSpawning(cli, cli)).isTrue();
+    assertThat(NodeProcess.stillSpawning(List.of("/usr/bin/java", "-jar", "mezzo.jar", "agent", "--port", "5051"), cli))
+        .isFalse();
+  }
 }
