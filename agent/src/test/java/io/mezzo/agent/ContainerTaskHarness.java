@@ -1,5 +1,7 @@
 package io.mezzo.agent;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +30,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A whole agent with real container runtimes, registered with a fake master, for tests that run
@@ -89,7 +90,7 @@ final class ContainerTaskHarness implements AutoCloseable {
 
   /** Skips the test class unless a Docker engine answers. */
   static void assumeDockerEngine() {
-    Assumptions.assumeTrue(DockerEngine.reachable(DockerEngine.defaultHost()),
+    Requires.that(DockerEngine.reachable(DockerEngine.defaultHost()),
         "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 
@@ -99,7 +100,7 @@ final class ContainerTaskHarness implements AutoCloseable {
     try (var client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(10))) {
       client.inspectImageCmd(image).exec();
     } catch (Exception e) {
-      Assumptions.abort("the local Docker image " + image + " is missing: " + e.getMessage());
+      Requires.missing("the local Docker image " + image + " is missing: " + e.getMessage());
     }
   }
 

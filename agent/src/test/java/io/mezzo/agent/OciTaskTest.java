@@ -1,5 +1,7 @@
 package io.mezzo.agent;
 
+import io.mezzo.testkit.Requires;
+
 import static io.mezzo.agent.ContainerTaskHarness.IMAGE;
 import static io.mezzo.agent.ContainerTaskHarness.WAIT;
 import static io.mezzo.agent.ContainerTaskHarness.scalar;
@@ -20,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,8 @@ class OciTaskTest {
 
   @BeforeAll
   static void needsRootRuncAndTheImage() {
-    Assumptions.assumeTrue(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
-    Assumptions.assumeTrue(OciRuntime.defaultBinary().isPresent(), "no runc or crun on PATH");
+    Requires.that(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
+    Requires.that(OciRuntime.defaultBinary().isPresent(), "no runc or crun on PATH");
     ContainerTaskHarness.assumeDockerImage(IMAGE);
   }
 

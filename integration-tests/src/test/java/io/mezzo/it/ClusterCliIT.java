@@ -1,5 +1,7 @@
 package io.mezzo.it;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
@@ -83,7 +85,7 @@ class ClusterCliIT {
   @Test
   @Order(3)
   void aTaskOverItsMemoryLimitFailsWithAMessageNamingTheLimit() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
+    Requires.that(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--mem", "32", "--",
         "head -c 200000000 /dev/zero | tail > /dev/null");
     assertThat(run.exitCode()).as(run.toString()).isNotZero();
@@ -93,7 +95,7 @@ class ClusterCliIT {
   @Test
   @Order(3)
   void runWorksInDockerWithALocalImage() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Machine.dockerImagePresent(Machine.IMAGE),
+    Requires.that(Machine.dockerImagePresent(Machine.IMAGE),
         "needs a Docker engine with the local image mezzo/busybox:test (.ci/run makes it)");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--runtime", "docker", "--image",
         "mezzo/busybox:test", "--", "echo", "hi");

@@ -1,7 +1,8 @@
 package io.mezzo.it;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -51,9 +52,9 @@ class RuntimesIT {
       return;
     }
     if (runtime.equals("docker")) {
-      assumeTrue(Machine.dockerImagePresent(Machine.IMAGE), "needs a Docker engine with " + Machine.IMAGE + " (.ci/run)");
+      Requires.that(Machine.dockerImagePresent(Machine.IMAGE), "needs a Docker engine with " + Machine.IMAGE + " (.ci/run)");
     } else {
-      assumeTrue(Machine.ociAvailable(), "needs root, runc or crun, and " + Machine.IMAGE + " (.ci/run)");
+      Requires.that(Machine.ociAvailable(), "needs root, runc or crun, and " + Machine.IMAGE + " (.ci/run)");
     }
   }
 
@@ -72,7 +73,7 @@ class RuntimesIT {
   @ValueSource(strings = {"docker", "oci"})
   void aTaskOverItsMemoryLimitFailsWithAMessageNamingTheLimit(String runtime) throws Exception {
     assumeRuntime(runtime);
-    assumeTrue(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
+    Requires.that(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", CLUSTER, "--runtime", runtime, "--image", Machine.IMAGE,
         "--mem", "32", "--", "head -c 200000000 /dev/zero | tail > /dev/null");
     assertThat(run.exitCode()).as(run.toString()).isNotZero();

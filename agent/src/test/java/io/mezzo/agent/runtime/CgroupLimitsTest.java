@@ -1,8 +1,9 @@
 package io.mezzo.agent.runtime;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.AgentHarness;
@@ -44,9 +45,9 @@ class CgroupLimitsTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(TaskUser.agentIsRoot(), "the tests must run as root to create cgroups");
+    Requires.that(TaskUser.agentIsRoot(), "the tests must run as root to create cgroups");
     cgroups = Cgroups.detect(CgroupsMode.AUTO);
-    assumeTrue(cgroups.enabled(), () -> "no writable cgroups here: " + cgroups.reason());
+    Requires.that(cgroups.enabled(), () -> "no writable cgroups here: " + cgroups.reason());
     harness = new AgentHarness(workDir, 15, (vertx, timers) -> new ProcessRuntime(vertx, timers, cgroups));
   }
 

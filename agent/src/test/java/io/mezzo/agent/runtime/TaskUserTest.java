@@ -1,8 +1,9 @@
 package io.mezzo.agent.runtime;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.AgentHarness;
@@ -38,7 +39,7 @@ class TaskUserTest {
 
   @BeforeEach
   void start() throws Exception {
-    assumeTrue(TaskUser.agentIsRoot(), "switching users needs an agent running as root");
+    Requires.that(TaskUser.agentIsRoot(), "switching users needs an agent running as root");
     harness = new AgentHarness(workDir, 15, (vertx, timers) -> new ProcessRuntime(vertx, timers));
   }
 
@@ -51,7 +52,7 @@ class TaskUserTest {
 
   @Test
   void aTaskNamingUserNobodyRunsAsNobodyInASandboxItOwns() throws Exception {
-    assumeTrue(TaskUser.resolve("nobody", true).isPresent(), "there is no user nobody here");
+    Requires.that(TaskUser.resolve("nobody", true).isPresent(), "there is no user nobody here");
     TaskInfo task = TaskInfo.newBuilder(Tasks.shellTask("who", "id -un; touch mine"))
         .setCommand(CommandInfo.newBuilder().setValue("id -un; touch mine").setUser("nobody"))
         .build();

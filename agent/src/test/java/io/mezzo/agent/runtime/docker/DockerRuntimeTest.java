@@ -1,5 +1,7 @@
 package io.mezzo.agent.runtime.docker;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class DockerRuntimeTest {
 
   @BeforeAll
   static void needsDocker() {
-    Assumptions.assumeTrue(DockerEngine.reachable(DockerEngine.defaultHost()),
+    Requires.that(DockerEngine.reachable(DockerEngine.defaultHost()),
         "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 

@@ -1,5 +1,7 @@
 package io.mezzo.agent.runtime.oci;
 
+import io.mezzo.testkit.Requires;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,8 +70,8 @@ class OciRuntimeTest {
 
   @BeforeAll
   static void needsRootAndRunc() {
-    Assumptions.assumeTrue(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
-    Assumptions.assumeTrue(OciRuntime.resolveBinary(BINARY).isPresent(), "no " + BINARY + " on PATH");
+    Requires.that(ProcessRuntime.agentIsRoot(), "the oci runtime needs root");
+    Requires.that(OciRuntime.resolveBinary(BINARY).isPresent(), "no " + BINARY + " on PATH");
   }
 
   @BeforeEach
@@ -298,7 +299,7 @@ class OciRuntimeTest {
 
   /** A rootfs with the host's static busybox and a few applets; skips the test without one. */
   static Path busyboxRootfs(Path dir) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(BUSYBOX), "no static busybox at " + BUSYBOX);
+    Requires.that(Files.isExecutable(BUSYBOX), "no static busybox at " + BUSYBOX);
     Files.createDirectories(dir.resolve("bin"));
     for (String sub : List.of("tmp", "proc", "sys", "dev", "etc", "mnt/mesos/sandbox")) {
       Files.createDirectories(dir.resolve(sub));
@@ -318,7 +319,7 @@ class OciRuntimeTest {
   }
 
   private void needsDocker() {
-    Assumptions.assumeTrue(docker, "no Docker engine answers at " + DockerEngine.defaultHost());
+    Requires.that(docker, "no Docker engine answers at " + DockerEngine.defaultHost());
   }
 
   private void needsDockerImage() {
@@ -326,7 +327,7 @@ class OciRuntimeTest {
     try (var client = DockerEngine.client(DockerEngine.defaultHost(), Duration.ofSeconds(10))) {
       client.inspectImageCmd(IMAGE).exec();
     } catch (Exception e) {
-      Assumptions.abort("the local Docker image " + IMAGE + " is missing: " + e.getMessage());
+      Requires.missing("the local Docker image " + IMAGE + " is missing: " + e.getMessage());
     }
   }
 
