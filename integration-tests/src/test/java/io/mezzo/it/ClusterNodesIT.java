@@ -62,6 +62,7 @@ class ClusterNodesIT {
     assertThat(ProcessHandle.of(zookeeper).map(ProcessHandle::isAlive)).hasValue(true);
     assertThat(ProcessHandle.of(agent).map(ProcessHandle::isAlive)).hasValue(true);
     assertThat(pid(after, "master")).isNotEqualTo(master.pid());
+    framework.awaitSubscribed();
     assertThat(framework.latest("long").orElseThrow().getState()).isEqualTo(TaskState.TASK_RUNNING);
     assertThat(sleepsUnder(home)).as("the task's process").hasSize(1);
   }

@@ -77,6 +77,11 @@ final class TestFramework implements Scheduler, AutoCloseable {
     return task.setKillPolicy(KillPolicy.newBuilder().setGracePeriod(DurationInfo.newBuilder().setNanoseconds(grace.toNanos())));
   }
 
+  /** Waits until the client holds a subscription (again, after a master failover). */
+  void awaitSubscribed() {
+    Awaitility.await().atMost(WAIT).until(client::isSubscribed);
+  }
+
   FrameworkID frameworkId() {
     return client.frameworkId().orElseThrow();
   }
@@ -146,6 +151,8 @@ final class TestFramework implements Scheduler, AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    // After a master failover the client resubscribes on its own; TEARDOWN needs a subscription.
+    awaitSubscribed();
     client.teardown().get(30, TimeUnit.SECONDS);
     client.close().get(30, TimeUnit.SECONDS);
   }
