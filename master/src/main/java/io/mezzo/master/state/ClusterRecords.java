@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The records that the parts of {@link ClusterState} share: frameworks, agents and the offer
- * book. Plain mutable collections with no behaviour, one instance per {@link ClusterState},
+ * The records that the parts of {@link ClusterState} share: frameworks, agents, the offer
+ * book, and the observer told each change. Plain mutable collections with no behaviour, one instance per {@link ClusterState},
  * touched only on the master's state context.
  */
 final class ClusterRecords {
@@ -20,4 +20,6 @@ final class ClusterRecords {
   /** Agents removed for not re-registering in time, with when: they may still come back. */
   final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
   final OfferBook offers = new OfferBook(10_000);
+  /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
+  ClusterObserver observer = ClusterObserver.NONE;
 }

@@ -70,6 +70,12 @@ public final class ClusterState {
     return masterInfo;
   }
 
+  /** From now on, every change this state applies is told to {@code observer} (replacing the previous one). */
+  public void observe(ClusterObserver observer) {
+    assertOwner();
+    records.observer = java.util.Objects.requireNonNull(observer, "observer");
+  }
+
   // ---------------------------------------------------------------- operator API (registry)
 
   /**
