@@ -42,6 +42,11 @@ public final class CreateCommand implements Callable<Integer> {
           + " as Mesos does by default)")
   String offerTimeout;
 
+  @Option(names = "--agent-reregister-timeout",
+      description = "The masters' --agent-reregister-timeout: an agent gone this long is removed and its tasks are"
+          + " lost (default: the master's, " + io.mezzo.master.MasterConfig.DEFAULT_AGENT_REREGISTER_TIMEOUT + ")")
+  String agentReregisterTimeout;
+
   @Option(names = "--timeout", defaultValue = "90s", converter = io.mezzo.master.DurationFlag.class,
       description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -105,6 +110,13 @@ public final class CreateCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--offer-timeout: " + e.getMessage());
       }
     }
+    if (agentReregisterTimeout != null) {
+      try {
+        io.mezzo.protocol.MesosDurations.parse(agentReregisterTimeout);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--agent-reregister-timeout: " + e.getMessage());
+      }
+    }
     if (masters < 1 || masters > 5) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--masters must be between 1 and 5, got " + masters);
     }
@@ -137,6 +149,10 @@ public final class CreateCommand implements Callable<Integer> {
       if (!offerTimeout.equals("none")) {
         args.add("--offer-timeout");
         args.add(offerTimeout);
+      }
+      if (agentReregisterTimeout != null) {
+        args.add("--agent-reregister-timeout");
+        args.add(agentReregisterTimeout);
       }
       cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
           args));
