@@ -31,29 +31,41 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
   private final String name;
   private final int masters;
   private final int agents;
+  private final List<String> createArgs;
   private Path home;
   private String masterUrl;
   private String zk;
   /** Masters that do not lead (with 2 masters or more). */
   private final List<String> standbyUrls = new ArrayList<>();
+  /** The agents' processes: url and pid. */
+  private final List<Node> agentNodes = new ArrayList<>();
 
-  private MezzoCluster(String name, int masters, int agents) {
+  /** A node process of the cluster. */
+  record Node(String url, long pid) {}
+
+  private MezzoCluster(String name, int masters, int agents, List<String> createArgs) {
     this.name = name;
     this.masters = masters;
     this.agents = agents;
+    this.createArgs = List.copyOf(createArgs);
   }
 
   /** One master and one agent, until {@link #masters} or {@link #agents} say otherwise. */
   static MezzoCluster named(String name) {
-    return new MezzoCluster(name, 1, 1);
+    return new MezzoCluster(name, 1, 1, List.of());
   }
 
   MezzoCluster masters(int count) {
-    return new MezzoCluster(name, count, agents);
+    return new MezzoCluster(name, count, agents, createArgs);
   }
 
   MezzoCluster agents(int count) {
-    return new MezzoCluster(name, masters, count);
+    return new MezzoCluster(name, masters, count, createArgs);
+  }
+
+  /** More options for {@code mezzo cluster create}. */
+  MezzoCluster createArgs(String... args) {
+    return new MezzoCluster(name, masters, agents, List.of(args));
   }
 
   @Override
@@ -62,9 +74,11 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
       throw new IllegalStateException("Build the CLI first: " + jar + " is missing");
     }
     home = Files.createTempDirectory("mezzo-conformance");
-    run(180, "cluster", "create", "--name", name, "--masters", Integer.toString(masters), "--agents",
-        Integer.toString(agents),
-        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]");
+    List<String> create = new ArrayList<>(List.of("cluster", "create", "--name", name, "--masters",
+        Integer.toString(masters), "--agents", Integer.toString(agents),
+        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]"));
+    create.addAll(createArgs);
+    run(180, create.toArray(String[]::new));
     JsonObject status = new JsonParser().parse(run(60, "cluster", "status", "--name", name, "-o", "json"))
         .getAsJsonObject();
     masterUrl = status.get("master").getAsString();
@@ -73,6 +87,9 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
       JsonObject process = p.getAsJsonObject();
       if (process.get("role").getAsString().equals("master") && !process.get("leading").getAsBoolean()) {
         standbyUrls.add(process.get("url").getAsString());
+      }
+      if (process.get("role").getAsString().equals("agent")) {
+        agentNodes.add(new Node(process.get("url").getAsString(), process.get("pid").getAsLong()));
       }
     });
   }
@@ -99,6 +116,11 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
   /** The masters that do not lead. */
   List<String> standbyUrls() {
     return List.copyOf(standbyUrls);
+  }
+
+  /** The agents, {@code http://host:port} and pid each. */
+  List<Node> agents() {
+    return List.copyOf(agentNodes);
   }
 
   /** Runs {@code mezzo ARGS} as a background process of this test (e.g. a master with no ZooKeeper). */
