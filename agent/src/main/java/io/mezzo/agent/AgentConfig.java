@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import io.mezzo.agent.checkpoint.RecoverMode;
+import io.mezzo.agent.http.HttpLimits;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.protocol.MesosDurations;
@@ -8,7 +9,9 @@ import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,6 +53,7 @@ public final class AgentConfig {
   private final long logMaxSize;
   private final int logMaxFiles;
   private final Path ociRuntime;
+  private final HttpLimits httpLimits;
 
   private AgentConfig(Builder builder) {
     if (builder.master == null) {
@@ -91,6 +95,7 @@ public final class AgentConfig {
       throw new IllegalArgumentException("At least one rotated log file must be kept, not " + logMaxFiles);
     }
     ociRuntime = builder.ociRuntime;
+    httpLimits = builder.httpLimits != null ? builder.httpLimits : HttpLimits.defaults();
   }
 
   public static Builder builder() {
@@ -103,7 +108,8 @@ public final class AgentConfig {
         .master(master).ip(ip).hostname(hostname).port(port).workDir(workDir)
         .resources(resources).attributes(attributes).runtimes(runtimes)
         .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
-        .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime);
+        .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime)
+        .httpLimits(httpLimits);
   }
 
   /** Where the leading master is found. */
@@ -175,6 +181,72 @@ public final class AgentConfig {
     return ociRuntime;
   }
 
+  /** What the agent's HTTP API lets request bodies take: the in-flight budget, the caps per endpoint, the read timeout. */
+  public HttpLimits httpLimits() {
+    return httpLimits;
+  }
+
+  /**
+   * This configuration as the agent's flags, by their names without {@code --} and with their
+   * values in flag syntax, as the operator API's GET_FLAGS shows them; resources and attributes
+   * as given or detected, flags that are not set are left out.
+   */
+  public Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("master", master.toString());
+    flags.put("ip", ip);
+    flags.put("hostname", hostname);
+    flags.put("port", Integer.toString(port));
+    flags.put("work-dir", workDir.toString());
+    flags.put("resources", formatResources(resources));
+    flags.put("attributes", formatAttributes(attributes));
+    flags.put("runtimes", String.join(",", runtimes));
+    if (ociRuntime != null) {
+      flags.put("oci-runtime", ociRuntime.toString());
+    }
+    flags.put("executor-registration-timeout", MesosDurations.format(executorRegistrationTimeout));
+    flags.put("cgroups", cgroups.name().toLowerCase(java.util.Locale.ROOT));
+    flags.put("recover", recover.name().toLowerCase(java.util.Locale.ROOT));
+    flags.put("log-max-size", Long.toString(logMaxSize));
+    flags.put("log-max-files", Integer.toString(logMaxFiles));
+    flags.put("max-inflight-body-bytes", Long.toString(httpLimits.inflightBodyBytes()));
+    flags.put("max-executor-body-bytes", Long.toString(httpLimits.executorBodyBytes()));
+    flags.put("max-operator-body-bytes", Long.toString(httpLimits.operatorBodyBytes()));
+    flags.put("body-read-timeout", MesosDurations.format(httpLimits.bodyReadTimeout()));
+    return flags;
+  }
+
+  /** Resources in {@code --resources} syntax: {@code cpus:2;mem:1024;ports:[31000-31009]}, roles in parentheses. */
+  private static String formatResources(List<Resource> resources) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (Resource r : resources) {
+      String role = r.hasRole() && !r.getRole().equals("*") ? "(" + r.getRole() + ")" : "";
+      parts.add(r.getName() + role + ":" + formatValue(r.getType(), r.getScalar(), r.getRanges(), r.getSet(), null));
+    }
+    return String.join(";", parts);
+  }
+
+  /** Attributes in {@code --attributes} syntax: {@code rack:r1;zone:a}. */
+  private static String formatAttributes(List<Attribute> attributes) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (Attribute a : attributes) {
+      parts.add(a.getName() + ":" + formatValue(a.getType(), a.getScalar(), a.getRanges(), a.getSet(), a.getText()));
+    }
+    return String.join(";", parts);
+  }
+
+  private static String formatValue(io.mezzo.v1.Protos.Value.Type type, io.mezzo.v1.Protos.Value.Scalar scalar,
+      io.mezzo.v1.Protos.Value.Ranges ranges, io.mezzo.v1.Protos.Value.Set set, io.mezzo.v1.Protos.Value.Text text) {
+    return switch (type) {
+      case SCALAR -> scalar.getValue() == Math.rint(scalar.getValue())
+          ? Long.toString((long) scalar.getValue()) : Double.toString(scalar.getValue());
+      case RANGES -> "[" + String.join(",", ranges.getRangeList().stream()
+          .map(range -> range.getBegin() + "-" + range.getEnd()).toList()) + "]";
+      case SET -> "{" + String.join(",", set.getItemList()) + "}";
+      case TEXT -> text == null ? "" : text.getValue();
+    };
+  }
+
   @Override
   public String toString() {
     return "AgentConfig[master=" + master + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
@@ -200,6 +272,7 @@ public final class AgentConfig {
     private long logMaxSize = DEFAULT_LOG_MAX_SIZE;
     private int logMaxFiles = DEFAULT_LOG_MAX_FILES;
     private Path ociRuntime;
+    private HttpLimits httpLimits;
 
     private Builder() {}
 
@@ -295,6 +368,12 @@ public final class AgentConfig {
     /** The OCI runtime binary the {@code oci} runtime runs; default (null) runc, else crun, found on PATH. */
     public Builder ociRuntime(Path binary) {
       this.ociRuntime = binary;
+      return this;
+    }
+
+    /** The limits of the HTTP API's request bodies; default (null) {@link HttpLimits#defaults()}. */
+    public Builder httpLimits(HttpLimits limits) {
+      this.httpLimits = limits;
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.mezzo.agent.runtime.docker.DockerEngine;
 import io.mezzo.agent.runtime.docker.DockerRuntime;
 import io.mezzo.agent.runtime.ProcessRuntime;
 import io.mezzo.agent.checkpoint.RecoverMode;
+import io.mezzo.agent.http.HttpLimits;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.agent.runtime.oci.OciRuntime;
 import io.mezzo.v1.Protos.Attribute;
@@ -132,6 +133,31 @@ public final class AgentMain implements Callable<Integer> {
           + "is deleted. Default: ${DEFAULT-VALUE}. Env: MEZZO_LOG_MAX_FILES.")
   int logMaxFiles;
 
+  @Option(names = "--max-inflight-body-bytes", defaultValue = "${env:MEZZO_MAX_INFLIGHT_BODY_BYTES}",
+      converter = MesosBytes.class, paramLabel = "SIZE",
+      description = "What all request bodies being read may take together; beyond it a request gets 503 with "
+          + "Retry-After before its body is read. Default: a quarter of the maximum heap. "
+          + "Env: MEZZO_MAX_INFLIGHT_BODY_BYTES.")
+  Long maxInflightBodyBytes;
+
+  @Option(names = "--max-executor-body-bytes", converter = MesosBytes.class, paramLabel = "SIZE",
+      defaultValue = "${env:MEZZO_MAX_EXECUTOR_BODY_BYTES:-4MB}",
+      description = "The largest body of an executor API call (/api/v1/executor); larger gets 413. "
+          + "Default: ${DEFAULT-VALUE}. Env: MEZZO_MAX_EXECUTOR_BODY_BYTES.")
+  long maxExecutorBodyBytes;
+
+  @Option(names = "--max-operator-body-bytes", converter = MesosBytes.class, paramLabel = "SIZE",
+      defaultValue = "${env:MEZZO_MAX_OPERATOR_BODY_BYTES:-1MB}",
+      description = "The largest body of an operator API call (/api/v1); larger gets 413. "
+          + "Default: ${DEFAULT-VALUE}. Env: MEZZO_MAX_OPERATOR_BODY_BYTES.")
+  long maxOperatorBodyBytes;
+
+  @Option(names = "--body-read-timeout", converter = MesosDuration.class, paramLabel = "DURATION",
+      defaultValue = "${env:MEZZO_BODY_READ_TIMEOUT:-30secs}",
+      description = "How long a request body may take to arrive in full; a slower one gets 408 and its connection "
+          + "is closed. Default: ${DEFAULT-VALUE}. Env: MEZZO_BODY_READ_TIMEOUT.")
+  Duration bodyReadTimeout;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
   }
@@ -217,6 +243,13 @@ public final class AgentMain implements Callable<Integer> {
     if (logMaxFiles < 1) {
       throw usage("Invalid value for option '--log-max-files': " + logMaxFiles + " (expected at least 1)");
     }
+    HttpLimits httpLimits;
+    try {
+      httpLimits = new HttpLimits(maxInflightBodyBytes == null ? HttpLimits.defaultInflightBodyBytes() : maxInflightBodyBytes,
+          maxExecutorBodyBytes, maxOperatorBodyBytes, bodyReadTimeout);
+    } catch (IllegalArgumentException e) {
+      throw usage("Invalid HTTP limit: " + e.getMessage());
+    }
     CgroupsMode cgroupsMode;
     try {
       cgroupsMode = CgroupsMode.parse(cgroups);
@@ -242,6 +275,7 @@ public final class AgentMain implements Callable<Integer> {
         .cgroups(cgroupsMode)
         .recover(recoverMode)
         .logRotation(logMaxSize, logMaxFiles)
+        .httpLimits(httpLimits)
         .ociRuntime(runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null)
         .build();
   }

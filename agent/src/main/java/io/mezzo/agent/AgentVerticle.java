@@ -14,6 +14,9 @@ import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.http.AgentHttpServer;
+import io.mezzo.agent.operator.AgentOperatorApi;
+import io.mezzo.agent.operator.AgentSnapshot;
+import io.mezzo.agent.operator.TaskHistory;
 import io.mezzo.agent.sandbox.LogRotator;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
@@ -77,6 +80,7 @@ final class AgentVerticle extends VerticleBase {
   private StatusUpdateManager statusUpdates;
   private ExecutorRegistry executors;
   private TaskHosts hosts;
+  private final TaskHistory taskHistory = new TaskHistory();
   private MasterLink link;
   private AgentHttpServer httpServer;
   private LogRotator logRotator;
@@ -189,7 +193,7 @@ final class AgentVerticle extends VerticleBase {
             sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
           }
         });
-    hosts = new TaskHosts(executors, supervisor);
+    hosts = new TaskHosts(taskHistory, executors, supervisor);
     link = new MasterLink(context, httpClient, MasterDetector.of(config.master(), context), onContext, clock,
         ReconnectBackoff.standard(), this::registerCall, new MasterLink.Listener() {
           @Override
@@ -202,8 +206,27 @@ final class AgentVerticle extends VerticleBase {
             onEvent(event);
           }
         });
-    httpServer = new AgentHttpServer(vertx, config.ip(), config.port(),
-        new FilesHandler(vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state);
+    FilesHandler files = new FilesHandler(vertx, new FilesRoot(config.workDir()));
+    AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new AgentOperatorApi.Source() {
+      @Override
+      public Future<AgentSnapshot> snapshot() {
+        return operatorSnapshot();
+      }
+
+      @Override
+      public Map<String, String> flags() {
+        return config.flags();
+      }
+
+      @Override
+      public String version() {
+        return Agent.VERSION;
+      }
+    }, files);
+    // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
+    // rotation below: a timer per request in flight would show among the ones tests count.
+    httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors),
+        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx));
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.
     logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(vertx), context), hosts::liveSandboxes,
@@ -253,6 +276,20 @@ final class AgentVerticle extends VerticleBase {
           hosts.taskViews(), executors.views()));
     });
     return state.future();
+  }
+
+  /** What the operator API shows, copied on the agent's context. */
+  private Future<AgentSnapshot> operatorSnapshot() {
+    Promise<AgentSnapshot> snapshot = Promise.promise();
+    context.runOnContext(v -> {
+      if (hosts == null) {
+        snapshot.fail(new IllegalStateException("The agent has not started yet"));
+        return;
+      }
+      snapshot.complete(new AgentSnapshot(agentInfo(), hosts.taskRecords(), taskHistory.completedTasks(),
+          executors.views(), executors.completedViews()));
+    });
+    return snapshot.future();
   }
 
   private AgentInfo agentInfo() {

@@ -2,6 +2,8 @@ package io.mezzo.agent;
 
 import io.mezzo.agent.checkpoint.CheckpointStore;
 import io.mezzo.agent.checkpoint.RecoverMode;
+import io.mezzo.agent.operator.AgentSnapshot;
+import io.mezzo.agent.operator.TaskHistory;
 import io.mezzo.agent.tasks.TaskHost;
 import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
@@ -31,8 +33,11 @@ final class TaskHosts {
   private static final Logger log = LoggerFactory.getLogger(TaskHosts.class);
 
   private final List<TaskHost> hosts;
+  private final TaskHistory history;
 
-  TaskHosts(TaskHost... hosts) {
+  /** @param history told of each task's updates and of the tasks forgotten, for the operator API */
+  TaskHosts(TaskHistory history, TaskHost... hosts) {
+    this.history = history;
     this.hosts = List.of(hosts);
   }
 
@@ -80,11 +85,27 @@ final class TaskHosts {
   }
 
   void forget(FrameworkID frameworkId, TaskID taskId) {
+    // Only terminal, acknowledged tasks are forgotten, so looking the task up among all is rare enough.
+    first(host -> host.hasTask(frameworkId, taskId))
+        .flatMap(host -> host.taskViews().stream()
+            .filter(view -> view.frameworkId().equals(frameworkId.getValue()) && view.id().equals(taskId.getValue()))
+            .findFirst())
+        .ifPresentOrElse(history::completed, () -> history.forget(frameworkId.getValue(), taskId.getValue()));
     hosts.forEach(host -> host.forget(frameworkId, taskId));
   }
 
   void pendingChanged(FrameworkID frameworkId, TaskID taskId, List<TaskStatus> pending) {
+    history.pendingChanged(frameworkId.getValue(), taskId.getValue(), pending);
     hosts.forEach(host -> host.pendingChanged(frameworkId, taskId, pending));
+  }
+
+  /** Every task the hosts have, with its updates so far, for the operator API. */
+  List<AgentSnapshot.TaskRecord> taskRecords() {
+    List<AgentSnapshot.TaskRecord> records = new ArrayList<>();
+    for (TaskView view : taskViews()) {
+      records.add(new AgentSnapshot.TaskRecord(view, history.statuses(view.frameworkId(), view.id())));
+    }
+    return records;
   }
 
   /** Each host recovers its part, one after the other. */

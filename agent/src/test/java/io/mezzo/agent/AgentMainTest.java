@@ -48,6 +48,9 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --log-max-files=-2    | '--log-max-files': -2 (expected at least 1)",
       "--master=http://m:5050 --work-dir=WORK --log-max-files=many  | --log-max-files",
       "--master=http://m:5050 --work-dir=WORK --recover=restart     | '--recover': 'restart' (expected reconnect or cleanup)",
+      "--master=http://m:5050 --work-dir=WORK --max-operator-body-bytes=0 | operator body bytes must be positive",
+      "--master=http://m:5050 --work-dir=WORK --max-inflight-body-bytes=lots | '--max-inflight-body-bytes': 'lots' is not a size",
+      "--master=http://m:5050 --work-dir=WORK --body-read-timeout=0secs | The body read timeout must be positive",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");
@@ -70,7 +73,8 @@ class AgentMainTest {
         "--master", "zk://zk1:2181,zk2/mezzo", "--work-dir", workDir.toString(), "--port", "0",
         "--ip", "10.0.0.5", "--resources", "cpus:3;ports:[31000-31009]", "--attributes", "rack:r1",
         "--executor-registration-timeout", "90secs", "--cgroups", "OFF",
-        "--log-max-size", "512KB", "--log-max-files", "2");
+        "--log-max-size", "512KB", "--log-max-files", "2", "--max-inflight-body-bytes", "64MB",
+        "--max-executor-body-bytes", "2MB", "--max-operator-body-bytes", "256KB", "--body-read-timeout", "5secs");
 
     AgentConfig config = main.config();
 
@@ -88,6 +92,8 @@ class AgentMainTest {
     assertThat(config.logMaxSize()).isEqualTo(512 * 1024);
     assertThat(config.logMaxFiles()).isEqualTo(2);
     assertThat(config.ociRuntime()).isNull();
+    assertThat(config.httpLimits()).isEqualTo(new io.mezzo.agent.http.HttpLimits(64L << 20, 2L << 20, 256L << 10,
+        java.time.Duration.ofSeconds(5)));
   }
 
   @Test
@@ -108,6 +114,10 @@ class AgentMainTest {
     }
     if (System.getenv("MEZZO_LOG_MAX_FILES") == null) {
       assertThat(main.config().logMaxFiles()).isEqualTo(5);
+    }
+    if (System.getenv("MEZZO_MAX_OPERATOR_BODY_BYTES") == null && System.getenv("MEZZO_BODY_READ_TIMEOUT") == null) {
+      assertThat(main.config().httpLimits().operatorBodyBytes()).isEqualTo(1024 * 1024);
+      assertThat(main.config().httpLimits().bodyReadTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
     }
   }
 

@@ -57,6 +57,34 @@ public enum Codec {
    */
   public abstract <T extends Message> T decode(byte[] bytes, T prototype);
 
+  /**
+   * The response encoding an {@code Accept} header allows, as Mesos's HTTP handlers pick it: no
+   * header means anything (JSON is chosen); JSON is tried first, then protobuf; {@code *}{@code /*}
+   * and {@code application/*} count; a {@code q=0} entry excludes its type. Empty when neither is
+   * allowed (406).
+   */
+  public static java.util.Optional<Codec> accepted(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return java.util.Optional.of(JSON);
+    }
+    for (Codec codec : new Codec[] {JSON, PROTOBUF}) {
+      for (String part : accept.split(",")) {
+        String[] params = part.trim().split(";");
+        String type = params[0].trim().toLowerCase(java.util.Locale.ROOT);
+        boolean excluded = false;
+        for (int i = 1; i < params.length; i++) {
+          if (params[i].trim().replace(" ", "").matches("q=0(\\.0{0,3})?")) {
+            excluded = true;
+          }
+        }
+        if (!excluded && (type.equals(codec.mediaType) || type.equals("*/*") || type.equals("application/*"))) {
+          return java.util.Optional.of(codec);
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The codec whose media type equals {@code contentType} exactly, or null. */
   public static Codec forMediaType(String contentType) {
     for (Codec codec : values()) {

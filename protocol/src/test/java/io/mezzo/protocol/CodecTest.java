@@ -101,4 +101,17 @@ class CodecTest {
     assertThatThrownBy(() -> Codec.PROTOBUF.decode("garbage".getBytes(StandardCharsets.UTF_8), Call.getDefaultInstance()))
         .isInstanceOf(ProtocolException.class);
   }
+
+  @Test
+  void picksTheResponseEncodingFromAcceptAsMesosDoes() {
+    assertThat(Codec.accepted(null)).contains(Codec.JSON);
+    assertThat(Codec.accepted("")).contains(Codec.JSON);
+    assertThat(Codec.accepted("application/x-protobuf")).contains(Codec.PROTOBUF);
+    assertThat(Codec.accepted("application/x-protobuf, application/json")).contains(Codec.JSON);
+    assertThat(Codec.accepted("application/json;q=0, application/x-protobuf")).contains(Codec.PROTOBUF);
+    assertThat(Codec.accepted("*/*")).contains(Codec.JSON);
+    assertThat(Codec.accepted("application/*")).contains(Codec.JSON);
+    assertThat(Codec.accepted("text/html")).isEmpty();
+    assertThat(Codec.accepted("application/json; q=0.0")).isEmpty();
+  }
 }

@@ -1,5 +1,6 @@
 package io.mezzo.agent.executors;
 
+import io.mezzo.agent.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;
@@ -7,13 +8,11 @@ import io.mezzo.v1.executor.Protos.Call;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,8 +26,6 @@ import org.slf4j.LoggerFactory;
  * SUBSCRIBE answers 200 with a RecordIO event stream; UPDATE, MESSAGE and HEARTBEAT answer 202.
  */
 public final class ExecutorApi implements Handler<RoutingContext> {
-  /** Calls are small; a task group with its data may be larger, so be generous. */
-  static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
   private static final Logger log = LoggerFactory.getLogger(ExecutorApi.class);
 
   private final Context agentContext;
@@ -40,10 +37,9 @@ public final class ExecutorApi implements Handler<RoutingContext> {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  public void mount(Router router) {
-    router.route(Wire.EXECUTOR_PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(this);
+  /** @param body reads each call's body within the executor API's cap and the agent's body budget */
+  public void mount(Router router, BoundedBody body) {
+    router.route(Wire.EXECUTOR_PATH).handler(body).handler(this);
   }
 
   @Override
@@ -66,8 +62,7 @@ public final class ExecutorApi implements Handler<RoutingContext> {
     }
     Call call;
     try {
-      Buffer body = ctx.body().buffer();
-      call = codec.decode(body == null ? new byte[0] : body.getBytes(), Call.getDefaultInstance());
+      call = codec.decode(BoundedBody.body(ctx).getBytes(), Call.getDefaultInstance());
     } catch (ProtocolException e) {
       answer(request.response(), 400, "Failed to parse body into Call: " + e.getMessage());
       return;
@@ -79,7 +74,7 @@ public final class ExecutorApi implements Handler<RoutingContext> {
     }
     Context requestContext = Vertx.currentContext();
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      Optional<Codec> streamCodec = accepted(request.getHeader("Accept"));
+      Optional<Codec> streamCodec = Codec.accepted(request.getHeader("Accept"));
       if (streamCodec.isEmpty()) {
         answer(request.response(), 406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
         return;
@@ -130,33 +125,6 @@ public final class ExecutorApi implements Handler<RoutingContext> {
       String text = message;
       requestContext.runOnContext(w -> answer(response, answer, text));
     });
-  }
-
-  /**
-   * The stream encoding for an {@code Accept} header, as Mesos picks it: none means anything
-   * (JSON); JSON is tried first, then protobuf; wildcards count; {@code q=0} excludes.
-   */
-  static Optional<Codec> accepted(String accept) {
-    if (accept == null || accept.isBlank()) {
-      return Optional.of(Codec.JSON);
-    }
-    for (Codec codec : new Codec[] {Codec.JSON, Codec.PROTOBUF}) {
-      for (String part : accept.split(",")) {
-        String[] params = part.trim().split(";");
-        String type = params[0].trim().toLowerCase(java.util.Locale.ROOT);
-        boolean excluded = false;
-        for (int i = 1; i < params.length; i++) {
-          String p = params[i].trim().replace(" ", "");
-          if (p.matches("q=0(\\.0{0,3})?")) {
-            excluded = true;
-          }
-        }
-        if (!excluded && (type.equals(codec.mediaType()) || type.equals("*/*") || type.equals("application/*"))) {
-          return Optional.of(codec);
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   private static void answer(HttpServerResponse response, int status, String message) {

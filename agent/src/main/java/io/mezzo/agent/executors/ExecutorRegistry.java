@@ -281,7 +281,8 @@ public final class ExecutorRegistry implements TaskHost {
   public List<TaskView> taskViews() {
     List<TaskView> views = new ArrayList<>();
     for (ExecutorTask task : table.tasks()) {
-      views.add(new TaskView(task.id(), task.executor.frameworkId.getValue(), task.state, task.executor.sandboxPath));
+      views.add(new TaskView(task.id(), task.executor.frameworkId.getValue(), task.state, task.executor.sandboxPath,
+          task.task, task.executor.frameworkInfo, task.executor.info, task.executor.containerId, !task.sent));
     }
     return views;
   }
@@ -289,10 +290,24 @@ public final class ExecutorRegistry implements TaskHost {
   public List<ExecutorView> views() {
     List<ExecutorView> views = new ArrayList<>();
     for (RunningExecutor executor : table.executors()) {
-      views.add(new ExecutorView(executor.id(), executor.frameworkId.getValue(), executor.containerId, executor.pid,
-          executor.stream != null, executor.state.name(), executor.sandboxPath, List.copyOf(executor.tasks.keySet())));
+      views.add(view(executor, executor.state.name(), executor.stream != null));
     }
     return views;
+  }
+
+  /** The latest executors whose process ended, oldest first (at most {@link ExecutorTable#MAX_COMPLETED}). */
+  public List<ExecutorView> completedViews() {
+    List<ExecutorView> views = new ArrayList<>();
+    for (RunningExecutor executor : table.completed()) {
+      views.add(view(executor, "TERMINATED", false));
+    }
+    return views;
+  }
+
+  private static ExecutorView view(RunningExecutor executor, String state, boolean subscribed) {
+    return new ExecutorView(executor.id(), executor.frameworkId.getValue(), executor.containerId, executor.pid,
+        subscribed, state, executor.sandboxPath, List.copyOf(executor.tasks.keySet()), executor.info,
+        executor.frameworkInfo);
   }
 
   /** The sandbox directories of the executors whose process has not ended, for log rotation. */

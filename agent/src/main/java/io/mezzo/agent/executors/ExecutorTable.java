@@ -11,7 +11,10 @@ import java.util.Map;
  * id. Owned by the agent's context.
  */
 final class ExecutorTable {
+  /** How many ended executors are remembered, as the Mesos agent bounds its completed executors. */
+  static final int MAX_COMPLETED = 150;
   private final Map<Key, RunningExecutor> executors = new LinkedHashMap<>();
+  private final java.util.ArrayDeque<RunningExecutor> completed = new java.util.ArrayDeque<>();
   private final Map<Key, ExecutorTask> tasks = new LinkedHashMap<>();
 
   RunningExecutor executor(String frameworkId, String executorId) {
@@ -27,9 +30,19 @@ final class ExecutorTable {
     executors.put(keyOf(executor), executor);
   }
 
-  /** Removes {@code executor} if it is the current one under its id. */
+  /** Removes {@code executor} if it is the current one under its id, and keeps it among the completed ones. */
   void remove(RunningExecutor executor) {
-    executors.remove(keyOf(executor), executor);
+    if (executors.remove(keyOf(executor), executor)) {
+      completed.addLast(executor);
+      if (completed.size() > MAX_COMPLETED) {
+        completed.removeFirst();
+      }
+    }
+  }
+
+  /** The latest executors whose process ended, oldest first; the operator API's completed_executors. */
+  List<RunningExecutor> completed() {
+    return List.copyOf(completed);
   }
 
   Collection<RunningExecutor> executors() {

@@ -1,5 +1,7 @@
 package io.mezzo.agent.files;
 
+import io.mezzo.v1.Protos.FileInfo;
+import io.mezzo.v1.Protos.TimeInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -97,10 +99,7 @@ public final class FilesHandler {
       throw new FileRequestException(400, "'" + virtualPath + "' is not a directory.");
     }
     String base = virtualPath.endsWith("/") ? virtualPath.substring(0, virtualPath.length() - 1) : virtualPath;
-    List<Path> entries;
-    try (Stream<Path> listing = Files.list(dir)) {
-      entries = new ArrayList<>(listing.sorted().toList());
-    }
+    List<Path> entries = sortedEntries(dir);
     JsonArray files = new JsonArray();
     for (Path entry : entries) {
       try {
@@ -144,6 +143,66 @@ public final class FilesHandler {
       return new JsonObject().put("data", StandardCharsets.UTF_8.decode(buffer).toString()).put("offset", offset);
     }
   }
+
+  /**
+   * The operator API's LIST_FILES: the entries of a sandbox directory, under the same rules as
+   * {@code /files/browse}, run on the files threads. Completes on the caller's context; fails with a
+   * {@link FileRequestException} carrying the status to answer.
+   */
+  public Future<List<FileInfo>> listFiles(String virtualPath) {
+    return executor.submit(() -> {
+      Path dir = root.resolve(virtualPath);
+      if (!Files.isDirectory(dir)) {
+        throw new FileRequestException(400, "'" + virtualPath + "' is not a directory.");
+      }
+      String base = virtualPath.endsWith("/") ? virtualPath.substring(0, virtualPath.length() - 1) : virtualPath;
+      List<FileInfo> infos = new ArrayList<>();
+      for (Path entry : sortedEntries(dir)) {
+        try {
+          infos.add(fileInfoProto(base + "/" + entry.getFileName(), entry));
+        } catch (IOException | UnsupportedOperationException e) {
+          log.debug("Skipping {} in a listing: {}", entry, e.getMessage());
+        }
+      }
+      return infos;
+    });
+  }
+
+  /**
+   * The operator API's READ_FILE, as Mesos reads: {@code length} bytes from {@code offset} (the rest
+   * of the file when null), at most {@value #MAX_READ} per call, and the file's size; an offset at or
+   * past the end reads nothing. Regular files only and confined to the sandboxes, as
+   * {@code /files/read}; run on the files threads, completes on the caller's context, fails with a
+   * {@link FileRequestException}.
+   */
+  public Future<FileRead> readFile(String virtualPath, long offset, Long length) {
+    if (offset < 0 || (length != null && length < 0)) {
+      return Future.failedFuture(new FileRequestException(400, "Negative offset or length."));
+    }
+    return executor.submit(() -> {
+      Path file = root.resolve(virtualPath);
+      try (FileChannel channel = openRegular(file, virtualPath, "read")) {
+        long size = channel.size();
+        long wanted = Math.min(length == null ? Math.max(0, size - offset) : length, MAX_READ);
+        if (offset >= size || wanted == 0) {
+          return new FileRead(size, new byte[0]);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(wanted, size - offset));
+        long position = offset;
+        while (buffer.hasRemaining()) {
+          int n = channel.read(buffer, position);
+          if (n < 0) {
+            break;
+          }
+          position += n;
+        }
+        return new FileRead(size, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+      }
+    });
+  }
+
+  /** What READ_FILE answers: the file's size and the bytes read. */
+  public record FileRead(long size, byte[] data) {}
 
   private void download(RoutingContext ctx) {
     String virtualPath = ctx.request().getParam("path");
@@ -237,6 +296,26 @@ public final class FilesHandler {
     } catch (IOException e) {
       log.debug("Closing a downloaded file failed: {}", e.toString());
     }
+  }
+
+  private static List<Path> sortedEntries(Path dir) throws IOException {
+    try (Stream<Path> listing = Files.list(dir)) {
+      return new ArrayList<>(listing.sorted().toList());
+    }
+  }
+
+  /** An entry as Mesos's FileInfo: {@code mode} is the full {@code st_mode} (type and permission bits), mtime in whole seconds. */
+  private static FileInfo fileInfoProto(String virtualPath, Path entry) throws IOException {
+    PosixFileAttributes attributes = Files.readAttributes(entry, PosixFileAttributes.class);
+    return FileInfo.newBuilder()
+        .setPath(virtualPath)
+        .setNlink(((Number) Files.getAttribute(entry, "unix:nlink")).intValue())
+        .setSize(attributes.size())
+        .setMtime(TimeInfo.newBuilder().setNanoseconds(attributes.lastModifiedTime().toMillis() / 1000 * 1_000_000_000L))
+        .setMode(((Number) Files.getAttribute(entry, "unix:mode")).intValue())
+        .setUid(attributes.owner().getName())
+        .setGid(attributes.group().getName())
+        .build();
   }
 
   private static JsonObject fileInfo(String virtualPath, Path entry) throws IOException {

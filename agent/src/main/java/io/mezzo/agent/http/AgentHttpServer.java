@@ -2,24 +2,38 @@ package io.mezzo.agent.http;
 
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
+import io.mezzo.agent.support.Timers;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** The agent's own HTTP API: {@code /health}, {@code /state}, the files API and the v1 executor API. */
+/**
+ * The agent's own HTTP API: {@code /health}, {@code /state}, the files API, the v1 executor API
+ * and the v1 operator API. Every request body is read within its endpoint's cap, the agent's
+ * {@link BodyBudget} and the read timeout ({@link HttpLimits}), before a handler sees it.
+ */
 public final class AgentHttpServer {
+  /** The operator API's path, as on a Mesos agent. */
+  public static final String OPERATOR_PATH = "/api/v1";
+
   private final Vertx vertx;
   private final String host;
   private final int port;
   private final FilesHandler files;
   private final ExecutorApi executorApi;
+  private final Handler<RoutingContext> operatorApi;
   private final Supplier<Future<JsonObject>> state;
+  private final HttpLimits limits;
+  private final Timers timers;
+  private final BodyBudget budget;
   private HttpServer server;
 
   /**
@@ -28,24 +42,41 @@ public final class AgentHttpServer {
    * @param state renders {@code /state}; called on the server's context
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, Supplier<Future<JsonObject>> state) {
-    this(vertx, host, port, files, null, state);
+    this(vertx, host, port, files, null, null, state, HttpLimits.defaults(), Timers.vertx(vertx));
   }
 
-  /** @param executorApi the executor API to serve, or null for none */
-  public AgentHttpServer(
-      Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi, Supplier<Future<JsonObject>> state) {
+  /**
+   * @param executorApi the executor API to serve, or null for none
+   * @param operatorApi the operator API ({@code POST /api/v1}) to serve, or null for none; it reads
+   *     the call from {@link BoundedBody#body}
+   * @param timers arms the body read timeouts
+   */
+  public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi,
+      Handler<RoutingContext> operatorApi, Supplier<Future<JsonObject>> state, HttpLimits limits, Timers timers) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
     this.files = Objects.requireNonNull(files, "files");
     this.executorApi = executorApi;
+    this.operatorApi = operatorApi;
     this.state = Objects.requireNonNull(state, "state");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.timers = Objects.requireNonNull(timers, "timers");
+    this.budget = new BodyBudget(limits.inflightBodyBytes());
+  }
+
+  /** What the request bodies in flight take now and at most; for tests and metrics. */
+  public BodyBudget bodyBudget() {
+    return budget;
   }
 
   /** Starts listening; completes with the actual port. Call once, from the owning context. */
   public Future<Integer> listen() {
     Router router = Router.router(vertx);
+    BoundedBody noBody = bounded(0);
+    router.route("/health").handler(noBody);
     router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));
+    router.route("/state").handler(noBody);
     router.get("/state").handler(ctx -> state.get().onComplete(result -> {
       if (result.succeeded()) {
         json(ctx.response(), result.result());
@@ -53,9 +84,13 @@ public final class AgentHttpServer {
         ctx.fail(result.cause());
       }
     }));
+    router.route("/files/*").handler(noBody);
     files.mount(router);
     if (executorApi != null) {
-      executorApi.mount(router);
+      executorApi.mount(router, bounded(limits.executorBodyBytes()));
+    }
+    if (operatorApi != null) {
+      router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(operatorApi);
     }
     return vertx.createHttpServer()
         .requestHandler(router)
@@ -69,6 +104,10 @@ public final class AgentHttpServer {
   public Future<Void> close() {
     files.close();
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private BoundedBody bounded(long cap) {
+    return new BoundedBody(budget, cap, limits.bodyReadTimeout(), timers);
   }
 
   private static void json(HttpServerResponse response, JsonObject body) {

@@ -267,7 +267,9 @@ public final class TaskSupervisor implements TaskHost {
   public List<TaskView> taskViews() {
     List<TaskView> views = new ArrayList<>();
     for (LiveTask live : tasks.all()) {
-      views.add(new TaskView(live.id(), live.frameworkId.getValue(), live.state, live.sandbox));
+      views.add(new TaskView(live.id(), live.frameworkId.getValue(), live.state, live.sandbox, live.task,
+          live.frameworkInfo, live.executor, live.executor != null ? live.executorContainerId : live.containerId,
+          !live.launched));
     }
     return views;
   }
