@@ -14,7 +14,7 @@ import java.util.List;
 public final class OfferHistory {
   /** {@code --offer-history}'s default. */
   public static final int DEFAULT_CAPACITY = 10_000;
-  /** The largest {@code --offer-history}: about 0.5 GB of events at the typical size. */
+  /** The largest {@code --offer-history}: 0.7 to 2.5 GB of heap at the sizes measured (docs/operations.md). */
   public static final int MAX_CAPACITY = 1_000_000;
 
   private final int capacity;
