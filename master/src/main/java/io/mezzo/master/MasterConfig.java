@@ -3,6 +3,7 @@ package io.mezzo.master;
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.ApiLimits;
+import io.mezzo.master.offers.OfferHistory;
 import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,6 +26,8 @@ public final class MasterConfig {
   public static final String DEFAULT_ALLOCATOR = DrfAllocator.NAME;
   /** Mesos's default minimum allocatable resources. */
   public static final String DEFAULT_MIN_ALLOCATABLE_RESOURCES = MinimumAllocatable.MESOS_DEFAULT;
+  /** How many recent offer events the leader keeps for late operator-stream subscribers. */
+  public static final int DEFAULT_OFFER_HISTORY = OfferHistory.DEFAULT_CAPACITY;
 
   private final String zk;
   private final String ip;
@@ -35,6 +38,7 @@ public final class MasterConfig {
   private final String allocator;
   private final Duration offerTimeout;
   private final String minAllocatableResources;
+  private final int offerHistory;
   private final ApiLimits limits;
 
   private MasterConfig(Builder b) {
@@ -47,6 +51,7 @@ public final class MasterConfig {
     this.allocator = b.allocator;
     this.offerTimeout = b.offerTimeout;
     this.minAllocatableResources = b.minAllocatableResources;
+    this.offerHistory = b.offerHistory;
     this.limits = b.limits;
   }
 
@@ -99,6 +104,11 @@ public final class MasterConfig {
     return minAllocatableResources;
   }
 
+  /** How many recent offer events the leader keeps and sends after SUBSCRIBED on the operator stream. */
+  public int offerHistory() {
+    return offerHistory;
+  }
+
   /** Body sizes, the memory for request bodies in flight, and each stream's queue. */
   public ApiLimits limits() {
     return limits;
@@ -109,7 +119,8 @@ public final class MasterConfig {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
-        + ", minAllocatableResources=" + minAllocatableResources + ", limits=" + limits + "]";
+        + ", minAllocatableResources=" + minAllocatableResources + ", offerHistory=" + offerHistory
+        + ", limits=" + limits + "]";
   }
 
   /** Named options with the defaults above; {@link #build()} checks them. Only {@code zk} is required. */
@@ -123,6 +134,7 @@ public final class MasterConfig {
     private String allocator = DEFAULT_ALLOCATOR;
     private Duration offerTimeout;
     private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
+    private int offerHistory = DEFAULT_OFFER_HISTORY;
     private ApiLimits limits = ApiLimits.defaults();
 
     private Builder() {}
@@ -177,6 +189,12 @@ public final class MasterConfig {
       return this;
     }
 
+    /** 0..{@link OfferHistory#MAX_CAPACITY} offer events; 0 keeps none. */
+    public Builder offerHistory(int offerHistory) {
+      this.offerHistory = offerHistory;
+      return this;
+    }
+
     /** The HTTP APIs' memory limits (default {@link ApiLimits#defaults()}). */
     public Builder limits(ApiLimits limits) {
       this.limits = limits;
@@ -210,6 +228,10 @@ public final class MasterConfig {
         minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
       }
       MinimumAllocatable.parse(minAllocatableResources);
+      if (offerHistory < 0 || offerHistory > OfferHistory.MAX_CAPACITY) {
+        throw new IllegalArgumentException("offer history must be 0.." + OfferHistory.MAX_CAPACITY
+            + " events, got " + offerHistory);
+      }
       return new MasterConfig(this);
     }
   }

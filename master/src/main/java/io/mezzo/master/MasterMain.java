@@ -60,6 +60,12 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_MIN_ALLOCATABLE_RESOURCES, default ${DEFAULT-VALUE})")
   String minAllocatableResources;
 
+  @Option(names = "--offer-history",
+      defaultValue = "${env:MEZZO_OFFER_HISTORY:-" + MasterConfig.DEFAULT_OFFER_HISTORY + "}",
+      description = "How many recent offer events the leader keeps and sends to a new operator-stream subscriber,"
+          + " 0..1000000 (MEZZO_OFFER_HISTORY, default ${DEFAULT-VALUE})")
+  int offerHistory;
+
   @Option(names = "--max-inflight-body-bytes", defaultValue = "${env:MEZZO_MAX_INFLIGHT_BODY_BYTES}",
       converter = ByteSizeFlag.class,
       description = "Memory all request bodies being read may take together; beyond it requests get 503"
@@ -96,7 +102,7 @@ public final class MasterMain implements Callable<Integer> {
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
-          .limits(limits())
+          .offerHistory(offerHistory).limits(limits())
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -142,7 +142,7 @@ final class MasterVerticle extends VerticleBase {
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
-          config.agentReregisterTimeout(), config.offerTimeout());
+          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
     });

@@ -24,13 +24,14 @@ class MasterConfigTest {
     assertThat(config.allocator()).isEqualTo("drf");
     assertThat(config.offerTimeout()).as("offers never time out by default").isNull();
     assertThat(config.minAllocatableResources()).isEqualTo("cpus:0.01|mem:32");
+    assertThat(config.offerHistory()).isEqualTo(10_000);
   }
 
   @Test
   void namedOptionsOverrideTheDefaults() {
     MasterConfig config = MasterConfig.builder().zk(ZK).ip("10.0.0.7").hostname("m1.example").port(0)
         .allocationInterval(Duration.ofMillis(50)).agentReregisterTimeout(Duration.ofSeconds(30))
-        .offerTimeout(Duration.ofSeconds(5)).minAllocatableResources("cpus:1").build();
+        .offerTimeout(Duration.ofSeconds(5)).minAllocatableResources("cpus:1").offerHistory(0).build();
 
     assertThat(config.ip()).isEqualTo("10.0.0.7");
     assertThat(config.hostname()).isEqualTo("m1.example");
@@ -39,6 +40,7 @@ class MasterConfigTest {
     assertThat(config.agentReregisterTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.offerTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.minAllocatableResources()).isEqualTo("cpus:1");
+    assertThat(config.offerHistory()).isZero();
   }
 
   @Test
@@ -66,6 +68,11 @@ class MasterConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offer timeout must be positive");
     assertThatThrownBy(() -> MasterConfig.builder().zk(ZK).minAllocatableResources("cpus").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not name:quantity");
+    assertThatThrownBy(() -> MasterConfig.builder().zk(ZK).offerHistory(-1).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offer history must be 0..1000000 events");
+    assertThatThrownBy(() -> MasterConfig.builder().zk(ZK).offerHistory(1_000_001).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1000001");
+    assertThat(MasterConfig.builder().zk(ZK).offerHistory(1_000_000).build().offerHistory()).isEqualTo(1_000_000);
   }
 
   /** The flags' defaults are the builder's: a master started with --zk only gets the same config. */
@@ -82,5 +89,6 @@ class MasterConfigTest {
     assertThat(main.allocator).isEqualTo(fromBuilder.allocator());
     assertThat(main.offerTimeout).isEqualTo(fromBuilder.offerTimeout());
     assertThat(main.minAllocatableResources).isEqualTo(fromBuilder.minAllocatableResources());
+    assertThat(main.offerHistory).isEqualTo(fromBuilder.offerHistory());
   }
 }

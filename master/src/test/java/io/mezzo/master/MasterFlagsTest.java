@@ -19,6 +19,8 @@ class MasterFlagsTest {
       "--min-allocatable-resources=cpus:lots   | not a number",
       "--offer-timeout=soon                    | is not a duration",
       "--allocator=random                      | Unknown allocator 'random'",
+      "--offer-history=-1                      | offer history must be 0..1000000 events, got -1",
+      "--offer-history=lots                    | Invalid value for option '--offer-history'",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();

@@ -275,6 +275,37 @@ class SchedulerApiConformanceIT {
     }
   }
 
+  /**
+   * As Mesos 1.11: an ACCEPT naming an offer id the master does not hold is 202, never a 4xx (a
+   * Mesos client takes any other answer for a failed connection), and each of its tasks is lost
+   * with REASON_INVALID_OFFERS and a message naming the offer; a DECLINE of one is 202 too.
+   */
+  @ParameterizedTest
+  @EnumSource(Encoding.class)
+  void anAcceptOfAnUnknownOfferIs202AndItsTasksAreLost(Encoding encoding) throws Exception {
+    try (Framework framework = new Framework("unknown-offer", encoding)) {
+      Offer offer = framework.offer();
+      String lost = unique("lost");
+      HttpResponse<String> accept = framework.send(Call.newBuilder().setType(Call.Type.ACCEPT)
+          .setAccept(Call.Accept.newBuilder()
+              .addOfferIds(org.apache.mesos.v1.Protos.OfferID.newBuilder().setValue("no-such-offer"))
+              .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+                  .setLaunch(Offer.Operation.Launch.newBuilder()
+                      .addTaskInfos(task(lost, offer.getAgentId(), "true", 0.1, 32))))));
+
+      assertThat(accept.statusCode()).isEqualTo(202);
+      TaskStatus status = framework.update(lost, TaskState.TASK_LOST);
+      assertThat(status.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+      assertThat(status.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+      assertThat(status.getMessage()).contains("no-such-offer");
+      assertThat(status.hasUuid()).isFalse();
+
+      assertThat(framework.send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(Call.Decline.newBuilder()
+          .addOfferIds(org.apache.mesos.v1.Protos.OfferID.newBuilder().setValue("no-such-offer")))).statusCode())
+          .isEqualTo(202);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Encoding.class)
   void declineReviveAndSuppressAreAccepted(Encoding encoding) throws Exception {

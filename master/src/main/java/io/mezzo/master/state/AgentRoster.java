@@ -20,6 +20,7 @@ import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
+import io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason;
 import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
 import java.time.Duration;
@@ -276,7 +277,7 @@ final class AgentRoster {
     agent.stream = null;
     allocator.setAgentActive(agentId, false);
     for (OfferRecord offer : records.offers.forAgent(agentId)) {
-      offerCycle.rescind(offer);
+      offerCycle.rescind(offer, RescindReason.AGENT_DISCONNECTED, "Agent " + agentId + " disconnected");
     }
     log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
     agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {

@@ -1,6 +1,7 @@
 package io.mezzo.master.state;
 
 import io.mezzo.master.offers.OfferBook;
+import io.mezzo.master.offers.OfferHistory;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Ids;
@@ -43,13 +44,25 @@ public final class ClusterState {
   private final AgentRoster agentRoster;
   private final FrameworkRoster frameworkRoster;
   private final TaskRelay taskRelay;
+  private final OfferHistory offerHistory;
+
+  /** A state that keeps the default {@link OfferHistory#DEFAULT_CAPACITY} recent offer events. */
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
+      Duration agentReregisterTimeout, Duration offerTimeout) {
+    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout,
+        OfferHistory.DEFAULT_CAPACITY);
+  }
 
   /**
    * @param owner where the state may be used (the master's context)
    * @param offerTimeout outstanding offers older than this are rescinded; null = never
+   * @param offerHistory how many recent offer events to keep for {@link #recentOfferEvents()}
    */
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
-      Duration agentReregisterTimeout, Duration offerTimeout) {
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory) {
+    this.offerHistory = new OfferHistory(offerHistory);
+    // The history hears every offer event, whether or not anyone observes the state.
+    records.observer = this.offerHistory::record;
     this.masterInfo = masterInfo;
     this.allocator = allocator;
     this.owner = owner;
@@ -70,10 +83,26 @@ public final class ClusterState {
     return masterInfo;
   }
 
-  /** From now on, every change this state applies is told to {@code observer} (replacing the previous one). */
+  /**
+   * From now on, every change this state applies is told to {@code observer} (replacing the previous
+   * one), after the offer history has kept it.
+   */
   public void observe(ClusterObserver observer) {
     assertOwner();
-    records.observer = java.util.Objects.requireNonNull(observer, "observer");
+    java.util.Objects.requireNonNull(observer, "observer");
+    records.observer = event -> {
+      offerHistory.record(event);
+      observer.applied(event);
+    };
+  }
+
+  /**
+   * The most recent offer events (OFFER_CREATED ... OFFER_EXPIRED), oldest first, at most
+   * {@code --offer-history} of them: what the operator stream sends right after SUBSCRIBED. A copy.
+   */
+  public List<io.mezzo.v1.master.Protos.Event> recentOfferEvents() {
+    assertOwner();
+    return offerHistory.recent();
   }
 
   // ---------------------------------------------------------------- operator API (registry)
@@ -306,9 +335,16 @@ public final class ClusterState {
     records.agents.values().forEach(a -> a.send(agentBeat));
   }
 
-  /** Closes every stream; used when this master stops leading. */
+  /**
+   * Closes every stream; used when this master stops leading. Outstanding offers die with the
+   * frameworks' connections (OFFER_RESCINDED, LEADERSHIP_LOST, to the observer).
+   */
   public void closeAll() {
     assertOwner();
+    for (OfferBook.OfferRecord offer : List.copyOf(records.offers.outstanding())) {
+      offerCycle.discard(offer, io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason.LEADERSHIP_LOST,
+          "This master stopped leading");
+    }
     for (FrameworkRecord framework : records.frameworks.values()) {
       if (framework.stream != null) {
         framework.stream.close();

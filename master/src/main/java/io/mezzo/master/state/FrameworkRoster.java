@@ -3,7 +3,7 @@ package io.mezzo.master.state;
 import io.mezzo.protocol.Ids;
 
 import io.mezzo.master.offers.OfferBook.OfferRecord;
-import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Wire;
@@ -126,7 +126,7 @@ final class FrameworkRoster {
       framework.failoverTimer = -1;
     }
     for (OfferRecord offer : records.offers.forFramework(framework.id)) {
-      offerCycle.retire(offer, Outcome.DISCARDED, 0);
+      offerCycle.discard(offer, RescindReason.FRAMEWORK_DISCONNECTED, "Framework re-subscribed");
     }
     FrameworkInfo.Builder updated = info.toBuilder().setId(FrameworkID.newBuilder().setValue(framework.id))
         .setUser(framework.info.getUser()).setCheckpoint(framework.info.getCheckpoint());
@@ -208,7 +208,7 @@ final class FrameworkRoster {
     framework.stream = null;
     allocator.setFrameworkActive(frameworkId, false);
     for (OfferRecord offer : records.offers.forFramework(frameworkId)) {
-      offerCycle.retire(offer, Outcome.RESCINDED, 0);
+      offerCycle.discard(offer, RescindReason.FRAMEWORK_DISCONNECTED, "Framework disconnected");
     }
     double timeout = framework.info.getFailoverTimeout();
     log.info("[framework={}] disconnected; failover timeout {} s", frameworkId, timeout);
@@ -235,7 +235,7 @@ final class FrameworkRoster {
       timers.cancel(framework.failoverTimer);
     }
     for (OfferRecord offer : records.offers.forFramework(framework.id)) {
-      offerCycle.retire(offer, Outcome.DISCARDED, 0);
+      offerCycle.discard(offer, RescindReason.FRAMEWORK_REMOVED, "Framework removed because " + why);
     }
     Set<String> agentIds = new LinkedHashSet<>();
     for (AgentRecord agent : records.agents.values()) {
@@ -294,7 +294,8 @@ final class FrameworkRoster {
     }
     for (OfferRecord offer : records.offers.forFramework(frameworkId)) {
       if (!roles.contains(offer.role())) {
-        offerCycle.rescind(offer);
+        offerCycle.rescind(offer, RescindReason.ROLE_REMOVED,
+            "Framework left role '" + TextLimits.truncate(offer.role(), TextLimits.ROLE_BYTES) + "'");
       }
     }
     framework.info = info;

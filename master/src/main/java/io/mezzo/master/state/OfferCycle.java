@@ -2,6 +2,7 @@ package io.mezzo.master.state;
 
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.master.offers.OfferEvents;
 import io.mezzo.master.spi.Allocation;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.v1.Protos.Address;
@@ -13,6 +14,7 @@ import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.OfferID;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.URL;
+import io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
@@ -25,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * expiry, retiring an offer back to the allocator (declined, rescinded, discarded), and the
  * checks on the offer ids a DECLINE or ACCEPT names. The outstanding offers themselves live in
  * the shared {@link ClusterRecords#offers} book.
+ *
+ * <p>Each step is told to the {@link ClusterObserver} as an offer event ({@link OfferEvents}):
+ * every offer that enters the book is OFFER_CREATED, and every one that leaves it ends with
+ * exactly one of OFFER_ACCEPTED (told by {@link TaskLauncher}), OFFER_DECLINED, OFFER_RESCINDED or
+ * OFFER_EXPIRED.
  */
 final class OfferCycle {
   // Same logger as ClusterState, so that the master's log reads as before the split.
@@ -41,8 +47,6 @@ final class OfferCycle {
   static final double DEFAULT_REFUSE_SECONDS = 5.0;
   private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
   private static final double GPU_FILTER_SECONDS = 3600;
-  private static final Pattern OFFER_ID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-O\\d+");
 
   private final MasterInfo masterInfo;
   private final Allocator allocator;
@@ -83,8 +87,10 @@ final class OfferCycle {
         continue;
       }
       Offer offer = buildOffer(framework, agent, allocation);
-      records.offers.add(new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
-          allocation.resources(), offer, now, allocation.offered()));
+      OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
+          allocation.resources(), offer, now, allocation.offered());
+      records.offers.add(record);
+      records.observer.applied(OfferEvents.created(record, now));
       framework.offers.add(offer.getId().getValue());
       byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
     }
@@ -101,7 +107,9 @@ final class OfferCycle {
     for (OfferRecord offer : new ArrayList<>(records.offers.outstanding())) {
       if (!offer.createdAt().isAfter(cutoff)) {
         log.info("[framework={}] offer {} expired after {}; rescinding", offer.frameworkId(), offer.id(), offerTimeout);
-        rescind(offer, Outcome.EXPIRED);
+        retire(offer, Outcome.EXPIRED, 0);
+        sendRescind(offer);
+        records.observer.applied(OfferEvents.expired(offer, now, offerTimeout));
       }
     }
   }
@@ -132,8 +140,8 @@ final class OfferCycle {
     return offer.build();
   }
 
-  /** Takes an offer out of the book and gives its resources back to the allocator, without telling the framework. */
-  void retire(OfferRecord offer, Outcome outcome, double refuseSeconds) {
+  /** Takes an offer out of the book and gives its resources back to the allocator, without telling anyone. */
+  private void retire(OfferRecord offer, Outcome outcome, double refuseSeconds) {
     records.offers.remove(offer.id(), outcome);
     FrameworkRecord framework = records.frameworks.get(offer.frameworkId());
     if (framework != null) {
@@ -143,12 +151,32 @@ final class OfferCycle {
         clock.instant());
   }
 
-  void rescind(OfferRecord offer) {
-    rescind(offer, Outcome.RESCINDED);
+  /** Takes the offer back: the framework gets RESCIND, the observer OFFER_RESCINDED with {@code reason}. */
+  void rescind(OfferRecord offer, RescindReason reason, String message) {
+    retire(offer, Outcome.RESCINDED, 0);
+    sendRescind(offer);
+    records.observer.applied(OfferEvents.rescinded(offer, clock.instant(), reason, message));
   }
 
-  private void rescind(OfferRecord offer, Outcome outcome) {
-    retire(offer, outcome, 0);
+  /**
+   * Drops the offer without telling its framework, whose connection is gone or replaced (Mesos sends
+   * no RESCIND then either); the observer still hears OFFER_RESCINDED with {@code reason}.
+   */
+  void discard(OfferRecord offer, RescindReason reason, String message) {
+    retire(offer, Outcome.DISCARDED, 0);
+    records.observer.applied(OfferEvents.rescinded(offer, clock.instant(), reason, message));
+  }
+
+  /** The ACCEPT that named the offer is spent; its resources go back without a filter (see {@link TaskLauncher}). */
+  void spend(OfferRecord offer) {
+    records.offers.remove(offer.id(), Outcome.ACCEPTED);
+    FrameworkRecord framework = records.frameworks.get(offer.frameworkId());
+    if (framework != null) {
+      framework.offers.remove(offer.id());
+    }
+  }
+
+  private void sendRescind(OfferRecord offer) {
     FrameworkRecord framework = records.frameworks.get(offer.frameworkId());
     if (framework != null) {
       framework.send(Event.newBuilder().setType(Event.Type.RESCIND)
@@ -156,35 +184,34 @@ final class OfferCycle {
     }
   }
 
+  /** As Mesos: offers that are not this framework's outstanding ones are ignored (logged), the call still succeeds. */
   void decline(String frameworkId, Call.Decline decline) {
-    checkOfferIdsKnown(decline.getOfferIdsList());
-    double refuse = refuseSeconds(decline.hasFilters() ? decline.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
+    boolean filtersGiven = decline.hasFilters();
+    double refuse = refuseSeconds(filtersGiven ? decline.getFilters().getRefuseSeconds() : DEFAULT_REFUSE_SECONDS);
     for (OfferID id : decline.getOfferIdsList()) {
-      records.offers.get(id.getValue()).filter(o -> o.frameworkId().equals(frameworkId))
-          .ifPresent(o -> retire(o, Outcome.DECLINED, refuse));
-    }
-  }
-
-  /**
-   * An offer id this master never issued (and does not remember spending) is refused with
-   * 400 before anything changes; spent offers are answered as Mesos does, with updates.
-   */
-  void checkOfferIdsKnown(List<OfferID> ids) {
-    for (OfferID id : ids) {
-      String value = id.getValue();
-      if (records.offers.get(value).isEmpty() && records.offers.spentOutcome(value).isEmpty()
-          && !fromAnotherMaster(value)) {
-        throw new CallRejected(400, "Unknown offer id '" + value + "': this master never made that offer");
+      Optional<OfferRecord> offer = records.offers.get(id.getValue()).filter(o -> o.frameworkId().equals(frameworkId));
+      if (offer.isEmpty()) {
+        log.warn("[framework={}] ignoring DECLINE of offer {}: {}", frameworkId, LogText.of(id.getValue()),
+            whyNotOutstanding(frameworkId, id.getValue()));
+        continue;
       }
+      retire(offer.get(), Outcome.DECLINED, refuse);
+      records.observer.applied(OfferEvents.declined(offer.get(), clock.instant(), refuse, filtersGiven));
     }
   }
 
-  /**
-   * An offer of an earlier leader (its id has another master's id before "-O"): frameworks
-   * accept those across a failover, and Mesos answers with TASK_LOST/TASK_DROPPED, so we do too.
-   */
-  private boolean fromAnotherMaster(String offerId) {
-    return OFFER_ID.matcher(offerId).matches() && !offerId.startsWith(masterInfo.getId() + "-O");
+  /** For the log: why an offer id a call names is not one of the framework's outstanding offers. */
+  String whyNotOutstanding(String frameworkId, String offerId) {
+    Optional<OfferRecord> offer = records.offers.get(offerId);
+    if (offer.isPresent()) {
+      return "it was made to another framework";
+    }
+    Optional<Outcome> spent = records.offers.spentOutcome(offerId);
+    if (spent.isPresent()) {
+      return "it is spent (" + spent.get().name().toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+    return offerId.startsWith(masterInfo.getId() + "-O") ? "it is spent and no longer remembered"
+        : "this master never made it (an earlier leader's offer, or not an offer id)";
   }
 
   static double refuseSeconds(double requested) {
@@ -203,11 +230,12 @@ final class OfferCycle {
     String role = null;
     for (OfferID id : ids) {
       if (!seen.add(id.getValue())) {
-        return Optional.of("Duplicate offer " + id.getValue());
+        return Optional.of("Duplicate offer " + TextLimits.truncate(id.getValue(), TextLimits.ID_BYTES)
+            + " in offer list");
       }
       Optional<OfferRecord> offer = records.offers.get(id.getValue());
       if (offer.isEmpty()) {
-        return Optional.of("Offer " + id.getValue() + " is no longer valid");
+        return Optional.of("Offer " + TextLimits.truncate(id.getValue(), TextLimits.ID_BYTES) + " is no longer valid");
       }
       if (!offer.get().frameworkId().equals(framework.id)) {
         return Optional.of("Offer " + id.getValue() + " has invalid framework");

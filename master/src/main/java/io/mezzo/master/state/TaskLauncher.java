@@ -3,7 +3,7 @@ package io.mezzo.master.state;
 import static io.mezzo.master.state.TaskUpdates.masterUpdate;
 
 import io.mezzo.master.offers.OfferBook.OfferRecord;
-import io.mezzo.master.offers.OfferBook.Outcome;
+import io.mezzo.master.offers.OfferEvents;
 import io.mezzo.master.spi.AgentResources;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
@@ -12,6 +12,7 @@ import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -27,7 +28,13 @@ import org.slf4j.LoggerFactory;
  * ACCEPT for {@link ClusterState}: spends the named offers, applies RESERVE and UNRESERVE through
  * {@link Reservations}, validates each LAUNCH and LAUNCH_GROUP against what is left of the offers,
  * records the tasks and executors and sends RUN_TASK or RUN_TASK_GROUP to the agent. What no
- * operation uses goes back to the allocator with the ACCEPT's filter.
+ * operation uses goes back to the allocator with the ACCEPT's filter. Each offer spent is told to
+ * the observer as OFFER_ACCEPTED, with the tasks launched.
+ *
+ * <p>An ACCEPT naming an offer that is not the framework's outstanding one (unknown, spent, or
+ * another framework's) is answered as Mesos answers it: the call succeeds (202), every task of its
+ * LAUNCH and LAUNCH_GROUP operations gets TASK_LOST (TASK_DROPPED when partition-aware) with
+ * REASON_INVALID_OFFERS, and the framework's valid offers it named are spent without a filter.
  */
 final class TaskLauncher {
   // Same logger as ClusterState, so that the master's log reads as before the split.
@@ -49,7 +56,6 @@ final class TaskLauncher {
   }
 
   void accept(String frameworkId, Call.Accept accept) {
-    offerCycle.checkOfferIdsKnown(accept.getOfferIdsList());
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     List<TaskInfo> launches = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
@@ -63,16 +69,16 @@ final class TaskLauncher {
     }
     Optional<String> invalidOffers = offerCycle.validateOffers(framework, accept.getOfferIdsList());
     if (invalidOffers.isPresent()) {
-      dropLaunches(framework, launches, "Task launched with invalid offers: " + invalidOffers.get());
+      refuse(framework, accept, launches, invalidOffers.get());
       return;
     }
     List<OfferRecord> used = new ArrayList<>();
     for (OfferID id : accept.getOfferIdsList()) {
       OfferRecord offer = records.offers.get(id.getValue()).orElseThrow();
-      records.offers.remove(offer.id(), Outcome.ACCEPTED);
-      framework.offers.remove(offer.id());
+      offerCycle.spend(offer);
       used.add(offer);
     }
+    List<TaskID> launched = new ArrayList<>();
     String agentId = used.get(0).agentId();
     String role = used.get(0).role();
     AgentResources available = AgentResources.EMPTY;
@@ -86,10 +92,11 @@ final class TaskLauncher {
         available = reservations.unreserveFromOffer(framework, agentId, role, op.getUnreserve().getResourcesList(),
             available);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
-        available = launchGroup(framework, records.agents.get(agentId), role, op.getLaunchGroup(), available);
+        available = launchGroup(framework, records.agents.get(agentId), role, op.getLaunchGroup(), available,
+            launched);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
         for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
-          available = launch(framework, records.agents.get(agentId), role, task, available);
+          available = launch(framework, records.agents.get(agentId), role, task, available, launched);
         }
       }
     }
@@ -101,11 +108,33 @@ final class TaskLauncher {
     if (!available.isEmpty()) {
       allocator.recover(frameworkId, role, agentId, available, refuse, clock.instant());
     }
+    for (OfferRecord offer : used) {
+      records.observer.applied(OfferEvents.accepted(offer, clock.instant(), accept.getOperationsList(), launched, null));
+    }
   }
 
-  private void dropLaunches(FrameworkRecord framework, List<TaskInfo> tasks, String message) {
+  /**
+   * An ACCEPT with invalid offers, as Mesos (Master::accept): the framework's outstanding offers it
+   * names are spent, their resources back without a filter; every task it would launch is lost.
+   */
+  private void refuse(FrameworkRecord framework, Call.Accept accept, List<TaskInfo> launches, String why) {
+    log.warn("[framework={}] ACCEPT used invalid offers: {}", framework.id, LogText.of(why));
+    for (OfferID id : accept.getOfferIdsList()) {
+      Optional<OfferRecord> offer = records.offers.get(id.getValue()).filter(o -> o.frameworkId().equals(framework.id));
+      if (offer.isEmpty()) {
+        log.warn("[framework={}] ignoring ACCEPT of offer {}: {}", framework.id, LogText.of(id.getValue()),
+            offerCycle.whyNotOutstanding(framework.id, id.getValue()));
+        continue;
+      }
+      offerCycle.spend(offer.get());
+      allocator.recover(framework.id, offer.get().role(), offer.get().agentId(), offer.get().offered(), 0,
+          clock.instant());
+      records.observer.applied(OfferEvents.accepted(offer.get(), clock.instant(), accept.getOperationsList(),
+          List.of(), "The ACCEPT used invalid offers, nothing was launched: " + why));
+    }
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-    for (TaskInfo task : tasks) {
+    String message = "Task launched with invalid offers: " + why;
+    for (TaskInfo task : launches) {
       masterUpdate(clock, framework, task.getTaskId(), task.getAgentId().getValue(),
           aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_INVALID_OFFERS, message);
     }
@@ -113,7 +142,7 @@ final class TaskLauncher {
 
   /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
   private AgentResources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
-      AgentResources available) {
+      AgentResources available, List<TaskID> launched) {
     String agentId = agent.id;
     Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
     AgentResources needed = AgentResources.EMPTY;
@@ -145,6 +174,7 @@ final class TaskLauncher {
       trackExecutor(framework, agent, role, executor, executorNeeds);
     }
     track(framework, agent, role, sent, needed);
+    launched.add(task.getTaskId());
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
         .setRunTask(AgentEvent.RunTask.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -158,7 +188,7 @@ final class TaskLauncher {
 
   /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
   private AgentResources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
-      Offer.Operation.LaunchGroup group, AgentResources available) {
+      Offer.Operation.LaunchGroup group, AgentResources available, List<TaskID> launched) {
     List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
     Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
     AgentResources needed = AgentResources.EMPTY;
@@ -191,6 +221,7 @@ final class TaskLauncher {
     for (TaskInfo task : tasks) {
       track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
           ProtoResources.toAgentResources(task.getResourcesList()).resources());
+      launched.add(task.getTaskId());
     }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
         .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()

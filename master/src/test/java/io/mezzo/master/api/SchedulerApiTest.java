@@ -7,11 +7,16 @@ import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.OfferID;
 import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
@@ -152,8 +157,9 @@ class SchedulerApiTest {
     }
   }
 
+  /** As Mesos 1.11: 202, then TASK_LOST with REASON_INVALID_OFFERS naming the offer; the valid offer named is spent. */
   @Test
-  void anUnknownOfferIdIs400AndTheOutstandingOfferStays() throws Exception {
+  void anUnknownOfferIdIs202AndItsTasksAreLost() throws Exception {
     try (FakeAgent agent = registerAgent();
         EventStream<Event> scheduler = new EventStream<>(http, master.url() + Wire.SCHEDULER_PATH, subscribe(),
             Codec.PROTOBUF, Event.getDefaultInstance())) {
@@ -162,18 +168,27 @@ class SchedulerApiTest {
       Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
           .setAccept(Call.Accept.newBuilder()
               .addOfferIds(offer.getId())
-              .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")))
+              .addOfferIds(OfferID.newBuilder().setValue("no-such-offer"))
+              .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+                  .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(TaskInfo.newBuilder().setName("t")
+                      .setTaskId(TaskID.newBuilder().setValue("t")).setAgentId(offer.getAgentId())
+                      .addResources(offer.getResources(0))
+                      .setCommand(CommandInfo.newBuilder().setValue("true"))))))
           .build();
 
       HttpResponse<String> response = post(Wire.SCHEDULER_PATH, "application/x-protobuf", Codec.PROTOBUF.encode(accept),
           scheduler.header(Wire.MESOS_STREAM_ID));
 
-      assertThat(response.statusCode()).isEqualTo(400);
-      assertThat(response.body()).contains("no-such-offer");
+      assertThat(response.statusCode()).isEqualTo(202);
+      TaskStatus lost = scheduler.next(e -> e.getType() == Event.Type.UPDATE).getUpdate().getStatus();
+      assertThat(lost.getTaskId().getValue()).isEqualTo("t");
+      assertThat(lost.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(lost.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+      assertThat(lost.getMessage()).isEqualTo("Task launched with invalid offers: Offer no-such-offer is no longer valid");
       JsonObject framework = state().getJsonArray("frameworks").getJsonObject(0);
-      assertThat(framework.getJsonArray("offers")).singleElement()
-          .satisfies(o -> assertThat(((JsonObject) o).getString("id")).isEqualTo(offer.getId().getValue()));
       assertThat(framework.getJsonArray("tasks")).isEmpty();
+      assertThat(framework.getJsonArray("offers")).noneSatisfy(
+          o -> assertThat(((JsonObject) o).getString("id")).isEqualTo(offer.getId().getValue()));
     }
   }
 

@@ -310,9 +310,14 @@ class ClusterStateTest {
     });
   }
 
+  /**
+   * As Mesos 1.11 (Master::accept): an ACCEPT naming an offer the master does not hold (an earlier
+   * leader's, a spent one, or any other string) is not refused: each task it would launch is lost.
+   */
   @Test
-  void offersOfAnEarlierLeaderGetTaskLostButGarbageIdsAreRefused() {
+  void anAcceptOfOffersTheMasterDoesNotHoldLosesItsTasksNamingTheOffer() {
     RecordingSink<Event> stream = subscribe(framework("late", 0));
+    RecordingSink<Event> aware = subscribe(framework("aware", 0, FrameworkInfo.Capability.Type.PARTITION_AWARE));
     TaskInfo task = TaskInfo.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t"))
         .setAgentId(AgentID.newBuilder().setValue(agentId)).addResources(scalar("cpus", 0.1))
         .setCommand(CommandInfo.newBuilder().setValue("true")).build();
@@ -321,14 +326,73 @@ class ClusterStateTest {
 
     state.accept(frameworkId(stream), accept.clone()
         .addOfferIds(OfferID.newBuilder().setValue("99999999-8888-7777-6666-555555555555-O12")).build());
-    assertThat(updates(stream)).singleElement().satisfies(s -> {
+    state.accept(frameworkId(stream), accept.clone()
+        .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")).build());
+    state.accept(frameworkId(aware), accept.clone()
+        .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")).build());
+
+    assertThat(updates(stream)).hasSize(2).allSatisfy(s -> {
       assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
       assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+      assertThat(s.getSource()).isEqualTo(TaskStatus.Source.SOURCE_MASTER);
+      assertThat(s.hasUuid()).isFalse();
     });
+    assertThat(updates(stream).get(0).getMessage()).isEqualTo(
+        "Task launched with invalid offers: Offer 99999999-8888-7777-6666-555555555555-O12 is no longer valid");
+    assertThat(updates(stream).get(1).getMessage())
+        .isEqualTo("Task launched with invalid offers: Offer no-such-offer is no longer valid");
+    assertThat(updates(aware)).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_DROPPED);
+      assertThat(s.getReason()).isEqualTo(TaskStatus.Reason.REASON_INVALID_OFFERS);
+      assertThat(s.getMessage()).contains("Offer no-such-offer is no longer valid");
+    });
+    assertThat(agentStream.events).noneMatch(e -> e.getType() == AgentEvent.Type.RUN_TASK);
+  }
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> state.accept(frameworkId(stream), accept.clone()
-            .addOfferIds(OfferID.newBuilder().setValue("no-such-offer")).build()))
-        .isInstanceOfSatisfying(CallRejected.class, e -> assertThat(e.status()).isEqualTo(400));
-    assertThat(updates(stream)).hasSize(1);
+  /**
+   * As Mesos: the framework's own outstanding offer named in an invalid ACCEPT is spent (Mesos
+   * frameworks forget an offer once they accept it), its resources back without a filter.
+   */
+  @Test
+  void aValidOfferNamedWithAnUnknownOneIsSpentAndOfferedAgain() {
+    RecordingSink<Event> stream = subscribe(framework("mixed", 0));
+    state.allocate();
+    Offer offer = lastOffer(stream);
+    TaskInfo task = TaskInfo.newBuilder().setName("t").setTaskId(TaskID.newBuilder().setValue("t"))
+        .setAgentId(offer.getAgentId()).addResources(scalar("cpus", 0.1))
+        .setCommand(CommandInfo.newBuilder().setValue("true")).build();
+
+    state.accept(frameworkId(stream), Call.Accept.newBuilder().addOfferIds(offer.getId())
+        .addOfferIds(OfferID.newBuilder().setValue("no-such-offer"))
+        .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+            .setLaunch(Offer.Operation.Launch.newBuilder().addTaskInfos(task)))
+        .build());
+
+    assertThat(updates(stream)).singleElement().satisfies(s -> {
+      assertThat(s.getState()).isEqualTo(TaskState.TASK_LOST);
+      assertThat(s.getMessage()).contains("no-such-offer");
+    });
+    assertThat(state.offers().get(offer.getId().getValue())).as("spent").isEmpty();
+    assertThat(state.recentOfferEvents()).last().satisfies(e -> {
+      assertThat(e.getOfferEvent().getType()).isEqualTo(io.mezzo.v1.master.Protos.Event.OfferEvent.Type.OFFER_ACCEPTED);
+      assertThat(e.getOfferEvent().getOfferId()).isEqualTo(offer.getId());
+      assertThat(e.getOfferEvent().getTaskIdsList()).isEmpty();
+      assertThat(e.getOfferEvent().getMessage()).contains("no-such-offer");
+    });
+    state.allocate();
+    assertThat(lastOffer(stream).getId()).as("offered again at once: no filter").isNotEqualTo(offer.getId());
+  }
+
+  @Test
+  void aDeclineOfOffersTheMasterDoesNotHoldIsIgnored() {
+    RecordingSink<Event> stream = subscribe(framework("decliner", 0));
+    state.allocate();
+    Offer offer = lastOffer(stream);
+
+    state.decline(frameworkId(stream), Call.Decline.newBuilder().addOfferIds(OfferID.newBuilder().setValue("nope"))
+        .addOfferIds(offer.getId()).build());
+
+    assertThat(state.offers().get(offer.getId().getValue())).as("the known one is declined").isEmpty();
+    assertThat(updates(stream)).isEmpty();
   }
 }
