@@ -27,10 +27,11 @@ import java.util.List;
 final class Fixtures {
   private Fixtures() {}
 
+  /** @param agentPort where a1 answers: its pid names it (the views reach an agent through its pid) */
   static GetAgents agents(int agentPort) {
     return GetAgents.newBuilder()
         .addAgents(GetAgents.Agent.newBuilder()
-            .setAgentInfo(AgentInfo.newBuilder().setId(agentId("a1")).setHostname("host-1").setPort(agentPort))
+            .setAgentInfo(AgentInfo.newBuilder().setId(agentId("a1")).setHostname("host-1").setPort(5051))
             .setActive(true).setVersion("1.11.0").setPid("slave(1)@127.0.0.1:" + agentPort)
             .addAllTotalResources(List.of(Resources.cpus(4), Resources.mem(8192), Resources.disk(10000)))
             .addAllAllocatedResources(List.of(allocated(Resources.cpus(1)), allocated(Resources.mem(512))))
