@@ -4,6 +4,8 @@ import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.master.Protos.Event;
 import io.mezzo.v1.master.Protos.Response.GetState;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.stream.Collectors;
 
 /** One line of text per operator event: its type, then what it is about as {@code key=value}. */
@@ -66,6 +68,10 @@ final class EventLines {
     }
     if (o.hasHeldSeconds()) {
       s.append(" held=").append(Quantities.number(o.getHeldSeconds())).append('s');
+    }
+    if (o.hasTimestamp()) {
+      // The master's time of the event: events replayed after SUBSCRIBED tell how old they are.
+      s.append(" at=").append(Instant.ofEpochMilli(Math.round(o.getTimestamp() * 1000)).truncatedTo(ChronoUnit.SECONDS));
     }
     return s.toString();
   }

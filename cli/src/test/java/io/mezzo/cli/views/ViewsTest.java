@@ -156,8 +156,8 @@ class ViewsTest {
     assertThat(watched.code()).isEqualTo(1);
     assertThat(watched.err()).contains("The master ended the event stream");
     assertThat(watched.out()).isEqualTo(table.out()
-        + "OFFER_CREATED offer=O-2 framework=f1 agent=a2 role=eng resources=cpus:1;mem:256\n"
-            + "OFFER_DECLINED offer=O-2 framework=f1 agent=a2 role=eng refuse=5s held=2.5s\n");
+        + "OFFER_CREATED offer=O-2 framework=f1 agent=a2 role=eng resources=cpus:1;mem:256 at=2026-09-21T14:13:20Z\n"
+            + "OFFER_DECLINED offer=O-2 framework=f1 agent=a2 role=eng refuse=5s held=2.5s at=2026-09-21T14:13:20Z\n");
   }
 
   @Test
