@@ -6,6 +6,13 @@ import io.mezzo.cli.operator.ExplainCommand;
 import io.mezzo.cli.operator.QuotaCommand;
 import io.mezzo.cli.operator.ReserveCommand;
 import io.mezzo.cli.operator.WeightsCommand;
+import io.mezzo.cli.views.AgentsCommand;
+import io.mezzo.cli.views.EventsCommand;
+import io.mezzo.cli.views.FrameworksCommand;
+import io.mezzo.cli.views.OffersCommand;
+import io.mezzo.cli.views.TaskCommand;
+import io.mezzo.cli.views.TasksCommand;
+import io.mezzo.cli.views.TopCommand;
 import io.mezzo.master.MasterMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +24,13 @@ import picocli.CommandLine.Command;
         ClusterCommand.class,
         RunCommand.class,
         BatchCommand.class,
+        AgentsCommand.class,
+        FrameworksCommand.class,
+        TasksCommand.class,
+        TaskCommand.class,
+        OffersCommand.class,
+        EventsCommand.class,
+        TopCommand.class,
         QuotaCommand.class,
         WeightsCommand.class,
         ReserveCommand.Reserve.class,

@@ -61,7 +61,8 @@ public final class RunCommand implements Callable<Integer> {
       description = "Give up if the task has not ended by then (default ${DEFAULT-VALUE})")
   Duration timeout;
 
-  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command, after --")
+  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "After --: one word is a shell command"
+      + " ('echo a; exit 3'); several words run as an argv without a shell, each word as given (as docker run)")
   List<String> command;
 
   @CommandLine.Spec
@@ -89,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = new Progress(err);
-    CommandTasks task = new CommandTasks(new TaskTemplate(String.join(" ", command), cpus, mem, runtime, image),
+    CommandTasks task = new CommandTasks(new TaskTemplate(command, cpus, mem, runtime, image),
         List.of(taskId), name, role, progress);
     FrameworkInfo framework = FrameworkInfo.newBuilder()
         .setUser(System.getProperty("user.name", "root"))
@@ -115,11 +116,11 @@ public final class RunCommand implements Callable<Integer> {
         return 1;
       }
       if (progress.agentUrl != null && run.frameworkId().isPresent()) {
-        SandboxFiles files = new SandboxFiles(progress.agentUrl);
+        SandboxFiles files = new SandboxFiles(progress.agentUrl, err);
         String sandbox = "/frameworks/" + run.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
         err.flush();
-        files.copy(sandbox + "/stdout", System.out);
-        files.copy(sandbox + "/stderr", System.err);
+        files.copy(sandbox + "/stdout", spec.commandLine().getOut());
+        files.copy(sandbox + "/stderr", err);
       }
       run.teardown();
       return exitCode(outcome.get().ended().get(taskId));

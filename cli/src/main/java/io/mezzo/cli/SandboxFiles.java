@@ -2,7 +2,7 @@ package io.mezzo.cli;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,14 +15,17 @@ import java.time.Duration;
 final class SandboxFiles {
   private static final int CHUNK = 64 * 1024;
   private final String agentUrl;
+  private final PrintWriter err;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  SandboxFiles(String agentUrl) {
+  /** @param err where a file that cannot be read is reported */
+  SandboxFiles(String agentUrl, PrintWriter err) {
     this.agentUrl = agentUrl;
+    this.err = err;
   }
 
-  /** Copies the whole file to {@code out}; reports (on stderr) but does not fail when it cannot be read. */
-  void copy(String path, PrintStream out) {
+  /** Copies the whole file to {@code out}; reports (on err) but does not fail when it cannot be read. */
+  void copy(String path, PrintWriter out) {
     long offset = 0;
     try {
       while (true) {
@@ -31,7 +34,7 @@ final class SandboxFiles {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
             .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-          System.err.printf("mezzo: cannot read %s from the agent: HTTP %d %s%n", path, response.statusCode(),
+          err.printf("mezzo: cannot read %s from the agent: HTTP %d %s%n", path, response.statusCode(),
               response.body());
           return;
         }
@@ -44,9 +47,12 @@ final class SandboxFiles {
         offset += data.getBytes(StandardCharsets.UTF_8).length;
       }
     } catch (IOException e) {
-      System.err.printf("mezzo: cannot read %s from the agent: %s%n", path, e.getMessage());
+      err.printf("mezzo: cannot read %s from the agent: %s%n", path, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      out.flush();
+      err.flush();
     }
   }
 }

@@ -9,6 +9,7 @@ import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,9 +20,10 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A small client of the master's operator API ({@code POST /api/v1}, protobuf) and of
+ * A small client of the master's operator API ({@code POST /api/v1}: protobuf for the calls
+ * that change things, Mesos JSON for the GET_* views and the SUBSCRIBE stream) and of
  * {@code GET /api/v1/explain}. Finds the leader from a ZooKeeper URL (with the shared
- * {@link LeaderDetector}) or starts at an HTTP URL and follows the leader's 307s.
+ * {@link LeaderDetector}, once per client) or starts at an HTTP URL and follows the leader's 307s.
  */
 public final class OperatorClient {
   private static final int MAX_REDIRECTS = 3;
@@ -30,6 +32,7 @@ public final class OperatorClient {
   private final String master;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5)).build();
+  private String baseUrl;
 
   /** @param master a ZooKeeper URL ({@link ZkUrl#SYNTAX}) or {@code http(s)://host:port} */
   public OperatorClient(String master) {
@@ -38,7 +41,8 @@ public final class OperatorClient {
 
   /** Sends one call; returns the decoded Response for GET_* calls and an empty one otherwise. */
   public Response call(Call call) {
-    HttpResponse<byte[]> response = send(baseUrl(), "/api/v1", builder -> builder
+    HttpResponse<byte[]> response = send(baseUrl(), "/api/v1", HttpResponse.BodyHandlers.ofByteArray(),
+        builder -> builder
         .header("Content-Type", Codec.PROTOBUF.mediaType())
         .header("Accept", Codec.PROTOBUF.mediaType())
         .POST(HttpRequest.BodyPublishers.ofByteArray(Codec.PROTOBUF.encode(call))));
@@ -52,29 +56,61 @@ public final class OperatorClient {
     }
   }
 
+  /**
+   * Sends a GET_* call in JSON and returns the master's Response as Mesos JSON parses: unknown
+   * fields (a newer master's) are skipped, and a missing field does not fail the view.
+   */
+  public Response get(Call.Type type) {
+    HttpResponse<byte[]> response = send(baseUrl(), "/api/v1", HttpResponse.BodyHandlers.ofByteArray(),
+        builder -> jsonPost(builder, Call.newBuilder().setType(type).build()));
+    return MesosJson.parse(new String(response.body(), StandardCharsets.UTF_8), Response.newBuilder());
+  }
+
+  /** Opens the master's event stream (SUBSCRIBE, RecordIO of JSON events); the first event is SUBSCRIBED. */
+  public EventStream subscribe() {
+    HttpResponse<InputStream> response = send(baseUrl(), "/api/v1", HttpResponse.BodyHandlers.ofInputStream(),
+        builder -> jsonPost(builder, Call.newBuilder().setType(Call.Type.SUBSCRIBE).build()), Duration.ZERO);
+    return new EventStream(response.body());
+  }
+
+  private static HttpRequest.Builder jsonPost(HttpRequest.Builder builder, Call call) {
+    return builder.header("Content-Type", Codec.JSON.mediaType()).header("Accept", Codec.JSON.mediaType())
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Codec.JSON.encode(call)));
+  }
+
   /** Why the framework got no offers: {@code {"framework_id", "why_not": [...]}}. */
   public JsonObject explain(String frameworkId) {
     HttpResponse<byte[]> response = send(baseUrl(), "/api/v1/explain?framework_id="
-        + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8), HttpRequest.Builder::GET);
+        + URLEncoder.encode(frameworkId, StandardCharsets.UTF_8), HttpResponse.BodyHandlers.ofByteArray(),
+        HttpRequest.Builder::GET);
     return new JsonObject(new String(response.body(), StandardCharsets.UTF_8));
   }
 
-  private HttpResponse<byte[]> send(String base, String pathAndQuery,
+  private <T> HttpResponse<T> send(String base, String pathAndQuery, HttpResponse.BodyHandler<T> body,
       java.util.function.UnaryOperator<HttpRequest.Builder> method) {
+    return send(base, pathAndQuery, body, method, Duration.ofSeconds(30));
+  }
+
+  /** @param timeout until the whole answer is in; zero for none (a stream) */
+  private <T> HttpResponse<T> send(String base, String pathAndQuery, HttpResponse.BodyHandler<T> body,
+      java.util.function.UnaryOperator<HttpRequest.Builder> method, Duration timeout) {
     String url = base + pathAndQuery;
     try {
       for (int i = 0; i <= MAX_REDIRECTS; i++) {
-        HttpResponse<byte[]> response = http.send(method.apply(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (!timeout.isZero()) {
+          request.timeout(timeout);
+        }
+        HttpResponse<T> response = http.send(method.apply(request).build(), body);
         if (response.statusCode() == 307) {
           String location = response.headers().firstValue("Location")
               .orElseThrow(() -> new OperatorException("The master answered 307 without a Location"));
           url = location.startsWith("//") ? URI.create(url).getScheme() + ":" + location : location;
+          discard(response.body());
           continue;
         }
         if (response.statusCode() / 100 != 2) {
-          throw new OperatorException(response.statusCode(),
-              new String(response.body(), StandardCharsets.UTF_8).trim());
+          throw new OperatorException(response.statusCode(), text(response.body()).trim());
         }
         return response;
       }
@@ -87,8 +123,30 @@ public final class OperatorClient {
     }
   }
 
-  /** The master's base URL, e.g. {@code http://127.0.0.1:5050}. */
-  String baseUrl() {
+  private static String text(Object body) throws IOException {
+    if (body instanceof InputStream in) {
+      try (in) {
+        return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+      }
+    }
+    return body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(body);
+  }
+
+  private static void discard(Object body) throws IOException {
+    if (body instanceof InputStream in) {
+      in.close();
+    }
+  }
+
+  /** The master's base URL, e.g. {@code http://127.0.0.1:5050}; the leader is looked up once. */
+  public synchronized String baseUrl() {
+    if (baseUrl == null) {
+      baseUrl = findBaseUrl();
+    }
+    return baseUrl;
+  }
+
+  private String findBaseUrl() {
     if (!master.startsWith(ZkUrl.SCHEME)) {
       return master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
     }
@@ -110,7 +168,7 @@ public final class OperatorClient {
   public static final class OperatorException extends RuntimeException {
     private final int status;
 
-    OperatorException(String message) {
+    public OperatorException(String message) {
       this(0, message);
     }
 

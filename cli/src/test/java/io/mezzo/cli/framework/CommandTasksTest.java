@@ -159,7 +159,7 @@ class CommandTasksTest {
 
   @Test
   void containerTasksGoOnlyToAgentsWithTheirRuntime() {
-    TaskTemplate docker = new TaskTemplate("true", 0.1, 32, "docker", "busybox");
+    TaskTemplate docker = new TaskTemplate(List.of("true"), 0.1, 32, "docker", "busybox");
     CommandTasks tasks = new CommandTasks(docker, List.of("run-1"), "my-task", "*", listener);
     Offer withoutDocker = offer("o-1", "plain", Resources.cpus(1), Resources.mem(1000));
     Offer withDocker = withoutDocker.toBuilder().setId(OfferID.newBuilder().setValue("o-2")).setHostname("docker")
@@ -173,18 +173,18 @@ class CommandTasksTest {
     assertThat(task.getContainer().getType()).isEqualTo(ContainerInfo.Type.DOCKER);
     assertThat(task.getContainer().getDocker().getImage()).isEqualTo("busybox");
 
-    TaskInfo oci = new TaskTemplate("true", 0.1, 32, "oci", "/rootfs").task("x", "x", withDocker);
+    TaskInfo oci = new TaskTemplate(List.of("true"), 0.1, 32, "oci", "/rootfs").task("x", "x", withDocker);
     assertThat(oci.getContainer().getType()).isEqualTo(ContainerInfo.Type.MESOS);
     assertThat(oci.getContainer().getMesos().getImage().getDocker().getName()).isEqualTo("/rootfs");
   }
 
   @Test
   void templatesAndIdsAreChecked() {
-    assertThatThrownBy(() -> new TaskTemplate(" ", 1, 1, "process", null)).hasMessageContaining("command");
-    assertThatThrownBy(() -> new TaskTemplate("x", 0, 1, "process", null)).hasMessageContaining("positive");
-    assertThatThrownBy(() -> new TaskTemplate("x", 1, 1, "wasm", null)).hasMessageContaining("runtime");
-    assertThatThrownBy(() -> new TaskTemplate("x", 1, 1, "docker", null)).hasMessageContaining("needs an image");
-    assertThatThrownBy(() -> new TaskTemplate("x", 1, 1, "process", "img")).hasMessageContaining("docker or oci");
+    assertThatThrownBy(() -> new TaskTemplate(List.of(" "), 1, 1, "process", null)).hasMessageContaining("command");
+    assertThatThrownBy(() -> new TaskTemplate(List.of("x"), 0, 1, "process", null)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> new TaskTemplate(List.of("x"), 1, 1, "wasm", null)).hasMessageContaining("runtime");
+    assertThatThrownBy(() -> new TaskTemplate(List.of("x"), 1, 1, "docker", null)).hasMessageContaining("needs an image");
+    assertThatThrownBy(() -> new TaskTemplate(List.of("x"), 1, 1, "process", "img")).hasMessageContaining("docker or oci");
     assertThatThrownBy(() -> new CommandTasks(TaskTemplate.shell("x", 1, 1), List.of("a", "a"), null, "*", listener))
         .hasMessageContaining("each once");
     assertThatThrownBy(() -> new CommandTasks(TaskTemplate.shell("x", 1, 1), List.of(), null, "*", listener))

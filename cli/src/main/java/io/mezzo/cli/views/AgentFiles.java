@@ -1,0 +1,78 @@
+package io.mezzo.cli.views;
+
+import io.mezzo.cli.operator.OperatorClient.OperatorException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A task's sandbox files through the agent's Mesos files API ({@code GET /files/read}: a
+ * {@code length} of data from an {@code offset}; offset -1 answers the file's size).
+ */
+final class AgentFiles {
+  static final int CHUNK = 64 * 1024;
+  private final String agentUrl;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** What was read, and the file's offset where it starts. */
+  record Chunk(long offset, String data) {
+    /** Where the next read starts. */
+    long end() {
+      return offset + data.getBytes(StandardCharsets.UTF_8).length;
+    }
+  }
+
+  AgentFiles(String agentUrl) {
+    this.agentUrl = agentUrl;
+  }
+
+  /** The file's size in bytes. @throws NoSuchFileException when the agent has no such file */
+  long size(String path) throws InterruptedException {
+    return read(path, -1, 0).offset();
+  }
+
+  /**
+   * Up to {@code length} bytes from {@code offset} (fewer at the end; nothing past it).
+   *
+   * @throws NoSuchFileException when the agent answers 404
+   * @throws OperatorException when the agent cannot be reached or refuses otherwise
+   */
+  Chunk read(String path, long offset, int length) throws InterruptedException {
+    String url = agentUrl + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
+        + "&offset=" + offset + "&length=" + length;
+    HttpResponse<String> response;
+    try {
+      response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new OperatorException("Cannot reach the agent at " + agentUrl + ": " + e.getMessage());
+    }
+    if (response.statusCode() == 404) {
+      throw new NoSuchFileException(path);
+    }
+    if (response.statusCode() != 200) {
+      throw new OperatorException("The agent answered " + response.statusCode() + " reading " + path + ": "
+          + response.body().trim());
+    }
+    try {
+      JsonObject body = new JsonObject(response.body());
+      return new Chunk(body.getLong("offset", offset), body.getString("data", ""));
+    } catch (DecodeException | ClassCastException e) {
+      throw new OperatorException("The agent's answer reading " + path + " did not parse: " + e.getMessage());
+    }
+  }
+
+  /** The agent has no such file (yet: a task's sandbox appears when it starts). */
+  static final class NoSuchFileException extends RuntimeException {
+    NoSuchFileException(String path) {
+      super("The agent has no file " + path);
+    }
+  }
+}
