@@ -49,7 +49,7 @@ final class ClusterUsage {
    * Applies one event; returns whether anything shown changed.
    */
   boolean apply(Event event) {
-    switch (event.getType()) {
+    switch (EventKind.of(event)) {
       case SUBSCRIBED -> reset(event.getSubscribed().getGetState());
       case AGENT_ADDED -> {
         GetAgents.Agent agent = event.getAgentAdded().getAgent();

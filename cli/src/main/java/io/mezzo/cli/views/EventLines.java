@@ -14,11 +14,11 @@ final class EventLines {
 
   static String line(Event event) {
     String details = details(event);
-    return details.isEmpty() ? event.getType().name() : event.getType().name() + " " + details;
+    return details.isEmpty() ? EventKind.of(event).name() : EventKind.of(event).name() + " " + details;
   }
 
   private static String details(Event event) {
-    return switch (event.getType()) {
+    return switch (EventKind.of(event)) {
       case SUBSCRIBED -> {
         GetState state = event.getSubscribed().getGetState();
         yield "agents=" + state.getGetAgents().getAgentsCount()
@@ -57,7 +57,7 @@ final class EventLines {
         .append(" framework=").append(o.getFrameworkId().getValue())
         .append(" agent=").append(o.getAgentId().getValue())
         .append(" role=").append(o.getRole());
-    switch (event.getType()) {
+    switch (EventKind.of(event)) {
       case OFFER_CREATED -> s.append(" resources=").append(Quantities.of(o.getResourcesList()));
       case OFFER_ACCEPTED -> s.append(" tasks=")
           .append(o.getTaskIdsList().stream().map(TaskID::getValue).collect(Collectors.joining(",")));

@@ -30,11 +30,11 @@ public final class EventsCommand extends ViewCommand {
   @Option(names = {"-t", "--timestamps"}, description = "Start each line with the local time it arrived")
   boolean timestamps;
 
-  Set<Event.Type> types;
+  Set<EventKind> types;
 
   @Override
   void validate() {
-    types = typeNames == null ? EnumSet.allOf(Event.Type.class) : EnumSet.noneOf(Event.Type.class);
+    types = typeNames == null ? EnumSet.allOf(EventKind.class) : EnumSet.noneOf(EventKind.class);
     if (typeNames != null) {
       for (String name : typeNames) {
         types.add(eventType(name));
@@ -42,10 +42,10 @@ public final class EventsCommand extends ViewCommand {
     }
   }
 
-  static Event.Type eventType(String name) {
+  static EventKind eventType(String name) {
     try {
-      Event.Type type = Event.Type.valueOf(name.trim().toUpperCase(Locale.ROOT));
-      if (type != Event.Type.UNKNOWN) {
+      EventKind type = EventKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+      if (type != EventKind.UNKNOWN) {
         return type;
       }
     } catch (IllegalArgumentException e) {
@@ -60,7 +60,7 @@ public final class EventsCommand extends ViewCommand {
   int run(OperatorClient client) {
     try (EventStream stream = client.subscribe()) {
       for (Event event = stream.next(); event != null; event = stream.next()) {
-        if (types.contains(event.getType())) {
+        if (types.contains(EventKind.of(event))) {
           String text = json() ? JsonCodec.print(event) : EventLines.line(event);
           say(timestamps ? LocalTime.now().format(TIME) + " " + text : text);
         }

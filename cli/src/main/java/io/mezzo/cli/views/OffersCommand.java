@@ -48,9 +48,9 @@ public final class OffersCommand extends ViewCommand {
 
   private void follow(Event event) {
     Event.OfferEvent offer = event.getOfferEvent();
-    if (event.getType() == Event.Type.OFFER_CREATED && offer.hasTimestamp()) {
+    if (EventKind.of(event) == EventKind.OFFER_CREATED && offer.hasTimestamp()) {
       created.put(offer.getOfferId().getValue(), offer.getTimestamp());
-    } else if (event.getType() != Event.Type.OFFER_CREATED) {
+    } else if (EventKind.of(event) != EventKind.OFFER_CREATED) {
       created.remove(offer.getOfferId().getValue());
     }
     say(json() ? JsonCodec.print(event) : EventLines.line(event));

@@ -90,19 +90,19 @@ final class Fixtures {
         .addResources(allocated(Resources.cpus(cpus))).addResources(allocated(Resources.mem(mem))).build();
   }
 
-  static Event offerEvent(Event.Type type, String offerId, String agent, double cpus, double mem) {
-    Event.OfferEvent.Builder o = Event.OfferEvent.newBuilder().setOfferId(OfferID.newBuilder().setValue(offerId))
+  static Event offerEvent(Event.OfferEvent.Type type, String offerId, String agent, double cpus, double mem) {
+    Event.OfferEvent.Builder o = Event.OfferEvent.newBuilder().setType(type).setOfferId(OfferID.newBuilder().setValue(offerId))
         .setFrameworkId(FrameworkID.newBuilder().setValue("f1")).setAgentId(agentId(agent)).setRole("eng")
         .setTimestamp(1_790_000_000);
-    if (type == Event.Type.OFFER_CREATED) {
+    if (type == Event.OfferEvent.Type.OFFER_CREATED) {
       o.addResources(allocated(Resources.cpus(cpus))).addResources(allocated(Resources.mem(mem)));
     } else {
       o.setHeldSeconds(2.5);
     }
-    if (type == Event.Type.OFFER_DECLINED) {
+    if (type == Event.OfferEvent.Type.OFFER_DECLINED) {
       o.setRefuseSeconds(5).setFiltersGiven(true);
     }
-    return Event.newBuilder().setType(type).setOfferEvent(o).build();
+    return Event.newBuilder().setOfferEvent(o).build();
   }
 
   static Event taskAdded(Task task) {

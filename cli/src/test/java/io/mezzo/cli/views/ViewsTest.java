@@ -148,9 +148,9 @@ class ViewsTest {
     assertThat(json.getJsonArray("offers").getJsonObject(0).getJsonObject("id").getString("value")).isEqualTo("O-1");
 
     CompletableFuture<Run> watch = following("offers", "--watch");
-    api.emit(Fixtures.offerEvent(Event.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
+    api.emit(Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
     api.emit(Fixtures.taskUpdated("t1", TaskState.TASK_FINISHED, ""));
-    api.emit(Fixtures.offerEvent(Event.Type.OFFER_DECLINED, "O-2", "a2", 0, 0));
+    api.emit(Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_DECLINED, "O-2", "a2", 0, 0));
     api.endStreams();
     Run watched = done(watch);
     assertThat(watched.code()).isEqualTo(1);
@@ -167,7 +167,7 @@ class ViewsTest {
     assertThat(once.out()).isEqualTo("SUBSCRIBED agents=2 frameworks=1 tasks=1\n");
 
     CompletableFuture<Run> follow = following("events", "--follow", "--type", "task_added,TASK_UPDATED");
-    api.emit(Fixtures.offerEvent(Event.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
+    api.emit(Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
     api.emit(Fixtures.taskAdded(Fixtures.task("t2", "a2", TaskState.TASK_STAGING, 1, 256)));
     api.emit(Fixtures.taskUpdated("t2", TaskState.TASK_FAILED, "Command exited with status 3"));
     api.endStreams();
@@ -176,10 +176,10 @@ class ViewsTest {
         + "TASK_UPDATED task=t2 framework=f1 state=TASK_FAILED message=\"Command exited with status 3\"\n");
 
     CompletableFuture<Run> json = following("events", "-f", "-o", "json", "--type", "OFFER_CREATED");
-    api.emit(Fixtures.offerEvent(Event.Type.OFFER_CREATED, "O-3", "a2", 1, 256));
+    api.emit(Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_CREATED, "O-3", "a2", 1, 256));
     api.endStreams();
     JsonObject event = new JsonObject(done(json).out());
-    assertThat(event.getString("type")).isEqualTo("OFFER_CREATED");
+    assertThat(event.getJsonObject("offer_event").getString("type")).isEqualTo("OFFER_CREATED");
     assertThat(event.getJsonObject("offer_event").getJsonObject("offer_id").getString("value")).isEqualTo("O-3");
   }
 
@@ -187,7 +187,7 @@ class ViewsTest {
   void topShowsEachRoleAndAgentAndRedrawsFromTheStream() throws Exception {
     CompletableFuture<Run> top = following("top", "-n", "3", "--interval", "0s");
     // Frame 2: a new offer on a2; frame 3: t1 finished, so a1's allocation is free again.
-    api.emit(Fixtures.offerEvent(Event.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
+    api.emit(Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_CREATED, "O-2", "a2", 1, 256));
     api.emit(Event.newBuilder().setType(Event.Type.HEARTBEAT).build());
     api.emit(Fixtures.taskUpdated("t1", TaskState.TASK_FINISHED, ""));
     Run run = done(top);
