@@ -4,6 +4,7 @@ import io.mezzo.master.metrics.MetricsVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import io.mezzo.master.spi.Allocator;
@@ -103,7 +104,15 @@ public final class Master {
     Future<Void> undeployed = verticle == null || verticle.deploymentID() == null
         ? Future.succeededFuture()
         : vertx.undeploy(verticle.deploymentID()).recover(t -> Future.succeededFuture());
-    closing = ownsVertx ? undeployed.eventually(() -> vertx.close()) : undeployed;
+    if (ownsVertx) {
+      // A promise of no context: its listeners run on the thread that completes Vert.x's close,
+      // since the event loops a context would need are gone by then.
+      Promise<Void> closed = Promise.promise();
+      undeployed.onComplete(ignored -> vertx.close().onComplete(closed));
+      closing = closed.future();
+    } else {
+      closing = undeployed;
+    }
     return closing;
   }
 }
