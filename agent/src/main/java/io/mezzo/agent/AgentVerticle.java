@@ -14,6 +14,8 @@ import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.http.AgentHttpServer;
+import io.mezzo.agent.metrics.AgentGauges;
+import io.mezzo.agent.metrics.AgentMetrics;
 import io.mezzo.agent.sandbox.LogRotator;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
@@ -31,6 +33,7 @@ import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.FrameworkID;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mezzo.v1.Protos.Value;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -67,6 +70,7 @@ final class AgentVerticle extends VerticleBase {
   private final Clock clock;
   private final Timers givenTimers;
   private final Agent.RuntimeFactory runtimeFactory;
+  private final PrometheusMeterRegistry registry;
   private volatile AgentID agentId;
   private volatile int httpPort = -1;
 
@@ -80,6 +84,7 @@ final class AgentVerticle extends VerticleBase {
   private MasterLink link;
   private AgentHttpServer httpServer;
   private LogRotator logRotator;
+  private volatile AgentMetrics metrics;
   private boolean registrationWritten;
   /** Calls for the master made before the agent registered. */
   private final List<Function<AgentID, AgentCall>> heldForRegistration = new ArrayList<>();
@@ -89,7 +94,9 @@ final class AgentVerticle extends VerticleBase {
    * @param timers the timers of the agent's timeouts and backoffs; null for Vert.x timers
    * @param runtimeFactory makes the runtimes, one per name in {@code config.runtimes()}
    */
-  AgentVerticle(AgentConfig config, Clock clock, Timers timers, Agent.RuntimeFactory runtimeFactory) {
+  AgentVerticle(AgentConfig config, Clock clock, Timers timers, Agent.RuntimeFactory runtimeFactory,
+      PrometheusMeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.clock = clock;
     this.givenTimers = timers;
@@ -172,11 +179,16 @@ final class AgentVerticle extends VerticleBase {
     statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate,
         (frameworkId, taskId) -> hosts.forget(frameworkId, taskId),
         (frameworkId, taskId, pending) -> hosts.pendingChanged(frameworkId, taskId, pending));
+    AgentMetrics metrics = new AgentMetrics(registry, clock, context, this::gauges);
+    statusUpdates.onQueued(metrics::statusUpdate);
+    this.metrics = metrics;
     HostServices services = new HostServices(context, onContext, new SandboxLayout(config.workDir()), runtimes,
         statusUpdates, checkpoints, this::agentInfo);
     TaskSupervisor supervisor = new TaskSupervisor(services, new Fetcher(), new HealthCheckers(timers, clock),
-        (frameworkId, executorId) -> sendOrHold("executor termination",
-            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)));
+        (frameworkId, executorId) -> {
+          metrics.executorTerminated();
+          sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0));
+        });
     executors = new ExecutorRegistry(services, () -> config.ip() + ":" + httpPort, config.executorRegistrationTimeout(),
         new ExecutorRegistry.MasterNotifier() {
           @Override
@@ -186,6 +198,7 @@ final class AgentVerticle extends VerticleBase {
 
           @Override
           public void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status) {
+            metrics.executorTerminated();
             sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
           }
         });
@@ -203,7 +216,8 @@ final class AgentVerticle extends VerticleBase {
           }
         });
     httpServer = new AgentHttpServer(vertx, config.ip(), config.port(),
-        new FilesHandler(vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state);
+        new FilesHandler(vertx, new FilesRoot(config.workDir())), new ExecutorApi(context, executors), this::state,
+        metrics);
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.
     logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(vertx), context), hosts::liveSandboxes,
@@ -253,6 +267,18 @@ final class AgentVerticle extends VerticleBase {
           hosts.taskViews(), executors.views()));
     });
     return state.future();
+  }
+
+  /** The agent's metrics (for {@code /metrics/snapshot} and GET_METRICS), or null before {@link #start()} made them. */
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
+  /** What the agent's gauges show now; on the context. */
+  private AgentGauges gauges() {
+    assertOnContext();
+    return AgentGauges.of(link.registered(), hosts.taskViews(), executors.views(), hosts.runningTasks(),
+        config.resources());
   }
 
   private AgentInfo agentInfo() {

@@ -2,6 +2,7 @@ package io.mezzo.agent.http;
 
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
+import io.mezzo.agent.metrics.AgentMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -12,14 +13,19 @@ import io.vertx.ext.web.Router;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** The agent's own HTTP API: {@code /health}, {@code /state}, the files API and the v1 executor API. */
+/**
+ * The agent's own HTTP API: {@code /health}, {@code /state}, {@code /metrics/snapshot} and
+ * {@code /metrics}, the files API and the v1 executor API.
+ */
 public final class AgentHttpServer {
+  static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   private final Vertx vertx;
   private final String host;
   private final int port;
   private final FilesHandler files;
   private final ExecutorApi executorApi;
   private final Supplier<Future<JsonObject>> state;
+  private final AgentMetrics metrics;
   private HttpServer server;
 
   /**
@@ -34,6 +40,13 @@ public final class AgentHttpServer {
   /** @param executorApi the executor API to serve, or null for none */
   public AgentHttpServer(
       Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi, Supplier<Future<JsonObject>> state) {
+    this(vertx, host, port, files, executorApi, state, null);
+  }
+
+  /** @param metrics served on {@code /metrics/snapshot} (Mesos's JSON) and {@code /metrics} (Prometheus text); null for none */
+  public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi,
+      Supplier<Future<JsonObject>> state, AgentMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
@@ -53,6 +66,24 @@ public final class AgentHttpServer {
         ctx.fail(result.cause());
       }
     }));
+    if (metrics != null) {
+      router.get("/metrics/snapshot").handler(ctx -> metrics.snapshot().onComplete(result -> {
+        if (result.succeeded()) {
+          JsonObject body = new JsonObject();
+          result.result().forEach(body::put);
+          json(ctx.response(), body);
+        } else {
+          ctx.fail(result.cause());
+        }
+      }));
+      router.get("/metrics").handler(ctx -> metrics.scrape().onComplete(result -> {
+        if (result.succeeded()) {
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE).end(result.result());
+        } else {
+          ctx.fail(result.cause());
+        }
+      }));
+    }
     files.mount(router);
     if (executorApi != null) {
       executorApi.mount(router);
