@@ -35,6 +35,8 @@ public final class MasterRoutes {
   static final List<String> HEALTH = List.of("/health", "/master/health");
   /** Where the leader is: 307 to it without a path (Mesos's {@code /master/redirect}). */
   static final List<String> REDIRECT = List.of("/redirect", "/master/redirect");
+  /** Metrics, answered by every master: a standby shows {@code master/elected} 0 (see {@link MetricsEndpoints}). */
+  static final List<String> METRICS = List.of(MetricsEndpoints.SNAPSHOT, MetricsEndpoints.PROMETHEUS);
 
   private MasterRoutes() {}
 
