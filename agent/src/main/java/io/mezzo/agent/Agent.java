@@ -1,14 +1,19 @@
 package io.mezzo.agent;
 
+import io.mezzo.agent.metrics.AgentMetrics;
+import io.mezzo.agent.metrics.MetricsVertx;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.v1.Protos.AgentID;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +56,8 @@ public final class Agent {
   private final Vertx givenVertx;
   private final Timers timers;
   private final RuntimeFactory runtimes;
+  /** This agent's own registry: several agents may share a JVM (the testkit), never the global one. */
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Vertx vertx;
   private AgentVerticle verticle;
   private Future<String> deployment;
@@ -94,8 +101,9 @@ public final class Agent {
     if (closing != null) {
       throw new IllegalStateException("The agent was closed");
     }
-    vertx = givenVertx != null ? givenVertx : Vertx.vertx();
-    verticle = new AgentVerticle(config, clock, timers, runtimes);
+    // An agent's own Vert.x reports its HTTP server and client metrics into the agent's registry.
+    vertx = givenVertx != null ? givenVertx : MetricsVertx.create(registry);
+    verticle = new AgentVerticle(config, clock, timers, runtimes, registry);
     deployment = vertx.deployVerticle(verticle);
     return deployment.mapEmpty();
   }
@@ -150,6 +158,19 @@ public final class Agent {
     return deployed == null
         ? Future.failedFuture(new IllegalStateException("The agent has not started yet"))
         : deployed.state();
+  }
+
+  /**
+   * The agent's metrics under Mesos's keys ({@code slave/tasks_running}, ...), as
+   * {@code /metrics/snapshot} shows them: what the agent's GET_METRICS answers. Any thread;
+   * fails before the agent started.
+   */
+  public Future<Map<String, Double>> metrics() {
+    AgentVerticle deployed = verticle();
+    AgentMetrics metrics = deployed == null ? null : deployed.metrics();
+    return metrics == null
+        ? Future.failedFuture(new IllegalStateException("The agent has not started yet"))
+        : metrics.snapshot();
   }
 
   private synchronized AgentVerticle verticle() {

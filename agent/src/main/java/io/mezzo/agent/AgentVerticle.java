@@ -17,6 +17,8 @@ import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.operator.AgentOperatorApi;
 import io.mezzo.agent.operator.AgentSnapshot;
 import io.mezzo.agent.operator.TaskHistory;
+import io.mezzo.agent.metrics.AgentGauges;
+import io.mezzo.agent.metrics.AgentMetrics;
 import io.mezzo.agent.sandbox.LogRotator;
 import io.mezzo.agent.sandbox.SandboxLayout;
 import io.mezzo.agent.spi.ContainerRuntime;
@@ -34,6 +36,7 @@ import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.ExecutorID;
 import io.mezzo.v1.Protos.FrameworkID;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mezzo.v1.Protos.Value;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,6 +73,7 @@ final class AgentVerticle extends VerticleBase {
   private final Clock clock;
   private final Timers givenTimers;
   private final Agent.RuntimeFactory runtimeFactory;
+  private final PrometheusMeterRegistry registry;
   private volatile AgentID agentId;
   private volatile int httpPort = -1;
 
@@ -84,6 +88,7 @@ final class AgentVerticle extends VerticleBase {
   private MasterLink link;
   private AgentHttpServer httpServer;
   private LogRotator logRotator;
+  private volatile AgentMetrics metrics;
   private boolean registrationWritten;
   /** Calls for the master made before the agent registered. */
   private final List<Function<AgentID, AgentCall>> heldForRegistration = new ArrayList<>();
@@ -93,7 +98,9 @@ final class AgentVerticle extends VerticleBase {
    * @param timers the timers of the agent's timeouts and backoffs; null for Vert.x timers
    * @param runtimeFactory makes the runtimes, one per name in {@code config.runtimes()}
    */
-  AgentVerticle(AgentConfig config, Clock clock, Timers timers, Agent.RuntimeFactory runtimeFactory) {
+  AgentVerticle(AgentConfig config, Clock clock, Timers timers, Agent.RuntimeFactory runtimeFactory,
+      PrometheusMeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.clock = clock;
     this.givenTimers = timers;
@@ -176,11 +183,16 @@ final class AgentVerticle extends VerticleBase {
     statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate,
         (frameworkId, taskId) -> hosts.forget(frameworkId, taskId),
         (frameworkId, taskId, pending) -> hosts.pendingChanged(frameworkId, taskId, pending));
+    AgentMetrics metrics = new AgentMetrics(registry, clock, context, this::gauges);
+    statusUpdates.onQueued(metrics::statusUpdate);
+    this.metrics = metrics;
     HostServices services = new HostServices(context, onContext, new SandboxLayout(config.workDir()), runtimes,
         statusUpdates, checkpoints, this::agentInfo);
     TaskSupervisor supervisor = new TaskSupervisor(services, new Fetcher(), new HealthCheckers(timers, clock),
-        (frameworkId, executorId) -> sendOrHold("executor termination",
-            id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0)));
+        (frameworkId, executorId) -> {
+          metrics.executorTerminated();
+          sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0));
+        });
     executors = new ExecutorRegistry(services, () -> config.ip() + ":" + httpPort, config.executorRegistrationTimeout(),
         new ExecutorRegistry.MasterNotifier() {
           @Override
@@ -190,6 +202,7 @@ final class AgentVerticle extends VerticleBase {
 
           @Override
           public void executorTerminated(FrameworkID frameworkId, ExecutorID executorId, Integer status) {
+            metrics.executorTerminated();
             sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, status));
           }
         });
@@ -222,11 +235,16 @@ final class AgentVerticle extends VerticleBase {
       public String version() {
         return Agent.VERSION;
       }
+
+      @Override
+      public Future<Map<String, Double>> metrics() {
+        return metrics.snapshot();
+      }
     }, files);
     // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
     // rotation below: a timer per request in flight would show among the ones tests count.
     httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors),
-        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx));
+        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics);
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.
     logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(vertx), context), hosts::liveSandboxes,
@@ -290,6 +308,18 @@ final class AgentVerticle extends VerticleBase {
           executors.views(), executors.completedViews()));
     });
     return snapshot.future();
+  }
+
+  /** The agent's metrics (for {@code /metrics/snapshot} and GET_METRICS), or null before {@link #start()} made them. */
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
+  /** What the agent's gauges show now; on the context. */
+  private AgentGauges gauges() {
+    assertOnContext();
+    return AgentGauges.of(link.registered(), hosts.taskViews(), executors.views(), hosts.runningTasks(),
+        config.resources());
   }
 
   private AgentInfo agentInfo() {

@@ -1,6 +1,10 @@
 package io.mezzo.master;
 
+import io.mezzo.master.metrics.MetricsVertx;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import io.mezzo.master.spi.Allocator;
@@ -18,17 +22,23 @@ public final class Master {
   private final boolean ownsVertx;
   private final Clock clock;
   private final Supplier<Allocator> allocatorFactory;
+  /** This master's own registry: several masters may share a JVM (the testkit), never the global one. */
+  private final PrometheusMeterRegistry registry;
   private MasterVerticle verticle;
   private Future<Void> closing;
 
-  /** A master with its own Vert.x instance. */
+  /** A master with its own Vert.x instance, whose HTTP metrics join the master's on {@code /metrics}. */
   public Master(MasterConfig config) {
-    this(config, Vertx.vertx(), true, Clock.systemUTC(), null);
+    this(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  private Master(MasterConfig config, PrometheusMeterRegistry registry) {
+    this(config, MetricsVertx.create(registry), true, Clock.systemUTC(), null, registry);
   }
 
   /** A master on a shared Vert.x instance (the testkit runs several nodes in one JVM). */
   public Master(MasterConfig config, Vertx vertx, Clock clock) {
-    this(config, vertx, false, clock, null);
+    this(config, vertx, false, clock, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   /**
@@ -37,11 +47,13 @@ public final class Master {
    * called on the master's context each time this master becomes leader.
    */
   public Master(MasterConfig config, Vertx vertx, Clock clock, Supplier<Allocator> allocatorFactory) {
-    this(config, vertx, false, clock, Objects.requireNonNull(allocatorFactory, "allocatorFactory"));
+    this(config, vertx, false, clock, Objects.requireNonNull(allocatorFactory, "allocatorFactory"),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   private Master(MasterConfig config, Vertx vertx, boolean ownsVertx, Clock clock,
-      Supplier<Allocator> allocatorFactory) {
+      Supplier<Allocator> allocatorFactory, PrometheusMeterRegistry registry) {
+    this.registry = registry;
     this.config = Objects.requireNonNull(config, "config");
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
@@ -61,7 +73,7 @@ public final class Master {
     if (closing != null) {
       throw new IllegalStateException("The master was closed");
     }
-    verticle = new MasterVerticle(config, clock, allocatorFactory);
+    verticle = new MasterVerticle(config, clock, allocatorFactory, registry);
     return vertx.deployVerticle(verticle).mapEmpty();
   }
 
@@ -92,7 +104,15 @@ public final class Master {
     Future<Void> undeployed = verticle == null || verticle.deploymentID() == null
         ? Future.succeededFuture()
         : vertx.undeploy(verticle.deploymentID()).recover(t -> Future.succeededFuture());
-    closing = ownsVertx ? undeployed.eventually(() -> vertx.close()) : undeployed;
+    if (ownsVertx) {
+      // A promise of no context: its listeners run on the thread that completes Vert.x's close,
+      // since the event loops a context would need are gone by then.
+      Promise<Void> closed = Promise.promise();
+      undeployed.onComplete(ignored -> vertx.close().onComplete(closed));
+      closing = closed.future();
+    } else {
+      closing = undeployed;
+    }
     return closing;
   }
 }

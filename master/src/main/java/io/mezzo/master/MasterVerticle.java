@@ -11,13 +11,16 @@ import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.api.MasterRoutes;
 import io.mezzo.master.election.CuratorLeaderElection;
+import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.ConfinedAllocator;
+import io.mezzo.master.state.StateGauges;
 import io.mezzo.master.state.StateOwner;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.Wire;
@@ -54,6 +57,7 @@ final class MasterVerticle extends VerticleBase {
   private final Supplier<Allocator> allocatorFactory;
   private final String masterId = UUID.randomUUID().toString();
   private final BodyBudget bodyBudget;
+  private final MasterMetrics metrics;
   private CuratorFramework curator;
   private LeaderElection election;
   private HttpServer server;
@@ -66,12 +70,15 @@ final class MasterVerticle extends VerticleBase {
   private boolean allocationPending;
   private volatile int port;
 
-  MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory) {
+  MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory,
+      PrometheusMeterRegistry registry) {
     this.config = config;
     this.clock = clock;
     this.allocatorFactory = allocatorFactory != null ? allocatorFactory
         : () -> allocator(config.allocator(), config.minAllocatableResources());
     this.bodyBudget = new BodyBudget(config.limits().inflightBodyBytes());
+    this.metrics = new MasterMetrics(registry, clock, () -> !(leadership instanceof Follower),
+        () -> leadership instanceof Leading leading ? leading.state().gauges() : StateGauges.NONE);
   }
 
   @Override
@@ -79,7 +86,7 @@ final class MasterVerticle extends VerticleBase {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
     LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
-    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget);
+    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, metrics);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -143,6 +150,7 @@ final class MasterVerticle extends VerticleBase {
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
           config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
+      recovered.countInto(metrics);
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
     });
@@ -182,7 +190,7 @@ final class MasterVerticle extends VerticleBase {
   private void allocateNow() {
     allocationPending = false;
     if (leadership instanceof Leading leading) {
-      leading.state().allocate();
+      metrics.timeAllocation(() -> leading.state().allocate());
     }
   }
 

@@ -3,6 +3,7 @@ package io.mezzo.agent.http;
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.support.Timers;
+import io.mezzo.agent.metrics.AgentMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -17,13 +18,14 @@ import java.util.function.Supplier;
 
 /**
  * The agent's own HTTP API: {@code /health}, {@code /state}, the files API, the v1 executor API
- * and the v1 operator API. Every request body is read within its endpoint's cap, the agent's
+ * the v1 operator API, and {@code /metrics/snapshot} and {@code /metrics}. Every request body is read within its endpoint's cap, the agent's
  * {@link BodyBudget} and the read timeout ({@link HttpLimits}), before a handler sees it.
  */
 public final class AgentHttpServer {
   /** The operator API's path, as on a Mesos agent. */
   public static final String OPERATOR_PATH = "/api/v1";
 
+  static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   private final Vertx vertx;
   private final String host;
   private final int port;
@@ -34,6 +36,7 @@ public final class AgentHttpServer {
   private final HttpLimits limits;
   private final Timers timers;
   private final BodyBudget budget;
+  private final AgentMetrics metrics;
   private HttpServer server;
 
   /**
@@ -42,7 +45,7 @@ public final class AgentHttpServer {
    * @param state renders {@code /state}; called on the server's context
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, Supplier<Future<JsonObject>> state) {
-    this(vertx, host, port, files, null, null, state, HttpLimits.defaults(), Timers.vertx(vertx));
+    this(vertx, host, port, files, null, null, state, HttpLimits.defaults(), Timers.vertx(vertx), null);
   }
 
   /**
@@ -50,9 +53,12 @@ public final class AgentHttpServer {
    * @param operatorApi the operator API ({@code POST /api/v1}) to serve, or null for none; it reads
    *     the call from {@link BoundedBody#body}
    * @param timers arms the body read timeouts
+   * @param metrics served on {@code /metrics/snapshot} (Mesos's JSON) and {@code /metrics} (Prometheus text); null for none
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi,
-      Handler<RoutingContext> operatorApi, Supplier<Future<JsonObject>> state, HttpLimits limits, Timers timers) {
+      Handler<RoutingContext> operatorApi, Supplier<Future<JsonObject>> state, HttpLimits limits, Timers timers,
+      AgentMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.host = Objects.requireNonNull(host, "host");
     this.port = port;
@@ -85,6 +91,25 @@ public final class AgentHttpServer {
       }
     }));
     router.route("/files/*").handler(noBody);
+    if (metrics != null) {
+      router.route("/metrics*").handler(noBody);
+      router.get("/metrics/snapshot").handler(ctx -> metrics.snapshot().onComplete(result -> {
+        if (result.succeeded()) {
+          JsonObject body = new JsonObject();
+          result.result().forEach(body::put);
+          json(ctx.response(), body);
+        } else {
+          ctx.fail(result.cause());
+        }
+      }));
+      router.get("/metrics").handler(ctx -> metrics.scrape().onComplete(result -> {
+        if (result.succeeded()) {
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE).end(result.result());
+        } else {
+          ctx.fail(result.cause());
+        }
+      }));
+    }
     files.mount(router);
     if (executorApi != null) {
       executorApi.mount(router, bounded(limits.executorBodyBytes()));

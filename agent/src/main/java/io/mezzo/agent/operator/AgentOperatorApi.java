@@ -7,6 +7,7 @@ import io.mezzo.agent.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.v1.Protos.Flag;
+import io.mezzo.v1.Protos.Metric;
 import io.mezzo.v1.Protos.VersionInfo;
 import io.mezzo.v1.agent.Protos.Call;
 import io.mezzo.v1.agent.Protos.Response;
@@ -28,12 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Mesos v1 operator API of the agent, {@code POST /api/v1}: GET_HEALTH, GET_FLAGS,
- * GET_VERSION, GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS, GET_EXECUTORS, GET_TASKS, GET_AGENT,
- * LIST_FILES and READ_FILE, in JSON or protobuf, with Mesos's checks and status codes: POST (405
+ * GET_VERSION, GET_METRICS, GET_STATE, GET_CONTAINERS, GET_FRAMEWORKS, GET_EXECUTORS, GET_TASKS,
+ * GET_AGENT, LIST_FILES and READ_FILE, in JSON or protobuf, with Mesos's checks and status codes: POST (405
  * with {@code Allow}), a Content-Type (400) that is exactly JSON or protobuf (415), a body that
  * parses (400), an {@code Accept} that allows JSON or protobuf (406; none means JSON), the call's
- * payload when it needs one (400); UNKNOWN and the calls Mezzo does not serve (GET_METRICS among
- * them, for now) get 501. LIST_FILES and READ_FILE follow the files API's rules and answers
+ * payload when it needs one (400); UNKNOWN and the calls Mezzo does not serve get 501. LIST_FILES and READ_FILE follow the files API's rules and answers
  * ({@link FilesHandler}). The body comes from {@link BoundedBody}.
  *
  * <p>The GET_* calls about tasks take an {@link AgentSnapshot} copied on the agent's context and
@@ -53,6 +53,9 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
 
     /** The agent's version, as GET_VERSION shows it. */
     String version();
+
+    /** The agent's metrics by Mesos name, as {@code /metrics/snapshot} shows them. */
+    Future<Map<String, Double>> metrics();
   }
 
   private final Vertx vertx;
@@ -113,6 +116,11 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
           .setType(Response.Type.GET_VERSION)
           .setGetVersion(Response.GetVersion.newBuilder()
               .setVersionInfo(VersionInfo.newBuilder().setVersion(source.version()))).build()));
+      case GET_METRICS -> respond(response, codec, source.metrics().map(values -> {
+        Response.GetMetrics.Builder metrics = Response.GetMetrics.newBuilder();
+        values.forEach((name, value) -> metrics.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
+        return Response.newBuilder().setType(Response.Type.GET_METRICS).setGetMetrics(metrics).build();
+      }));
       case GET_STATE -> fromSnapshot(response, codec, s -> Response.newBuilder()
           .setType(Response.Type.GET_STATE).setGetState(OperatorResponses.state(s)).build());
       case GET_TASKS -> fromSnapshot(response, codec, s -> Response.newBuilder()

@@ -48,6 +48,7 @@ public final class StatusUpdateManager {
   private final BiConsumer<FrameworkID, TaskID> terminalAcknowledged;
   private final PendingListener pendingListener;
   private final Map<Key, Stream> streams = new LinkedHashMap<>();
+  private Consumer<TaskStatus> queuedListener = status -> { };
   private boolean closed;
 
   /**
@@ -152,6 +153,7 @@ public final class StatusUpdateManager {
     Stream stream = streams.computeIfAbsent(key, k -> new Stream(frameworkId));
     stream.received.add(stamped.getUuid());
     stream.pending.addLast(stamped);
+    queuedListener.accept(stamped);
     pendingListener.pendingChanged(frameworkId, stamped.getTaskId(), List.copyOf(stream.pending));
     log.debug("[framework={}] [task={}] queued {} ({} pending)",
         key.frameworkId, key.taskId, stamped.getState(), stream.pending.size());
@@ -159,6 +161,11 @@ public final class StatusUpdateManager {
       sendHead(stream, FIRST_RETRY);
     }
     return true;
+  }
+
+  /** Tells {@code listener}, on the caller's context, of each update queued (once per update, not per retry). */
+  public void onQueued(Consumer<TaskStatus> listener) {
+    queuedListener = Objects.requireNonNull(listener, "listener");
   }
 
   /**

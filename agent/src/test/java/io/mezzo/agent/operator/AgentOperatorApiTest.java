@@ -147,6 +147,9 @@ class AgentOperatorApiTest {
         Flag.newBuilder().setName("resources").setValue("cpus:2;mem:1024;disk:1024;ports:[31000-31009]").build());
     assertThat(call(codec, type(Call.Type.GET_VERSION)).getGetVersion().getVersionInfo().getVersion()).isEqualTo(Agent.VERSION);
     assertThat(call(codec, type(Call.Type.GET_AGENT)).getGetAgent().getAgentInfo().getId().getValue()).isEqualTo("agent-1");
+    java.util.Map<String, Double> metrics = call(codec, type(Call.Type.GET_METRICS)).getGetMetrics().getMetricsList()
+        .stream().collect(java.util.stream.Collectors.toMap(m -> m.getName(), m -> m.getValue()));
+    assertThat(metrics).containsEntry("slave/tasks_running", 1.0).containsEntry("slave/cpus_total", 2.0);
   }
 
   @ParameterizedTest
@@ -206,7 +209,7 @@ class AgentOperatorApiTest {
     assertThat(post(new byte[] {(byte) 0xff, 1, 2}, "application/x-protobuf", null).statusCode()).isEqualTo(400);
     assertThat(post(health, "application/json", "text/html").statusCode()).isEqualTo(406);
     assertThat(post(Codec.JSON.encode(type(Call.Type.UNKNOWN)), "application/json", null).statusCode()).isEqualTo(501);
-    assertThat(post(Codec.JSON.encode(type(Call.Type.GET_METRICS)), "application/json", null).statusCode()).isEqualTo(501);
+    assertThat(post(Codec.JSON.encode(type(Call.Type.PRUNE_IMAGES)), "application/json", null).statusCode()).isEqualTo(501);
     assertThat(post(Codec.JSON.encode(type(Call.Type.LIST_FILES)), "application/json", null).statusCode()).isEqualTo(400);
     HttpResponse<byte[]> noAccept = post(Codec.PROTOBUF.encode(type(Call.Type.GET_HEALTH)), "application/x-protobuf", null);
     assertThat(noAccept.statusCode()).isEqualTo(200);

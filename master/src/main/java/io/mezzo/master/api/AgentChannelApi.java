@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
@@ -21,9 +22,11 @@ final class AgentChannelApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
   private final long streamQueueBytes;
+  private final MasterMetrics metrics;
 
   /** @param streamQueueBytes the unsent bytes an agent's event stream may queue before it is closed */
-  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes) {
+  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics) {
+    this.metrics = metrics;
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
     this.streamQueueBytes = streamQueueBytes;
@@ -36,6 +39,7 @@ final class AgentChannelApi implements Handler<RoutingContext> {
     AgentCall call = Negotiation.decodePost(ctx, AgentCall.getDefaultInstance());
     ClusterState state = leading.state();
     Codec codec = Negotiation.requestCodec(request);
+    metrics.agentCall(call);
     switch (call.getType()) {
       case REGISTER -> register(leading, request, call, codec);
       case STATUS_UPDATE -> {

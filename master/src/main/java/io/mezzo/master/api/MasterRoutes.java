@@ -1,6 +1,9 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.protocol.Wire;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,6 +35,8 @@ public final class MasterRoutes {
   static final List<String> HEALTH = List.of("/health", "/master/health");
   /** Where the leader is: 307 to it without a path (Mesos's {@code /master/redirect}). */
   static final List<String> REDIRECT = List.of("/redirect", "/master/redirect");
+  /** Metrics, answered by every master: a standby shows {@code master/elected} 0 (see {@link MetricsEndpoints}). */
+  static final List<String> METRICS = List.of(MetricsEndpoints.SNAPSHOT, MetricsEndpoints.PROMETHEUS);
 
   private MasterRoutes() {}
 
@@ -45,13 +50,24 @@ public final class MasterRoutes {
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget) {
+    return router(vertx, gate, allocationTrigger, limits, budget, new MasterMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(), () -> false,
+        () -> io.mezzo.master.state.StateGauges.NONE));
+  }
+
+  /**
+   * The router of a master, counting its calls in {@code metrics} and serving them on
+   * {@code /metrics/snapshot} (Mesos's flat JSON) and {@code /metrics} (Prometheus text).
+   */
+  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
+      BodyBudget budget, MasterMetrics metrics) {
     Router router = Router.router(vertx);
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
     BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
     BoundedBody noBody = new BoundedBody(budget, 0);
-    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes());
-    OperatorApi operator = new OperatorApi();
-    AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes());
+    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
+    OperatorApi operator = new OperatorApi(metrics);
+    AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
     for (Family family : Family.values()) {
       for (String path : family.paths) {
         // Bodies are read before the gate: a follower answers once the whole request is in, and too
@@ -70,6 +86,7 @@ public final class MasterRoutes {
     for (String path : HEALTH) {
       router.get(path).handler(ctx -> ctx.response().setStatusCode(200).end());
     }
+    MetricsEndpoints.mount(router, metrics);
     for (String path : REDIRECT) {
       router.get(path).handler(gate::redirectEndpoint).failureHandler(RejectionHandler.BARE);
     }

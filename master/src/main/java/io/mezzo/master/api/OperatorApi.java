@@ -1,10 +1,12 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.protocol.Codec;
+import io.mezzo.v1.Protos.Metric;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
 import io.mezzo.v1.quota.Protos.QuotaStatus;
@@ -18,13 +20,18 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * The subset of the Mesos v1 operator API ({@code POST /api/v1}) that Mezzo serves: GET_QUOTA,
+ * The subset of the Mesos v1 operator API ({@code POST /api/v1}) that Mezzo serves: GET_METRICS, GET_QUOTA,
  * UPDATE_QUOTA, GET_WEIGHTS, UPDATE_WEIGHTS, RESERVE_RESOURCES and UNRESERVE_RESOURCES, with
  * Mesos's transport checks and status codes (mesos-v1-api.md §6.1, §6.2); other call types
  * get 501. Plus Mezzo's own {@code GET /api/v1/explain?framework_id=ID} (see {@link #explain}). Behind the
  * {@link LeaderGate}; refusals are thrown as {@link CallRejected} for the router's {@link RejectionHandler}.
  */
 final class OperatorApi implements Handler<RoutingContext> {
+  private final MasterMetrics metrics;
+
+  OperatorApi(MasterMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -44,6 +51,14 @@ final class OperatorApi implements Handler<RoutingContext> {
         respond(request, responseCodec.get(), Response.newBuilder().setType(Response.Type.GET_QUOTA)
             .setGetQuota(Response.GetQuota.newBuilder()
                 .setStatus(QuotaStatus.newBuilder().addAllConfigs(op.quotas()))).build());
+        return;
+      }
+      case GET_METRICS -> {
+        // The same values as /metrics/snapshot; Mesos's optional timeout has nothing to wait for here.
+        Response.GetMetrics.Builder payload = Response.GetMetrics.newBuilder();
+        metrics.snapshot().forEach((name, value) -> payload.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
+        respond(request, responseCodec.get(), Response.newBuilder().setType(Response.Type.GET_METRICS)
+            .setGetMetrics(payload).build());
         return;
       }
       case GET_WEIGHTS -> {

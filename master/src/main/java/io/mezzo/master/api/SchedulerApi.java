@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
@@ -24,12 +25,14 @@ final class SchedulerApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final Runnable allocationTrigger;
   private final long streamQueueBytes;
+  private final MasterMetrics metrics;
 
   /**
    * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
    * @param streamQueueBytes the unsent bytes a subscription may queue before it is closed
    */
-  SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes) {
+  SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics) {
+    this.metrics = metrics;
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
     this.streamQueueBytes = streamQueueBytes;
@@ -53,6 +56,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     }
     ClusterState state = leading.state();
     state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID));
+    metrics.schedulerCall(call);
     int status = dispatch(state, call);
     request.response().setStatusCode(status).end();
   }
@@ -65,6 +69,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     if (request.getHeader(Wire.MESOS_STREAM_ID) != null) {
       throw new CallRejected(400, "Subscribe calls should not include the '" + Wire.MESOS_STREAM_ID + "' header");
     }
+    metrics.schedulerCall(call);
     String streamId = UUID.randomUUID().toString();
     HttpServerResponse response = request.response()
         .setStatusCode(200)

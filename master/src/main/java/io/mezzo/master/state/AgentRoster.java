@@ -105,6 +105,7 @@ final class AgentRoster {
     List<AgentEvent> afterRegistered = new ArrayList<>();
     if (agent != null) {
       reregister(agent, info, total.total(), register, stream, afterRegistered);
+      records.counters.agentReregistered();
     } else {
       agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
           register.getRuntimesList(), clock.millis());
@@ -120,6 +121,7 @@ final class AgentRoster {
         allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
       }
       agentAddedListener.accept(id);
+      records.counters.agentRegistered();
       log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
           info.getPort(), total, register.getTasksCount());
     }
@@ -206,6 +208,7 @@ final class AgentRoster {
       log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
       masterUpdate(clock, framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
           TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is unknown to the agent " + agent.id + " after it re-registered");
+      records.counters.taskTerminated(aware ? TaskState.TASK_GONE : TaskState.TASK_LOST);
     }
   }
 
@@ -290,6 +293,7 @@ final class AgentRoster {
   private void removeAgent(AgentRecord agent) {
     log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
     records.agents.remove(agent.id);
+    records.counters.agentRemoved();
     reservations.forgetAgent(agent.id);
     allocator.removeAgent(agent.id);
     Instant now = clock.instant();
@@ -312,6 +316,10 @@ final class AgentRoster {
               .setNanoseconds(now.toEpochMilli() * 1_000_000L));
         }
         framework.send(update(status.build()));
+        if (!aware) {
+          // A partition-aware framework's task is unreachable, not terminal (Mesos counts it in a gauge).
+          records.counters.taskTerminated(TaskState.TASK_LOST);
+        }
       }
     }
     Event failure = Event.newBuilder().setType(Event.Type.FAILURE)

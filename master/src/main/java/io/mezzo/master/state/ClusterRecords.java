@@ -22,4 +22,6 @@ final class ClusterRecords {
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
+  /** Told the events Mesos counts in its metrics; see {@link ClusterState#countInto}. */
+  StateCounters counters = StateCounters.NONE;
 }

@@ -105,6 +105,18 @@ public final class ClusterState {
     return offerHistory.recent();
   }
 
+  /** From now on, the events Mesos counts in its metrics are told to {@code counters} (replacing the previous ones). */
+  public void countInto(StateCounters counters) {
+    assertOwner();
+    records.counters = java.util.Objects.requireNonNull(counters, "counters");
+  }
+
+  /** The counts that the master's gauges show (agents, frameworks, offers, tasks per state, resources). */
+  public StateGauges gauges() {
+    assertOwner();
+    return StateGauges.of(records);
+  }
+
   // ---------------------------------------------------------------- operator API (registry)
 
   /**

@@ -10,6 +10,7 @@ import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
@@ -244,6 +245,10 @@ final class FrameworkRoster {
       }
     }
     for (TaskRecord task : framework.tasks.values()) {
+      if (!TaskUpdates.isTerminal(task.state)) {
+        // Mesos kills the tasks of a removed framework and counts them so.
+        records.counters.taskTerminated(TaskState.TASK_KILLED);
+      }
       agentIds.add(task.agentId);
       AgentRecord agent = records.agents.get(task.agentId);
       if (agent != null) {

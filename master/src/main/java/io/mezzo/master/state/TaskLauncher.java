@@ -137,6 +137,7 @@ final class TaskLauncher {
     for (TaskInfo task : launches) {
       masterUpdate(clock, framework, task.getTaskId(), task.getAgentId().getValue(),
           aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST, TaskStatus.Reason.REASON_INVALID_OFFERS, message);
+      records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
     }
   }
 
@@ -160,6 +161,7 @@ final class TaskLauncher {
     if (invalid.isPresent()) {
       masterUpdate(clock, framework, task.getTaskId(), agentId, TaskState.TASK_ERROR,
           TaskStatus.Reason.REASON_TASK_INVALID, invalid.get());
+      records.counters.taskTerminated(TaskState.TASK_ERROR);
       return available;
     }
     AgentResources total = needed.plus(executorNeeds);
@@ -208,6 +210,7 @@ final class TaskLauncher {
       for (TaskInfo task : tasks) {
         masterUpdate(clock, framework, task.getTaskId(), agent.id, TaskState.TASK_ERROR,
             TaskStatus.Reason.REASON_TASK_GROUP_INVALID, invalid.get());
+        records.counters.taskTerminated(TaskState.TASK_ERROR);
       }
       return available;
     }
@@ -261,6 +264,7 @@ final class TaskLauncher {
     for (TaskInfo task : tasks) {
       masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
           TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+      records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
     }
   }
 

@@ -120,6 +120,7 @@ final class TaskRelay {
 
   void acknowledge(String frameworkId, Call.Acknowledge ack) {
     AgentRecord agent = records.agents.get(ack.getAgentId().getValue());
+    records.counters.statusUpdateAcknowledgement(agent != null && agent.connected());
     if (agent == null || !agent.connected()) {
       log.debug("[framework={}] dropped acknowledgement for task {}: agent {} is not connected", frameworkId,
           ack.getTaskId().getValue(), ack.getAgentId().getValue());
@@ -149,6 +150,7 @@ final class TaskRelay {
     TaskStatus status = received.build();
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     AgentRecord agent = records.agents.get(agentId);
+    records.counters.statusUpdate(framework != null && framework.connected());
     if (framework == null) {
       // Nobody will ever acknowledge this: answer for the removed framework so the agent stops retrying.
       agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ACKNOWLEDGE)
@@ -159,6 +161,9 @@ final class TaskRelay {
     }
     TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
     if (task != null) {
+      if (isTerminal(status.getState()) && !isTerminal(task.state)) {
+        records.counters.taskTerminated(status.getState());
+      }
       task.state = status.getState();
       task.latestStatus = status;
       if (isTerminal(status.getState()) && !task.resourcesRecovered) {

@@ -188,6 +188,7 @@ class LeaderGateTest {
     }
     Set<String> ungated = new HashSet<>(MasterRoutes.HEALTH);
     ungated.addAll(MasterRoutes.REDIRECT);
+    ungated.addAll(MasterRoutes.METRICS);
     List<String> paths = router.getRoutes().stream().map(Route::getPath).filter(p -> p != null).toList();
 
     assertThat(paths).allSatisfy(p -> assertThat(gated.contains(p) || ungated.contains(p)).as(p).isTrue());
