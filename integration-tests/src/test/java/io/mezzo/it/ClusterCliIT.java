@@ -84,6 +84,17 @@ class ClusterCliIT {
 
   @Test
   @Order(3)
+  void severalWordsRunAsAnArgvWithoutAShell() throws Exception {
+    Mezzo.Result words = mezzo.run(120, "run", "--cluster", "it", "--", "echo", "a  b", "$HOME");
+    assertThat(words.exitCode()).as(words.toString()).isZero();
+    assertThat(words.stdout()).isEqualTo("a  b $HOME\n");
+
+    Mezzo.Result exit = mezzo.run(120, "run", "--cluster", "it", "--", "sh", "-c", "exit 3");
+    assertThat(exit.exitCode()).as(exit.toString()).isEqualTo(3);
+  }
+
+  @Test
+  @Order(3)
   void aTaskOverItsMemoryLimitFailsWithAMessageNamingTheLimit() throws Exception {
     Requires.that(Machine.memoryCgroupWritable(), "needs root and a writable memory cgroup");
     Mezzo.Result run = mezzo.run(120, "run", "--cluster", "it", "--mem", "32", "--",
