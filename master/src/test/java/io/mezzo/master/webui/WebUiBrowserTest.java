@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -268,6 +269,54 @@ class WebUiBrowserTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.openStreams() == 1);
     backend.push(agentAdded(agent("agent-4", "127.0.0.1", 3, 1, 1024)));
     browser.waitFor("#resources tr[data-resource=cpus] .total", "15");
+  }
+
+  @Test
+  void whenItsMasterIsGoneThePageMovesToAnotherMasterItHasSeen() throws Exception {
+    try (FakeUiBackend other = new FakeUiBackend(vertx, state(agent("agent-1", "127.0.0.1", agentFiles.port(), 4, 8192),
+        agent("agent-9", "127.0.0.1", 9, 16, 32768)), List.of())) {
+      other.master(UiFixtures.master(other.port()));
+      browser.open(backend.url("#/agents"));
+      browser.waitFor("#agents .vt-spacer", "agent-2");
+      // As if this browser had seen the other master lead before (the page keeps the leaders it sees).
+      browser.script("localStorage.setItem('mezzo.masters', JSON.stringify(['localhost:" + other.port() + "']))");
+
+      backend.dropStreams();
+      backend.close();
+
+      browser.waitFor("#agents .vt-spacer", "agent-9");
+      assertThat(browser.driver().getCurrentUrl()).isEqualTo(other.url("#/agents"));
+      browser.waitFor("#connection", "live");
+    }
+  }
+
+  /** The stream's framing, fed in pieces of every size: they split the length, the newline and a two-byte character. */
+  @Test
+  void recordIoRecordsSurviveAnyChunking() {
+    browser.open(backend.url("#/roles"));
+    browser.waitFor("#connection", "live");
+    Object records = ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+        const done = arguments[arguments.length - 1];
+        import('/ui/recordio.js').then(({RecordIOParser}) => {
+          const encode = text => new TextEncoder().encode(text);
+          const first = encode('{"a":"é"}');
+          const second = encode('{"b":2}');
+          const stream = new Uint8Array([...encode(first.length + '\\n'), ...first,
+            ...encode(second.length + '\\n'), ...second]);
+          const out = [];
+          for (let size = 1; size <= stream.length; size++) {
+            const parser = new RecordIOParser(record => out.push(record));
+            for (let i = 0; i < stream.length; i += size) parser.push(stream.subarray(i, i + size));
+          }
+          done(out);
+        });
+        """);
+    // 22 bytes ("10\n", 10 bytes, "7\n", 7 bytes): 22 chunk sizes, two records each.
+    List<Object> list = List.copyOf((List<?>) records);
+    assertThat(list).hasSize(44);
+    for (int i = 0; i < list.size(); i += 2) {
+      assertThat(list.subList(i, i + 2)).containsExactly((Object) "{\"a\":\"é\"}", "{\"b\":2}");
+    }
   }
 
   private void deepLink(String hash, String css, String text) {
