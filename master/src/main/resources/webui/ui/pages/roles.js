@@ -4,7 +4,8 @@
 import {h, clear, section, idLink, keyValues} from '../dom.js';
 import {formatResources, quantities} from '../resources.js';
 import {VirtualTable} from '../table.js';
-import {call} from '../api.js';
+import {call, explain} from '../api.js';
+import {whyNotList} from './offers.js';
 
 export function mount(container, route, {store}) {
   const table = new VirtualTable([
@@ -43,8 +44,17 @@ export function mount(container, route, {store}) {
       ['Quota limit', quotaText(role.quota, 'limits') || 'none'],
       ['Frameworks', (role.frameworks || []).map(f => [idLink('frameworks', f.value, store.frameworkName(f.value)), ' '])],
       ['Offers', h('a', {href: `#/offers?role=${encodeURIComponent(role.name)}`}, 'offer timeline of this role')],
-    ]));
+    ]), section('Why pending', whyNot));
+    // The allocator explains per framework; the role's page shows what each of its frameworks hears about it.
+    clear(whyNot, (role.frameworks || []).map(f => {
+      const item = h('div', {}, idLink('frameworks', f.value, store.frameworkName(f.value)), ': asking…');
+      explain(f.value).then(reasons => clear(item, idLink('frameworks', f.value, store.frameworkName(f.value)),
+        whyNotList(reasons.filter(r => r.role === role.name))),
+      error => clear(item, idLink('frameworks', f.value), ' ', h('span', {class: 'error'}, error.message)));
+      return item;
+    }));
   }
+  const whyNot = h('div', {id: 'role-why-not'});
 
   load();
   return {};

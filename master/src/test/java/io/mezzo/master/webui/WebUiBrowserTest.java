@@ -181,6 +181,9 @@ class WebUiBrowserTest {
         .isEqualTo("fw-web");
     assertThat(String.join("\n", timeline())).doesNotContain("offer-1");
 
+    deepLink("#/roles/web", "#role-why-not", "quota limit reached");
+    browser.waitFor("#role-detail", "Weight");
+
     browser.open(backend.url("#/agents"));
     browser.waitFor("#agents a.link-agents", "agent-2").click();
     browser.waitFor("h1", "Agent agent-2");
