@@ -126,6 +126,8 @@ class WebUiBrowserTest {
     backend.push(created("offer-3", "fw-batch", "agent-2", "eng", now + 3));
     backend.push(rescinded("offer-3", "fw-batch", "agent-2", "eng", now + 4));
     browser.waitFor("#timeline .vt-spacer", "AGENT_DISCONNECTED: the agent's connection closed");
+    backend.push(created("offer-4", "fw-web", "agent-1", "web", now + 5));
+    browser.waitFor("#outstanding .vt-spacer", "offer-4");
     browser.screenshot("offers");
 
     // The accepted offer's entry links to the task it launched.
