@@ -7,12 +7,18 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 
 /**
  * The master's HTTP routes, in one table: each API family behind the {@link LeaderGate}, the
- * endpoints that answer on any master ({@code /health}, {@code /redirect}), and the router's
- * failure handler that turns {@link io.mezzo.master.state.CallRejected} into its answer.
+ * endpoints that answer on any master ({@code /health}, {@code /redirect}), the web UI, and the
+ * router's failure handler that turns {@link io.mezzo.master.state.CallRejected} into its answer.
+ *
+ * <p>The web UI is static files from the classpath: {@code GET /} is its page, behind the gate so
+ * that a standby sends the browser to the leader's {@code /}; its modules under {@code /ui/} and
+ * the chart library's WebJar under {@code /webjars/} are served by any master (the page asks the
+ * master it came from, so they are the leader's in practice).
  */
 public final class MasterRoutes {
   /** The API families behind the leader gate, each with its paths (Mesos's, and libprocess's under /master). */
@@ -37,6 +43,15 @@ public final class MasterRoutes {
   static final List<String> REDIRECT = List.of("/redirect", "/master/redirect");
   /** Metrics, answered by every master: a standby shows {@code master/elected} 0 (see {@link MetricsEndpoints}). */
   static final List<String> METRICS = List.of(MetricsEndpoints.SNAPSHOT, MetricsEndpoints.PROMETHEUS);
+
+  /** The web UI's page: behind the gate, so a standby sends the browser to the leader's. */
+  static final String UI_PAGE = "/";
+  /** The web UI's modules and the WebJars: static files any master serves (route paths, with the {@code *}). */
+  static final List<String> UI_ASSETS = List.of("/ui/*", "/webjars/*");
+  /** The UI's files on the classpath (master/src/main/resources/webui). */
+  static final String UI_ROOT = "webui";
+  /** Where WebJars keep their files on the classpath. */
+  static final String WEBJARS_ROOT = "META-INF/resources/webjars";
 
   private MasterRoutes() {}
 
@@ -90,8 +105,21 @@ public final class MasterRoutes {
     for (String path : REDIRECT) {
       router.get(path).handler(gate::redirectEndpoint).failureHandler(RejectionHandler.BARE);
     }
+    webUi(router, gate, noBody);
     router.route().failureHandler(RejectionHandler.PLAIN_TEXT);
     return router;
+  }
+
+  private static void webUi(Router router, LeaderGate gate, BoundedBody noBody) {
+    router.get(UI_PAGE).handler(noBody).handler(gate).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
+        .sendFile(UI_ROOT + "/index.html"));
+    // max-age 0: the modules are revalidated (Last-Modified) on each load, so an upgraded master
+    // never runs a page on last version's modules; the WebJar's paths carry its version.
+    router.get(UI_ASSETS.get(0)).handler(noBody)
+        .handler(StaticHandler.create(UI_ROOT + "/ui").setMaxAgeSeconds(0).setDirectoryListing(false));
+    router.get(UI_ASSETS.get(1)).handler(noBody)
+        .handler(StaticHandler.create(WEBJARS_ROOT).setDirectoryListing(false));
   }
 
   private static void state(RoutingContext ctx) {

@@ -186,13 +186,45 @@ class LeaderGateTest {
     for (Family family : Family.values()) {
       gated.addAll(family.paths);
     }
+    gated.add(MasterRoutes.UI_PAGE);
     Set<String> ungated = new HashSet<>(MasterRoutes.HEALTH);
     ungated.addAll(MasterRoutes.REDIRECT);
     ungated.addAll(MasterRoutes.METRICS);
+    // Route::getPath drops the wildcard of a prefix route.
+    MasterRoutes.UI_ASSETS.forEach(asset -> ungated.add(asset.replace("*", "")));
     List<String> paths = router.getRoutes().stream().map(Route::getPath).filter(p -> p != null).toList();
 
     assertThat(paths).allSatisfy(p -> assertThat(gated.contains(p) || ungated.contains(p)).as(p).isTrue());
     assertThat(paths).containsAll(gated).containsAll(ungated);
+  }
+
+  @Test
+  void theLeaderServesTheWebUiAndAStandbySendsTheBrowserToTheLeadersPage() throws Exception {
+    leadership.set(leading());
+    HttpResponse<String> page = get(MasterRoutes.UI_PAGE);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
+
+    leadership.set(new Follower(2));
+    HttpResponse<String> standby = get(MasterRoutes.UI_PAGE);
+    assertThat(standby.statusCode()).isEqualTo(307);
+    assertThat(standby.headers().firstValue("Location")).hasValue("//" + LEADER + "/");
+  }
+
+  /** The page's modules and the chart library come from the jar, on any master, with no network. */
+  @Test
+  void theWebUiAssetsAndTheChartLibraryAnswerOnAnyMaster() throws Exception {
+    leadership.set(new Follower(2));
+    HttpResponse<String> app = get("/ui/app.js");
+    assertThat(app.statusCode()).isEqualTo(200);
+    assertThat(app.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+    assertThat(app.body()).contains("new EventStream(");
+    HttpResponse<String> uplot = get("/webjars/uplot/1.6.30/dist/uPlot.esm.js");
+    assertThat(uplot.statusCode()).isEqualTo(200);
+    assertThat(uplot.body()).contains("export { uPlot as default }");
+    assertThat(get("/ui/../index.html").statusCode()).isNotEqualTo(200);
+    assertThat(get("/ui/").statusCode()).isEqualTo(404);
   }
 
   @Test

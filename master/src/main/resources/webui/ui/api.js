@@ -1,0 +1,41 @@
+// Calls to the master's operator API (JSON), the explain endpoint, and an agent's files API.
+
+export async function call(type, extra = {}) {
+  const response = await fetch('/api/v1', {
+    method: 'POST',
+    headers: {'Content-Type': 'application/json', 'Accept': 'application/json'},
+    body: JSON.stringify({type, ...extra}),
+  });
+  if (!response.ok) {
+    throw new Error(`${type}: ${response.status} ${await response.text()}`);
+  }
+  return response.json();
+}
+
+/** The allocator's reasons for not offering to a framework: [{role, reason, details}]. */
+export async function explain(frameworkId) {
+  const response = await fetch(`/api/v1/explain?framework_id=${encodeURIComponent(frameworkId)}`);
+  if (!response.ok) {
+    throw new Error(`explain: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()).why_not || [];
+}
+
+/** The base URL of an agent's HTTP API, from its AgentInfo. */
+export function agentUrl(agentInfo) {
+  return `http://${agentInfo.hostname}:${agentInfo.port || 5051}`;
+}
+
+/**
+ * Reads part of a file through an agent's files API ({data, offset}). Cross-origin: it works when
+ * the agent allows it (Access-Control-Allow-Origin); a refusal surfaces as a TypeError.
+ */
+export async function readFile(base, path, offset, length) {
+  const url = `${base}/files/read?path=${encodeURIComponent(path)}&offset=${offset}&length=${length}`;
+  const response = await fetch(url);
+  if (response.status === 404) return null;
+  if (!response.ok) {
+    throw new Error(`files/read: ${response.status} ${await response.text()}`);
+  }
+  return response.json();
+}

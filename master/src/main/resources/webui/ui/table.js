@@ -1,0 +1,95 @@
+// A sortable, filterable, virtually scrolled table: only the rows in view are in the DOM, so
+// 10,000 rows scroll as smoothly as 10.
+
+import {h, clear} from './dom.js';
+
+const ROW_HEIGHT = 30;
+const OVERSCAN = 8;
+
+export class VirtualTable {
+  /**
+   * @param columns [{label, value: row => sortable/filterable value, render?: row => node|string, width?}]
+   * @param options {id, height (px), sort: {column, descending}, filter (initial text), onFilter(text), empty}
+   */
+  constructor(columns, options = {}) {
+    this.columns = columns;
+    this.options = options;
+    this.rows = [];
+    this.view = [];
+    this.sort = options.sort || {column: 0, descending: false};
+    this.filterText = options.filter || '';
+    const template = columns.map(c => c.width || 'minmax(6em, 1fr)').join(' ');
+    this.filterInput = h('input', {
+      type: 'search', class: 'filter', placeholder: 'Filter…', value: this.filterText,
+      oninput: () => {
+        this.filterText = this.filterInput.value;
+        if (options.onFilter) options.onFilter(this.filterText);
+        this.refresh();
+      },
+    });
+    this.count = h('span', {class: 'count'});
+    this.header = h('div', {class: 'vt-row vt-head', style: `grid-template-columns: ${template}`},
+      columns.map((c, i) => h('div', {class: 'vt-cell', onclick: () => this.sortBy(i)}, c.label)));
+    this.spacer = h('div', {class: 'vt-spacer'});
+    this.body = h('div', {class: 'vt-body', style: `height: ${options.height || 480}px`}, this.spacer);
+    this.body.addEventListener('scroll', () => this.paint());
+    this.template = template;
+    this.el = h('div', {class: 'vt', id: options.id}, h('div', {class: 'vt-tools'}, this.filterInput, this.count),
+      this.header, this.body);
+  }
+
+  sortBy(i) {
+    this.sort = {column: i, descending: this.sort.column === i ? !this.sort.descending : false};
+    this.refresh();
+  }
+
+  setRows(rows) {
+    this.rows = rows;
+    this.refresh();
+  }
+
+  refresh() {
+    const needle = this.filterText.trim().toLowerCase();
+    let view = this.rows;
+    if (needle) {
+      view = view.filter(row => this.columns.some(c => String(c.value(row) ?? '').toLowerCase().includes(needle)));
+    }
+    const column = this.columns[this.sort.column];
+    const sign = this.sort.descending ? -1 : 1;
+    view = view.map(row => [column.value(row), row]).sort(([a], [b]) => sign * compare(a, b)).map(([, row]) => row);
+    this.view = view;
+    this.count.textContent = needle ? `${view.length} of ${this.rows.length}` : `${this.rows.length}`;
+    [...this.header.children].forEach((cell, i) => {
+      cell.className = 'vt-cell' + (i === this.sort.column ? (this.sort.descending ? ' sorted-desc' : ' sorted-asc') : '');
+    });
+    this.spacer.style.height = `${view.length * ROW_HEIGHT}px`;
+    // As tall as the rows need, up to the table's height; then it scrolls.
+    this.body.style.height = `${Math.min(this.options.height || 480, Math.max(view.length, 2) * ROW_HEIGHT + 4)}px`;
+    this.painted = null;
+    this.paint();
+  }
+
+  paint() {
+    const first = Math.max(0, Math.floor(this.body.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.view.length, first + Math.ceil((this.body.clientHeight || 480) / ROW_HEIGHT) + 2 * OVERSCAN);
+    const key = `${first}:${last}`;
+    if (this.painted === key) return;
+    this.painted = key;
+    const rows = [];
+    for (let i = first; i < last; i++) {
+      const row = this.view[i];
+      rows.push(h('div', {class: 'vt-row', style: `top: ${i * ROW_HEIGHT}px; grid-template-columns: ${this.template}`},
+        this.columns.map(c => h('div', {class: 'vt-cell'}, c.render ? c.render(row) : String(c.value(row) ?? '')))));
+    }
+    if (!this.view.length && this.options.empty) rows.push(h('div', {class: 'vt-empty'}, this.options.empty));
+    clear(this.spacer, rows);
+  }
+}
+
+function compare(a, b) {
+  if (a === b) return 0;
+  if (a === undefined || a === null) return 1;
+  if (b === undefined || b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, {numeric: true});
+}
