@@ -9,7 +9,10 @@ import io.mezzo.master.api.Leadership;
 import io.mezzo.master.api.Leadership.Follower;
 import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
+import io.mezzo.master.api.LoggingLevels;
 import io.mezzo.master.api.MasterRoutes;
+import io.mezzo.master.api.MezzoVersion;
+import io.mezzo.master.api.OperatorOptions;
 import io.mezzo.master.election.CuratorLeaderElection;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
@@ -23,6 +26,7 @@ import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.Protos.VersionInfo;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -65,6 +69,9 @@ final class MasterVerticle extends VerticleBase {
   private Optional<String> leaderHostPort = Optional.empty();
   private boolean allocationPending;
   private volatile int port;
+  /** When this master last became leader; read by GET_MASTER while it leads. */
+  private volatile java.time.Instant electedAt;
+  private final java.time.Instant startedAt;
 
   MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory) {
     this.config = config;
@@ -72,6 +79,7 @@ final class MasterVerticle extends VerticleBase {
     this.allocatorFactory = allocatorFactory != null ? allocatorFactory
         : () -> allocator(config.allocator(), config.minAllocatableResources());
     this.bodyBudget = new BodyBudget(config.limits().inflightBodyBytes());
+    this.startedAt = clock.instant();
   }
 
   @Override
@@ -79,7 +87,14 @@ final class MasterVerticle extends VerticleBase {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
     LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
-    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget);
+    Timers timers = MasterRoutes.contextTimers(vertx);
+    OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
+        VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
+        () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
+        new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
+        OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, OperatorOptions.NO_OFFER_HISTORY);
+    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
+        timers);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -143,6 +158,7 @@ final class MasterVerticle extends VerticleBase {
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
           config.agentReregisterTimeout(), config.offerTimeout());
+      electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
     });

@@ -1,5 +1,7 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.state.StateView;
+import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -45,12 +47,26 @@ public final class MasterRoutes {
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget) {
+    Timers timers = contextTimers(vertx);
+    return router(vertx, gate, allocationTrigger, limits, budget,
+        OperatorOptions.defaults(java.time.Clock.systemUTC(), new LoggingLevels(timers)), timers);
+  }
+
+  /**
+   * The router of a master, with what its operator API answers.
+   *
+   * @param operator the master's facts and the operator stream's settings
+   * @param timers timers on the caller's context, for the operator stream's heartbeats
+   */
+  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
+      BodyBudget budget, OperatorOptions operatorOptions, Timers timers) {
     Router router = Router.router(vertx);
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
     BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
     BoundedBody noBody = new BoundedBody(budget, 0);
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes());
-    OperatorApi operator = new OperatorApi();
+    OperatorApi operator = new OperatorApi(vertx, operatorOptions,
+        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions));
     AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes());
     for (Family family : Family.values()) {
       for (String path : family.paths) {
@@ -61,7 +77,7 @@ public final class MasterRoutes {
           case OPERATOR -> router.route(path).handler(operatorBody).handler(gate).handler(operator);
           case EXPLAIN -> router.route(path).handler(noBody).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
-          case STATE -> router.get(path).handler(noBody).handler(gate).handler(MasterRoutes::state)
+          case STATE -> router.get(path).handler(noBody).handler(gate).handler(ctx -> state(vertx, ctx))
               .failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }
@@ -77,8 +93,30 @@ public final class MasterRoutes {
     return router;
   }
 
-  private static void state(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/json")
-        .end(LeaderGate.leading(ctx).state().view().json().encode());
+  /** The snapshot is taken on the context; rendering and encoding a large state run on a worker. */
+  private static void state(Vertx vertx, RoutingContext ctx) {
+    StateView view = LeaderGate.leading(ctx).state().view();
+    vertx.executeBlocking(() -> view.json().encode(), false).onComplete(json -> {
+      if (json.succeeded()) {
+        ctx.response().putHeader("Content-Type", "application/json").end(json.result());
+      } else {
+        ctx.fail(json.cause());
+      }
+    });
+  }
+
+  /** Vert.x timers, fired on the context that schedules them. */
+  public static Timers contextTimers(Vertx vertx) {
+    return new Timers() {
+      @Override
+      public long schedule(java.time.Duration delay, Runnable action) {
+        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
+      }
+
+      @Override
+      public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
+      }
+    };
   }
 }
