@@ -253,6 +253,40 @@ class OperatorReadsTest {
     }
   }
 
+  /** The JSON bodies docs/operations.md shows, sent as they are written there. */
+  @Test
+  void theDocumentedJsonBodiesWork() throws Exception {
+    ch.qos.logback.classic.Logger mezzo = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.mezzo");
+    ch.qos.logback.classic.Level level = mezzo.getLevel();
+    try (FakeAgent agent = fixture.registerAgent();
+        EventStream<Event> scheduler = fixture.subscribeStream(MasterFixture.subscribe(frameworkInfo("docs")),
+            Codec.PROTOBUF)) {
+      String frameworkId = scheduler.next().getSubscribed().getFrameworkId().getValue();
+      String subscribe = "{\"type\": \"SUBSCRIBE\"}";
+      try (EventStream<io.mezzo.v1.master.Protos.Event> stream = new EventStream<>(fixture.http,
+          fixture.url() + "/api/v1", Codec.JSON.decode(subscribe.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Call.getDefaultInstance()), Codec.JSON, io.mezzo.v1.master.Protos.Event.getDefaultInstance())) {
+        assertThat(stream.next().getType()).isEqualTo(io.mezzo.v1.master.Protos.Event.Type.SUBSCRIBED);
+      }
+      String[] documented = {
+          "{\"type\": \"GET_STATE\"}",
+          "{\"type\": \"SET_LOGGING_LEVEL\", \"set_logging_level\": {\"level\": 1, \"duration\": {\"nanoseconds\": 600000000000}}}",
+          "{\"type\": \"TEARDOWN\", \"teardown\": {\"framework_id\": {\"value\": \"FRAMEWORK\"}}}",
+          "{\"type\": \"MARK_AGENT_GONE\", \"mark_agent_gone\": {\"agent_id\": {\"value\": \"AGENT\"}}}",
+      };
+      for (String body : documented) {
+        HttpResponse<byte[]> response = OperatorApiTest.post(fixture.http, fixture.url(), "application/json", null,
+            body.replace("\"FRAMEWORK\"", "\"" + frameworkId + "\"").replace("\"AGENT\"", "\"" + agent.id() + "\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).as(body + ": " + OperatorClient.text(response)).isEqualTo(200);
+      }
+      assertThat(mezzo.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
+      assertThat(operator.get(Call.Type.GET_STATE, Codec.JSON).getGetState().getGetAgents().getAgentsList()).isEmpty();
+    } finally {
+      mezzo.setLevel(level);
+    }
+  }
+
   static double scalar(java.util.List<Resource> resources, String name) {
     return resources.stream().filter(r -> r.getName().equals(name)).mapToDouble(r -> r.getScalar().getValue()).sum();
   }
