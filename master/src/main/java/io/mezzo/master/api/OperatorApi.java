@@ -173,9 +173,7 @@ final class OperatorApi implements Handler<RoutingContext> {
         return Future.succeededFuture();
       }
       case MARK_AGENT_GONE -> {
-        state.markAgentGone(required(call.hasMarkAgentGone(), "mark_agent_gone", call.getMarkAgentGone())
-            .getAgentId().getValue());
-        return Future.succeededFuture();
+        return op.markAgentGone(required(call.hasMarkAgentGone(), "mark_agent_gone", call.getMarkAgentGone()));
       }
       case UNKNOWN -> throw new CallRejected(501, "Received an unknown call type");
       default -> throw new CallRejected(501, call.getType() + " is not supported by Mezzo's operator API yet");

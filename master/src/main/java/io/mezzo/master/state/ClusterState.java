@@ -71,10 +71,18 @@ public final class ClusterState {
     return masterInfo;
   }
 
-  /** From now on, every change this state applies is told to {@code observer} (replacing the previous one). */
+  /**
+   * From now on, every change this state applies is told to {@code observer}, after the observers
+   * added before it (the operator stream and the offer history each add theirs).
+   */
   public void observe(ClusterObserver observer) {
     assertOwner();
-    records.observer = java.util.Objects.requireNonNull(observer, "observer");
+    java.util.Objects.requireNonNull(observer, "observer");
+    ClusterObserver before = records.observer;
+    records.observer = before == ClusterObserver.NONE ? observer : event -> {
+      before.applied(event);
+      observer.applied(event);
+    };
   }
 
   // ---------------------------------------------------------------- operator API (registry)
@@ -385,6 +393,19 @@ public final class ClusterState {
   public void markAgentGone(String agentId) {
     assertOwner();
     agentRoster.markGone(agentId);
+  }
+
+  /** True for an agent that is registered, unreachable or gone: one MARK_AGENT_GONE may name. */
+  public boolean knowsAgent(String agentId) {
+    assertOwner();
+    return records.agents.containsKey(agentId) || records.unreachableAgents.containsKey(agentId)
+        || records.goneAgents.contains(agentId);
+  }
+
+  /** Agents the registry says were marked gone: refused if they try to register with this leader. */
+  public void recoverGoneAgents(Collection<String> agentIds) {
+    assertOwner();
+    records.goneAgents.addAll(agentIds);
   }
 
   Collection<FrameworkRecord> frameworks() {
