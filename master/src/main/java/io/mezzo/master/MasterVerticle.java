@@ -11,6 +11,9 @@ import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.api.MasterRoutes;
 import io.mezzo.master.election.CuratorLeaderElection;
+import io.mezzo.master.api.LoggingLevels;
+import io.mezzo.master.api.MezzoVersion;
+import io.mezzo.master.api.OperatorOptions;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
@@ -21,6 +24,7 @@ import io.mezzo.master.state.ConfinedAllocator;
 import io.mezzo.master.state.StateGauges;
 import io.mezzo.master.state.StateOwner;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mezzo.v1.Protos.VersionInfo;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.Wire;
@@ -58,6 +62,9 @@ final class MasterVerticle extends VerticleBase {
   private final String masterId = UUID.randomUUID().toString();
   private final BodyBudget bodyBudget;
   private final MasterMetrics metrics;
+  /** When this master last became leader; read by GET_MASTER while it leads. */
+  private volatile java.time.Instant electedAt;
+  private final java.time.Instant startedAt;
   private CuratorFramework curator;
   private LeaderElection election;
   private HttpServer server;
@@ -79,6 +86,7 @@ final class MasterVerticle extends VerticleBase {
     this.bodyBudget = new BodyBudget(config.limits().inflightBodyBytes());
     this.metrics = new MasterMetrics(registry, clock, () -> !(leadership instanceof Follower),
         () -> leadership instanceof Leading leading ? leading.state().gauges() : StateGauges.NONE);
+    this.startedAt = clock.instant();
   }
 
   @Override
@@ -86,7 +94,14 @@ final class MasterVerticle extends VerticleBase {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
     LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
-    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, metrics);
+    Timers timers = MasterRoutes.contextTimers(vertx);
+    OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
+        VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
+        () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
+        new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
+        OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
+    Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
+        timers, metrics);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -151,6 +166,7 @@ final class MasterVerticle extends VerticleBase {
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
           config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
       recovered.countInto(metrics);
+      electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
     });

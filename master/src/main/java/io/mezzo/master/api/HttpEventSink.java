@@ -58,7 +58,23 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
     if (closed) {
       return;
     }
-    response.write(Buffer.buffer(RecordIO.encode(codec.encode(event))));
+    sendRecord(RecordIO.encode(codec.encode(event)));
+  }
+
+  /** The codec this stream's events are encoded in. */
+  Codec codec() {
+    return codec;
+  }
+
+  /**
+   * Sends one event already encoded in {@link #codec()} and framed as a RecordIO record (so that an
+   * event fanned out to many streams is encoded once per codec); a closed stream drops it.
+   */
+  void sendRecord(byte[] record) {
+    if (closed) {
+      return;
+    }
+    response.write(Buffer.buffer(record));
     if (response.writeQueueFull()) {
       log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
           maxQueueBytes);
@@ -92,5 +108,10 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
   /** The peer went away. */
   void markClosed() {
     closed = true;
+  }
+
+  /** True once closed by either end (or for falling behind). */
+  boolean isClosed() {
+    return closed;
   }
 }

@@ -1,6 +1,8 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.metrics.MasterMetrics;
+import io.mezzo.master.state.StateView;
+import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Wire;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,23 +67,30 @@ public final class MasterRoutes {
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget) {
-    return router(vertx, gate, allocationTrigger, limits, budget, new MasterMetrics(
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(), () -> false,
-        () -> io.mezzo.master.state.StateGauges.NONE));
+    Timers timers = contextTimers(vertx);
+    return router(vertx, gate, allocationTrigger, limits, budget,
+        OperatorOptions.defaults(java.time.Clock.systemUTC(), new LoggingLevels(timers)), timers,
+        new MasterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(),
+            () -> false, () -> io.mezzo.master.state.StateGauges.NONE));
   }
 
   /**
-   * The router of a master, counting its calls in {@code metrics} and serving them on
-   * {@code /metrics/snapshot} (Mesos's flat JSON) and {@code /metrics} (Prometheus text).
+   * The router of a master, with what its operator API answers, counting its calls in
+   * {@code metrics} and serving them on {@code /metrics/snapshot} (Mesos's flat JSON) and
+   * {@code /metrics} (Prometheus text).
+   *
+   * @param operatorOptions the master's facts and the operator stream's settings
+   * @param timers timers on the caller's context, for the operator stream's heartbeats
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
-      BodyBudget budget, MasterMetrics metrics) {
+      BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics) {
     Router router = Router.router(vertx);
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
     BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
     BoundedBody noBody = new BoundedBody(budget, 0);
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
-    OperatorApi operator = new OperatorApi(metrics);
+    OperatorApi operator = new OperatorApi(vertx, operatorOptions,
+        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics);
     AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
     for (Family family : Family.values()) {
       for (String path : family.paths) {
@@ -92,7 +101,7 @@ public final class MasterRoutes {
           case OPERATOR -> router.route(path).handler(operatorBody).handler(gate).handler(operator);
           case EXPLAIN -> router.route(path).handler(noBody).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
-          case STATE -> router.get(path).handler(noBody).handler(gate).handler(MasterRoutes::state)
+          case STATE -> router.get(path).handler(noBody).handler(gate).handler(ctx -> state(vertx, ctx))
               .failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }
@@ -122,8 +131,30 @@ public final class MasterRoutes {
         .handler(StaticHandler.create(WEBJARS_ROOT).setDirectoryListing(false));
   }
 
-  private static void state(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/json")
-        .end(LeaderGate.leading(ctx).state().view().json().encode());
+  /** The snapshot is taken on the context; rendering and encoding a large state run on a worker. */
+  private static void state(Vertx vertx, RoutingContext ctx) {
+    StateView view = LeaderGate.leading(ctx).state().view();
+    vertx.executeBlocking(() -> view.json().encode(), false).onComplete(json -> {
+      if (json.succeeded()) {
+        ctx.response().putHeader("Content-Type", "application/json").end(json.result());
+      } else {
+        ctx.fail(json.cause());
+      }
+    });
+  }
+
+  /** Vert.x timers, fired on the context that schedules them. */
+  public static Timers contextTimers(Vertx vertx) {
+    return new Timers() {
+      @Override
+      public long schedule(java.time.Duration delay, Runnable action) {
+        return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
+      }
+
+      @Override
+      public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
+      }
+    };
   }
 }

@@ -5,31 +5,54 @@ import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.state.CallRejected;
+import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
+import io.mezzo.v1.Protos.Flag;
 import io.mezzo.v1.Protos.Metric;
+import io.mezzo.v1.Protos.WeightInfo;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
+import io.mezzo.v1.quota.Protos.QuotaConfig;
 import io.mezzo.v1.quota.Protos.QuotaStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The subset of the Mesos v1 operator API ({@code POST /api/v1}) that Mezzo serves: GET_METRICS, GET_QUOTA,
- * UPDATE_QUOTA, GET_WEIGHTS, UPDATE_WEIGHTS, RESERVE_RESOURCES and UNRESERVE_RESOURCES, with
- * Mesos's transport checks and status codes (mesos-v1-api.md §6.1, §6.2); other call types
- * get 501. Plus Mezzo's own {@code GET /api/v1/explain?framework_id=ID} (see {@link #explain}). Behind the
+ * The Mesos v1 operator API ({@code POST /api/v1}) that Mezzo serves, with Mesos's transport
+ * checks and status codes (mesos-v1-api.md §6.1, §6.2): the read calls (GET_HEALTH, GET_FLAGS,
+ * GET_VERSION, GET_METRICS, GET_MASTER, GET_LOGGING_LEVEL, GET_STATE, GET_AGENTS, GET_FRAMEWORKS,
+ * GET_EXECUTORS, GET_TASKS, GET_ROLES, GET_QUOTA, GET_WEIGHTS), the writes (SET_LOGGING_LEVEL,
+ * UPDATE_QUOTA, UPDATE_WEIGHTS, RESERVE_RESOURCES, UNRESERVE_RESOURCES, TEARDOWN,
+ * MARK_AGENT_GONE) and SUBSCRIBE ({@link OperatorStream}); other call types get 501. Responses
+ * built from the cluster state are snapshotted on the master's context and encoded on a worker,
+ * so that a large GET_STATE does not hold the loop. Plus Mezzo's own
+ * {@code GET /api/v1/explain?framework_id=ID} (see {@link #explain}). Behind the
  * {@link LeaderGate}; refusals are thrown as {@link CallRejected} for the router's {@link RejectionHandler}.
  */
 final class OperatorApi implements Handler<RoutingContext> {
+  private final Vertx vertx;
+  private final OperatorOptions options;
+  private final OperatorStream stream;
   private final MasterMetrics metrics;
 
-  OperatorApi(MasterMetrics metrics) {
+  OperatorApi(Vertx vertx, OperatorOptions options, OperatorStream stream, MasterMetrics metrics) {
+    this.vertx = vertx;
+    this.options = options;
+    this.stream = stream;
     this.metrics = metrics;
   }
 
@@ -44,38 +67,18 @@ final class OperatorApi implements Handler<RoutingContext> {
     if (responseCodec.isEmpty()) {
       throw new CallRejected(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
     }
-    OperatorState op = leading.operator();
-    Future<Void> done;
-    switch (call.getType()) {
-      case GET_QUOTA -> {
-        respond(request, responseCodec.get(), Response.newBuilder().setType(Response.Type.GET_QUOTA)
-            .setGetQuota(Response.GetQuota.newBuilder()
-                .setStatus(QuotaStatus.newBuilder().addAllConfigs(op.quotas()))).build());
-        return;
-      }
-      case GET_METRICS -> {
-        // The same values as /metrics/snapshot; Mesos's optional timeout has nothing to wait for here.
-        Response.GetMetrics.Builder payload = Response.GetMetrics.newBuilder();
-        metrics.snapshot().forEach((name, value) -> payload.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
-        respond(request, responseCodec.get(), Response.newBuilder().setType(Response.Type.GET_METRICS)
-            .setGetMetrics(payload).build());
-        return;
-      }
-      case GET_WEIGHTS -> {
-        respond(request, responseCodec.get(), Response.newBuilder().setType(Response.Type.GET_WEIGHTS)
-            .setGetWeights(Response.GetWeights.newBuilder().addAllWeightInfos(op.weights())).build());
-        return;
-      }
-      case UPDATE_QUOTA -> done = op.updateQuota(required(call.hasUpdateQuota(), "update_quota", call.getUpdateQuota()));
-      case UPDATE_WEIGHTS -> done = op.updateWeights(
-          required(call.hasUpdateWeights(), "update_weights", call.getUpdateWeights()));
-      case RESERVE_RESOURCES -> done = op.reserve(
-          required(call.hasReserveResources(), "reserve_resources", call.getReserveResources()));
-      case UNRESERVE_RESOURCES -> done = op.unreserve(
-          required(call.hasUnreserveResources(), "unreserve_resources", call.getUnreserveResources()));
-      case UNKNOWN -> throw new CallRejected(501, "Received an unknown call type");
-      default -> throw new CallRejected(501, call.getType() + " is not supported by Mezzo's operator API yet");
+    Codec codec = responseCodec.get();
+    if (call.getType() == Call.Type.SUBSCRIBE) {
+      // The stream's encoding: JSON unless Accept asks for protobuf, as on the scheduler stream.
+      stream.subscribe(request, leading, Negotiation.accepted(accept).orElseThrow());
+      return;
     }
+    Optional<Response> read = read(leading, call);
+    if (read.isPresent()) {
+      respond(request, codec, read.get());
+      return;
+    }
+    Future<Void> done = write(ctx, leading, call);
     // Mesos answers the reservation calls with 202 and the others with 200.
     int status = call.getType() == Call.Type.RESERVE_RESOURCES || call.getType() == Call.Type.UNRESERVE_RESOURCES
         ? 202 : 200;
@@ -89,6 +92,104 @@ final class OperatorApi implements Handler<RoutingContext> {
     });
   }
 
+  /** The read calls' responses, built on the context from immutable snapshots; empty for other calls. */
+  private Optional<Response> read(Leading leading, Call call) {
+    ClusterState state = leading.state();
+    OperatorState op = leading.operator();
+    Response.Builder out = Response.newBuilder();
+    switch (call.getType()) {
+      case GET_HEALTH -> out.setType(Response.Type.GET_HEALTH)
+          .setGetHealth(Response.GetHealth.newBuilder().setHealthy(true));
+      case GET_FLAGS -> {
+        Response.GetFlags.Builder flags = Response.GetFlags.newBuilder();
+        options.flags().forEach((name, value) -> flags.addFlags(Flag.newBuilder().setName(name).setValue(value)));
+        out.setType(Response.Type.GET_FLAGS).setGetFlags(flags);
+      }
+      case GET_VERSION -> out.setType(Response.Type.GET_VERSION)
+          .setGetVersion(Response.GetVersion.newBuilder().setVersionInfo(options.version()));
+      case GET_MASTER -> {
+        Response.GetMaster.Builder master = Response.GetMaster.newBuilder().setMasterInfo(state.masterInfo())
+            .setStartTime(seconds(options.startTime()));
+        options.electedTime().get().ifPresent(elected -> master.setElectedTime(seconds(elected)));
+        out.setType(Response.Type.GET_MASTER).setGetMaster(master);
+      }
+      case GET_METRICS -> {
+        // The same values as /metrics/snapshot; Mesos's optional timeout has nothing to wait for here.
+        Response.GetMetrics.Builder payload = Response.GetMetrics.newBuilder();
+        metrics.snapshot().forEach((name, value) -> payload.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
+        out.setType(Response.Type.GET_METRICS).setGetMetrics(payload);
+      }
+      case GET_LOGGING_LEVEL -> out.setType(Response.Type.GET_LOGGING_LEVEL)
+          .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(options.logging().level()));
+      case GET_STATE -> out.setType(Response.Type.GET_STATE).setGetState(state.getState());
+      case GET_AGENTS -> out.setType(Response.Type.GET_AGENTS).setGetAgents(state.getAgents());
+      case GET_FRAMEWORKS -> out.setType(Response.Type.GET_FRAMEWORKS).setGetFrameworks(state.getFrameworks());
+      case GET_EXECUTORS -> out.setType(Response.Type.GET_EXECUTORS).setGetExecutors(state.getExecutors());
+      case GET_TASKS -> out.setType(Response.Type.GET_TASKS).setGetTasks(state.getTasks());
+      case GET_ROLES -> out.setType(Response.Type.GET_ROLES).setGetRoles(roles(state, op));
+      case GET_QUOTA -> out.setType(Response.Type.GET_QUOTA)
+          .setGetQuota(Response.GetQuota.newBuilder().setStatus(QuotaStatus.newBuilder().addAllConfigs(op.quotas())));
+      case GET_WEIGHTS -> out.setType(Response.Type.GET_WEIGHTS)
+          .setGetWeights(Response.GetWeights.newBuilder().addAllWeightInfos(op.weights()));
+      default -> {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(out.build());
+  }
+
+  private static Response.GetRoles roles(ClusterState state, OperatorState op) {
+    Map<String, Double> weights = new TreeMap<>();
+    for (WeightInfo weight : op.weights()) {
+      weights.put(weight.getRole(), weight.getWeight());
+    }
+    Set<String> others = new TreeSet<>();
+    for (QuotaConfig quota : op.quotas()) {
+      others.add(quota.getRole());
+    }
+    state.dynamicReservations().values().forEach(byRole -> others.addAll(byRole.keySet()));
+    return state.getRoles(weights, others);
+  }
+
+  /** The calls that change something; completes when the change is applied. */
+  private Future<Void> write(RoutingContext ctx, Leading leading, Call call) {
+    OperatorState op = leading.operator();
+    ClusterState state = leading.state();
+    switch (call.getType()) {
+      case UPDATE_QUOTA -> {
+        return op.updateQuota(required(call.hasUpdateQuota(), "update_quota", call.getUpdateQuota()));
+      }
+      case UPDATE_WEIGHTS -> {
+        return op.updateWeights(required(call.hasUpdateWeights(), "update_weights", call.getUpdateWeights()));
+      }
+      case RESERVE_RESOURCES -> {
+        return op.reserve(required(call.hasReserveResources(), "reserve_resources", call.getReserveResources()));
+      }
+      case UNRESERVE_RESOURCES -> {
+        return op.unreserve(
+            required(call.hasUnreserveResources(), "unreserve_resources", call.getUnreserveResources()));
+      }
+      case SET_LOGGING_LEVEL -> {
+        Call.SetLoggingLevel set = required(call.hasSetLoggingLevel(), "set_logging_level", call.getSetLoggingLevel());
+        options.logging().set(set.getLevel(), Duration.ofNanos(set.getDuration().getNanoseconds()));
+        return Future.succeededFuture();
+      }
+      case TEARDOWN -> {
+        String frameworkId = required(call.hasTeardown(), "teardown", call.getTeardown()).getFrameworkId().getValue();
+        if (!state.hasFramework(frameworkId)) {
+          throw new CallRejected(400, "No framework found with specified ID");
+        }
+        state.teardown(frameworkId);
+        return Future.succeededFuture();
+      }
+      case MARK_AGENT_GONE -> {
+        return op.markAgentGone(required(call.hasMarkAgentGone(), "mark_agent_gone", call.getMarkAgentGone()));
+      }
+      case UNKNOWN -> throw new CallRejected(501, "Received an unknown call type");
+      default -> throw new CallRejected(501, call.getType() + " is not supported by Mezzo's operator API yet");
+    }
+  }
+
   private static <T> T required(boolean present, String field, T value) {
     if (!present) {
       throw new CallRejected(400, "Expecting '" + field + "' to be present");
@@ -96,9 +197,20 @@ final class OperatorApi implements Handler<RoutingContext> {
     return value;
   }
 
-  private static void respond(HttpServerRequest request, Codec codec, Response response) {
-    request.response().setStatusCode(200).putHeader("Content-Type", codec.mediaType())
-        .end(io.vertx.core.buffer.Buffer.buffer(codec.encode(response)));
+  private static double seconds(Instant instant) {
+    return instant.toEpochMilli() / 1000.0;
+  }
+
+  /** Encodes on a worker: the response is an immutable snapshot, and a large one must not hold the loop. */
+  private void respond(HttpServerRequest request, Codec codec, Response response) {
+    vertx.executeBlocking(() -> codec.encode(response), false).onComplete(encoded -> {
+      if (encoded.succeeded()) {
+        request.response().setStatusCode(200).putHeader("Content-Type", codec.mediaType())
+            .end(Buffer.buffer(encoded.result()));
+      } else {
+        Negotiation.fail(request, 500, "Could not encode the response: " + encoded.cause());
+      }
+    });
   }
 
   /**

@@ -64,6 +64,7 @@ public final class OperatorState {
       recoverQuietly("quota of role " + quota.getRole(), () -> allocator.updateQuota(quota.getRole(),
           scalars(quota.getGuaranteesMap()), scalars(quota.getLimitsMap())));
     }
+    state.recoverGoneAgents(record.getGoneAgentsList());
     state.onAgentAdded(this::agentAdded);
     state.onReservationsChanged(this::keepFrameworkReservations);
     log.info("Recovered the registry (version {}): {} quotas, {} weights, reservations on {} agents",
@@ -262,6 +263,29 @@ public final class OperatorState {
       throw new CallRejected(409, "Total quota guarantees '" + guaranteed + "' exceed the cluster's resources '"
           + total + "'; use force to set them anyway");
     }
+  }
+
+  // ---------------------------------------------------------------- agents
+
+  /**
+   * MARK_AGENT_GONE: kept in the registry first, so that the agent stays gone after a failover,
+   * then applied ({@link ClusterState#markAgentGone}). Marking a gone agent again does nothing.
+   *
+   * @return fails with {@link CallRejected} 404 for an agent this master does not know
+   */
+  public Future<Void> markAgentGone(Call.MarkAgentGone markGone) {
+    return serialized(() -> {
+      String agentId = markGone.getAgentId().getValue();
+      if (current.record().getGoneAgentsList().contains(agentId)) {
+        state.markAgentGone(agentId);
+        return Future.succeededFuture();
+      }
+      if (!state.knowsAgent(agentId)) {
+        throw new CallRejected(404, "Agent '" + agentId + "' not found");
+      }
+      return writeThenApply(current.record().toBuilder().addGoneAgents(agentId).build(),
+          List.of(new Step(() -> state.markAgentGone(agentId), () -> { })));
+    });
   }
 
   // ---------------------------------------------------------------- reservations

@@ -99,6 +99,13 @@ final class AgentRoster {
       stream.close();
       return null;
     }
+    if (info.hasId() && records.goneAgents.contains(info.getId().getValue())) {
+      log.warn("Refused the registration of agent {}: it was marked gone", info.getId().getValue());
+      stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR).setError(AgentEvent.Error.newBuilder()
+          .setMessage("Agent " + info.getId().getValue() + " has been marked gone by an operator")).build());
+      stream.close();
+      return null;
+    }
     String id = info.hasId() ? info.getId().getValue() : masterInfo.getId() + "-S" + nextAgentId++;
     AgentRecord agent = records.agents.get(id);
     // What the agent must be told about its tasks goes after REGISTERED: it ignores events before.
@@ -112,6 +119,7 @@ final class AgentRoster {
       records.agents.put(id, agent);
       records.unreachableAgents.remove(id);
       agent.stream = stream;
+      records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
       AgentResources used = AgentResources.EMPTY;
       for (RunningTask running : register.getTasksList()) {
         used = used.plus(adoptTask(agent, running, afterRegistered));
@@ -162,6 +170,8 @@ final class AgentRoster {
     }
     agent.stream = stream;
     agent.info = info;
+    // Mesos has no AGENT_UPDATED: the stream hears the reconnected agent (active again) as added anew.
+    records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
     for (RunningTask running : register.getTasksList()) {
       if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
           running.getTask().getTaskId().getValue()))) {
@@ -206,9 +216,11 @@ final class AgentRoster {
       framework.tasks.remove(task.id());
       boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
       log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
-      masterUpdate(clock, framework, task.info.getTaskId(), agent.id, aware ? TaskState.TASK_GONE : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_AGENT_RESTARTED, "Task is unknown to the agent " + agent.id + " after it re-registered");
+      TaskStatus sent = masterUpdate(clock, framework, task.info.getTaskId(), agent.id,
+          aware ? TaskState.TASK_GONE : TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_RESTARTED,
+          "Task is unknown to the agent " + agent.id + " after it re-registered");
       records.counters.taskTerminated(aware ? TaskState.TASK_GONE : TaskState.TASK_LOST);
+      records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, sent));
     }
   }
 
@@ -230,9 +242,11 @@ final class AgentRoster {
           : FrameworkInfo.newBuilder().setUser("unknown").setName("unknown").build();
       framework = new FrameworkRecord(frameworkId, info.toBuilder().setId(running.getFrameworkId()).build(),
           clock.millis());
+      framework.recovered = true;
       records.frameworks.put(frameworkId, framework);
       allocator.addFramework(frameworkId, framework.roles(), Set.of());
       allocator.setFrameworkActive(frameworkId, false);
+      records.observer.applied(OperatorProtos.frameworkAdded(framework, records));
     }
     AgentResources resources;
     try {
@@ -245,6 +259,7 @@ final class AgentRoster {
     task.state = running.getState();
     framework.tasks.put(task.id(), task);
     agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
+    records.observer.applied(OperatorProtos.taskAdded(task));
     if (running.hasExecutor()) {
       String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
       if (!agent.executors.containsKey(key)) {
@@ -285,19 +300,57 @@ final class AgentRoster {
     log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
     agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
       if (!agent.connected() && records.agents.get(agentId) == agent) {
-        removeAgent(agent);
+        log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
+        removeAgent(agent, false);
       }
     });
   }
 
-  private void removeAgent(AgentRecord agent) {
-    log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
+  /** See {@link ClusterState#markAgentGone}. */
+  void markGone(String agentId) {
+    if (records.goneAgents.contains(agentId)) {
+      return;
+    }
+    AgentRecord agent = records.agents.get(agentId);
+    if (agent == null && !records.unreachableAgents.containsKey(agentId)) {
+      throw new CallRejected(404, "Agent '" + agentId + "' not found");
+    }
+    log.info("Agent {} marked gone by an operator; {} tasks gone", agentId, agent == null ? 0 : agent.tasks.size());
+    records.goneAgents.add(agentId);
+    records.unreachableAgents.remove(agentId);
+    if (agent == null) {
+      return;
+    }
+    if (agent.removalTimer >= 0) {
+      timers.cancel(agent.removalTimer);
+      agent.removalTimer = -1;
+    }
+    for (OfferRecord offer : records.offers.forAgent(agentId)) {
+      offerCycle.rescind(offer, RescindReason.AGENT_REMOVED, "Agent " + agentId + " was marked gone by an operator");
+    }
+    if (agent.stream != null) {
+      agent.stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR).setError(AgentEvent.Error.newBuilder()
+          .setMessage("Agent " + agentId + " has been marked gone by an operator")).build());
+      agent.stream.close();
+      agent.stream = null;
+    }
+    removeAgent(agent, true);
+  }
+
+  /**
+   * Removes an agent and ends its tasks: unreachable (it did not come back in time; it may still
+   * re-register) or gone (an operator said so; it may not). Frameworks that are not PARTITION_AWARE
+   * hear TASK_LOST either way, as in Mesos.
+   */
+  private void removeAgent(AgentRecord agent, boolean gone) {
     records.agents.remove(agent.id);
     records.counters.agentRemoved();
     reservations.forgetAgent(agent.id);
     allocator.removeAgent(agent.id);
     Instant now = clock.instant();
-    records.unreachableAgents.put(agent.id, now);
+    if (!gone) {
+      records.unreachableAgents.put(agent.id, now);
+    }
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
       FrameworkRecord framework = records.frameworks.get(task.frameworkId);
       if (framework == null) {
@@ -307,21 +360,31 @@ final class AgentRoster {
       if (!isTerminal(task.state)) {
         boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
         TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
-            .setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
-            .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
-            .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time")
+            .setSource(TaskStatus.Source.SOURCE_MASTER)
             .setAgentId(AgentID.newBuilder().setValue(agent.id)).setTimestamp(now.toEpochMilli() / 1000.0);
-        if (aware) {
-          status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
-              .setNanoseconds(now.toEpochMilli() * 1_000_000L));
+        if (gone) {
+          status.setState(aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST)
+              .setReason(TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR)
+              .setMessage("Agent " + agent.id + " was marked gone by an operator");
+        } else {
+          status.setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
+              .setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
+              .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time");
+          if (aware) {
+            status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
+                .setNanoseconds(now.toEpochMilli() * 1_000_000L));
+          }
         }
-        framework.send(update(status.build()));
+        TaskStatus sent = status.build();
+        framework.send(update(sent));
+        records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, sent));
         if (!aware) {
           // A partition-aware framework's task is unreachable, not terminal (Mesos counts it in a gauge).
           records.counters.taskTerminated(TaskState.TASK_LOST);
         }
       }
     }
+    records.observer.applied(OperatorProtos.agentRemoved(agent.id));
     Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
         .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
     records.frameworks.values().forEach(f -> f.send(failure));

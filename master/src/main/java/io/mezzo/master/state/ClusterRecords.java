@@ -19,6 +19,8 @@ final class ClusterRecords {
   final Map<String, AgentRecord> agents = new LinkedHashMap<>();
   /** Agents removed for not re-registering in time, with when: they may still come back. */
   final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
+  /** Agents an operator marked gone: they may never register again. */
+  final Set<String> goneAgents = new LinkedHashSet<>();
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;

@@ -9,6 +9,7 @@ import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.master.Protos.Response;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
@@ -84,14 +85,15 @@ public final class ClusterState {
   }
 
   /**
-   * From now on, every change this state applies is told to {@code observer} (replacing the previous
-   * one), after the offer history has kept it.
+   * From now on, every change this state applies is told to {@code observer}, after the observers
+   * added before it (the offer history, then the operator stream, ...).
    */
   public void observe(ClusterObserver observer) {
     assertOwner();
     java.util.Objects.requireNonNull(observer, "observer");
-    records.observer = event -> {
-      offerHistory.record(event);
+    ClusterObserver before = records.observer;
+    records.observer = before == ClusterObserver.NONE ? observer : event -> {
+      before.applied(event);
       observer.applied(event);
     };
   }
@@ -371,9 +373,80 @@ public final class ClusterState {
     }
   }
 
+  // ---------------------------------------------------------------- operator snapshots
+
+  /**
+   * The v0 {@code /state} model: the operator snapshot taken here, on the context; its
+   * {@link StateView#json()} renders it on any thread.
+   */
   public StateView view() {
     assertOwner();
-    return new StateView(this);
+    Map<String, List<String>> runtimes = new java.util.LinkedHashMap<>();
+    records.agents.values().forEach(a -> runtimes.put(a.id, List.copyOf(a.runtimes)));
+    return new StateView(masterInfo, OperatorProtos.state(masterInfo, records), runtimes);
+  }
+
+  /**
+   * GET_STATE: tasks, executors, frameworks and agents as immutable protos, built here on the
+   * context so that the caller can encode them anywhere. SUBSCRIBED carries the same snapshot.
+   */
+  public Response.GetState getState() {
+    assertOwner();
+    return OperatorProtos.state(masterInfo, records);
+  }
+
+  public Response.GetAgents getAgents() {
+    assertOwner();
+    return OperatorProtos.agents(masterInfo, records);
+  }
+
+  public Response.GetFrameworks getFrameworks() {
+    assertOwner();
+    return OperatorProtos.frameworks(records);
+  }
+
+  public Response.GetExecutors getExecutors() {
+    assertOwner();
+    return OperatorProtos.executors(records);
+  }
+
+  public Response.GetTasks getTasks() {
+    assertOwner();
+    return OperatorProtos.tasks(records);
+  }
+
+  /**
+   * GET_ROLES: every role in use, with {@code weights} (roles without one weigh 1) and the
+   * {@code otherRoles} the caller knows of (quota, reservations).
+   */
+  public Response.GetRoles getRoles(Map<String, Double> weights, java.util.Set<String> otherRoles) {
+    assertOwner();
+    return OperatorProtos.roles(records, weights, otherRoles);
+  }
+
+  /**
+   * MARK_AGENT_GONE: the agent is removed for good, registered or unreachable. Its tasks end
+   * (TASK_GONE_BY_OPERATOR, TASK_LOST for frameworks that are not PARTITION_AWARE), its offers are
+   * rescinded, its stream closed, and it may not register again. Marking a gone agent again does nothing.
+   *
+   * @throws CallRejected 404 for an agent this master does not know
+   */
+  public void markAgentGone(String agentId) {
+    assertOwner();
+    agentRoster.markGone(agentId);
+  }
+
+  /** True for an agent that is registered, unreachable or gone: one MARK_AGENT_GONE may name. */
+  public boolean knowsAgent(String agentId) {
+    assertOwner();
+    return records.agents.containsKey(agentId) || records.unreachableAgents.containsKey(agentId)
+        || records.goneAgents.contains(agentId);
+  }
+
+  /** Agents the registry says were marked gone: refused if they try to register with this leader. */
+  public void recoverGoneAgents(Collection<String> agentIds) {
+    assertOwner();
+    records.goneAgents.addAll(agentIds);
   }
 
   Collection<FrameworkRecord> frameworks() {

@@ -16,6 +16,8 @@ final class FrameworkRecord {
   final Set<String> offers = new LinkedHashSet<>();
   long failoverTimer = -1;
   final long registeredAtMillis;
+  /** Known from the tasks agents reported after a master failover, not yet subscribed to this master. */
+  boolean recovered;
 
   FrameworkRecord(String id, FrameworkInfo info, long registeredAtMillis) {
     this.id = id;

@@ -8,7 +8,10 @@ import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.FrameworkID;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -75,7 +78,8 @@ final class FrameworkRoster {
     if (id == null) {
       id = String.format("%s-%04d", masterInfo.getId(), nextFrameworkId++);
     }
-    if (framework == null) {
+    boolean added = framework == null;
+    if (added) {
       framework = new FrameworkRecord(id, info.toBuilder().setId(FrameworkID.newBuilder().setValue(id)).build(),
           clock.millis());
       records.frameworks.put(id, framework);
@@ -85,6 +89,9 @@ final class FrameworkRoster {
       failOver(framework, info);
     }
     framework.stream = stream;
+    framework.recovered = false;
+    records.observer.applied(added ? OperatorProtos.frameworkAdded(framework, records)
+        : OperatorProtos.frameworkUpdated(framework, records));
     stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
         .setSubscribed(Event.Subscribed.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(id))
@@ -213,6 +220,7 @@ final class FrameworkRoster {
     }
     double timeout = framework.info.getFailoverTimeout();
     log.info("[framework={}] disconnected; failover timeout {} s", frameworkId, timeout);
+    records.observer.applied(OperatorProtos.frameworkUpdated(framework, records));
     if (timeout <= 0) {
       removeFramework(framework, "its failover timeout is 0");
     } else {
@@ -254,6 +262,14 @@ final class FrameworkRoster {
       if (agent != null) {
         agent.tasks.remove(AgentRecord.taskKey(framework.id, task.id()));
       }
+      if (!TaskUpdates.isTerminal(task.state)) {
+        // The operator stream hears how each task ended; the framework itself is gone.
+        records.observer.applied(OperatorProtos.taskUpdated(framework.id, TaskStatus.newBuilder()
+            .setTaskId(task.info.getTaskId()).setState(TaskState.TASK_KILLED)
+            .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_FRAMEWORK_REMOVED)
+            .setMessage("Framework " + framework.id + " removed").setAgentId(AgentID.newBuilder().setValue(task.agentId))
+            .setTimestamp(clock.millis() / 1000.0).build()));
+      }
     }
     for (String agentId : agentIds) {
       AgentRecord agent = records.agents.get(agentId);
@@ -272,6 +288,7 @@ final class FrameworkRoster {
     }
     records.frameworks.remove(framework.id);
     records.completedFrameworks.add(framework.id);
+    records.observer.applied(OperatorProtos.frameworkRemoved(framework));
   }
 
   /** See {@link ClusterState#updateFramework}. */
@@ -305,6 +322,7 @@ final class FrameworkRoster {
     }
     framework.info = info;
     allocator.addFramework(frameworkId, roles, new HashSet<>(update.getSuppressedRolesList()));
+    records.observer.applied(OperatorProtos.frameworkUpdated(framework, records));
     log.info("[framework={}] updated: name '{}', roles {}", frameworkId, LogText.of(info.getName()),
         LogText.of(roles));
   }

@@ -1,82 +1,95 @@
 package io.mezzo.master.state;
 
-import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.spi.RangeSet;
 import io.mezzo.master.spi.Resources;
+import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.Task;
+import io.mezzo.v1.master.Protos.Response;
+import io.mezzo.v1.master.Protos.Response.GetAgents;
+import io.mezzo.v1.master.Protos.Response.GetFrameworks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The v0 {@code /state} JSON that Mesos tools and UIs read (a subset, with Mesos's key
- * names: agents are "slaves" there). Rendered from a snapshot taken on the state context.
+ * The v0 {@code /state} JSON that Mesos tools and UIs read (a subset, with Mesos's key names:
+ * agents are "slaves" there). Holds the immutable operator snapshot taken on the state context
+ * ({@link ClusterState#view()}); {@link #json()} renders it and may run on any thread, so that a
+ * large state is rendered off the master's loop.
  */
 public final class StateView {
-  private final JsonObject json;
+  private final MasterInfo master;
+  private final Response.GetState state;
+  private final Map<String, List<String>> runtimes;
 
-  StateView(ClusterState state) {
-    MasterInfo master = state.masterInfo();
+  /** @param runtimes each agent's runtimes, by agent id (Mezzo's own key, not in the protos) */
+  StateView(MasterInfo master, Response.GetState state, Map<String, List<String>> runtimes) {
+    this.master = master;
+    this.state = state;
+    this.runtimes = Map.copyOf(runtimes);
+  }
+
+  /** Renders the JSON; safe on any thread. */
+  public JsonObject json() {
     JsonArray slaves = new JsonArray();
     int active = 0;
-    for (AgentRecord agent : state.agents()) {
-      Resources used = Resources.EMPTY;
-      for (TaskRecord task : agent.tasks.values()) {
-        if (!task.resourcesRecovered) {
-          used = used.plus(task.resources);
-        }
-      }
-      Resources offered = Resources.EMPTY;
-      for (OfferRecord offer : state.offers().forAgent(agent.id)) {
-        offered = offered.plus(offer.resources());
-      }
-      active += agent.connected() ? 1 : 0;
+    for (GetAgents.Agent agent : state.getGetAgents().getAgentsList()) {
+      active += agent.getActive() ? 1 : 0;
       slaves.add(new JsonObject()
-          .put("id", agent.id)
-          .put("pid", "slave(1)@" + agent.info.getHostname() + ":" + agent.info.getPort())
-          .put("hostname", agent.info.getHostname())
-          .put("port", agent.info.getPort())
-          .put("active", agent.connected())
-          .put("registered_time", agent.registeredAtMillis / 1000.0)
-          .put("resources", json(agent.total))
-          .put("used_resources", json(used))
-          .put("offered_resources", json(offered))
-          .put("runtimes", new JsonArray(agent.runtimes)));
+          .put("id", agent.getAgentInfo().getId().getValue())
+          .put("pid", agent.getPid())
+          .put("hostname", agent.getAgentInfo().getHostname())
+          .put("port", agent.getAgentInfo().getPort())
+          .put("active", agent.getActive())
+          .put("registered_time", agent.getRegisteredTime().getNanoseconds() / 1e9)
+          .put("resources", json(agent.getTotalResourcesList()))
+          .put("used_resources", json(agent.getAllocatedResourcesList()))
+          .put("offered_resources", json(agent.getOfferedResourcesList()))
+          .put("runtimes", new JsonArray(runtimes.getOrDefault(agent.getAgentInfo().getId().getValue(), List.of()))));
+    }
+    Map<String, JsonArray> tasksByFramework = new LinkedHashMap<>();
+    for (Task task : state.getGetTasks().getTasksList()) {
+      tasksByFramework.computeIfAbsent(task.getFrameworkId().getValue(), id -> new JsonArray()).add(new JsonObject()
+          .put("id", task.getTaskId().getValue())
+          .put("name", task.getName())
+          .put("framework_id", task.getFrameworkId().getValue())
+          .put("slave_id", task.getAgentId().getValue())
+          .put("state", task.getState().name())
+          .put("resources", json(task.getResourcesList())));
     }
     JsonArray frameworks = new JsonArray();
-    for (FrameworkRecord framework : state.frameworks()) {
-      JsonArray tasks = new JsonArray();
-      for (TaskRecord task : framework.tasks.values()) {
-        tasks.add(new JsonObject()
-            .put("id", task.id())
-            .put("name", task.info.getName())
-            .put("framework_id", framework.id)
-            .put("slave_id", task.agentId)
-            .put("state", task.state.name())
-            .put("resources", json(task.resources)));
-      }
+    for (GetFrameworks.Framework framework : state.getGetFrameworks().getFrameworksList()) {
+      FrameworkInfo info = framework.getFrameworkInfo();
+      String id = info.getId().getValue();
       JsonArray offers = new JsonArray();
-      for (OfferRecord offer : state.offers().forFramework(framework.id)) {
+      for (Offer offer : framework.getOffersList()) {
         offers.add(new JsonObject()
-            .put("id", offer.id())
-            .put("framework_id", offer.frameworkId())
-            .put("slave_id", offer.agentId())
-            .put("role", offer.role())
-            .put("resources", json(offer.resources())));
+            .put("id", offer.getId().getValue())
+            .put("framework_id", offer.getFrameworkId().getValue())
+            .put("slave_id", offer.getAgentId().getValue())
+            .put("role", offer.getAllocationInfo().getRole())
+            .put("resources", json(offer.getResourcesList())));
       }
       frameworks.add(new JsonObject()
-          .put("id", framework.id)
-          .put("name", framework.info.getName())
-          .put("user", framework.info.getUser())
-          .put("roles", new JsonArray(framework.roles().stream().toList()))
-          .put("active", framework.connected())
-          .put("connected", framework.connected())
-          .put("failover_timeout", framework.info.getFailoverTimeout())
-          .put("registered_time", framework.registeredAtMillis / 1000.0)
-          .put("tasks", tasks)
+          .put("id", id)
+          .put("name", info.getName())
+          .put("user", info.getUser())
+          .put("roles", new JsonArray(roles(info)))
+          .put("active", framework.getActive())
+          .put("connected", framework.getConnected())
+          .put("failover_timeout", info.getFailoverTimeout())
+          .put("registered_time", framework.getRegisteredTime().getNanoseconds() / 1e9)
+          .put("tasks", tasksByFramework.getOrDefault(id, new JsonArray()))
           .put("offers", offers));
     }
     String pid = master.getPid();
-    json = new JsonObject()
+    return new JsonObject()
         .put("id", master.getId())
         .put("pid", pid)
         .put("hostname", master.getHostname())
@@ -88,8 +101,26 @@ public final class StateView {
         .put("frameworks", frameworks);
   }
 
-  public JsonObject json() {
-    return json;
+  private static List<String> roles(FrameworkInfo info) {
+    boolean multiRole = info.getCapabilitiesList().stream()
+        .anyMatch(c -> c.getType() == FrameworkInfo.Capability.Type.MULTI_ROLE);
+    return multiRole ? info.getRolesList() : List.of(info.getRole());
+  }
+
+  /** Sums resources by name whatever their reservation or allocation (the v0 summary shape). */
+  private static JsonObject json(List<Resource> resources) {
+    Map<String, Double> scalars = new java.util.TreeMap<>();
+    Map<String, RangeSet> ranges = new java.util.TreeMap<>();
+    for (Resource r : resources) {
+      if (r.hasScalar()) {
+        scalars.merge(r.getName(), r.getScalar().getValue(), Double::sum);
+      } else if (r.hasRanges()) {
+        List<RangeSet.Range> list = new ArrayList<>();
+        r.getRanges().getRangeList().forEach(range -> list.add(new RangeSet.Range(range.getBegin(), range.getEnd())));
+        ranges.merge(r.getName(), RangeSet.of(list), RangeSet::union);
+      }
+    }
+    return json(Resources.of(scalars, ranges));
   }
 
   static JsonObject json(Resources resources) {

@@ -170,6 +170,7 @@ final class TaskRelay {
         task.resourcesRecovered = true;
         allocator.recover(frameworkId, task.role, agentId, task.allocation, 0, clock.instant());
       }
+      records.observer.applied(OperatorProtos.taskUpdated(frameworkId, status));
     }
     log.debug("[framework={}] task {} is {} on agent {}", frameworkId, status.getTaskId().getValue(),
         status.getState(), agentId);

@@ -14,8 +14,8 @@ import java.time.Clock;
 final class TaskUpdates {
   private TaskUpdates() {}
 
-  /** An update the master makes itself: no uuid, not retried, not to be acknowledged. */
-  static void masterUpdate(Clock clock, FrameworkRecord framework, TaskID taskId, String agentId, TaskState state,
+  /** An update the master makes itself: no uuid, not retried, not to be acknowledged. Returns what was sent. */
+  static TaskStatus masterUpdate(Clock clock, FrameworkRecord framework, TaskID taskId, String agentId, TaskState state,
       TaskStatus.Reason reason, String message) {
     TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(taskId).setState(state)
         .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(reason).setMessage(message)
@@ -23,7 +23,9 @@ final class TaskUpdates {
     if (agentId != null && !agentId.isEmpty()) {
       status.setAgentId(AgentID.newBuilder().setValue(agentId));
     }
-    framework.send(update(status.build()));
+    TaskStatus sent = status.build();
+    framework.send(update(sent));
+    return sent;
   }
 
   static boolean isTerminal(TaskState state) {

@@ -270,7 +270,7 @@ class OperatorApiTest {
         new Bad(updateWeights("eng", -2), 400, "must be a positive number"),
         new Bad(updateWeights("", 2), 400, "must not be empty"),
         new Bad(updateWeights("*", 2), 400, "default '*' role"),
-        new Bad(Call.newBuilder().setType(Call.Type.GET_STATE).build(), 501, "GET_STATE is not supported"),
+        new Bad(Call.newBuilder().setType(Call.Type.LIST_FILES).build(), 501, "LIST_FILES is not supported"),
         new Bad(Call.newBuilder().setType(Call.Type.UNKNOWN).build(), 501, "unknown call type"),
     };
     for (Bad b : bad) {

@@ -111,6 +111,38 @@ class RegistryFailoverTest {
   }
 
   @Test
+  void anAgentMarkedGoneStaysGoneAfterAMasterFailover() throws Exception {
+    Master first = master(new RecordingAllocator());
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
+    Master second = master(new RecordingAllocator());
+    String agentId;
+    try (FakeAgent agent = FakeAgent.register(http, first.url(), null, AGENT_RESOURCES)) {
+      agentId = agent.id();
+      assertThat(send(first, OperatorReadsTest.markGone(agentId))).isEqualTo(200);
+      first.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(second::isLeader);
+
+    io.mezzo.protocol.internal.AgentChannel.AgentCall register = io.mezzo.protocol.internal.AgentChannel.AgentCall
+        .newBuilder().setType(io.mezzo.protocol.internal.AgentChannel.AgentCall.Type.REGISTER)
+        .setRegister(io.mezzo.protocol.internal.AgentChannel.AgentCall.Register.newBuilder().setAgentInfo(
+            io.mezzo.v1.Protos.AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
+                .setId(io.mezzo.v1.Protos.AgentID.newBuilder().setValue(agentId)).addAllResources(
+                    java.util.List.of(AGENT_RESOURCES))))
+        .build();
+    try (EventStream<io.mezzo.protocol.internal.AgentChannel.AgentEvent> back = new EventStream<>(http,
+        second.url() + io.mezzo.protocol.Wire.AGENT_CHANNEL_PATH, register, Codec.PROTOBUF,
+        io.mezzo.protocol.internal.AgentChannel.AgentEvent.getDefaultInstance())) {
+      var refused = back.next();
+      assertThat(refused.getType()).isEqualTo(io.mezzo.protocol.internal.AgentChannel.AgentEvent.Type.ERROR);
+      assertThat(refused.getError().getMessage()).contains("marked gone");
+    }
+    assertThat(get(second, Call.Type.GET_AGENTS).getGetAgents().getAgentsList()).isEmpty();
+    assertThat(send(second, OperatorReadsTest.markGone(agentId))).as("marking it again").isEqualTo(200);
+    second.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void anElectedMasterAnswers503UntilItHasReadTheRegistry() throws Exception {
     try (CuratorFramework curator = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
       curator.start();

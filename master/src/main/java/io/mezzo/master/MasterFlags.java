@@ -1,0 +1,45 @@
+package io.mezzo.master;
+
+import io.mezzo.discovery.ZkUrl;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The master's flags as GET_FLAGS answers them: Mezzo's kebab-case flag names without the
+ * leading dashes, string values, and the ZooKeeper URL with its password masked.
+ */
+final class MasterFlags {
+  private MasterFlags() {}
+
+  static Map<String, String> of(MasterConfig config) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("zk", ZkUrl.parse(config.zk()).toString());
+    flags.put("ip", config.ip());
+    flags.put("hostname", config.hostname());
+    flags.put("port", String.valueOf(config.port()));
+    flags.put("allocation-interval", duration(config.allocationInterval()));
+    flags.put("agent-reregister-timeout", duration(config.agentReregisterTimeout()));
+    flags.put("allocator", config.allocator());
+    flags.put("offer-timeout", config.offerTimeout() == null ? "" : duration(config.offerTimeout()));
+    flags.put("min-allocatable-resources", config.minAllocatableResources());
+    flags.put("max-inflight-body-bytes", String.valueOf(config.limits().inflightBodyBytes()));
+    flags.put("max-call-body-bytes", String.valueOf(config.limits().callBodyBytes()));
+    flags.put("max-operator-body-bytes", String.valueOf(config.limits().operatorBodyBytes()));
+    flags.put("max-stream-queue-bytes", String.valueOf(config.limits().streamQueueBytes()));
+    return flags;
+  }
+
+  /** Mesos's duration syntax with the unit that states it exactly ({@code 1secs}, {@code 50ms}). */
+  static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long secs = ms / 1000;
+    if (secs % 60 != 0 || secs == 0) {
+      return secs + "secs";
+    }
+    return secs % 3600 != 0 ? (secs / 60) + "mins" : (secs / 3600) + "hrs";
+  }
+}

@@ -1,0 +1,175 @@
+package io.mezzo.master.api;
+
+import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.Timers;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.RecordIO;
+import io.mezzo.v1.master.Protos.Event;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator event stream (SUBSCRIBE on {@code /api/v1}): SUBSCRIBED with a GET_STATE snapshot
+ * and the heartbeat interval, the recent offer events, a HEARTBEAT, then every change the state
+ * applies ({@link io.mezzo.master.state.ClusterObserver}) in the order it applied them, and a
+ * HEARTBEAT every interval. Each subscriber has its own bounded {@link HttpEventSink}: one that
+ * does not read is closed with a logged reason, and the others go on. At most
+ * {@link OperatorOptions#maxSubscribers()} streams are open; one more closes the oldest, as Mesos does.
+ *
+ * <p>The SUBSCRIBED snapshot is built on the master's context and encoded on a worker; the events
+ * applied meanwhile wait in a bounded backlog and follow it. Used on the master's context only.
+ */
+final class OperatorStream {
+  private static final Logger log = LoggerFactory.getLogger(OperatorStream.class);
+  /** Events a subscriber may have waiting while its SUBSCRIBED snapshot is encoded. */
+  static final int MAX_BACKLOG = 10_000;
+
+  private final Vertx vertx;
+  private final LeaderGate gate;
+  private final Timers timers;
+  private final long queueBytes;
+  private final OperatorOptions options;
+  /** Oldest first. */
+  private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+  private ClusterState observed;
+  private long heartbeatTimer = -1;
+
+  OperatorStream(Vertx vertx, LeaderGate gate, Timers timers, long queueBytes, OperatorOptions options) {
+    this.vertx = vertx;
+    this.gate = gate;
+    this.timers = timers;
+    this.queueBytes = queueBytes;
+    this.options = options;
+  }
+
+  /** One open operator stream. {@code backlog} holds the events applied before its SUBSCRIBED went out; null once live. */
+  private static final class Subscriber {
+    final String id;
+    final HttpEventSink<Event> sink;
+    final Leading leading;
+    List<Event> backlog = new ArrayList<>();
+
+    Subscriber(String id, HttpEventSink<Event> sink, Leading leading) {
+      this.id = id;
+      this.sink = sink;
+      this.leading = leading;
+    }
+  }
+
+  void subscribe(HttpServerRequest request, Leading leading, Codec codec) {
+    ClusterState state = leading.state();
+    if (observed != state) {
+      // A new leadership term: the streams of the old one saw their last event.
+      closeAll("this master's leadership term ended");
+      state.observe(this::applied);
+      observed = state;
+    }
+    while (subscribers.size() >= options.maxSubscribers()) {
+      Subscriber oldest = subscribers.values().iterator().next();
+      close(oldest, "there are more than " + options.maxSubscribers() + " operator subscribers");
+    }
+    String id = UUID.randomUUID().toString();
+    HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
+        .putHeader("Content-Type", codec.mediaType()).putHeader("Cache-Control", "no-cache");
+    HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), codec, id, queueBytes);
+    sink.readBy("operator=" + id);
+    Subscriber subscriber = new Subscriber(id, sink, leading);
+    subscribers.put(id, subscriber);
+    response.closeHandler(v -> {
+      sink.markClosed();
+      subscribers.remove(id);
+    });
+    log.info("[operator={}] subscribed to the event stream ({} open)", id, subscribers.size());
+    Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
+        .setGetState(state.getState())
+        .setHeartbeatIntervalSeconds(options.heartbeatInterval().toMillis() / 1000.0)).build();
+    List<Event> offerHistory = List.copyOf(options.offerHistory().apply(state));
+    vertx.executeBlocking(() -> RecordIO.encode(codec.encode(subscribed)), false).onComplete(encoded -> {
+      if (encoded.failed()) {
+        close(subscriber, "its SUBSCRIBED event could not be encoded: " + encoded.cause());
+        return;
+      }
+      sink.sendRecord(encoded.result());
+      offerHistory.forEach(sink::send);
+      sink.send(heartbeat());
+      List<Event> backlog = subscriber.backlog;
+      subscriber.backlog = null;
+      if (backlog != null) {
+        backlog.forEach(sink::send);
+      }
+      scheduleHeartbeat();
+    });
+  }
+
+  /** Told each change on the master's context, in order. */
+  private void applied(Event event) {
+    Map<Codec, byte[]> encoded = new EnumMap<>(Codec.class);
+    for (Subscriber subscriber : new ArrayList<>(subscribers.values())) {
+      if (subscriber.backlog != null) {
+        if (subscriber.backlog.size() >= MAX_BACKLOG) {
+          close(subscriber, MAX_BACKLOG + " events came while its SUBSCRIBED snapshot was being encoded");
+        } else {
+          subscriber.backlog.add(event);
+        }
+        continue;
+      }
+      Codec codec = subscriber.sink.codec();
+      subscriber.sink.sendRecord(encoded.computeIfAbsent(codec, c -> RecordIO.encode(c.encode(event))));
+      if (subscriber.sink.isClosed()) {
+        // Closed for falling behind (logged by the sink); the close handler may come later.
+        subscribers.remove(subscriber.id);
+      }
+    }
+  }
+
+  private void scheduleHeartbeat() {
+    if (heartbeatTimer < 0 && !subscribers.isEmpty()) {
+      heartbeatTimer = timers.schedule(options.heartbeatInterval(), this::heartbeatAll);
+    }
+  }
+
+  /** Sends HEARTBEAT on every live stream, and closes those of a leadership term that ended. */
+  void heartbeatAll() {
+    heartbeatTimer = -1;
+    Event beat = heartbeat();
+    for (Subscriber subscriber : new ArrayList<>(subscribers.values())) {
+      if (!gate.isCurrent(subscriber.leading)) {
+        close(subscriber, "this master's leadership term ended");
+      } else if (subscriber.backlog == null) {
+        subscriber.sink.send(beat);
+      }
+    }
+    scheduleHeartbeat();
+  }
+
+  /** The number of open operator streams (for tests and metrics). */
+  int subscribers() {
+    return subscribers.size();
+  }
+
+  private void closeAll(String why) {
+    for (Subscriber subscriber : new ArrayList<>(subscribers.values())) {
+      close(subscriber, why);
+    }
+  }
+
+  private void close(Subscriber subscriber, String why) {
+    log.info("[operator={}] closing the event stream: {}", subscriber.id, why);
+    subscribers.remove(subscriber.id);
+    subscriber.sink.close();
+  }
+
+  private static Event heartbeat() {
+    return Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
+  }
+}
