@@ -40,15 +40,15 @@ public final class MasterRoutes {
    *
    * @param gate this master's leader gate
    * @param allocationTrigger asks for an allocation round soon (after a subscribe, revive, ...)
-   * @param limits the body caps per endpoint and the stream queue size
+   * @param limits the body caps per endpoint, the body read timeout and the stream queue size
    * @param budget what the request bodies in flight may take together (see {@link ApiLimits#inflightBodyBytes()})
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget) {
     Router router = Router.router(vertx);
-    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
-    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
-    BoundedBody noBody = new BoundedBody(budget, 0);
+    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout());
+    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout());
+    BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout());
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes());
     OperatorApi operator = new OperatorApi();
     AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes());
