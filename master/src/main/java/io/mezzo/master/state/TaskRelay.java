@@ -40,7 +40,7 @@ final class TaskRelay {
     this.allocator = allocator;
     this.clock = clock;
     this.records = records;
-    this.reconciliations = new Reconciliations(timers);
+    this.reconciliations = new Reconciliations(timers, clock);
   }
 
   void kill(String frameworkId, Call.Kill kill) {

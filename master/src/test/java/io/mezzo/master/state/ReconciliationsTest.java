@@ -167,7 +167,8 @@ class ReconciliationsTest {
 
       int answeredThen = answeredWhenQueuedWorkRan.future().toCompletionStage().toCompletableFuture()
           .get(20, TimeUnit.SECONDS);
-      assertThat(answeredThen).as("answers made before the queued work ran").isEqualTo(Reconciliations.SLICE);
+      assertThat(answeredThen).as("answers made before the queued work ran: one slice, cut short if it took long")
+          .isPositive().isLessThanOrEqualTo(Reconciliations.SLICE);
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> answered.size() == 20_000);
       assertThat(answered).containsExactlyElementsOf(names("t", 0, 20_000));
     }
