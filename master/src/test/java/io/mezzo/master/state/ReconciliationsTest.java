@@ -32,11 +32,13 @@ import org.junit.jupiter.api.Test;
 /** RECONCILE answered in slices: in order, a slice per turn of the context, dropped with its stream. */
 class ReconciliationsTest {
   private final ManualTimers timers = new ManualTimers();
-  private final ClusterState state = newState(timers, StateOwner.currentThread());
+  /** A clock that does not move: slices end on their count alone, as tests by hand need. */
+  private final ClusterState state = newState(timers, StateOwner.currentThread(),
+      Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC));
 
-  private static ClusterState newState(Timers timers, StateOwner owner) {
+  private static ClusterState newState(Timers timers, StateOwner owner, Clock clock) {
     return new ClusterState(MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050).build(),
-        new DrfAllocator(new Random(1)), Clock.systemUTC(), timers, owner, Duration.ofMinutes(10), null);
+        new DrfAllocator(new Random(1)), clock, timers, owner, Duration.ofMinutes(10), null);
   }
 
   private static String subscribe(ClusterState state, EventSink<Event> stream) {
@@ -159,7 +161,8 @@ class ReconciliationsTest {
       };
       Promise<Integer> answeredWhenQueuedWorkRan = Promise.promise();
       context.runOnContext(v -> {
-        ClusterState onContext = newState(vertxTimers, () -> Vertx.currentContext() == context);
+        ClusterState onContext = newState(vertxTimers, () -> Vertx.currentContext() == context,
+            Clock.systemUTC());
         String frameworkId = subscribe(onContext, wire);
         onContext.reconcile(frameworkId, ghosts("t", 20_000));
         context.runOnContext(w -> answeredWhenQueuedWorkRan.complete(answered.size()));
