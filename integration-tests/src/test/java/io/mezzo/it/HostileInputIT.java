@@ -3,12 +3,16 @@ package io.mezzo.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,6 +207,58 @@ class HostileInputIT {
     framework.awaitTerminal("fifo");
   }
 
+  /**
+   * Finding 4: a subscriber that never reads, sent RECONCILE calls of 20,000 tasks from a second
+   * connection, has its stream closed once its queue fills, while {@code /health} answers within a
+   * second (the updates go out in slices) and a {@code mezzo batch} started meanwhile runs all its tasks.
+   */
+  @Test
+  void aSubscriberThatNeverReadsIsClosedWhileReconcilesGoOnAndABatchRuns() throws Exception {
+    ExecutorService batchRunner = Executors.newSingleThreadExecutor();
+    attack("idle subscriber", () -> {
+      try (RawHttp idle = RawHttp.connect(master, 4096)) {
+        byte[] subscribe = subscribe("idle-subscriber").toByteArray();
+        idle.post(SCHEDULER, Map.of("Content-Type", "application/x-protobuf", "Accept", "application/json"),
+            subscribe.length, subscribe, subscribe.length);
+        RawHttp.Head head = idle.readHead();
+        assertThat(head.status()).as(head.toString()).isEqualTo(200);
+        String streamId = head.headers().get("mesos-stream-id");
+        String frameworkId = frameworkIdFrom(idle.in());
+        String closing = "[framework=" + frameworkId + "] Closing event stream";
+        // From here on the idle subscriber reads nothing; a batch is started while it holds its offers.
+        Future<Mezzo.Result> batch = batchRunner.submit(() -> cluster.mezzo().run(300, "batch", "--cluster", CLUSTER,
+            "--tasks", "20", "--cmd", "true", "--timeout", "240"));
+        List<Integer> answers = new ArrayList<>();
+        List<Long> millis = new ArrayList<>();
+        for (int call = 0; call < 10 && !masterLog().contains(closing); call++) {
+          byte[] reconcile = reconcile(frameworkId, call, 20_000).toByteArray();
+          long start = System.nanoTime();
+          HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(master + SCHEDULER))
+                  .timeout(CALL_TIMEOUT).header("Content-Type", "application/x-protobuf")
+                  .header("Mesos-Stream-Id", streamId)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(reconcile)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          answers.add(response.statusCode());
+          if (response.statusCode() != 202 && response.statusCode() != 503) {
+            break;
+          }
+        }
+        System.out.println("RECONCILE of 20,000 tasks: " + answers + ", answered in " + millis + " ms");
+        assertThat(answers.get(0)).isEqualTo(202);
+        // 503: 200,000 of its tasks are already waiting for their answers; 4xx: its stream is gone.
+        assertThat(answers).as("202 or 503, then a 4xx once the stream is gone")
+            .allSatisfy(s -> assertThat(s == 202 || s == 503 || s / 100 == 4).isTrue());
+        await("the master closes the idle stream").atMost(Duration.ofSeconds(30))
+            .until(() -> masterLog().contains(closing));
+        assertThat(drainsToTheEnd(idle.in(), Duration.ofSeconds(30))).as("the idle stream ended").isTrue();
+        Mezzo.Result result = batch.get(300, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+      }
+    });
+    batchRunner.shutdownNow();
+  }
+
   /** Finding 6: over-long text is refused, CR/LF cannot forge a log line, hostile agent ids are refused. */
   @Test
   void unboundedTextIsRefusedAndCannotForgeALogLine() throws Exception {
@@ -273,6 +331,15 @@ class HostileInputIT {
         .setFrameworkInfo(FrameworkInfo.newBuilder().setUser("nobody").setName(name))).build();
   }
 
+  private static Call reconcile(String frameworkId, int call, int tasks) {
+    Call.Reconcile.Builder reconcile = Call.Reconcile.newBuilder();
+    for (int i = 0; i < tasks; i++) {
+      reconcile.addTasks(Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue("ghost-" + call + "-" + i)));
+    }
+    return Call.newBuilder().setType(Call.Type.RECONCILE).setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setReconcile(reconcile).build();
+  }
+
   /** An UPDATE_WEIGHTS of {@code roles} roles of 250 bytes each, distinct per {@code call}. */
   private static String updateWeights(int call, int roles) {
     JsonArray infos = new JsonArray();
@@ -320,6 +387,41 @@ class HostileInputIT {
       return connection.available();
     } catch (IOException e) {
       return 0;
+    }
+  }
+
+  /** Reads the start of a subscription's stream until the SUBSCRIBED event names the framework id. */
+  private static String frameworkIdFrom(InputStream in) throws IOException {
+    Pattern id = Pattern.compile("\"framework_id\"\\s*:\\s*\\{\\s*\"value\"\\s*:\\s*\"([^\"]+)\"");
+    StringBuilder seen = new StringBuilder();
+    byte[] buffer = new byte[1024];
+    while (seen.length() < 65_536) {
+      int n = in.read(buffer);
+      if (n < 0) {
+        break;
+      }
+      seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      Matcher matcher = id.matcher(seen);
+      if (matcher.find()) {
+        return matcher.group(1);
+      }
+    }
+    throw new AssertionError("No framework id in the stream's start: " + seen);
+  }
+
+  /** Reads and drops what the connection still holds; true when it ends (EOF or reset) within {@code bound}. */
+  private static boolean drainsToTheEnd(InputStream in, Duration bound) throws IOException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    byte[] buffer = new byte[65_536];
+    try {
+      while (System.nanoTime() < deadline) {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SocketException e) {
+      return true; // reset: the master dropped the connection with data unsent
     }
   }
 }

@@ -90,6 +90,12 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_MAX_STREAM_QUEUE_BYTES, default ${DEFAULT-VALUE})")
   long maxStreamQueueBytes;
 
+  @Option(names = "--body-read-timeout", defaultValue = "${env:MEZZO_BODY_READ_TIMEOUT:-20s}",
+      converter = DurationFlag.class,
+      description = "How long a request's body may take to arrive; a slower one gets 408 and its connection is"
+          + " closed (MEZZO_BODY_READ_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration bodyReadTimeout;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -130,7 +136,7 @@ public final class MasterMain implements Callable<Integer> {
 
   ApiLimits limits() {
     return new ApiLimits(maxInflightBodyBytes != null ? maxInflightBodyBytes : ApiLimits.defaultInflightBodyBytes(),
-        maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes);
+        maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes, bodyReadTimeout);
   }
 
   public static void main(String[] args) {

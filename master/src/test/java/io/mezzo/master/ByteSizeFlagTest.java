@@ -35,6 +35,17 @@ class ByteSizeFlagTest {
     assertThat(limits.streamQueueBytes()).isEqualTo(1024L * 1024);
     assertThat(limits.operatorBodyBytes()).isEqualTo(ApiLimits.DEFAULT_OPERATOR_BODY_BYTES);
     assertThat(limits.inflightBodyBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    assertThat(limits.bodyReadTimeout()).isEqualTo(ApiLimits.DEFAULT_BODY_READ_TIMEOUT);
+  }
+
+  @Test
+  void theBodyReadTimeoutFlagReachesTheLimits() {
+    MasterMain main = new MasterMain();
+    new CommandLine(main).parseArgs("--zk=zk://h:2181/m", "--body-read-timeout=1500ms");
+
+    assertThat(main.limits().bodyReadTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+    assertThatThrownBy(() -> ApiLimits.defaults().withBodyReadTimeout(java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("body read timeout must be at least 1 ms");
   }
 
   @Test

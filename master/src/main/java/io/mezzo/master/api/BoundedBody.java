@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * one the budget cannot take gets 503 with {@code Retry-After}, both before a byte is buffered;
  * a chunked body is counted as it arrives and refused the same way once it goes over. The
  * reservation is given back when the handlers after this one return (they decode the body on the
- * spot), or when the request fails or its connection closes. Runs on the request's context.
+ * spot), or when the request fails or its connection closes. A body that has not all arrived within
+ * the read timeout gets 408 and its connection is closed, so that a slow or stalled upload does not
+ * hold its share of the budget (nor a connection) for long. Runs on the request's context.
  */
 final class BoundedBody implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(BoundedBody.class);
@@ -23,11 +26,16 @@ final class BoundedBody implements Handler<RoutingContext> {
 
   private final BodyBudget budget;
   private final long cap;
+  private final Duration readTimeout;
 
-  /** @param cap the largest body this endpoint takes; 0 for endpoints that take none */
-  BoundedBody(BodyBudget budget, long cap) {
+  /**
+   * @param cap the largest body this endpoint takes; 0 for endpoints that take none
+   * @param readTimeout how long the body may take to arrive once the headers are in
+   */
+  BoundedBody(BodyBudget budget, long cap, Duration readTimeout) {
     this.budget = budget;
     this.cap = cap;
+    this.readTimeout = readTimeout;
   }
 
   /** The body read by this handler (empty when there was none). */
@@ -73,6 +81,7 @@ final class BoundedBody implements Handler<RoutingContext> {
     private long received;
     private boolean done;
     private Buffer body;
+    private long readTimer = -1;
 
     Reading(RoutingContext ctx, long declaredLength) {
       this.ctx = ctx;
@@ -87,9 +96,34 @@ final class BoundedBody implements Handler<RoutingContext> {
       request.connection().closeHandler(v -> release());
       request.handler(this::chunk);
       request.endHandler(v -> end());
+      readTimer = ctx.vertx().setTimer(readTimeout.toMillis(), id -> {
+        readTimer = -1;
+        timedOut();
+      });
       if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
         ctx.response().writeContinue();
       }
+    }
+
+    /** The body is late: answer now and drop the connection, whatever is still on its way. */
+    private void timedOut() {
+      if (done) {
+        return;
+      }
+      log.warn("Request body to {} from {} not in after {} ms ({} bytes received): answered 408",
+          ctx.request().path(), ctx.request().remoteAddress(), readTimeout.toMillis(), received);
+      release();
+      HttpServerRequest request = ctx.request();
+      request.handler(chunk -> { });
+      HttpServerResponse response = ctx.response();
+      if (response.headWritten()) {
+        request.connection().close();
+        return;
+      }
+      response.setStatusCode(408).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .putHeader(HttpHeaders.CONNECTION, "close")
+          .end("The request body did not arrive within " + readTimeout.toMillis() + " ms")
+          .onComplete(v -> request.connection().close());
     }
 
     private void chunk(Buffer chunk) {
@@ -161,6 +195,10 @@ final class BoundedBody implements Handler<RoutingContext> {
       if (!done) {
         done = true;
         body = null;
+        if (readTimer >= 0) {
+          ctx.vertx().cancelTimer(readTimer);
+          readTimer = -1;
+        }
         budget.release(reserved);
         reserved = 0;
       }

@@ -62,7 +62,7 @@ public final class MasterRoutes {
    *
    * @param gate this master's leader gate
    * @param allocationTrigger asks for an allocation round soon (after a subscribe, revive, ...)
-   * @param limits the body caps per endpoint and the stream queue size
+   * @param limits the body caps per endpoint, the body read timeout and the stream queue size
    * @param budget what the request bodies in flight may take together (see {@link ApiLimits#inflightBodyBytes()})
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
@@ -85,9 +85,9 @@ public final class MasterRoutes {
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics) {
     Router router = Router.router(vertx);
-    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes());
-    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes());
-    BoundedBody noBody = new BoundedBody(budget, 0);
+    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout());
+    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout());
+    BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout());
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
         new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics);

@@ -73,7 +73,7 @@ public final class ClusterState {
     this.agentRoster = new AgentRoster(masterInfo, allocator, clock, timers, agentReregisterTimeout, records,
         reservations, offerCycle);
     this.frameworkRoster = new FrameworkRoster(masterInfo, allocator, clock, timers, records, offerCycle);
-    this.taskRelay = new TaskRelay(allocator, clock, records);
+    this.taskRelay = new TaskRelay(allocator, clock, timers, records);
   }
 
   private void assertOwner() {
@@ -260,6 +260,12 @@ public final class ClusterState {
     taskRelay.acknowledge(frameworkId, ack);
   }
 
+  /**
+   * RECONCILE: the updates go out in slices over the next turns of the context, in the order of
+   * the call's tasks; see {@link Reconciliations}.
+   *
+   * @throws CallRejected 503 when the framework already has too many tasks waiting for an answer
+   */
   public void reconcile(String frameworkId, Call.Reconcile reconcile) {
     assertOwner();
     taskRelay.reconcile(frameworkId, reconcile);

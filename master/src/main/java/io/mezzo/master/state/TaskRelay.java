@@ -17,6 +17,7 @@ import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +34,13 @@ final class TaskRelay {
   private final Allocator allocator;
   private final Clock clock;
   private final ClusterRecords records;
+  private final Reconciliations reconciliations;
 
-  TaskRelay(Allocator allocator, Clock clock, ClusterRecords records) {
+  TaskRelay(Allocator allocator, Clock clock, Timers timers, ClusterRecords records) {
     this.allocator = allocator;
     this.clock = clock;
     this.records = records;
+    this.reconciliations = new Reconciliations(timers, clock);
   }
 
   void kill(String frameworkId, Call.Kill kill) {
@@ -177,17 +180,20 @@ final class TaskRelay {
     framework.send(update(status));
   }
 
+  /** Answered in slices, see {@link Reconciliations}; the tasks of an implicit one are those known now. */
   void reconcile(String frameworkId, Call.Reconcile reconcile) {
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     if (reconcile.getTasksCount() == 0) {
-      for (TaskRecord task : framework.tasks.values()) {
-        framework.send(update(reconciliationStatus(task)));
-      }
+      reconciliations.submit(framework, List.copyOf(framework.tasks.keySet()), taskId -> {
+        TaskRecord task = framework.tasks.get(taskId);
+        if (task != null) {
+          framework.send(update(reconciliationStatus(task)));
+        }
+      });
       return;
     }
-    for (Call.Reconcile.Task t : reconcile.getTasksList()) {
-      reconcileOne(framework, t.getTaskId(), t.hasAgentId() ? t.getAgentId().getValue() : null);
-    }
+    reconciliations.submit(framework, reconcile.getTasksList(),
+        t -> reconcileOne(framework, t.getTaskId(), t.hasAgentId() ? t.getAgentId().getValue() : null));
   }
 
   private void reconcileOne(FrameworkRecord framework, TaskID taskId, String agentId) {

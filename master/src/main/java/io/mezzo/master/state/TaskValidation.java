@@ -32,7 +32,7 @@ final class TaskValidation {
     if (task.hasMaxCompletionTime() && task.getMaxCompletionTime().getNanoseconds() < 0) {
       return Optional.of("Task's 'max_completion_time' must be non-negative");
     }
-    return Optional.empty();
+    return LaunchLimits.task(task);
   }
 
   /** A task of a LAUNCH operation: exactly one of a command or an executor. */
@@ -101,6 +101,10 @@ final class TaskValidation {
     }
     if (executor.hasShutdownGracePeriod() && executor.getShutdownGracePeriod().getNanoseconds() < 0) {
       return Optional.of("'ExecutorInfo.shutdown_grace_period' must be non-negative");
+    }
+    Optional<String> overLimit = LaunchLimits.executor("executor", executor);
+    if (overLimit.isPresent()) {
+      return overLimit;
     }
     ExecutorRecord running = agent.executors.get(ExecutorRecord.key(framework.id, executor.getExecutorId().getValue()));
     if (running != null && !running.info.equals(withFramework(executor, framework.id))) {

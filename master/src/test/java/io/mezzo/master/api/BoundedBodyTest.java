@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class BoundedBodyTest {
   private static final long CAP = 64 * 1024;
   private static final long BUDGET = 100 * 1024;
+  private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
 
   private Vertx vertx;
   private HttpServer server;
@@ -38,10 +39,13 @@ class BoundedBodyTest {
     vertx = Vertx.vertx();
     budget = new BodyBudget(BUDGET);
     Router router = Router.router(vertx);
-    router.post("/call").handler(new BoundedBody(budget, CAP)).handler(ctx -> {
-      handled.incrementAndGet();
-      ctx.response().end("read " + BoundedBody.body(ctx).length());
-    });
+    for (String path : new String[] {"/call", "/slow"}) {
+      Duration timeout = path.equals("/slow") ? READ_TIMEOUT : ApiLimits.DEFAULT_BODY_READ_TIMEOUT;
+      router.post(path).handler(new BoundedBody(budget, CAP, timeout)).handler(ctx -> {
+        handled.incrementAndGet();
+        ctx.response().end("read " + BoundedBody.body(ctx).length());
+      });
+    }
     server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.actualPort()));
@@ -148,6 +152,37 @@ class BoundedBodyTest {
 
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
     assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aBodyNotInWithinTheReadTimeoutGets408AndItsConnectionIsClosed() throws Exception {
+    NetClient net = vertx.createNetClient();
+    NetSocket socket = await(net.connect(server.actualPort(), "127.0.0.1"));
+    StringBuffer received = new StringBuffer();
+    io.vertx.core.Promise<Void> closed = io.vertx.core.Promise.promise();
+    socket.handler(b -> received.append(b.toString()));
+    socket.closeHandler(v -> closed.complete());
+    // Headers and a fifth of the body, then nothing more: a stalled upload.
+    await(socket.write("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n" + "x".repeat(10_000)));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 50_000);
+
+    await(closed.future());
+
+    assertThat(received.toString()).startsWith("HTTP/1.1 408").containsIgnoringCase("connection: close")
+        .contains("The request body did not arrive within 300 ms");
+    assertThat(budget.inUse()).isZero();
+    assertThat(handled).hasValue(0);
+  }
+
+  @Test
+  void aBodyThatArrivesInTimeIsNotCutByTheReadTimeout() throws Exception {
+    HttpClientRequest request = await(client.request(HttpMethod.POST, "/slow"));
+    Future<Answer> answer = answer(request.response());
+    request.putHeader("Content-Length", "2000").write(Buffer.buffer(new byte[1000]));
+    await(vertx.timer(READ_TIMEOUT.toMillis() / 3));
+    request.end(Buffer.buffer(new byte[1000]));
+
+    assertThat(await(answer).body()).isEqualTo("read 2000");
   }
 
   record Answer(int status, String retryAfter, String body) {}
