@@ -47,7 +47,8 @@ class ClusterCliIT {
   @Test
   @Order(0)
   void createSaysTheClusterIsReadyAndHowToUseIt() {
-    assertThat(cluster.created().stdout()).contains("Cluster 'it' is ready").contains("./mezzo run --cluster it");
+    assertThat(cluster.created().stdout()).contains("Cluster 'it' is ready").contains("./mezzo run --cluster it")
+        .containsPattern("Web UI: +http://127.0.0.1:[0-9]+/");
   }
 
   @Test

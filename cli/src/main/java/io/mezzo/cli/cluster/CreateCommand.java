@@ -191,6 +191,7 @@ public final class CreateCommand implements Callable<Integer> {
     }
     System.out.printf("%n  ZooKeeper:  %s%n", cluster.zk());
     System.out.printf("  Master:     %s   (state: %s/state)%n", leader.master().url(), leader.master().url());
+    System.out.printf("  Web UI:     %s/%n", leader.master().url());
     System.out.printf("  Files:      %s%n%n", home.dir(name));
     System.out.println("Run a task:        ./mezzo run --cluster " + name + " -- echo hello");
     System.out.println("Run a framework:   ./mezzo batch --cluster " + name + " --tasks 20 --cmd 'echo hi'");
