@@ -219,7 +219,11 @@ final class AgentVerticle extends VerticleBase {
             onEvent(event);
           }
         });
-    FilesHandler files = new FilesHandler(vertx, new FilesRoot(config.workDir()));
+    // The leading master's web UI tails task logs from the browser: its origin may read the files API.
+    FilesHandler files = new FilesHandler(vertx, new FilesRoot(config.workDir())).allowOrigins(origin -> {
+      io.mezzo.agent.detector.MasterAddress master = link == null ? null : link.master();
+      return master != null && origin.equals("http://" + master.host() + ":" + master.port());
+    });
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new AgentOperatorApi.Source() {
       @Override
       public Future<AgentSnapshot> snapshot() {

@@ -65,9 +65,23 @@ public final class FilesHandler {
   }
 
   /** @param timeout how long one call may take before it is answered 504 */
+  private java.util.function.Predicate<String> allowedOrigins = origin -> false;
+
   public FilesHandler(Vertx vertx, FilesRoot root, Duration timeout) {
     this.root = root;
     this.executor = new FilesExecutor(vertx, THREADS, QUEUED, timeout);
+  }
+
+  /**
+   * Lets pages from the origins {@code allowed} accepts read {@code /files/browse} and
+   * {@code /files/read} (CORS: {@code Access-Control-Allow-Origin} names the caller's origin):
+   * the agent allows its leading master's, whose web UI tails task logs from the browser. Any
+   * other origin gets no such header, so a page from elsewhere cannot read sandboxes.
+   * Called once, before {@link #mount}.
+   */
+  public FilesHandler allowOrigins(java.util.function.Predicate<String> allowed) {
+    this.allowedOrigins = java.util.Objects.requireNonNull(allowed, "allowed");
+    return this;
   }
 
   /** Stops the files threads; a thread blocked in the kernel is left to exit on its own (it is a daemon). */
@@ -76,6 +90,13 @@ public final class FilesHandler {
   }
 
   public void mount(Router router) {
+    router.get("/files/*").handler(ctx -> {
+      String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+      if (origin != null && allowedOrigins.test(origin)) {
+        ctx.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin).putHeader(HttpHeaders.VARY, "Origin");
+      }
+      ctx.next();
+    });
     router.get("/files/browse").handler(ctx -> respond(ctx, () -> browse(ctx.request().getParam("path"))));
     router.get("/files/read").handler(ctx -> respond(ctx, () -> read(
         ctx.request().getParam("path"), ctx.request().getParam("offset"), ctx.request().getParam("length"))));

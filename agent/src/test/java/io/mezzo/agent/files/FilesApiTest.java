@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FilesApiTest {
+  private static final String MASTER_ORIGIN = "http://127.0.0.1:5050";
   @RegisterExtension
   static final TestVertx vertxes = new TestVertx();
   private static final String SECRET = "top-secret-content";
@@ -67,7 +68,8 @@ class FilesApiTest {
     Files.createSymbolicLink(run.resolve("zero"), Path.of("/dev/zero"));
 
     vertx = vertxes.vertx();
-    server = new AgentHttpServer(vertx, "127.0.0.1", 0, new FilesHandler(vertx, new FilesRoot(workDir)),
+    server = new AgentHttpServer(vertx, "127.0.0.1", 0,
+        new FilesHandler(vertx, new FilesRoot(workDir)).allowOrigins(MASTER_ORIGIN::equals),
         () -> Future.succeededFuture(new JsonObject().put("id", "agent-1")));
     port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -97,6 +99,21 @@ class FilesApiTest {
           Duration.ofSeconds(5));
 
       assertThat(response.statusCode()).as(endpoint).isBetween(400, 499);
+    }
+  }
+
+  @Test
+  void onlyTheAllowedOriginMayReadFromABrowser() throws Exception {
+    for (String endpoint : new String[] {"browse", "read"}) {
+      String path = "/files/" + endpoint + "?path=" + SANDBOX + (endpoint.equals("read") ? "/fifo&offset=0" : "");
+      HttpResponse<String> master = http.send(HttpRequest.newBuilder(URI.create(base() + path))
+          .header("Origin", MASTER_ORIGIN).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base() + path))
+          .header("Origin", "http://evil.example:80").timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(master.headers().firstValue("Access-Control-Allow-Origin")).as(endpoint).contains(MASTER_ORIGIN);
+      assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).as(endpoint).isEmpty();
     }
   }
 
