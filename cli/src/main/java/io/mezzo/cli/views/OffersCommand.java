@@ -4,7 +4,6 @@ import io.mezzo.cli.operator.EventStream;
 import io.mezzo.cli.operator.OperatorClient;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.v1.Protos.Offer;
-import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Event;
 import io.mezzo.v1.master.Protos.Response.GetFrameworks;
 import java.time.Clock;
@@ -15,7 +14,12 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mezzo offers}: the outstanding offers (GET_FRAMEWORKS), and with --watch their events as they come. */
+/**
+ * {@code mezzo offers}: the outstanding offers, and with --watch their events as they come. Both
+ * read the master's event stream: the SUBSCRIBED snapshot holds the outstanding offers, and the
+ * offer history the master sends right after it (up to the first HEARTBEAT) tells when each was
+ * created, which the operator API's {@code Offer} does not.
+ */
 @Command(name = "offers", mixinStandardHelpOptions = true,
     description = "Lists the outstanding offers with their age; --watch then prints each offer event"
         + " (created, accepted, declined, rescinded, expired) as the master's stream tells it.")
@@ -29,16 +33,27 @@ public final class OffersCommand extends ViewCommand {
 
   @Override
   int run(OperatorClient client) {
-    if (!watch) {
-      print(client.get(Call.Type.GET_FRAMEWORKS).getGetFrameworks());
-      return 0;
-    }
     try (EventStream stream = client.subscribe()) {
+      GetFrameworks snapshot = null;
+      List<Event> history = new java.util.ArrayList<>();
       for (Event event = stream.next(); event != null; event = stream.next()) {
         if (event.getType() == Event.Type.SUBSCRIBED) {
-          print(event.getSubscribed().getGetState().getGetFrameworks());
+          snapshot = event.getSubscribed().getGetState().getGetFrameworks();
+        } else if (snapshot != null && history != null && event.getType() == Event.Type.HEARTBEAT) {
+          // The history is in: every offer still outstanding that was created in it has its time.
+          history.forEach(this::remember);
+          print(snapshot);
+          if (!watch) {
+            return 0;
+          }
+          history.forEach(e -> say(json() ? JsonCodec.print(e) : EventLines.line(e)));
+          history = null;
         } else if (event.hasOfferEvent()) {
-          follow(event);
+          if (history != null) {
+            history.add(event);
+          } else {
+            follow(event);
+          }
         }
       }
     }
@@ -46,13 +61,17 @@ public final class OffersCommand extends ViewCommand {
     return 1;
   }
 
-  private void follow(Event event) {
+  private void remember(Event event) {
     Event.OfferEvent offer = event.getOfferEvent();
     if (EventKind.of(event) == EventKind.OFFER_CREATED && offer.hasTimestamp()) {
       created.put(offer.getOfferId().getValue(), offer.getTimestamp());
     } else if (EventKind.of(event) != EventKind.OFFER_CREATED) {
       created.remove(offer.getOfferId().getValue());
     }
+  }
+
+  private void follow(Event event) {
+    remember(event);
     say(json() ? JsonCodec.print(event) : EventLines.line(event));
   }
 
@@ -72,7 +91,7 @@ public final class OffersCommand extends ViewCommand {
     out().flush();
   }
 
-  /** Now minus the offer's OFFER_CREATED time, when that event was seen; {@code -} otherwise. */
+  /** Now minus the offer's OFFER_CREATED time, when the history had it; {@code -} otherwise. */
   private String age(Offer offer) {
     Double at = created.get(offer.getId().getValue());
     if (at == null) {

@@ -33,6 +33,7 @@ final class FakeOperatorApi implements AutoCloseable {
   private final Map<String, StringBuffer> files = new ConcurrentHashMap<>();
   private final List<HttpServerResponse> streams = new CopyOnWriteArrayList<>();
   private volatile Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).build();
+  private volatile List<Event> history = List.of();
   final List<Call.Type> calls = new CopyOnWriteArrayList<>();
 
   FakeOperatorApi() throws Exception {
@@ -60,6 +61,11 @@ final class FakeOperatorApi implements AutoCloseable {
   void subscribed(Response.GetState state) {
     subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED)
         .setSubscribed(Event.Subscribed.newBuilder().setGetState(state).setHeartbeatIntervalSeconds(15)).build();
+  }
+
+  /** The offer events a SUBSCRIBE caller gets right after SUBSCRIBED, before the first HEARTBEAT, as from a master. */
+  void history(List<Event> events) {
+    history = List.copyOf(events);
   }
 
   /** A file in the agent's sandbox namespace, to append to while a test runs. */
@@ -103,6 +109,8 @@ final class FakeOperatorApi implements AutoCloseable {
       if (call.getType() == Call.Type.SUBSCRIBE) {
         HttpServerResponse response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
         response.write(record(subscribed));
+        history.forEach(event -> response.write(record(event)));
+        response.write(record(Event.newBuilder().setType(Event.Type.HEARTBEAT).build()));
         streams.add(response);
         return;
       }

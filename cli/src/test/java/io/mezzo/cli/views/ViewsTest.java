@@ -138,12 +138,18 @@ class ViewsTest {
   }
 
   @Test
-  void offersListTheOutstandingOnesAndWatchFollowsTheirEvents() throws Exception {
+  void offersListTheOutstandingOnesWithTheirAgeAndWatchFollowsTheirEvents() throws Exception {
+    // The master sends its offer history right after SUBSCRIBED: O-1 was created 42 s ago.
+    Event created = Fixtures.offerEvent(Event.OfferEvent.Type.OFFER_CREATED, "O-1", "a1", 2, 1024);
+    double at = System.currentTimeMillis() / 1000.0 - 42;
+    created = created.toBuilder().setOfferEvent(created.getOfferEvent().toBuilder().setTimestamp(at)).build();
+    api.history(java.util.List.of(created));
+
     Run table = mezzo("offers");
     assertThat(table.code()).as(table.err()).isZero();
-    assertThat(table.out()).isEqualTo(""
+    assertThat(table.out()).matches(""
         + "ID   FRAMEWORK  AGENT  HOST    ROLE  RESOURCES        AGE\n"
-        + "O-1  f1         a1     host-1  eng   cpus:2;mem:1024  -\n");
+        + "O-1  f1         a1     host-1  eng   cpus:2;mem:1024  4[2-9]s\n");
     JsonObject json = new JsonObject(mezzo("offers", "-o", "json").out());
     assertThat(json.getJsonArray("offers").getJsonObject(0).getJsonObject("id").getString("value")).isEqualTo("O-1");
 
@@ -155,9 +161,14 @@ class ViewsTest {
     Run watched = done(watch);
     assertThat(watched.code()).isEqualTo(1);
     assertThat(watched.err()).contains("The master ended the event stream");
-    assertThat(watched.out()).isEqualTo(table.out()
-        + "OFFER_CREATED offer=O-2 framework=f1 agent=a2 role=eng resources=cpus:1;mem:256 at=2026-09-21T14:13:20Z\n"
-            + "OFFER_DECLINED offer=O-2 framework=f1 agent=a2 role=eng refuse=5s held=2.5s at=2026-09-21T14:13:20Z\n");
+    String[] lines = watched.out().split("\n");
+    assertThat(lines).hasSize(5);
+    assertThat(lines[1]).matches("O-1  f1         a1     host-1  eng   cpus:2;mem:1024  4[2-9]s");
+    assertThat(lines[2]).startsWith("OFFER_CREATED offer=O-1 framework=f1 agent=a1 role=eng resources=cpus:2;mem:1024 at=");
+    assertThat(lines[3]).isEqualTo(
+        "OFFER_CREATED offer=O-2 framework=f1 agent=a2 role=eng resources=cpus:1;mem:256 at=2026-09-21T14:13:20Z");
+    assertThat(lines[4]).isEqualTo(
+        "OFFER_DECLINED offer=O-2 framework=f1 agent=a2 role=eng refuse=5s held=2.5s at=2026-09-21T14:13:20Z");
   }
 
   @Test
