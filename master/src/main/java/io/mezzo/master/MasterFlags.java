@@ -16,7 +16,7 @@ final class MasterFlags {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("zk", ZkUrl.parse(config.zk()).toString());
     flags.put("ip", config.ip());
-    flags.put("hostname", config.hostname());
+    flags.put("hostname", config.hostname() == null ? "" : config.hostname());
     flags.put("port", String.valueOf(config.port()));
     flags.put("allocation-interval", duration(config.allocationInterval()));
     flags.put("agent-reregister-timeout", duration(config.agentReregisterTimeout()));
@@ -27,6 +27,8 @@ final class MasterFlags {
     flags.put("max-call-body-bytes", String.valueOf(config.limits().callBodyBytes()));
     flags.put("max-operator-body-bytes", String.valueOf(config.limits().operatorBodyBytes()));
     flags.put("max-stream-queue-bytes", String.valueOf(config.limits().streamQueueBytes()));
+    flags.put("body-read-timeout", duration(config.limits().bodyReadTimeout()));
+    flags.put("offer-history", String.valueOf(config.offerHistory()));
     return flags;
   }
 

@@ -102,8 +102,9 @@ class OperatorApiConformanceIT {
   void theMastersReadCallsDescribeTheCluster(Encoding encoding) throws Exception {
     assertThat(master(Call.Type.GET_HEALTH, encoding).getGetHealth().getHealthy()).isTrue();
     assertThat(master(Call.Type.GET_VERSION, encoding).getGetVersion().getVersionInfo().getVersion()).isNotBlank();
-    assertThat(master(Call.Type.GET_FLAGS, encoding).getGetFlags().getFlagsList())
-        .anySatisfy(flag -> assertThat(flag.getName()).containsIgnoringCase("offer"));
+    Map<String, String> flags = master(Call.Type.GET_FLAGS, encoding).getGetFlags().getFlagsList().stream()
+        .collect(Collectors.toMap(f -> f.getName(), f -> f.getValue()));
+    assertThat(flags).containsEntry("offer-timeout", "1mins").containsEntry("agent-reregister-timeout", "5secs");
     assertThat(master(Call.Type.GET_LOGGING_LEVEL, encoding).getGetLoggingLevel().hasLevel()).isTrue();
 
     Response.GetMaster leader = master(Call.Type.GET_MASTER, encoding).getGetMaster();

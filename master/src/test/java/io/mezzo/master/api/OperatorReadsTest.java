@@ -118,7 +118,9 @@ class OperatorReadsTest {
         .isEqualTo(MezzoVersion.get()).matches("\\d+\\.\\d+\\.\\d+.*");
     assertThat(operator.get(Call.Type.GET_FLAGS, codec).getGetFlags().getFlagsList())
         .contains(Flag.newBuilder().setName("allocation-interval").setValue("50ms").build(),
-            Flag.newBuilder().setName("port").setValue("0").build())
+            Flag.newBuilder().setName("port").setValue("0").build(),
+            Flag.newBuilder().setName("offer-history").setValue("10000").build(),
+            Flag.newBuilder().setName("body-read-timeout").setValue("20secs").build())
         .anySatisfy(f -> assertThat(f.getName()).isEqualTo("zk"));
     Response.GetMaster master = operator.get(Call.Type.GET_MASTER, codec).getGetMaster();
     assertThat(master.getMasterInfo().getPort()).isEqualTo(fixture.master.port());
