@@ -4,6 +4,8 @@ import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.metrics.AgentMetrics;
+import io.mezzo.agent.support.BodyBudget;
+import io.mezzo.agent.support.BoundedBody;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.mezzo.agent.AgentHarness;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
+import io.mezzo.agent.support.BoundedBody;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.testing.FakeRuntime;
 import io.mezzo.agent.testing.ManualTimers;

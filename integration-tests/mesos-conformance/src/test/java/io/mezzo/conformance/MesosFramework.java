@@ -57,16 +57,21 @@ final class MesosFramework implements AutoCloseable {
         .setFilters(Filters.newBuilder().setRefuseSeconds(0))));
   }
 
-  /** The next update of {@code taskId} in {@code state}, acknowledged. */
+  /**
+   * The next update of {@code taskId} in {@code state}. Every update read on the way is
+   * acknowledged: an agent sends a task's next update only once the last one was.
+   */
   TaskStatus update(String taskId, TaskState state) throws Exception {
-    TaskStatus status = stream.next(e -> e.getType() == Event.Type.UPDATE
-        && e.getUpdate().getStatus().getTaskId().getValue().equals(taskId)
-        && e.getUpdate().getStatus().getState() == state).getUpdate().getStatus();
-    if (status.hasUuid()) {
-      send(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
-          .setAgentId(status.getAgentId()).setTaskId(status.getTaskId()).setUuid(status.getUuid())));
+    while (true) {
+      TaskStatus status = stream.next(e -> e.getType() == Event.Type.UPDATE).getUpdate().getStatus();
+      if (status.hasUuid()) {
+        send(Call.newBuilder().setType(Call.Type.ACKNOWLEDGE).setAcknowledge(Call.Acknowledge.newBuilder()
+            .setAgentId(status.getAgentId()).setTaskId(status.getTaskId()).setUuid(status.getUuid())));
+      }
+      if (status.getTaskId().getValue().equals(taskId) && status.getState() == state) {
+        return status;
+      }
     }
-    return status;
   }
 
   static Resource scalar(String name, double value, String role) {

@@ -250,9 +250,10 @@ class OperatorApiConformanceIT {
             .statusCode()).isEqualTo(202);
         Event taskAdded = events.next(e -> count(e, unknown) && e.getType() == Event.Type.TASK_ADDED);
         assertThat(taskAdded.getTaskAdded().getTask().getTaskId().getValue()).isEqualTo(taskId);
+        framework.update(taskId, TaskState.TASK_RUNNING);
         events.next(e -> count(e, unknown) && taskUpdated(e, taskId, TaskState.TASK_RUNNING));
-        events.next(e -> count(e, unknown) && taskUpdated(e, taskId, TaskState.TASK_FINISHED));
         framework.update(taskId, TaskState.TASK_FINISHED);
+        events.next(e -> count(e, unknown) && taskUpdated(e, taskId, TaskState.TASK_FINISHED));
       }
       Event removed = events.next(e -> count(e, unknown) && e.getType() == Event.Type.FRAMEWORK_REMOVED);
       assertThat(removed.getFrameworkRemoved().getFrameworkInfo().getName()).isEqualTo("operator-events");

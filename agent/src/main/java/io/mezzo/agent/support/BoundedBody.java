@@ -1,6 +1,5 @@
-package io.mezzo.agent.http;
+package io.mezzo.agent.support;
 
-import io.mezzo.agent.support.Timers;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.mezzo.agent.http;
+package io.mezzo.agent.support;
 
 import java.util.concurrent.atomic.AtomicLong;
 
