@@ -39,6 +39,8 @@ final class TestFramework implements Scheduler, AutoCloseable {
   private final ConcurrentLinkedQueue<TaskInfo.Builder> queue = new ConcurrentLinkedQueue<>();
   private final Map<String, List<TaskStatus>> updates = new ConcurrentHashMap<>();
   private final Map<String, AgentID> agents = new ConcurrentHashMap<>();
+  private final Map<String, Offer> launchedOn = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Instant> launchedAt = new ConcurrentHashMap<>();
   private final SchedulerClient client;
 
   private TestFramework(String master, String name) {
@@ -106,6 +108,11 @@ final class TestFramework implements Scheduler, AutoCloseable {
       if (launching.isEmpty()) {
         driver.decline(List.of(offer.getId()), null);
       } else {
+        java.time.Instant now = java.time.Instant.now();
+        for (TaskInfo task : launching) {
+          launchedOn.put(task.getTaskId().getValue(), offer);
+          launchedAt.put(task.getTaskId().getValue(), now);
+        }
         driver.launch(offer.getId(), launching);
       }
     }
@@ -114,6 +121,16 @@ final class TestFramework implements Scheduler, AutoCloseable {
   @Override
   public void update(SchedulerDriver driver, TaskStatus status) {
     updates.computeIfAbsent(status.getTaskId().getValue(), id -> new CopyOnWriteArrayList<>()).add(status);
+  }
+
+  /** The offer the task went out on, once it has. */
+  Optional<Offer> launchedOn(String taskId) {
+    return Optional.ofNullable(launchedOn.get(taskId));
+  }
+
+  /** When this framework accepted the offer for the task (just before it sent the ACCEPT), once it has. */
+  Optional<java.time.Instant> launchedAt(String taskId) {
+    return Optional.ofNullable(launchedAt.get(taskId));
   }
 
   List<TaskStatus> updates(String taskId) {
