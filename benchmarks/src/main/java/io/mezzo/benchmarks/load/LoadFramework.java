@@ -10,6 +10,7 @@ import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.Filters;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
 import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskInfo;
@@ -37,6 +38,8 @@ public final class LoadFramework implements Scheduler {
   private static final Filters NO_FILTER = Calls.refuseSeconds(0);
 
   private final int wanted;
+  /** Acknowledgements, one POST each, go through a gate: thousands can be due at once. */
+  private final CallGate calls = new CallGate(64);
   private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
   private final Map<String, Long> freedAt = new ConcurrentHashMap<>();
   private final Samples runningAcknowledged = new Samples();
@@ -56,7 +59,9 @@ public final class LoadFramework implements Scheduler {
   /** Subscribes to the master ({@code http://host:port} or {@code zk://...}). */
   public LoadFramework start(String master) {
     client = SchedulerClient.builder().master(master)
-        .frameworkInfo(FrameworkInfo.newBuilder().setUser("load").setName("load-framework").build())
+        // A failover timeout, so that a stream the master drops for lagging does not take the tasks with it.
+        .frameworkInfo(FrameworkInfo.newBuilder().setUser("load").setName("load-framework")
+            .setFailoverTimeout(300).build())
         .implicitAcknowledgements(false)
         .defaultFilters(NO_FILTER)
         .scheduler(this).build().start();
@@ -71,6 +76,7 @@ public final class LoadFramework implements Scheduler {
   @Override
   public void offers(SchedulerDriver driver, List<Offer> offers) {
     long now = System.nanoTime();
+    List<OfferID> unused = new ArrayList<>();
     for (Offer offer : offers) {
       Long freed = freedAt.remove(offer.getAgentId().getValue());
       if (freed != null) {
@@ -79,7 +85,7 @@ public final class LoadFramework implements Scheduler {
       int fit = (int) Math.min(Math.floor(scalar(offer, "cpus") / TASK_CPUS + 1e-9), Math.floor(scalar(offer, "mem") / TASK_MEM));
       int count = Math.min(fit, wanted - launched);
       if (count <= 0) {
-        driver.decline(List.of(offer.getId()), NO_FILTER);
+        unused.add(offer.getId());
         continue;
       }
       List<TaskInfo> tasks = new ArrayList<>(count);
@@ -95,7 +101,11 @@ public final class LoadFramework implements Scheduler {
         firstAccept = acceptNanos;
       }
       tasks.forEach(t -> acceptedAt.put(t.getTaskId().getValue(), acceptNanos));
+      // Accepted before returning (not through the gate): the SDK declines what is left unanswered.
       driver.accept(List.of(offer.getId()), List.of(Calls.launchOperation(tasks)), NO_FILTER);
+    }
+    if (!unused.isEmpty()) {
+      driver.decline(unused, NO_FILTER);
     }
   }
 
@@ -103,7 +113,7 @@ public final class LoadFramework implements Scheduler {
   public void update(SchedulerDriver driver, TaskStatus status) {
     String id = status.getTaskId().getValue();
     if (status.getState() == TaskState.TASK_RUNNING) {
-      driver.acknowledge(status).thenRun(() -> {
+      calls.submit(() -> driver.acknowledge(status)).thenRun(() -> {
         Long accepted = acceptedAt.remove(id);
         if (accepted != null) {
           long now = System.nanoTime();
@@ -112,7 +122,7 @@ public final class LoadFramework implements Scheduler {
       });
       return;
     }
-    driver.acknowledge(status);
+    calls.submit(() -> driver.acknowledge(status));
     if (isTerminal(status.getState())) {
       terminal.incrementAndGet();
       if (status.getState() != TaskState.TASK_FINISHED) {
