@@ -1,0 +1,225 @@
+package io.mezzo.benchmarks.load;
+
+import io.mezzo.master.Master;
+import io.mezzo.master.MasterConfig;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * The control-plane load bench: N simulated agents and a load framework against a real
+ * master (given by {@code --master}, or started in this JVM with an embedded ZooKeeper),
+ * launching {@code --tasks} tasks as fast as offers allow. Prints tasks/s from ACCEPT to
+ * RUNNING acknowledged, the latency percentiles, the offer round trip, and draws them to
+ * {@code --plot}.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.load.LoadBench --agents 1000 --tasks 20000</pre>
+ */
+public final class LoadBench {
+  /** The bench's settings; see {@link #usage()}. */
+  public record Config(int agents, int tasks, Duration startDelay, Duration taskDuration, String master,
+      Duration allocationInterval, Path plot, Duration timeout, String resources) {}
+
+  /** What a run measured. */
+  public record Result(int agents, int launched, int runningAcknowledged, int finishedAcknowledged, int failed,
+      double tasksPerSecond, double[] runningMillis, double[] offerMillis, double registerSeconds) {
+    String summary() {
+      return String.format("agents=%d tasks=%d running-acknowledged=%d finished-acknowledged=%d failed=%d%n"
+              + "agents registered in %.1f s%n"
+              + "S2 throughput ACCEPT->RUNNING acknowledged: %.0f tasks/s%n"
+              + "ACCEPT->RUNNING acknowledged ms: p50=%.1f p90=%.1f p99=%.1f max=%.1f%n"
+              + "S6 resources freed->OFFERS ms (%d samples): p50=%.1f p99=%.1f max=%.1f",
+          agents, launched, runningAcknowledged, finishedAcknowledged, failed, registerSeconds, tasksPerSecond,
+          Samples.percentile(runningMillis, 50), Samples.percentile(runningMillis, 90),
+          Samples.percentile(runningMillis, 99), Samples.percentile(runningMillis, 100), offerMillis.length,
+          Samples.percentile(offerMillis, 50), Samples.percentile(offerMillis, 99), Samples.percentile(offerMillis, 100));
+    }
+  }
+
+  private LoadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Config config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
+    Result result = run(config);
+    System.out.println(result.summary());
+    System.exit(result.finishedAcknowledged() == config.tasks() ? 0 : 1);
+  }
+
+  /** Runs one load: starts what is needed, waits for every task to end, stops everything. */
+  public static Result run(Config config) throws Exception {
+    TestingServer zookeeper = null;
+    Vertx masterVertx = null;
+    Master master = null;
+    Vertx vertx = Vertx.vertx();
+    SimulatedAgents agents = null;
+    LoadFramework framework = null;
+    try {
+      String masterUrl = config.master();
+      if (masterUrl == null) {
+        zookeeper = new TestingServer(true);
+        masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
+        masterVertx = Vertx.vertx();
+        master = new Master(MasterConfig.builder().zk(masterUrl).port(0)
+            .allocationInterval(config.allocationInterval()).build(), masterVertx, Clock.systemUTC());
+        await(master.start());
+      }
+      LoadFramework load = new LoadFramework(config.tasks());
+      framework = load;
+      AtomicInteger finished = new AtomicInteger();
+      Map<String, Boolean> finishedTasks = new ConcurrentHashMap<>();
+      agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl, config.resources(),
+          config.startDelay(), config.taskDuration()), new SimulatedAgent.Listener() {
+            @Override
+            public void registered(SimulatedAgent agent, boolean first) {}
+
+            @Override
+            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {
+              if (state == TaskState.TASK_FINISHED && finishedTasks.putIfAbsent(taskId.getValue(), true) == null) {
+                finished.incrementAndGet();
+              }
+              load.freed(agentId, nanos);
+            }
+          });
+      long registering = System.nanoTime();
+      await(agents.start());
+      long deadline = System.nanoTime() + config.timeout().toNanos();
+      while (agents.registered() < config.agents()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(agents.registered() + " of " + config.agents() + " agents registered");
+        }
+        Thread.sleep(20);
+      }
+      double registerSeconds = (System.nanoTime() - registering) / 1e9;
+      System.err.printf("%d agents registered in %.1f s%n", config.agents(), registerSeconds);
+      load.start(masterUrl);
+      boolean done = load.awaitTerminal(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      // The last FINISHED acknowledgements reach the agents just after the framework sent them.
+      while (done && finished.get() < config.tasks() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Samples running = load.runningAcknowledged();
+      long[] times = running.times();
+      long last = 0;
+      for (long t : times) {
+        last = Math.max(last, t);
+      }
+      double seconds = (last - load.firstAccept()) / 1e9;
+      Result result = new Result(config.agents(), load.launched(), running.size(), finished.get(), load.failed(),
+          times.length == 0 ? 0 : times.length / seconds, running.sortedMillis(), load.offerRoundTrip().sortedMillis(),
+          registerSeconds);
+      if (config.plot() != null) {
+        LoadPlot.write(config.plot(), String.format("%,d agents, %,d tasks", config.agents(), config.tasks()), load);
+      }
+      return result;
+    } finally {
+      if (framework != null) {
+        quietly(framework::close);
+      }
+      if (agents != null) {
+        SimulatedAgents closing = agents;
+        quietly(() -> await(closing.close()));
+      }
+      Vertx agentsVertx = vertx;
+      quietly(() -> await(agentsVertx.close()));
+      if (master != null) {
+        Master closing = master;
+        quietly(() -> await(closing.close()));
+      }
+      if (masterVertx != null) {
+        Vertx closing = masterVertx;
+        quietly(() -> await(closing.close()));
+      }
+      if (zookeeper != null) {
+        quietly(zookeeper::close);
+      }
+    }
+  }
+
+  static Config parse(String[] args) {
+    int agents = 1000;
+    int tasks = 10_000;
+    Duration startDelay = Duration.ofMillis(10);
+    Duration taskDuration = Duration.ofSeconds(5);
+    String master = null;
+    Duration allocationInterval = Duration.ofSeconds(1);
+    Path plot = null;
+    Duration timeout = Duration.ofMinutes(10);
+    String resources = "cpus:16;mem:65536;disk:500000;ports:[31000-32000]";
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("Flag " + flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--agents" -> agents = Integer.parseInt(value);
+        case "--tasks" -> tasks = Integer.parseInt(value);
+        case "--start-delay" -> startDelay = duration(flag, value);
+        case "--task-duration" -> taskDuration = duration(flag, value);
+        case "--master" -> master = value;
+        case "--allocation-interval" -> allocationInterval = duration(flag, value);
+        case "--plot" -> plot = Path.of(value);
+        case "--timeout" -> timeout = duration(flag, value);
+        case "--resources" -> resources = value;
+        default -> throw new IllegalArgumentException("Unknown flag " + flag);
+      }
+    }
+    return new Config(agents, tasks, startDelay, taskDuration, master, allocationInterval, plot, timeout, resources);
+  }
+
+  static String usage() {
+    return "usage: LoadBench [--agents N] [--tasks N] [--start-delay 10ms] [--task-duration 5s]\n"
+        + "  [--master http://host:port|zk://host:port/path (default: start one in this JVM)]\n"
+        + "  [--allocation-interval 1s (self-started master)] [--plot file.png] [--timeout 10m] [--resources spec]";
+  }
+
+  private static Duration duration(String flag, String value) {
+    try {
+      if (value.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+      }
+      long amount = Long.parseLong(value.substring(0, value.length() - 1));
+      return switch (value.charAt(value.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        default -> throw new IllegalArgumentException("Bad " + flag + " " + value + ": use 250ms, 5s or 2m");
+      };
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("Bad " + flag + " " + value + ": use 250ms, 5s or 2m");
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void quietly(Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      // closing: keep going with the rest
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}

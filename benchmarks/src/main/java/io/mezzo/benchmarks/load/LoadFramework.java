@@ -1,0 +1,186 @@
+package io.mezzo.benchmarks.load;
+
+import io.mezzo.sdk.Calls;
+import io.mezzo.sdk.Resources;
+import io.mezzo.sdk.Scheduler;
+import io.mezzo.sdk.SchedulerClient;
+import io.mezzo.sdk.SchedulerDriver;
+import io.mezzo.v1.Protos.AgentID;
+import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.Filters;
+import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.OfferID;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A framework on the SDK that launches small tasks as fast as offers allow: every offer is
+ * accepted with as many tasks as fit (until the wanted number is launched), its leftovers
+ * declined without a filter so they come back in the next round. It records, per task, the
+ * time from sending ACCEPT to the master accepting the framework's ACKNOWLEDGE of
+ * TASK_RUNNING, and, per agent, the time from a task's resources freeing there (its FINISHED
+ * acknowledged on the agent, {@link #freed}) to the next OFFERS event holding that agent.
+ */
+public final class LoadFramework implements Scheduler {
+  static final double TASK_CPUS = 0.1;
+  static final double TASK_MEM = 32;
+  private static final Filters NO_FILTER = Calls.refuseSeconds(0);
+
+  private final int wanted;
+  /** Acknowledgements, one POST each, go through a gate: thousands can be due at once. */
+  private final CallGate calls = new CallGate(64);
+  private final Map<String, Long> acceptedAt = new ConcurrentHashMap<>();
+  private final Map<String, Long> freedAt = new ConcurrentHashMap<>();
+  private final Samples runningAcknowledged = new Samples();
+  private final Samples offerRoundTrip = new Samples();
+  private final AtomicInteger terminal = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final CountDownLatch allTerminal;
+  private volatile long firstAccept;
+  private int launched;
+  private SchedulerClient client;
+
+  public LoadFramework(int wanted) {
+    this.wanted = wanted;
+    this.allTerminal = new CountDownLatch(wanted);
+  }
+
+  /** Subscribes to the master ({@code http://host:port} or {@code zk://...}). */
+  public LoadFramework start(String master) {
+    client = SchedulerClient.builder().master(master)
+        // A failover timeout, so that a stream the master drops for lagging does not take the tasks with it.
+        .frameworkInfo(FrameworkInfo.newBuilder().setUser("load").setName("load-framework")
+            .setFailoverTimeout(300).build())
+        .implicitAcknowledgements(false)
+        .defaultFilters(NO_FILTER)
+        .scheduler(this).build().start();
+    return this;
+  }
+
+  /** A task's resources freed on an agent at {@code nanos}; the next offer of that agent ends the round trip. */
+  public void freed(AgentID agentId, long nanos) {
+    freedAt.putIfAbsent(agentId.getValue(), nanos);
+  }
+
+  @Override
+  public void offers(SchedulerDriver driver, List<Offer> offers) {
+    long now = System.nanoTime();
+    List<OfferID> unused = new ArrayList<>();
+    for (Offer offer : offers) {
+      Long freed = freedAt.remove(offer.getAgentId().getValue());
+      if (freed != null) {
+        offerRoundTrip.add(now, now - freed);
+      }
+      int fit = (int) Math.min(Math.floor(scalar(offer, "cpus") / TASK_CPUS + 1e-9), Math.floor(scalar(offer, "mem") / TASK_MEM));
+      int count = Math.min(fit, wanted - launched);
+      if (count <= 0) {
+        unused.add(offer.getId());
+        continue;
+      }
+      List<TaskInfo> tasks = new ArrayList<>(count);
+      List<Resource> each = Resources.allocatedAs(offer, List.of(Resources.cpus(TASK_CPUS), Resources.mem(TASK_MEM)));
+      for (int i = 0; i < count; i++) {
+        String id = "load-" + (launched++);
+        tasks.add(TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
+            .setAgentId(offer.getAgentId()).addAllResources(each)
+            .setCommand(CommandInfo.newBuilder().setValue("true")).build());
+      }
+      long acceptNanos = System.nanoTime();
+      if (firstAccept == 0) {
+        firstAccept = acceptNanos;
+      }
+      tasks.forEach(t -> acceptedAt.put(t.getTaskId().getValue(), acceptNanos));
+      // Accepted before returning (not through the gate): the SDK declines what is left unanswered.
+      driver.accept(List.of(offer.getId()), List.of(Calls.launchOperation(tasks)), NO_FILTER);
+    }
+    if (!unused.isEmpty()) {
+      driver.decline(unused, NO_FILTER);
+    }
+  }
+
+  @Override
+  public void update(SchedulerDriver driver, TaskStatus status) {
+    String id = status.getTaskId().getValue();
+    if (status.getState() == TaskState.TASK_RUNNING) {
+      calls.submit(() -> driver.acknowledge(status)).thenRun(() -> {
+        Long accepted = acceptedAt.remove(id);
+        if (accepted != null) {
+          long now = System.nanoTime();
+          runningAcknowledged.add(now, now - accepted);
+        }
+      });
+      return;
+    }
+    calls.submit(() -> driver.acknowledge(status));
+    if (isTerminal(status.getState())) {
+      terminal.incrementAndGet();
+      if (status.getState() != TaskState.TASK_FINISHED) {
+        failed.incrementAndGet();
+      }
+      allTerminal.countDown();
+    }
+  }
+
+  /** Waits until every wanted task reached a terminal state; false on timeout. */
+  public boolean awaitTerminal(long timeout, TimeUnit unit) throws InterruptedException {
+    return allTerminal.await(timeout, unit);
+  }
+
+  public int launched() {
+    return launched;
+  }
+
+  public int terminal() {
+    return terminal.get();
+  }
+
+  /** Tasks that ended other than FINISHED. */
+  public int failed() {
+    return failed.get();
+  }
+
+  /** ACCEPT → RUNNING acknowledged, one sample per task. */
+  Samples runningAcknowledged() {
+    return runningAcknowledged;
+  }
+
+  /** Resources freed on an agent → next OFFERS event with that agent. */
+  Samples offerRoundTrip() {
+    return offerRoundTrip;
+  }
+
+  long firstAccept() {
+    return firstAccept;
+  }
+
+  public void close() throws Exception {
+    if (client != null) {
+      client.teardown().get(30, TimeUnit.SECONDS);
+      client.close().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static double scalar(Offer offer, String name) {
+    return offer.getResourcesList().stream().filter(r -> r.getName().equals(name) && r.hasScalar())
+        .mapToDouble(r -> r.getScalar().getValue()).sum();
+  }
+
+  private static boolean isTerminal(TaskState state) {
+    return switch (state) {
+      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
+          TASK_GONE_BY_OPERATOR -> true;
+      default -> false;
+    };
+  }
+}

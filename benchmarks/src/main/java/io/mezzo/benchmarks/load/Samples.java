@@ -1,0 +1,47 @@
+package io.mezzo.benchmarks.load;
+
+import java.util.Arrays;
+
+/** Latency samples (with the time each was taken), appended from any thread. */
+final class Samples {
+  private long[] at = new long[1024];
+  private long[] nanos = new long[1024];
+  private int size;
+
+  synchronized void add(long atNanos, long latencyNanos) {
+    if (size == nanos.length) {
+      at = Arrays.copyOf(at, size * 2);
+      nanos = Arrays.copyOf(nanos, size * 2);
+    }
+    at[size] = atNanos;
+    nanos[size++] = latencyNanos;
+  }
+
+  synchronized int size() {
+    return size;
+  }
+
+  /** The latencies, sorted, in milliseconds. */
+  synchronized double[] sortedMillis() {
+    double[] millis = new double[size];
+    for (int i = 0; i < size; i++) {
+      millis[i] = nanos[i] / 1e6;
+    }
+    Arrays.sort(millis);
+    return millis;
+  }
+
+  /** When each sample was taken (System.nanoTime), in the order added. */
+  synchronized long[] times() {
+    return Arrays.copyOf(at, size);
+  }
+
+  /** The p-th percentile (0-100) of sorted values, nearest rank; NaN when empty. */
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+}

@@ -1,0 +1,128 @@
+package io.mezzo.benchmarks.load;
+
+import io.mezzo.agent.detector.MasterDetector;
+import io.mezzo.agent.resources.ResourceSpec;
+import io.mezzo.agent.support.MasterUrl;
+import io.mezzo.agent.support.Timers;
+import io.mezzo.v1.Protos.AgentInfo;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thousands of simulated agents in one JVM, each speaking the real agent channel to a real
+ * master over its own HTTP connection (one long-lived REGISTER stream per agent, status
+ * updates as separate POSTs). They share one Vert.x instance, one HTTP client and a few
+ * event-loop contexts; each agent costs a few objects and one socket, no thread.
+ */
+public final class SimulatedAgents {
+  /** How the agents look and how their no-op runtime behaves. */
+  public record Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration) {
+    public Options {
+      if (agents < 1) {
+        throw new IllegalArgumentException("--agents must be at least 1, got " + agents);
+      }
+    }
+  }
+
+  private final Vertx vertx;
+  private final Options options;
+  private final SimulatedAgent.Listener listener;
+  private final List<SimulatedAgent> agents = new ArrayList<>();
+  private final List<SharedDetector> detectors = new ArrayList<>();
+  private final AtomicInteger registrations = new AtomicInteger();
+  private final AtomicInteger reregistrations = new AtomicInteger();
+  private HttpClient client;
+
+  /** @param listener told of registrations and freed resources, on the agents' contexts */
+  public SimulatedAgents(Vertx vertx, Options options, SimulatedAgent.Listener listener) {
+    this.vertx = vertx;
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** Creates and starts every agent; they register in the background (see {@link #registered()}). */
+  public Future<Void> start() {
+    // One streaming connection per agent, plus room for the status-update POSTs.
+    client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(options.agents() + 256).setMaxWaitQueueSize(-1));
+    int shards = Math.min(options.agents(), 2 * Runtime.getRuntime().availableProcessors());
+    List<Future<Context>> contexts = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      // A verticle per shard only to get an event-loop context of its own.
+      Shard shard = new Shard();
+      contexts.add(vertx.deployVerticle(shard).map(id -> shard.context()));
+    }
+    return Future.all(contexts).compose(all -> {
+      List<Context> shardContexts = all.list();
+      for (Context context : shardContexts) {
+        detectors.add(new SharedDetector(MasterDetector.of(MasterUrl.parse(options.master()), context), context));
+      }
+      Timers timers = Timers.vertx(vertx);
+      SimulatedAgent.Listener counting = new SimulatedAgent.Listener() {
+        @Override
+        public void registered(SimulatedAgent agent, boolean first) {
+          (first ? registrations : reregistrations).incrementAndGet();
+          listener.registered(agent, first);
+        }
+
+        @Override
+        public void freed(io.mezzo.v1.Protos.AgentID agentId, io.mezzo.v1.Protos.TaskID taskId,
+            io.mezzo.v1.Protos.TaskState state, long nanos) {
+          listener.freed(agentId, taskId, state, nanos);
+        }
+      };
+      List<Future<Void>> started = new ArrayList<>();
+      for (int i = 0; i < options.agents(); i++) {
+        int shard = i % shardContexts.size();
+        SimulatedAgent agent = new SimulatedAgent(shardContexts.get(shard), client, detectors.get(shard).view(),
+            timers, agentInfo(i), options.startDelay(), options.taskDuration(), counting);
+        agents.add(agent);
+        started.add(agent.start());
+      }
+      return Future.all(started).mapEmpty();
+    });
+  }
+
+  /** Agents that registered (first registrations). */
+  public int registered() {
+    return registrations.get();
+  }
+
+  /** Re-registrations after a lost master or a failover. */
+  public int reregistered() {
+    return reregistrations.get();
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    agents.forEach(agent -> closing.add(agent.close()));
+    return Future.join(closing).transform(ignored -> {
+      detectors.forEach(SharedDetector::close);
+      return client == null ? Future.succeededFuture() : client.close();
+    });
+  }
+
+  private AgentInfo agentInfo(int index) {
+    return AgentInfo.newBuilder()
+        .setHostname(String.format("sim-%05d", index))
+        .setPort(5051)
+        .addAllResources(ResourceSpec.parseResources(options.resources()))
+        .addAllAttributes(ResourceSpec.parseAttributes("rack:r" + (index / 40) + ";zone:z" + (index % 3)))
+        .build();
+  }
+
+  private static final class Shard extends VerticleBase {
+    Context context() {
+      return context;
+    }
+  }
+}
