@@ -67,7 +67,7 @@ class ClusterViewsIT {
     assertThat(agents).hasSize(2).allSatisfy(agent -> assertThat(agent.getBoolean("active")).isTrue());
     Mezzo.Result table = view("agents");
     assertThat(table.exitCode()).isZero();
-    assertThat(table.stdout()).startsWith("ID").contains("cpus:2;mem:2048;disk:4096");
+    assertThat(table.stdout()).startsWith("ID").contains("cpus:2;mem:2048");
   }
 
   @Test

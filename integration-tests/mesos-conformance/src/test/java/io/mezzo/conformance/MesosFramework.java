@@ -46,15 +46,34 @@ final class MesosFramework implements AutoCloseable {
   }
 
   Offer offer() throws Exception {
-    return stream.next(Event.Type.OFFERS).getOffers().getOffers(0);
+    return offers().get(0);
   }
 
+  /** The offers of the next OFFERS event. */
+  List<Offer> offers() throws Exception {
+    return stream.next(Event.Type.OFFERS).getOffers().getOffersList();
+  }
+
+  /** Launches on {@code offer}; what it leaves comes back to this framework at once (refuse_seconds 0). */
   HttpResponse<String> launch(Offer offer, TaskInfo... tasks) throws Exception {
+    return launch(offer, 0, tasks);
+  }
+
+  /** Launches on {@code offer}; what it leaves is not offered to this framework again for {@code refuseSeconds}. */
+  HttpResponse<String> launch(Offer offer, double refuseSeconds, TaskInfo... tasks) throws Exception {
     return send(Call.newBuilder().setType(Call.Type.ACCEPT).setAccept(Call.Accept.newBuilder()
         .addOfferIds(offer.getId())
         .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
             .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(List.of(tasks))))
-        .setFilters(Filters.newBuilder().setRefuseSeconds(0))));
+        .setFilters(Filters.newBuilder().setRefuseSeconds(refuseSeconds))));
+  }
+
+  /** Declines the offers: their agents are not offered to this framework again for {@code refuseSeconds}. */
+  HttpResponse<String> decline(List<Offer> offers, double refuseSeconds) throws Exception {
+    Call.Decline.Builder decline = Call.Decline.newBuilder().setFilters(Filters.newBuilder()
+        .setRefuseSeconds(refuseSeconds));
+    offers.forEach(offer -> decline.addOfferIds(offer.getId()));
+    return send(Call.newBuilder().setType(Call.Type.DECLINE).setDecline(decline));
   }
 
   /**

@@ -65,9 +65,14 @@ class OperatorApiConformanceIT {
     master = new OperatorHttp(cluster.masterUrl());
     scheduler = new SchedulerHttp(cluster.masterUrl());
     sleeper = MesosFramework.subscribe(scheduler, "operator-sleeper", ROLE, Encoding.PROTOBUF);
-    Offer offer = sleeper.offer();
-    assertThat(sleeper.launch(offer, MesosFramework.task("sleeper", offer.getAgentId(), "sleep 600", ROLE))
+    // The sleeper then keeps away from both agents for an hour, so the other frameworks get their offers.
+    List<Offer> offers = sleeper.offers();
+    Offer offer = offers.get(0);
+    assertThat(sleeper.launch(offer, 3600, MesosFramework.task("sleeper", offer.getAgentId(), "sleep 600", ROLE))
         .statusCode()).isEqualTo(202);
+    if (offers.size() > 1) {
+      assertThat(sleeper.decline(offers.subList(1, offers.size()), 3600).statusCode()).isEqualTo(202);
+    }
     running = sleeper.update("sleeper", TaskState.TASK_RUNNING);
   }
 
