@@ -163,7 +163,7 @@ final class MasterVerticle extends VerticleBase {
         return;
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
-      ClusterState recovered = new ClusterState(masterInfo, allocator, clock, new VertxTimers(), owner,
+      ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
           config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
       recovered.countInto(metrics);
       electedAt = clock.instant();
@@ -264,17 +264,5 @@ final class MasterVerticle extends VerticleBase {
 
   BodyBudget bodyBudget() {
     return bodyBudget;
-  }
-
-  private final class VertxTimers implements Timers {
-    @Override
-    public long schedule(Duration delay, Runnable action) {
-      return vertx.setTimer(Math.max(1, delay.toMillis()), id -> action.run());
-    }
-
-    @Override
-    public void cancel(long timerId) {
-      vertx.cancelTimer(timerId);
-    }
   }
 }

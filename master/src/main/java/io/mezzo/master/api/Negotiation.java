@@ -15,26 +15,7 @@ final class Negotiation {
    * JSON is tried first, then protobuf; wildcards count; {@code q=0} excludes.
    */
   static Optional<Codec> accepted(String accept) {
-    if (accept == null || accept.isBlank()) {
-      return Optional.of(Codec.JSON);
-    }
-    for (Codec codec : new Codec[] {Codec.JSON, Codec.PROTOBUF}) {
-      for (String part : accept.split(",")) {
-        String[] params = part.trim().split(";");
-        String type = params[0].trim().toLowerCase();
-        boolean excluded = false;
-        for (int i = 1; i < params.length; i++) {
-          String p = params[i].trim().replace(" ", "");
-          if (p.equals("q=0") || p.equals("q=0.0") || p.equals("q=0.00") || p.equals("q=0.000")) {
-            excluded = true;
-          }
-        }
-        if (!excluded && (type.equals(codec.mediaType()) || type.equals("*/*") || type.equals("application/*"))) {
-          return Optional.of(codec);
-        }
-      }
-    }
-    return Optional.empty();
+    return Codec.accepted(accept);
   }
 
   /**
