@@ -1,9 +1,9 @@
 package io.mezzo.agent;
 
 import io.mezzo.agent.metrics.AgentMetrics;
-import io.mezzo.agent.metrics.MetricsVertx;
 import io.mezzo.agent.spi.ContainerRuntime;
 import io.mezzo.agent.support.Timers;
+import io.mezzo.node.metrics.MetricsVertx;
 import io.mezzo.v1.Protos.AgentID;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

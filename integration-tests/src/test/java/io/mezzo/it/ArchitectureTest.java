@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the dependency arrows of ARCHITECTURE.md (protocol ← discovery ← sdk ← examples; protocol,
- * discovery ← master, agent; the CLI on the servers' public entry points only) and the shape
+ * discovery, node-support ← master, agent; the CLI on the servers' public entry points only) and the shape
  * inside each module: its packages form no cycle, and the allocator sees neither protobuf nor
  * Vert.x (facts in as Mezzo's own values, decisions out).
  */
@@ -74,6 +74,15 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("io.mezzo.discovery..")
         .should().dependOnClassesThat().resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..", "io.mezzo.sdk..",
             "io.mezzo.testkit..", "io.mezzo.cli..", "io.mezzo.examples..", "io.vertx..")
+        .check(classes);
+  }
+
+  @Test
+  void nodeSupportKnowsNothingOfMezzo() {
+    noClasses().that().resideInAPackage("io.mezzo.node..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.mezzo.master..", "io.mezzo.agent..", "io.mezzo.sdk..",
+            "io.mezzo.testkit..", "io.mezzo.cli..", "io.mezzo.examples..", "io.mezzo.discovery..",
+            "io.mezzo.protocol..", "io.mezzo.v1..")
         .check(classes);
   }
 

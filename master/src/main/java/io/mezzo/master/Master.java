@@ -1,13 +1,14 @@
 package io.mezzo.master;
 
-import io.mezzo.master.metrics.MetricsVertx;
+import io.mezzo.master.spi.Allocator;
+import io.mezzo.node.http.BodyBudget;
+import io.mezzo.node.metrics.MetricsVertx;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import io.mezzo.master.spi.Allocator;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -93,7 +94,7 @@ public final class Master {
   }
 
   /** What the request bodies being read take now, and at most: for metrics and tests (known after start). */
-  public io.mezzo.master.api.BodyBudget bodyBudget() {
+  public io.mezzo.node.http.BodyBudget bodyBudget() {
     return verticle.bodyBudget();
   }
 

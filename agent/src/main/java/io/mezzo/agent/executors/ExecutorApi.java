@@ -1,6 +1,6 @@
 package io.mezzo.agent.executors;
 
-import io.mezzo.agent.support.BoundedBody;
+import io.mezzo.node.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.protocol.Wire;

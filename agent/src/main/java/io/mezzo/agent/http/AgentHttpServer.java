@@ -2,10 +2,10 @@ package io.mezzo.agent.http;
 
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
-import io.mezzo.agent.support.Timers;
 import io.mezzo.agent.metrics.AgentMetrics;
-import io.mezzo.agent.support.BodyBudget;
-import io.mezzo.agent.support.BoundedBody;
+import io.mezzo.agent.support.Timers;
+import io.mezzo.node.http.BodyBudget;
+import io.mezzo.node.http.BoundedBody;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -134,7 +134,8 @@ public final class AgentHttpServer {
   }
 
   private BoundedBody bounded(long cap) {
-    return new BoundedBody(budget, cap, limits.bodyReadTimeout(), timers);
+    return new BoundedBody(budget, cap, limits.bodyReadTimeout(),
+        (delay, action) -> timers.schedule(delay, action)::cancel);
   }
 
   private static void json(HttpServerResponse response, JsonObject body) {

@@ -1,6 +1,7 @@
 package io.mezzo.agent.metrics;
 
-import io.mezzo.agent.metrics.MesosMeters.GaugeValue;
+import io.mezzo.node.metrics.MesosMeters.GaugeValue;
+import io.mezzo.node.metrics.MesosMeters;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.micrometer.core.instrument.Counter;

@@ -3,7 +3,7 @@ package io.mezzo.agent.operator;
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.files.FileRequestException;
 import io.mezzo.agent.files.FilesHandler;
-import io.mezzo.agent.support.BoundedBody;
+import io.mezzo.node.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.v1.Protos.Flag;

@@ -3,6 +3,9 @@ package io.mezzo.master.api;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.StateView;
 import io.mezzo.master.state.Timers;
+import io.mezzo.node.http.BodyBudget;
+import io.mezzo.node.http.BoundedBody;
+import io.mezzo.node.http.ReadTimer;
 import io.mezzo.protocol.Wire;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -85,9 +88,10 @@ public final class MasterRoutes {
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics) {
     Router router = Router.router(vertx);
-    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout());
-    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout());
-    BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout());
+    ReadTimer readTimer = ReadTimer.vertx(vertx);
+    BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout(), readTimer);
+    BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout(), readTimer);
+    BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout(), readTimer);
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
         new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics);

@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.state.CallRejected;
+import io.mezzo.node.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

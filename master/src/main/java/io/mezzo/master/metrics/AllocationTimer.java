@@ -1,5 +1,6 @@
 package io.mezzo.master.metrics;
 
+import io.mezzo.node.metrics.MesosMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,9 +1,10 @@
 package io.mezzo.master.metrics;
 
-import io.mezzo.master.metrics.MesosMeters.GaugeValue;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.master.state.StateCounters;
 import io.mezzo.master.state.StateGauges;
+import io.mezzo.node.metrics.MesosMeters.GaugeValue;
+import io.mezzo.node.metrics.MesosMeters;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.TaskState;

@@ -2,7 +2,7 @@ package io.mezzo.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mezzo.master.api.BoundedBodyTest.Answer;
+import io.mezzo.node.http.BodyBudget;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.protocol.Wire;
@@ -78,7 +78,7 @@ class MasterUnderLoadTest {
       List<Future<Answer>> answers = new ArrayList<>();
       for (int i = 0; i < requests; i++) {
         HttpClientRequest request = await(client.request(HttpMethod.POST, Wire.SCHEDULER_PATH));
-        answers.add(BoundedBodyTest.answer(request.response()));
+        answers.add(answer(request.response()));
         request.putHeader("Content-Type", Codec.PROTOBUF.mediaType())
             .putHeader("Content-Length", String.valueOf(bodyBytes))
             .write(Buffer.buffer(new byte[64 * 1024]));
@@ -135,9 +135,10 @@ class MasterUnderLoadTest {
         assertThat(answer.statusCode()).isIn(202, 400, 403, 503);
         calls++;
       }
+      // Reconciliation answers go out in slices, so the queue may fill a little after the last call.
+      Awaitility.await("the stalled stream was closed").atMost(Duration.ofSeconds(60))
+          .until(() -> !connected(stalled.frameworkId));
       long after = usedHeapAfterGc();
-
-      assertThat(connected(stalled.frameworkId)).as("the stalled stream was closed").isFalse();
       log.info("A subscriber that never reads was closed after {} RECONCILE calls of 20,000 tasks; used heap after GC"
           + " {} MB before, {} MB after", calls, before / MB, after / MB);
       assertThat(after - before).as("heap growth in bytes").isLessThan(64L * MB);
@@ -208,5 +209,13 @@ class MasterUnderLoadTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private record Answer(int status, String retryAfter, String body) {}
+
+  /** Reads the body as the response arrives (a Vert.x response drops what arrives before a handler). */
+  private static Future<Answer> answer(Future<HttpClientResponse> response) {
+    return response.compose(r -> r.body().map(b -> new Answer(r.statusCode(), r.getHeader("Retry-After"),
+        b.toString())));
   }
 }

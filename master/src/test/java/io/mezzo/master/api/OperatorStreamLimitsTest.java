@@ -7,6 +7,7 @@ import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.Timers;
+import io.mezzo.node.http.BodyBudget;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.internal.RegistryRecords;
 import io.mezzo.v1.Protos.MasterInfo;

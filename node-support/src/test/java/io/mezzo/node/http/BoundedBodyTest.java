@@ -1,4 +1,4 @@
-package io.mezzo.master.api;
+package io.mezzo.node.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +40,8 @@ class BoundedBodyTest {
     budget = new BodyBudget(BUDGET);
     Router router = Router.router(vertx);
     for (String path : new String[] {"/call", "/slow"}) {
-      Duration timeout = path.equals("/slow") ? READ_TIMEOUT : ApiLimits.DEFAULT_BODY_READ_TIMEOUT;
-      router.post(path).handler(new BoundedBody(budget, CAP, timeout)).handler(ctx -> {
+      Duration timeout = path.equals("/slow") ? READ_TIMEOUT : Duration.ofSeconds(20);
+      router.post(path).handler(new BoundedBody(budget, CAP, timeout, ReadTimer.vertx(vertx))).handler(ctx -> {
         handled.incrementAndGet();
         ctx.response().end("read " + BoundedBody.body(ctx).length());
       });

@@ -1,15 +1,12 @@
-package io.mezzo.agent.support;
+package io.mezzo.node.http;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory all request bodies being read may take together on one node. A body reserves its
  * declared length (or each chunk as it arrives) before a byte of it is buffered, and gives it
- * back when its request is done, fails or loses its connection. Safe from any thread; only the
- * agent's HTTP routes reserve, anyone may read the figures (metrics, tests).
- *
- * <p>The master has the same class: the agent may not depend on the master, and the protocol
- * module, which both share, holds codecs only (no Vert.x, no HTTP handling).
+ * back when its request is done, fails or loses its connection. Safe from any thread; only a
+ * node's HTTP routes reserve, anyone may read the figures (metrics, tests).
  */
 public final class BodyBudget {
   private final long limit;

@@ -1,4 +1,4 @@
-package io.mezzo.agent.support;
+package io.mezzo.node.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
  * given back when the handlers after this one return (they decode the body on the spot), or when
  * the request fails, times out or its connection closes. Runs on the request's context.
  *
- * <p>The master has its own copy (the agent may not depend on the master, and the protocol module
- * they share holds codecs only); this one adds the read timeout.
+ * <p>Master and agent share this class; each endpoint that takes a body gets its own instance.
  */
 public final class BoundedBody implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(BoundedBody.class);
@@ -32,14 +31,14 @@ public final class BoundedBody implements Handler<RoutingContext> {
   private final BodyBudget budget;
   private final long cap;
   private final Duration readTimeout;
-  private final Timers timers;
+  private final ReadTimer timers;
 
   /**
    * @param cap the largest body this endpoint takes; 0 for endpoints that take none
    * @param readTimeout how long a body may take to arrive in full
-   * @param timers arms the read timeouts; their actions may run on any thread
+   * @param timers arms the read timeouts
    */
-  public BoundedBody(BodyBudget budget, long cap, Duration readTimeout, Timers timers) {
+  public BoundedBody(BodyBudget budget, long cap, Duration readTimeout, ReadTimer timers) {
     this.budget = budget;
     this.cap = cap;
     this.readTimeout = readTimeout;
@@ -89,7 +88,7 @@ public final class BoundedBody implements Handler<RoutingContext> {
     private long received;
     private boolean done;
     private Buffer body;
-    private Timers.Timer timeout;
+    private Runnable cancelTimeout;
 
     Reading(RoutingContext ctx, long declaredLength) {
       this.ctx = ctx;
@@ -101,7 +100,7 @@ public final class BoundedBody implements Handler<RoutingContext> {
       HttpServerRequest request = ctx.request();
       body = Buffer.buffer((int) reservation);
       Context context = Vertx.currentContext();
-      timeout = timers.schedule(readTimeout, () -> context.runOnContext(v -> timedOut()));
+      cancelTimeout = timers.arm(readTimeout, () -> context.runOnContext(v -> timedOut()));
       request.exceptionHandler(failure -> release());
       request.connection().closeHandler(v -> release());
       request.handler(this::chunk);
@@ -169,7 +168,7 @@ public final class BoundedBody implements Handler<RoutingContext> {
       log.warn("Refused a {}-byte request body to {}: the {} bytes for request bodies in flight are taken",
           bytes, ctx.request().path(), budget.limit());
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-      refuse(503, "The agent is reading too many request bodies at once (" + budget.limit()
+      refuse(503, "This node is reading too many request bodies at once (" + budget.limit()
           + " bytes); retry later");
     }
 
@@ -192,9 +191,9 @@ public final class BoundedBody implements Handler<RoutingContext> {
       if (declared && !request.isEnded()) {
         // A client that drips the rest of its body is cut off at the read timeout all the same.
         Context context = Vertx.currentContext();
-        Timers.Timer cutOff = timers.schedule(readTimeout, () -> context.runOnContext(v -> request.connection().close()));
+        Runnable cutOff = timers.arm(readTimeout, () -> context.runOnContext(v -> request.connection().close()));
         request.endHandler(v -> {
-          cutOff.cancel();
+          cutOff.run();
           request.connection().close();
         });
       } else {
@@ -209,8 +208,8 @@ public final class BoundedBody implements Handler<RoutingContext> {
         body = null;
         budget.release(reserved);
         reserved = 0;
-        if (timeout != null) {
-          timeout.cancel();
+        if (cancelTimeout != null) {
+          cancelTimeout.run();
         }
       }
     }

@@ -1,4 +1,4 @@
-package io.mezzo.master.metrics;
+package io.mezzo.node.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.mezzo.master.metrics;
+package io.mezzo.node.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,16 +14,16 @@ import java.util.function.DoubleSupplier;
  * key for {@code /metrics/snapshot} and GET_METRICS, so that both show the same values.
  * Registration happens once, at construction of the node's metrics; reads are thread-safe.
  */
-final class MesosMeters {
+public final class MesosMeters {
   private final MeterRegistry registry;
   private final Map<String, DoubleSupplier> byKey = new LinkedHashMap<>();
 
-  MesosMeters(MeterRegistry registry) {
+  public MesosMeters(MeterRegistry registry) {
     this.registry = registry;
   }
 
   /** A gauge whose value is set on the node's context and read from anywhere. */
-  GaugeValue gauge(String key) {
+  public GaugeValue gauge(String key) {
     GaugeValue value = new GaugeValue();
     Gauge.builder(meterName(key, false), value, GaugeValue::get).description(help(key)).register(registry);
     byKey.put(key, value::get);
@@ -31,24 +31,24 @@ final class MesosMeters {
   }
 
   /** A gauge computed when read; {@code value} must be thread-safe. */
-  void gauge(String key, DoubleSupplier value) {
+  public void gauge(String key, DoubleSupplier value) {
     Gauge.builder(meterName(key, false), value, DoubleSupplier::getAsDouble).description(help(key)).register(registry);
     byKey.put(key, value);
   }
 
-  Counter counter(String key) {
+  public Counter counter(String key) {
     Counter counter = Counter.builder(meterName(key, true)).description(help(key)).register(registry);
     byKey.put(key, counter::count);
     return counter;
   }
 
   /** A value in the snapshot only (a Mesos timer's statistics, which Prometheus gets as one summary). */
-  void snapshotOnly(String key, DoubleSupplier value) {
+  public void snapshotOnly(String key, DoubleSupplier value) {
     byKey.put(key, value);
   }
 
   /** Every Mesos key with its value now, in registration order. */
-  Map<String, Double> snapshot() {
+  public Map<String, Double> snapshot() {
     Map<String, Double> values = new LinkedHashMap<>();
     byKey.forEach((key, value) -> values.put(key, value.getAsDouble()));
     return Collections.unmodifiableMap(values);
@@ -60,7 +60,7 @@ final class MesosMeters {
    * {@code _total}; a gauge whose key ends in {@code _total} ends in {@code _capacity} instead,
    * since Prometheus keeps {@code _total} for counters.
    */
-  static String prometheusName(String key, boolean counter) {
+  public static String prometheusName(String key, boolean counter) {
     String name = meterName(key, counter).replace('.', '_');
     return counter ? name + "_total" : name;
   }
@@ -78,14 +78,14 @@ final class MesosMeters {
   }
 
   /** A gauge's current value, written on one thread and read on any. */
-  static final class GaugeValue {
+  public static final class GaugeValue {
     private volatile double value;
 
-    void set(double value) {
+    public void set(double value) {
       this.value = value;
     }
 
-    double get() {
+    public double get() {
       return value;
     }
   }

@@ -1,4 +1,4 @@
-package io.mezzo.master.api;
+package io.mezzo.node.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
