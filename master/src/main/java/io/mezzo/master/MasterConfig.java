@@ -3,6 +3,7 @@ package io.mezzo.master;
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.ApiLimits;
+import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.offers.OfferHistory;
 import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;
@@ -40,6 +41,8 @@ public final class MasterConfig {
   private final String minAllocatableResources;
   private final int offerHistory;
   private final ApiLimits limits;
+  private final HttpAuthentication authentication;
+  private final String credentials;
 
   private MasterConfig(Builder b) {
     this.zk = b.zk;
@@ -53,6 +56,8 @@ public final class MasterConfig {
     this.minAllocatableResources = b.minAllocatableResources;
     this.offerHistory = b.offerHistory;
     this.limits = b.limits;
+    this.authentication = b.authentication;
+    this.credentials = b.credentials;
   }
 
   public static Builder builder() {
@@ -114,13 +119,23 @@ public final class MasterConfig {
     return limits;
   }
 
+  /** Which HTTP realms require credentials, and who checks them. */
+  public HttpAuthentication authentication() {
+    return authentication;
+  }
+
+  /** Where the credentials were read from, or null when none were given. */
+  public String credentials() {
+    return credentials;
+  }
+
   @Override
   public String toString() {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
         + ", minAllocatableResources=" + minAllocatableResources + ", offerHistory=" + offerHistory
-        + ", limits=" + limits + "]";
+        + ", limits=" + limits + ", authentication=" + authentication.realms() + "]";
   }
 
   /** Named options with the defaults above; {@link #build()} checks them. Only {@code zk} is required. */
@@ -128,6 +143,8 @@ public final class MasterConfig {
     private String zk;
     private String ip = DEFAULT_IP;
     private String hostname;
+    private HttpAuthentication authentication = HttpAuthentication.NONE;
+    private String credentials;
     private int port = DEFAULT_PORT;
     private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
     private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
@@ -198,6 +215,16 @@ public final class MasterConfig {
     /** The HTTP APIs' memory limits (default {@link ApiLimits#defaults()}). */
     public Builder limits(ApiLimits limits) {
       this.limits = limits;
+      return this;
+    }
+
+    /**
+     * Who may call which HTTP realm (default: anyone, as Mesos); {@code credentials} names the file
+     * they came from, for GET_FLAGS.
+     */
+    public Builder authentication(HttpAuthentication authentication, String credentials) {
+      this.authentication = Objects.requireNonNull(authentication, "authentication");
+      this.credentials = credentials;
       return this;
     }
 

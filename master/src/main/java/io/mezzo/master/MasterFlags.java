@@ -1,6 +1,7 @@
 package io.mezzo.master;
 
 import io.mezzo.discovery.ZkUrl;
+import io.mezzo.master.auth.HttpAuthentication.Realm;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +30,10 @@ final class MasterFlags {
     flags.put("max-stream-queue-bytes", String.valueOf(config.limits().streamQueueBytes()));
     flags.put("body-read-timeout", duration(config.limits().bodyReadTimeout()));
     flags.put("offer-history", String.valueOf(config.offerHistory()));
+    flags.put("credentials", config.credentials() == null ? "" : config.credentials());
+    flags.put("authenticate-http-frameworks", String.valueOf(config.authentication().isOn(Realm.SCHEDULER)));
+    flags.put("authenticate-http-readonly", String.valueOf(config.authentication().isOn(Realm.READONLY)));
+    flags.put("authenticate-http-readwrite", String.valueOf(config.authentication().isOn(Realm.READWRITE)));
     return flags;
   }
 

@@ -1,7 +1,13 @@
 package io.mezzo.master;
 
 import io.mezzo.master.api.ApiLimits;
+import io.mezzo.master.auth.BasicAuthenticator;
+import io.mezzo.master.auth.Credentials;
+import io.mezzo.master.auth.HttpAuthentication;
+import io.mezzo.master.auth.HttpAuthentication.Realm;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +102,26 @@ public final class MasterMain implements Callable<Integer> {
           + " closed (MEZZO_BODY_READ_TIMEOUT, default ${DEFAULT-VALUE})")
   Duration bodyReadTimeout;
 
+  @Option(names = "--credentials", defaultValue = "${env:MEZZO_CREDENTIALS}",
+      description = "Principals and secrets in Mesos's JSON ({\"credentials\":[{\"principal\":…,\"secret\":…}]}),"
+          + " a path or file:// URL; needed by the --authenticate-* flags (MEZZO_CREDENTIALS)")
+  String credentials;
+
+  @Option(names = "--authenticate-http-frameworks", defaultValue = "${env:MEZZO_AUTHENTICATE_HTTP_FRAMEWORKS:-false}",
+      description = "Frameworks must send HTTP Basic credentials on the scheduler API; FrameworkInfo.principal must be"
+          + " theirs (MEZZO_AUTHENTICATE_HTTP_FRAMEWORKS, default ${DEFAULT-VALUE})")
+  boolean authenticateHttpFrameworks;
+
+  @Option(names = "--authenticate-http-readonly", defaultValue = "${env:MEZZO_AUTHENTICATE_HTTP_READONLY:-false}",
+      description = "Operator reads, /state, /metrics and explain need HTTP Basic credentials"
+          + " (MEZZO_AUTHENTICATE_HTTP_READONLY, default ${DEFAULT-VALUE})")
+  boolean authenticateHttpReadonly;
+
+  @Option(names = "--authenticate-http-readwrite", defaultValue = "${env:MEZZO_AUTHENTICATE_HTTP_READWRITE:-false}",
+      description = "Operator calls that change something need HTTP Basic credentials"
+          + " (MEZZO_AUTHENTICATE_HTTP_READWRITE, default ${DEFAULT-VALUE})")
+  boolean authenticateHttpReadwrite;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -109,6 +135,7 @@ public final class MasterMain implements Callable<Integer> {
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
           .offerHistory(offerHistory).limits(limits())
+          .authentication(authentication(), credentials)
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -132,6 +159,22 @@ public final class MasterMain implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** The realms the flags put behind credentials; the credentials file is read here, once. */
+  HttpAuthentication authentication() {
+    Set<Realm> realms = EnumSet.noneOf(Realm.class);
+    if (authenticateHttpFrameworks) {
+      realms.add(Realm.SCHEDULER);
+    }
+    if (authenticateHttpReadonly) {
+      realms.add(Realm.READONLY);
+    }
+    if (authenticateHttpReadwrite) {
+      realms.add(Realm.READWRITE);
+    }
+    boolean given = credentials != null && !credentials.isBlank();
+    return HttpAuthentication.of(given ? new BasicAuthenticator(Credentials.read(credentials)) : null, realms);
   }
 
   ApiLimits limits() {

@@ -1,5 +1,7 @@
 package io.mezzo.master.api;
 
+import io.mezzo.master.auth.HttpAuthentication;
+import io.mezzo.master.auth.HttpAuthentication.Realm;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.StateView;
 import io.mezzo.master.state.Timers;
@@ -9,6 +11,7 @@ import io.mezzo.node.http.ReadTimer;
 import io.mezzo.protocol.Wire;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -74,7 +77,7 @@ public final class MasterRoutes {
     return router(vertx, gate, allocationTrigger, limits, budget,
         OperatorOptions.defaults(java.time.Clock.systemUTC(), new LoggingLevels(timers)), timers,
         new MasterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(),
-            () -> false, () -> io.mezzo.master.state.StateGauges.NONE));
+            () -> false, () -> io.mezzo.master.state.StateGauges.NONE), HttpAuthentication.NONE);
   }
 
   /**
@@ -84,9 +87,11 @@ public final class MasterRoutes {
    *
    * @param operatorOptions the master's facts and the operator stream's settings
    * @param timers timers on the caller's context, for the operator stream's heartbeats
+   * @param authentication which realms require credentials
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
-      BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics) {
+      BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics,
+      HttpAuthentication authentication) {
     Router router = Router.router(vertx);
     ReadTimer readTimer = ReadTimer.vertx(vertx);
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout(), readTimer);
@@ -96,17 +101,20 @@ public final class MasterRoutes {
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
         new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics);
     AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
+    Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
     for (Family family : Family.values()) {
       for (String path : family.paths) {
         // Bodies are read before the gate: a follower answers once the whole request is in, and too
         // large a body gets 413 (too many at once 503) from any master.
         switch (family) {
-          case SCHEDULER -> router.route(path).handler(callBody).handler(gate).handler(scheduler);
-          case OPERATOR -> router.route(path).handler(operatorBody).handler(gate).handler(operator);
-          case EXPLAIN -> router.route(path).handler(noBody).handler(gate).handler(operator::explain);
+          case SCHEDULER -> router.route(path).handler(callBody)
+              .handler(Authentication.in(authentication, Realm.SCHEDULER)).handler(gate).handler(scheduler);
+          case OPERATOR -> router.route(path).handler(operatorBody)
+              .handler(Authentication.operator(authentication)).handler(gate).handler(operator);
+          case EXPLAIN -> router.route(path).handler(noBody).handler(readOnly).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
-          case STATE -> router.get(path).handler(noBody).handler(gate).handler(ctx -> state(vertx, ctx))
-              .failureHandler(RejectionHandler.BARE);
+          case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
+              .handler(ctx -> state(vertx, ctx)).failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }
       }
@@ -114,7 +122,7 @@ public final class MasterRoutes {
     for (String path : HEALTH) {
       router.get(path).handler(ctx -> ctx.response().setStatusCode(200).end());
     }
-    MetricsEndpoints.mount(router, metrics);
+    MetricsEndpoints.mount(router, metrics, readOnly);
     for (String path : REDIRECT) {
       router.get(path).handler(gate::redirectEndpoint).failureHandler(RejectionHandler.BARE);
     }

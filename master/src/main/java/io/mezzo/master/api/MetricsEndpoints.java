@@ -1,7 +1,9 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.metrics.MasterMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Router;
 
 /**
@@ -18,13 +20,14 @@ final class MetricsEndpoints {
 
   private MetricsEndpoints() {}
 
-  static void mount(Router router, MasterMetrics metrics) {
-    router.get(SNAPSHOT).handler(ctx -> {
+  /** Mounts both endpoints behind {@code authentication} (the read-only realm's check). */
+  static void mount(Router router, MasterMetrics metrics, Handler<RoutingContext> authentication) {
+    router.get(SNAPSHOT).handler(authentication).handler(ctx -> {
       JsonObject body = new JsonObject();
       metrics.snapshot().forEach(body::put);
       ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     }).failureHandler(RejectionHandler.BARE);
-    router.get(PROMETHEUS).handler(ctx -> ctx.response().putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
+    router.get(PROMETHEUS).handler(authentication).handler(ctx -> ctx.response().putHeader("Content-Type", PROMETHEUS_CONTENT_TYPE)
         .end(metrics.scrape())).failureHandler(RejectionHandler.BARE);
   }
 }

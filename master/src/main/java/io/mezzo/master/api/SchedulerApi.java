@@ -6,6 +6,7 @@ import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
+import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import io.vertx.core.Handler;
@@ -50,12 +51,13 @@ final class SchedulerApi implements Handler<RoutingContext> {
     if (call.getType() == Call.Type.UNKNOWN) {
       throw new CallRejected(501, "Received an unknown call type");
     }
+    Optional<String> principal = Authentication.principal(ctx);
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(leading, request, call);
+      subscribe(leading, request, principal.isPresent() ? withPrincipal(call, principal.get()) : call);
       return;
     }
     ClusterState state = leading.state();
-    state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID));
+    state.checkCaller(call.getFrameworkId().getValue(), request.getHeader(Wire.MESOS_STREAM_ID), principal);
     metrics.schedulerCall(call);
     int status = dispatch(state, call);
     request.response().setStatusCode(status).end();
@@ -90,6 +92,21 @@ final class SchedulerApi implements Handler<RoutingContext> {
       });
       allocationTrigger.run();
     }
+  }
+
+  /**
+   * A SUBSCRIBE of an authenticated caller: {@code FrameworkInfo.principal} must be the caller's
+   * (400 otherwise, as Mesos), and is filled in when it is missing.
+   */
+  private static Call withPrincipal(Call call, String principal) {
+    FrameworkInfo info = call.getSubscribe().getFrameworkInfo();
+    if (info.hasPrincipal() && !info.getPrincipal().equals(principal)) {
+      throw new CallRejected(400, "Authenticated principal '" + principal + "' does not match principal '"
+          + info.getPrincipal() + "' set in `FrameworkInfo`");
+    }
+    Call.Builder filled = call.toBuilder();
+    filled.getSubscribeBuilder().getFrameworkInfoBuilder().setPrincipal(principal);
+    return filled.build();
   }
 
   /** Runs one accepted call and returns its success status. */

@@ -171,8 +171,17 @@ public final class ClusterState {
    * (403) and the stream id matches (400).
    */
   public void checkCaller(String frameworkId, String streamId) {
+    checkCaller(frameworkId, streamId, Optional.empty());
+  }
+
+  /**
+   * As {@link #checkCaller(String, String)}, and when the call was authenticated, its principal
+   * must be the framework's (400 otherwise; Mesos checks it after the framework is found and
+   * before its subscription).
+   */
+  public void checkCaller(String frameworkId, String streamId, Optional<String> principal) {
     assertOwner();
-    frameworkRoster.checkCaller(frameworkId, streamId);
+    frameworkRoster.checkCaller(frameworkId, streamId, principal);
   }
 
   /** The subscription stream closed (connection gone). The framework keeps its tasks until its failover timeout. */

@@ -190,10 +190,14 @@ final class FrameworkRoster {
   }
 
   /** See {@link ClusterState#checkCaller}. */
-  void checkCaller(String frameworkId, String streamId) {
+  void checkCaller(String frameworkId, String streamId, Optional<String> principal) {
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     if (framework == null) {
       throw new CallRejected(400, "Framework cannot be found");
+    }
+    if (principal.isPresent() && !principal.get().equals(framework.info.getPrincipal())) {
+      throw new CallRejected(400, "Authenticated principal '" + principal.get() + "' does not match principal '"
+          + framework.info.getPrincipal() + "' set in `FrameworkInfo`");
     }
     if (!framework.connected()) {
       throw new CallRejected(403, "Framework is not subscribed");

@@ -76,7 +76,11 @@ public final class StateView {
             .put("role", offer.getAllocationInfo().getRole())
             .put("resources", json(offer.getResourcesList())));
       }
-      frameworks.add(new JsonObject()
+      JsonObject frameworkJson = new JsonObject();
+      if (info.hasPrincipal()) {
+        frameworkJson.put("principal", info.getPrincipal());
+      }
+      frameworks.add(frameworkJson
           .put("id", id)
           .put("name", info.getName())
           .put("user", info.getUser())

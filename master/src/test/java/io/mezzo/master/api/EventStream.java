@@ -21,11 +21,20 @@ final class EventStream<E extends Message> implements AutoCloseable {
   private final Thread reader;
 
   EventStream(HttpClient http, String url, Message call, Codec codec, E prototype) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+    this(http, url, call, codec, prototype, null);
+  }
+
+  /** @param authorization the Authorization header to send, or null for none */
+  EventStream(HttpClient http, String url, Message call, Codec codec, E prototype, String authorization)
+      throws Exception {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
         .header("Content-Type", codec.mediaType())
         .header("Accept", codec.mediaType())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     reader = new Thread(() -> {
       RecordIO.Decoder decoder = new RecordIO.Decoder();

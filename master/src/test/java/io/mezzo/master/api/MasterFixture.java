@@ -37,10 +37,17 @@ final class MasterFixture implements AutoCloseable {
   }
 
   MasterFixture(ApiLimits limits) throws Exception {
+    this(builder -> builder.limits(limits));
+  }
+
+  /** A master whose configuration {@code settings} adjusts (ZooKeeper, port and interval are set). */
+  MasterFixture(java.util.function.Consumer<MasterConfig.Builder> settings) throws Exception {
     zk = new TestingServer(true);
     vertx = strictVertx.vertx();
-    master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
-        .allocationInterval(Duration.ofMillis(50)).limits(limits).build(), vertx, Clock.systemUTC());
+    MasterConfig.Builder config = MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
+        .allocationInterval(Duration.ofMillis(50));
+    settings.accept(config);
+    master = new Master(config.build(), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
