@@ -30,8 +30,11 @@ final class CallSender {
   private final Codec codec;
   private final BooleanSupplier closed;
   private final SubscriptionLoop loop;
+  private final Credential credential;
 
-  CallSender(HttpClient http, Codec codec, BooleanSupplier closed, SubscriptionLoop loop) {
+  /** @param credential sent with every call, or null */
+  CallSender(HttpClient http, Codec codec, BooleanSupplier closed, SubscriptionLoop loop, Credential credential) {
+    this.credential = credential;
     this.http = http;
     this.codec = codec;
     this.closed = closed;
@@ -55,13 +58,16 @@ final class CallSender {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    HttpRequest request = HttpRequest.newBuilder(sub.endpoint())
+    HttpRequest.Builder post = HttpRequest.newBuilder(sub.endpoint())
         .timeout(CALL_TIMEOUT)
         .header("Content-Type", codec.mediaType())
         .header("Accept", codec.mediaType())
         .header(Wire.MESOS_STREAM_ID, sub.streamId())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(call)));
+    if (credential != null) {
+      post.header("Authorization", credential.authorization());
+    }
+    HttpRequest request = post.build();
     log.debug("[framework={}] Sending {}", id.getValue(), type);
     CompletableFuture<Void> result = new CompletableFuture<>();
     http.sendAsync(request, BodyHandlers.ofString(StandardCharsets.UTF_8)).whenComplete((response, error) -> {

@@ -75,7 +75,8 @@ public final class SchedulerClient implements SchedulerDriver {
 
   private SchedulerClient(Builder builder, MasterDetector detector) {
     this.master = builder.master;
-    this.frameworkInfo = builder.frameworkInfo;
+    this.frameworkInfo = builder.credential == null || builder.frameworkInfo.hasPrincipal() ? builder.frameworkInfo
+        : builder.frameworkInfo.toBuilder().setPrincipal(builder.credential.principal()).build();
     this.defaultFilters = builder.defaultFilters;
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -94,8 +95,8 @@ public final class SchedulerClient implements SchedulerDriver {
         this::currentFrameworkId);
     this.loop = new SubscriptionLoop(detector, frameworkInfo, builder.codec, builder.clock,
         new Backoff(builder.backoffInitial, builder.backoffMax, ThreadLocalRandom.current()), http, dispatcher,
-        suppressedRoles, builder.continueAfterError, closed::get);
-    this.calls = new CallSender(http, builder.codec, closed::get, loop);
+        suppressedRoles, builder.continueAfterError, closed::get, builder.credential);
+    this.calls = new CallSender(http, builder.codec, closed::get, loop, builder.credential);
   }
 
   public static Builder builder() {
@@ -259,6 +260,7 @@ public final class SchedulerClient implements SchedulerDriver {
     private boolean continueAfterError;
     private Duration backoffInitial = Duration.ofSeconds(1);
     private Duration backoffMax = Duration.ofSeconds(15);
+    private Credential credential;
 
     private Builder() {}
 
@@ -279,6 +281,15 @@ public final class SchedulerClient implements SchedulerDriver {
 
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = scheduler;
+      return this;
+    }
+
+    /**
+     * Authenticates every call with {@code credential} (HTTP Basic); {@code FrameworkInfo.principal}
+     * becomes its principal when unset. None by default.
+     */
+    public Builder credential(Credential credential) {
+      this.credential = credential;
       return this;
     }
 

@@ -57,6 +57,8 @@ final class SubscriptionLoop {
   private final SuppressedRoles suppressedRoles;
   private final boolean continueAfterError;
   private final BooleanSupplier closed;
+  /** Sent with SUBSCRIBE, or null. */
+  private final Credential credential;
   private final ScheduledExecutorService watchdog;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -71,7 +73,8 @@ final class SubscriptionLoop {
 
   SubscriptionLoop(MasterDetector detector, FrameworkInfo frameworkInfo, Codec codec, Clock clock, Backoff backoff,
       HttpClient http, EventDispatcher dispatcher, SuppressedRoles suppressedRoles, boolean continueAfterError,
-      BooleanSupplier closed) {
+      BooleanSupplier closed, Credential credential) {
+    this.credential = credential;
     this.detector = detector;
     this.frameworkInfo = frameworkInfo;
     this.codec = codec;
@@ -206,11 +209,14 @@ final class SubscriptionLoop {
     byte[] body = codec.encode(call);
     URI target = sub.endpoint();
     for (int hops = 0; ; hops++) {
-      HttpRequest request = HttpRequest.newBuilder(target)
+      HttpRequest.Builder post = HttpRequest.newBuilder(target)
           .header("Content-Type", codec.mediaType())
           .header("Accept", codec.mediaType())
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      if (credential != null) {
+        post.header("Authorization", credential.authorization());
+      }
+      HttpRequest request = post.build();
       HttpResponse<InputStream> response = http.send(request, BodyHandlers.ofInputStream());
       int status = response.statusCode();
       if (status == 200) {

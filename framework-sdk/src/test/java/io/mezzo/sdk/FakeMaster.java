@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeMaster implements AutoCloseable {
   /** One request as received. */
-  record Received(Call call, String contentType, String accept, String streamId, byte[] body) {}
+  record Received(Call call, String contentType, String accept, String streamId, byte[] body, String authorization) {}
 
   private static final Object END = new Object();
 
@@ -184,7 +184,8 @@ final class FakeMaster implements AutoCloseable {
         reply(exchange, 400, "Failed to parse body: " + e.getMessage());
         return;
       }
-      received.add(new Received(call, contentType, accept, streamId, body));
+      received.add(new Received(call, contentType, accept, streamId, body,
+          exchange.getRequestHeaders().getFirst("Authorization")));
       if (redirectLocation != null) {
         exchange.getResponseHeaders().add("Location", redirectLocation);
         reply(exchange, 307, "");

@@ -116,6 +116,30 @@ class SchedulerClientTest {
   }
 
   @Test
+  void aCredentialGoesWithEveryCallAndBecomesThePrincipal() {
+    FakeMaster master = fakeMaster();
+    scheduler.onOffers = (driver, offers) -> driver.decline(List.of(offers.get(0).getId()), Calls.refuseSeconds(1));
+    started(client(master.url()).credential(Credential.of("fw", "s3cret")));
+
+    await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
+    master.push(offers(offer("offer-1", "agent-1", Resources.cpus(1))));
+    await().atMost(WAIT).until(() -> master.calls(Call.Type.DECLINE).size() == 1);
+
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("fw:s3cret".getBytes(StandardCharsets.UTF_8));
+    FakeMaster.Received subscribe = master.received(Call.Type.SUBSCRIBE).get(0);
+    assertThat(subscribe.authorization()).isEqualTo(expected);
+    assertThat(subscribe.call().getSubscribe().getFrameworkInfo().getPrincipal()).isEqualTo("fw");
+    assertThat(master.received(Call.Type.DECLINE).get(0).authorization()).isEqualTo(expected);
+  }
+
+  @Test
+  void aCredentialThatHttpBasicCannotCarryIsRefused() {
+    assertThatThrownBy(() -> Credential.of("a:b", "s")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Credential.of("", "s")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Credential.of("a", "s:t")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void declinesTheOffersACallbackLeftUnansweredWithTheDefaultFilter() {
     FakeMaster master = fakeMaster();
     Filters longFilter = Calls.refuseSeconds(60);

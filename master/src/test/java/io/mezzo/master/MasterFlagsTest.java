@@ -21,6 +21,8 @@ class MasterFlagsTest {
       "--allocator=random                      | Unknown allocator 'random'",
       "--offer-history=-1                      | offer history must be 0..1000000 events, got -1",
       "--offer-history=lots                    | Invalid value for option '--offer-history'",
+      "--authenticate-http-frameworks          | needs credentials (--credentials)",
+      "--credentials=/nonexistent/creds.json   | Cannot read the credentials file /nonexistent/creds.json",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();
