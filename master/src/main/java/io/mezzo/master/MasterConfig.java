@@ -4,6 +4,8 @@ import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.ApiLimits;
 import io.mezzo.master.auth.HttpAuthentication;
+import io.mezzo.master.auth.Security;
+import io.mezzo.master.spi.Authorizer;
 import io.mezzo.master.offers.OfferHistory;
 import io.mezzo.protocol.MesosDurations;
 import java.time.Duration;
@@ -43,6 +45,8 @@ public final class MasterConfig {
   private final ApiLimits limits;
   private final HttpAuthentication authentication;
   private final String credentials;
+  private final Authorizer authorizer;
+  private final String acls;
 
   private MasterConfig(Builder b) {
     this.zk = b.zk;
@@ -58,6 +62,8 @@ public final class MasterConfig {
     this.limits = b.limits;
     this.authentication = b.authentication;
     this.credentials = b.credentials;
+    this.authorizer = b.authorizer;
+    this.acls = b.acls;
   }
 
   public static Builder builder() {
@@ -129,6 +135,16 @@ public final class MasterConfig {
     return credentials;
   }
 
+  /** Authentication and authorization together, for the HTTP routes. */
+  public Security security() {
+    return new Security(authentication, authorizer);
+  }
+
+  /** The {@code --acls} given (JSON or where it was read from), or null. */
+  public String acls() {
+    return acls;
+  }
+
   @Override
   public String toString() {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
@@ -145,6 +161,8 @@ public final class MasterConfig {
     private String hostname;
     private HttpAuthentication authentication = HttpAuthentication.NONE;
     private String credentials;
+    private Authorizer authorizer = Authorizer.PERMISSIVE;
+    private String acls;
     private int port = DEFAULT_PORT;
     private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
     private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
@@ -225,6 +243,13 @@ public final class MasterConfig {
     public Builder authentication(HttpAuthentication authentication, String credentials) {
       this.authentication = Objects.requireNonNull(authentication, "authentication");
       this.credentials = credentials;
+      return this;
+    }
+
+    /** What each principal may do (default: everything); {@code acls} is what GET_FLAGS shows. */
+    public Builder authorizer(Authorizer authorizer, String acls) {
+      this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+      this.acls = acls;
       return this;
     }
 

@@ -34,6 +34,7 @@ final class MasterFlags {
     flags.put("authenticate-http-frameworks", String.valueOf(config.authentication().isOn(Realm.SCHEDULER)));
     flags.put("authenticate-http-readonly", String.valueOf(config.authentication().isOn(Realm.READONLY)));
     flags.put("authenticate-http-readwrite", String.valueOf(config.authentication().isOn(Realm.READWRITE)));
+    flags.put("acls", config.acls() == null ? "" : config.acls());
     return flags;
   }
 

@@ -5,6 +5,8 @@ import io.mezzo.master.auth.BasicAuthenticator;
 import io.mezzo.master.auth.Credentials;
 import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.auth.HttpAuthentication.Realm;
+import io.mezzo.master.auth.LocalAuthorizer;
+import io.mezzo.master.spi.Authorizer;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -122,6 +124,11 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_AUTHENTICATE_HTTP_READWRITE, default ${DEFAULT-VALUE})")
   boolean authenticateHttpReadwrite;
 
+  @Option(names = "--acls", defaultValue = "${env:MEZZO_ACLS}",
+      description = "Mesos-style ACLs as JSON, or a path or file:// URL to them; once given, what no rule allows is"
+          + " refused unless they say \"permissive\": true (MEZZO_ACLS)")
+  String acls;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -136,6 +143,7 @@ public final class MasterMain implements Callable<Integer> {
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
           .offerHistory(offerHistory).limits(limits())
           .authentication(authentication(), credentials)
+          .authorizer(acls == null || acls.isBlank() ? Authorizer.PERMISSIVE : LocalAuthorizer.parse(acls), acls)
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

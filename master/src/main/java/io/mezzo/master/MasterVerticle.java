@@ -101,7 +101,7 @@ final class MasterVerticle extends VerticleBase {
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
         OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
-        timers, metrics, config.authentication());
+        timers, metrics, config.security());
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;

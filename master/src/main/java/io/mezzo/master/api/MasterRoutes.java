@@ -2,6 +2,7 @@ package io.mezzo.master.api;
 
 import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.auth.HttpAuthentication.Realm;
+import io.mezzo.master.auth.Security;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.StateView;
 import io.mezzo.master.state.Timers;
@@ -77,7 +78,7 @@ public final class MasterRoutes {
     return router(vertx, gate, allocationTrigger, limits, budget,
         OperatorOptions.defaults(java.time.Clock.systemUTC(), new LoggingLevels(timers)), timers,
         new MasterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(),
-            () -> false, () -> io.mezzo.master.state.StateGauges.NONE), HttpAuthentication.NONE);
+            () -> false, () -> io.mezzo.master.state.StateGauges.NONE), Security.NONE);
   }
 
   /**
@@ -87,19 +88,22 @@ public final class MasterRoutes {
    *
    * @param operatorOptions the master's facts and the operator stream's settings
    * @param timers timers on the caller's context, for the operator stream's heartbeats
-   * @param authentication which realms require credentials
+   * @param security which realms require credentials, and what each principal may do
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics,
-      HttpAuthentication authentication) {
+      Security security) {
+    HttpAuthentication authentication = security.authentication();
     Router router = Router.router(vertx);
     ReadTimer readTimer = ReadTimer.vertx(vertx);
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout(), readTimer);
     BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout(), readTimer);
     BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout(), readTimer);
-    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
+    SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics,
+        security.authorizer());
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
-        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics);
+        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics,
+        security.authorizer());
     AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
     Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
     for (Family family : Family.values()) {

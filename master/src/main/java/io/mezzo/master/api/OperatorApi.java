@@ -4,11 +4,15 @@ import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.spi.Allocator;
+import io.mezzo.master.spi.Authorizer;
+import io.mezzo.master.spi.Authorizer.Action;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
 import io.mezzo.v1.Protos.Flag;
 import io.mezzo.v1.Protos.Metric;
+import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.Resource.ReservationInfo;
 import io.mezzo.v1.Protos.WeightInfo;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
@@ -49,12 +53,17 @@ final class OperatorApi implements Handler<RoutingContext> {
   private final OperatorStream stream;
   private final MasterMetrics metrics;
 
-  OperatorApi(Vertx vertx, OperatorOptions options, OperatorStream stream, MasterMetrics metrics) {
+  /** @param authorizer decides the teardown, reservation, quota and weight ACLs */
+  OperatorApi(Vertx vertx, OperatorOptions options, OperatorStream stream, MasterMetrics metrics,
+      Authorizer authorizer) {
+    this.authorizer = authorizer;
     this.vertx = vertx;
     this.options = options;
     this.stream = stream;
     this.metrics = metrics;
   }
+
+  private final Authorizer authorizer;
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -155,6 +164,7 @@ final class OperatorApi implements Handler<RoutingContext> {
   private Future<Void> write(RoutingContext ctx, Leading leading, Call call) {
     OperatorState op = leading.operator();
     ClusterState state = leading.state();
+    authorize(call, Authentication.principal(ctx), state);
     switch (call.getType()) {
       case UPDATE_QUOTA -> {
         return op.updateQuota(required(call.hasUpdateQuota(), "update_quota", call.getUpdateQuota()));
@@ -188,6 +198,45 @@ final class OperatorApi implements Handler<RoutingContext> {
       case UNKNOWN -> throw new CallRejected(501, "Received an unknown call type");
       default -> throw new CallRejected(501, call.getType() + " is not supported by Mezzo's operator API yet");
     }
+  }
+
+  /** The ACLs of a write call: 403 naming the action and object the principal may not touch. */
+  private void authorize(Call call, Optional<String> principal, ClusterState state) {
+    switch (call.getType()) {
+      case UPDATE_QUOTA -> call.getUpdateQuota().getQuotaConfigsList()
+          .forEach(q -> check(Action.UPDATE_QUOTA, principal, Optional.of(q.getRole()), "update quota of role"));
+      case UPDATE_WEIGHTS -> call.getUpdateWeights().getWeightInfosList()
+          .forEach(w -> check(Action.UPDATE_WEIGHT, principal, Optional.of(w.getRole()), "update weight of role"));
+      case RESERVE_RESOURCES -> call.getReserveResources().getResourcesList().forEach(r -> check(
+          Action.RESERVE_RESOURCES, principal, reservation(r).map(ReservationInfo::getRole), "reserve for role"));
+      case UNRESERVE_RESOURCES -> call.getUnreserveResources().getResourcesList().forEach(r -> check(
+          Action.UNRESERVE_RESOURCES, principal,
+          reservation(r).filter(ReservationInfo::hasPrincipal).map(ReservationInfo::getPrincipal),
+          "unreserve resources reserved by"));
+      case TEARDOWN -> {
+        String frameworkId = call.getTeardown().getFrameworkId().getValue();
+        if (state.hasFramework(frameworkId)) {
+          check(Action.TEARDOWN_FRAMEWORK, principal, state.frameworkPrincipal(frameworkId),
+              "tear down a framework of principal");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void check(Action action, Optional<String> principal, Optional<String> object, String what) {
+    if (!authorizer.approved(action, principal, object)) {
+      throw new CallRejected(403, "Not authorized to " + what + " '" + object.orElse("(any)") + "'"
+          + principal.map(p -> " as principal '" + p + "'").orElse(" without a principal"));
+    }
+  }
+
+  /** The reservation a resource names: the last of its stack, or the pre-1.9 single one. */
+  private static Optional<ReservationInfo> reservation(Resource resource) {
+    if (resource.getReservationsCount() > 0) {
+      return Optional.of(resource.getReservations(resource.getReservationsCount() - 1));
+    }
+    return resource.hasReservation() ? Optional.of(resource.getReservation()) : Optional.empty();
   }
 
   private static <T> T required(boolean present, String field, T value) {

@@ -2,6 +2,8 @@ package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.metrics.MasterMetrics;
+import io.mezzo.master.spi.Authorizer;
+import io.mezzo.master.spi.Authorizer.Action;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.protocol.Codec;
@@ -27,12 +29,16 @@ final class SchedulerApi implements Handler<RoutingContext> {
   private final Runnable allocationTrigger;
   private final long streamQueueBytes;
   private final MasterMetrics metrics;
+  private final Authorizer authorizer;
 
   /**
    * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
    * @param streamQueueBytes the unsent bytes a subscription may queue before it is closed
+   * @param authorizer decides the register_frameworks and run_tasks ACLs
    */
-  SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics) {
+  SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics,
+      Authorizer authorizer) {
+    this.authorizer = authorizer;
     this.metrics = metrics;
     this.gate = gate;
     this.allocationTrigger = allocationTrigger;
@@ -80,6 +86,16 @@ final class SchedulerApi implements Handler<RoutingContext> {
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");
     HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), streamCodec.get(), streamId, streamQueueBytes);
+    Optional<String> denied = unauthorizedRoles(call.getSubscribe().getFrameworkInfo(),
+        call.getSubscribe().getFrameworkInfo().hasPrincipal()
+            ? Optional.of(call.getSubscribe().getFrameworkInfo().getPrincipal()) : Optional.empty());
+    if (denied.isPresent()) {
+      // As Mesos: an authorization failure arrives as an ERROR event on the 200 stream, which then closes.
+      sink.send(Event.newBuilder().setType(Event.Type.ERROR)
+          .setError(Event.Error.newBuilder().setMessage(denied.get())).build());
+      sink.close();
+      return;
+    }
     ClusterState state = leading.state();
     String frameworkId = state.subscribe(call.getSubscribe(), sink);
     if (frameworkId != null) {
@@ -109,12 +125,29 @@ final class SchedulerApi implements Handler<RoutingContext> {
     return filled.build();
   }
 
+  /** The register_frameworks refusal for the first role of {@code info} its principal may not use, if any. */
+  private Optional<String> unauthorizedRoles(FrameworkInfo info, Optional<String> principal) {
+    java.util.List<String> roles = info.getRolesCount() > 0 ? info.getRolesList() : java.util.List.of(info.getRole());
+    for (String role : roles) {
+      if (!authorizer.approved(Action.REGISTER_FRAMEWORK, principal, Optional.of(role))) {
+        return Optional.of("Not authorized to use role '" + role + "'"
+            + principal.map(p -> " as principal '" + p + "'").orElse(" without a principal"));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Runs one accepted call and returns its success status. */
   private int dispatch(ClusterState state, Call call) {
     String frameworkId = call.getFrameworkId().getValue();
     switch (call.getType()) {
       case TEARDOWN -> state.teardown(frameworkId);
-      case ACCEPT -> state.accept(frameworkId, call.getAccept());
+      case ACCEPT -> {
+        // As Mesos, ACLs see the framework's principal (the authenticated one when authentication is on).
+        Optional<String> frameworkPrincipal = state.frameworkPrincipal(frameworkId);
+        state.accept(frameworkId, call.getAccept(),
+            user -> authorizer.approved(Action.RUN_TASK, frameworkPrincipal, Optional.of(user)));
+      }
       case DECLINE -> state.decline(frameworkId, call.getDecline());
       case REVIVE -> {
         state.revive(frameworkId, call.getRevive().getRolesList());
@@ -128,6 +161,10 @@ final class SchedulerApi implements Handler<RoutingContext> {
         // Mesos's default allocator ignores requests too.
       }
       case UPDATE_FRAMEWORK -> {
+        unauthorizedRoles(call.getUpdateFramework().getFrameworkInfo(), state.frameworkPrincipal(frameworkId))
+            .ifPresent(denied -> {
+          throw new CallRejected(403, denied);
+        });
         state.updateFramework(frameworkId, call.getUpdateFramework());
         allocationTrigger.run();
         return 200;

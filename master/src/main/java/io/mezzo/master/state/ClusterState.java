@@ -219,8 +219,24 @@ public final class ClusterState {
   }
 
   public void accept(String frameworkId, Call.Accept accept) {
+    accept(frameworkId, accept, user -> true);
+  }
+
+  /**
+   * ACCEPT, where a task that would run as an OS user {@code mayRunAs} refuses gets TASK_ERROR
+   * with REASON_TASK_UNAUTHORIZED (the run_tasks ACL).
+   */
+  public void accept(String frameworkId, Call.Accept accept, java.util.function.Predicate<String> mayRunAs) {
     assertOwner();
-    launcher.accept(frameworkId, accept);
+    launcher.accept(frameworkId, accept, mayRunAs);
+  }
+
+  /** The principal of a framework this master knows, if it has one. */
+  public Optional<String> frameworkPrincipal(String frameworkId) {
+    assertOwner();
+    FrameworkRecord framework = records.frameworks.get(frameworkId);
+    return framework == null || !framework.info.hasPrincipal() ? Optional.empty()
+        : Optional.of(framework.info.getPrincipal());
   }
 
   public void revive(String frameworkId, List<String> roles) {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,8 @@ final class TaskLauncher {
     this.reservations = reservations;
   }
 
-  void accept(String frameworkId, Call.Accept accept) {
+  /** @param mayRunAs whether the caller may run a task as the given OS user (the run_tasks ACL) */
+  void accept(String frameworkId, Call.Accept accept, Predicate<String> mayRunAs) {
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     List<TaskInfo> launches = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
@@ -93,10 +95,10 @@ final class TaskLauncher {
             available);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH_GROUP) {
         available = launchGroup(framework, records.agents.get(agentId), role, op.getLaunchGroup(), available,
-            launched);
+            launched, mayRunAs);
       } else if (op.getType() == Offer.Operation.Type.LAUNCH) {
         for (TaskInfo task : op.getLaunch().getTaskInfosList()) {
-          available = launch(framework, records.agents.get(agentId), role, task, available, launched);
+          available = launch(framework, records.agents.get(agentId), role, task, available, launched, mayRunAs);
         }
       }
     }
@@ -143,9 +145,16 @@ final class TaskLauncher {
 
   /** Validates one task against what is left of the offers and sends it to the agent; returns what is left after it. */
   private AgentResources launch(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
-      AgentResources available, List<TaskID> launched) {
+      AgentResources available, List<TaskID> launched, Predicate<String> mayRunAs) {
     String agentId = agent.id;
     Optional<String> invalid = TaskValidation.launchTask(framework, agent, task);
+    String user = runAs(framework, task.hasExecutor() ? task.getExecutor() : null, task);
+    if (invalid.isEmpty() && !mayRunAs.test(user)) {
+      masterUpdate(clock, framework, task.getTaskId(), agentId, TaskState.TASK_ERROR,
+          TaskStatus.Reason.REASON_TASK_UNAUTHORIZED, "Not authorized to launch as user '" + user + "'");
+      records.counters.taskTerminated(TaskState.TASK_ERROR);
+      return available;
+    }
     AgentResources needed = AgentResources.EMPTY;
     AgentResources executorNeeds = AgentResources.EMPTY;
     if (invalid.isEmpty()) {
@@ -188,11 +197,33 @@ final class TaskLauncher {
     return available.minus(total);
   }
 
+  /** The OS user a task runs as, as Mesos picks it: its command's, else its executor's, else the framework's. */
+  private static String runAs(FrameworkRecord framework, ExecutorInfo executor, TaskInfo task) {
+    if (task.hasCommand() && task.getCommand().hasUser()) {
+      return task.getCommand().getUser();
+    }
+    if (executor != null && executor.hasCommand() && executor.getCommand().hasUser()) {
+      return executor.getCommand().getUser();
+    }
+    return framework.info.getUser();
+  }
+
   /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
   private AgentResources launchGroup(FrameworkRecord framework, AgentRecord agent, String role,
-      Offer.Operation.LaunchGroup group, AgentResources available, List<TaskID> launched) {
+      Offer.Operation.LaunchGroup group, AgentResources available, List<TaskID> launched, Predicate<String> mayRunAs) {
     List<TaskInfo> tasks = group.getTaskGroup().getTasksList();
     Optional<String> invalid = TaskValidation.taskGroup(framework, agent, group.getExecutor(), tasks);
+    for (TaskInfo task : tasks) {
+      String user = runAs(framework, group.getExecutor(), task);
+      if (invalid.isEmpty() && !mayRunAs.test(user)) {
+        for (TaskInfo refused : tasks) {
+          masterUpdate(clock, framework, refused.getTaskId(), agent.id, TaskState.TASK_ERROR,
+              TaskStatus.Reason.REASON_TASK_UNAUTHORIZED, "Not authorized to launch as user '" + user + "'");
+          records.counters.taskTerminated(TaskState.TASK_ERROR);
+        }
+        return available;
+      }
+    }
     AgentResources needed = AgentResources.EMPTY;
     AgentResources executorNeeds = AgentResources.EMPTY;
     if (invalid.isEmpty()) {
