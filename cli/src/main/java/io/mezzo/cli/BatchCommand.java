@@ -2,6 +2,7 @@ package io.mezzo.cli;
 
 import io.mezzo.cli.cluster.ClusterFile;
 import io.mezzo.cli.cluster.ClusterHome;
+import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.framework.CommandTasks;
 import io.mezzo.cli.framework.FrameworkRun;
 import io.mezzo.cli.framework.TaskTemplate;
@@ -54,6 +55,9 @@ public final class BatchCommand implements Callable<Integer> {
       description = ZkUrl.SYNTAX + " or http://host:port (env MEZZO_MASTER; default: ${DEFAULT-VALUE})")
   String master;
 
+  @CommandLine.Mixin
+  CredentialOption credentialOption;
+
   @Option(names = "--tasks", defaultValue = "20", description = "How many tasks to run (default: ${DEFAULT-VALUE})")
   int tasks;
 
@@ -94,7 +98,8 @@ public final class BatchCommand implements Callable<Integer> {
         });
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(masterUrl, frameworkInfo(), scheduler, err, "");
+      started = FrameworkRun.start(masterUrl, credentialOption.credential(spec.commandLine()), frameworkInfo(),
+          scheduler, err, "");
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package io.mezzo.cli;
 
+import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.framework.CommandTasks;
 import io.mezzo.cli.framework.FrameworkRun;
@@ -36,6 +37,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin
   MasterOption masterOption;
+
+  @Mixin
+  CredentialOption credentialOption;
 
   @Option(names = "--cpus", defaultValue = "0.1", description = "CPUs for the task (default ${DEFAULT-VALUE})")
   double cpus;
@@ -99,7 +103,8 @@ public final class RunCommand implements Callable<Integer> {
         .build();
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(master, framework, task, err, "mezzo: ");
+      started = FrameworkRun.start(master, credentialOption.credential(spec.commandLine()), framework, task, err,
+          "mezzo: ");
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }

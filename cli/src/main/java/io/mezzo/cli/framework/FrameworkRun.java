@@ -40,7 +40,14 @@ public final class FrameworkRun implements AutoCloseable {
    */
   public static FrameworkRun start(String master, FrameworkInfo framework, CommandTasks tasks, PrintWriter err,
       String prefix) {
-    SchedulerClient client = SchedulerClient.builder().master(master).frameworkInfo(framework).scheduler(tasks).build();
+    return start(master, java.util.Optional.empty(), framework, tasks, err, prefix);
+  }
+
+  /** As above, authenticating with {@code credential} when given. */
+  public static FrameworkRun start(String master, java.util.Optional<io.mezzo.sdk.Credential> credential,
+      FrameworkInfo framework, CommandTasks tasks, PrintWriter err, String prefix) {
+    SchedulerClient client = SchedulerClient.builder().master(master).frameworkInfo(framework).scheduler(tasks)
+        .credential(credential.orElse(null)).build();
     client.start();
     return new FrameworkRun(client, tasks, err, prefix);
   }

@@ -3,6 +3,7 @@ package io.mezzo.cli.operator;
 import io.mezzo.discovery.LeaderDetector;
 import io.mezzo.discovery.ZkUrl;
 import io.mezzo.protocol.Codec;
+import io.mezzo.sdk.Credential;
 import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.ProtocolException;
 import io.mezzo.v1.master.Protos.Call;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -34,9 +36,17 @@ public final class OperatorClient {
       .connectTimeout(Duration.ofSeconds(5)).build();
   private String baseUrl;
 
+  private final Optional<Credential> credential;
+
   /** @param master a ZooKeeper URL ({@link ZkUrl#SYNTAX}) or {@code http(s)://host:port} */
   public OperatorClient(String master) {
+    this(master, Optional.empty());
+  }
+
+  /** A client that authenticates every request with {@code credential} (HTTP Basic), if given. */
+  public OperatorClient(String master, Optional<Credential> credential) {
     this.master = master;
+    this.credential = credential;
   }
 
   /** Sends one call; returns the decoded Response for GET_* calls and an empty one otherwise. */
@@ -98,6 +108,7 @@ public final class OperatorClient {
     try {
       for (int i = 0; i <= MAX_REDIRECTS; i++) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        credential.ifPresent(c -> request.header("Authorization", c.authorization()));
         if (!timeout.isZero()) {
           request.timeout(timeout);
         }

@@ -1,5 +1,6 @@
 package io.mezzo.cli.operator;
 
+import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
 import io.mezzo.protocol.Ids;
@@ -16,6 +17,9 @@ abstract class OperatorCommand implements Callable<Integer> {
   @Mixin
   MasterOption masterOption;
 
+  @Mixin
+  CredentialOption credentialOption;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -28,7 +32,7 @@ abstract class OperatorCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master));
+      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());
       return 1;

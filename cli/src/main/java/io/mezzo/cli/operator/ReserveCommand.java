@@ -17,9 +17,6 @@ public abstract class ReserveCommand extends OperatorCommand {
   @Option(names = "--role", required = true, description = "The role to reserve for (not '*')")
   String role;
 
-  @Option(names = "--principal", description = "The principal recorded with the reservation")
-  String principal;
-
   @Parameters(index = "0", paramLabel = "RESOURCES", description = "e.g. 'cpus:1;mem:512;ports:[31000-31009]'")
   String resources;
 
@@ -38,9 +35,8 @@ public abstract class ReserveCommand extends OperatorCommand {
       }
       Resource.ReservationInfo.Builder reservation = Resource.ReservationInfo.newBuilder()
           .setType(Resource.ReservationInfo.Type.DYNAMIC).setRole(role);
-      if (principal != null) {
-        reservation.setPrincipal(principal);
-      }
+      // The caller's --principal (the authenticated one when the master authenticates) is the reserver.
+      credentialOption.principal().ifPresent(reservation::setPrincipal);
       reserved.add(r.toBuilder().addReservations(reservation).build());
     }
   }

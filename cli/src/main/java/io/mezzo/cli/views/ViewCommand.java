@@ -1,5 +1,6 @@
 package io.mezzo.cli.views;
 
+import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.operator.OperatorClient;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
@@ -21,6 +22,9 @@ abstract class ViewCommand implements Callable<Integer> {
   @Mixin
   MasterOption masterOption;
 
+  @Mixin
+  CredentialOption credentialOption;
+
   @Option(names = {"-o", "--output"}, defaultValue = "table",
       description = "table or json (the operator API's Mesos JSON) (default ${DEFAULT-VALUE})")
   Output output;
@@ -37,7 +41,7 @@ abstract class ViewCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master));
+      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());
       return 1;
