@@ -29,6 +29,9 @@ final class MasterFlags {
     flags.put("max-stream-queue-bytes", String.valueOf(config.limits().streamQueueBytes()));
     flags.put("body-read-timeout", duration(config.limits().bodyReadTimeout()));
     flags.put("offer-history", String.valueOf(config.offerHistory()));
+    flags.put("max-completed-frameworks", String.valueOf(config.maxCompletedFrameworks()));
+    flags.put("max-completed-tasks-per-framework", String.valueOf(config.maxCompletedTasksPerFramework()));
+    flags.put("max-operator-event-stream-subscribers", String.valueOf(config.maxOperatorEventStreamSubscribers()));
     return flags;
   }
 

@@ -20,6 +20,7 @@ import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.CompletedLimits;
 import io.mezzo.master.state.ConfinedAllocator;
 import io.mezzo.master.state.StateGauges;
 import io.mezzo.master.state.StateOwner;
@@ -99,7 +100,7 @@ final class MasterVerticle extends VerticleBase {
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
         () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
-        OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
+        config.maxOperatorEventStreamSubscribers(), ClusterState::recentOfferEvents);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
         timers, metrics);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
@@ -164,7 +165,8 @@ final class MasterVerticle extends VerticleBase {
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
-          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
+          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(),
+          new CompletedLimits(config.maxCompletedFrameworks(), config.maxCompletedTasksPerFramework()));
       recovered.countInto(metrics);
       electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));

@@ -138,6 +138,7 @@ final class TaskRelay {
     TaskRecord task = framework.tasks.get(ack.getTaskId().getValue());
     if (task != null && task.latestStatus != null && isTerminal(task.state)
         && task.latestStatus.getUuid().equals(ack.getUuid())) {
+      records.completed.taskEnded(OperatorProtos.ended(task, null));
       framework.tasks.remove(task.id());
       agent.tasks.remove(AgentRecord.taskKey(frameworkId, task.id()));
     }
