@@ -34,6 +34,7 @@ import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -103,7 +104,8 @@ final class MasterVerticle extends VerticleBase {
         config.maxOperatorEventStreamSubscribers(), ClusterState::recentOfferEvents);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
         timers, metrics);
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
+    // gzip (or deflate) when the client asks, as Mesos does; the event streams opt out (identity).
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
           port = s.actualPort();

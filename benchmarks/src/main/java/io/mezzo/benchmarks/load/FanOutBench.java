@@ -132,6 +132,8 @@ public final class FanOutBench {
         operator = master.url();
       }
       long deadline = System.nanoTime() + config.timeout().toNanos();
+      // Distinct tasks whose FINISHED reached their agent acknowledged (an update may be delivered twice).
+      Map<String, Boolean> finished = new java.util.concurrent.ConcurrentHashMap<>();
       agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl,
           "cpus:4;mem:8192;disk:10000;ports:[31000-32000]", Duration.ofMillis(10), config.taskDuration()),
           new SimulatedAgent.Listener() {
@@ -139,7 +141,11 @@ public final class FanOutBench {
             public void registered(SimulatedAgent agent, boolean first) {}
 
             @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {
+              if (state == TaskState.TASK_FINISHED) {
+                finished.put(taskId.getValue(), true);
+              }
+            }
           });
       await(agents.start());
       while (agents.registered() < config.agents()) {
@@ -164,6 +170,10 @@ public final class FanOutBench {
         check(deadline, "operator streams receiving every FINISHED");
         Thread.sleep(10);
       }
+      while (finished.size() < config.tasks()) {
+        check(deadline, "every FINISHED acknowledged on its agent");
+        Thread.sleep(10);
+      }
       long end = subscribers.stream().mapToLong(s -> s.lastEventNanos).max().orElse(System.nanoTime());
       if (subscribers.isEmpty()) {
         end = System.nanoTime();
@@ -177,7 +187,7 @@ public final class FanOutBench {
       for (String key : List.of("count", "p50", "p90", "p99", "max")) {
         allocation.put(key, metrics.getOrDefault("allocator/mesos/allocation_run_ms/" + key, 0.0));
       }
-      return new Result(config.subscribers(), config.tasks(), load.terminal() - load.failed(), events, fewest,
+      return new Result(config.subscribers(), config.tasks(), finished.size(), events, fewest,
           seconds, events / seconds, cpuAfter - cpuBefore, pid > 0, allocation);
     } finally {
       if (load != null) {

@@ -127,6 +127,7 @@ public final class GetStateBench {
       List<Series> series = new ArrayList<>();
       series.add(measure(probe, "GET_STATE protobuf", () -> probe.timed(Call.Type.GET_STATE, false), config.calls()));
       series.add(measure(probe, "GET_STATE json", () -> probe.timed(Call.Type.GET_STATE, true), config.calls()));
+      series.add(measure(probe, "GET_STATE json gzip", () -> probe.timedGzip(Call.Type.GET_STATE), config.calls()));
       series.add(measure(probe, "/state (v0 json)", probe::timedState, config.calls()));
       return new Result(config.agents(), running, state.getGetTasks().getTasksCount(),
           state.getGetAgents().getAgentsCount(), buildSeconds, series);

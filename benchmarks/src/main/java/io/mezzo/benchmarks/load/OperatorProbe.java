@@ -51,6 +51,21 @@ final class OperatorProbe {
     return new Timed(System.nanoTime() - start, answer.body().length);
   }
 
+  /** A call in JSON asking for gzip: the bytes are the compressed ones (the master must answer gzip). */
+  Timed timedGzip(Call.Type type) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(base.resolve("api/v1"))
+        .header("Content-Type", "application/json").header("Accept", "application/json")
+        .header("Accept-Encoding", "gzip").timeout(Duration.ofMinutes(2))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + type.name() + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    check(answer, type.name());
+    if (!answer.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+      throw new IOException(type + " asked for gzip but was answered " + answer.headers().map());
+    }
+    return new Timed(System.nanoTime() - start, answer.body().length);
+  }
+
   /** The v0 {@code GET /state} JSON. */
   Timed timedState() throws IOException, InterruptedException {
     long start = System.nanoTime();

@@ -6,6 +6,7 @@ import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.master.Protos.Event;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -80,6 +81,8 @@ final class OperatorStream {
     }
     String id = UUID.randomUUID().toString();
     HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
+        // Never compressed, whatever Accept-Encoding says (as Mesos streams): each event must go out whole, now.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("Content-Type", codec.mediaType()).putHeader("Cache-Control", "no-cache");
     HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), codec, id, queueBytes);
     sink.readBy("operator=" + id);
