@@ -31,6 +31,14 @@ public final class MasterConfig {
   public static final String DEFAULT_MIN_ALLOCATABLE_RESOURCES = MinimumAllocatable.MESOS_DEFAULT;
   /** How many recent offer events the leader keeps for late operator-stream subscribers. */
   public static final int DEFAULT_OFFER_HISTORY = OfferHistory.DEFAULT_CAPACITY;
+  /** Mesos's {@code --max_completed_frameworks}: removed frameworks the leader keeps for the operator API. */
+  public static final int DEFAULT_MAX_COMPLETED_FRAMEWORKS = 50;
+  /** Mesos's {@code --max_completed_tasks_per_framework}: ended tasks kept per framework for the operator API. */
+  public static final int DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK = 1000;
+  /** Mesos's {@code --max_operator_event_stream_subscribers}: operator streams open at once. */
+  public static final int DEFAULT_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS = 1000;
+  /** The largest value of each of the three limits above (they bound the leader's memory). */
+  public static final int MAX_HISTORY_LIMIT = 1_000_000;
 
   private final String zk;
   private final String ip;
@@ -42,6 +50,9 @@ public final class MasterConfig {
   private final Duration offerTimeout;
   private final String minAllocatableResources;
   private final int offerHistory;
+  private final int maxCompletedFrameworks;
+  private final int maxCompletedTasksPerFramework;
+  private final int maxOperatorEventStreamSubscribers;
   private final ApiLimits limits;
   private final HttpAuthentication authentication;
   private final String credentials;
@@ -59,6 +70,9 @@ public final class MasterConfig {
     this.offerTimeout = b.offerTimeout;
     this.minAllocatableResources = b.minAllocatableResources;
     this.offerHistory = b.offerHistory;
+    this.maxCompletedFrameworks = b.maxCompletedFrameworks;
+    this.maxCompletedTasksPerFramework = b.maxCompletedTasksPerFramework;
+    this.maxOperatorEventStreamSubscribers = b.maxOperatorEventStreamSubscribers;
     this.limits = b.limits;
     this.authentication = b.authentication;
     this.credentials = b.credentials;
@@ -120,6 +134,21 @@ public final class MasterConfig {
     return offerHistory;
   }
 
+  /** How many removed frameworks the leader keeps, with their ended tasks, for the operator API. */
+  public int maxCompletedFrameworks() {
+    return maxCompletedFrameworks;
+  }
+
+  /** How many ended tasks the leader keeps per framework for the operator API. */
+  public int maxCompletedTasksPerFramework() {
+    return maxCompletedTasksPerFramework;
+  }
+
+  /** Operator event streams open at once; one more closes the oldest. */
+  public int maxOperatorEventStreamSubscribers() {
+    return maxOperatorEventStreamSubscribers;
+  }
+
   /** Body sizes, the memory for request bodies in flight, and each stream's queue. */
   public ApiLimits limits() {
     return limits;
@@ -151,6 +180,9 @@ public final class MasterConfig {
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
         + ", minAllocatableResources=" + minAllocatableResources + ", offerHistory=" + offerHistory
+        + ", maxCompletedFrameworks=" + maxCompletedFrameworks
+        + ", maxCompletedTasksPerFramework=" + maxCompletedTasksPerFramework
+        + ", maxOperatorEventStreamSubscribers=" + maxOperatorEventStreamSubscribers
         + ", limits=" + limits + ", authentication=" + authentication.realms() + "]";
   }
 
@@ -170,6 +202,9 @@ public final class MasterConfig {
     private Duration offerTimeout;
     private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
     private int offerHistory = DEFAULT_OFFER_HISTORY;
+    private int maxCompletedFrameworks = DEFAULT_MAX_COMPLETED_FRAMEWORKS;
+    private int maxCompletedTasksPerFramework = DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK;
+    private int maxOperatorEventStreamSubscribers = DEFAULT_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS;
     private ApiLimits limits = ApiLimits.defaults();
 
     private Builder() {}
@@ -230,6 +265,24 @@ public final class MasterConfig {
       return this;
     }
 
+    /** 0..{@link #MAX_HISTORY_LIMIT} removed frameworks to keep; 0 keeps none. */
+    public Builder maxCompletedFrameworks(int maxCompletedFrameworks) {
+      this.maxCompletedFrameworks = maxCompletedFrameworks;
+      return this;
+    }
+
+    /** 0..{@link #MAX_HISTORY_LIMIT} ended tasks to keep per framework; 0 keeps none. */
+    public Builder maxCompletedTasksPerFramework(int maxCompletedTasksPerFramework) {
+      this.maxCompletedTasksPerFramework = maxCompletedTasksPerFramework;
+      return this;
+    }
+
+    /** 1..{@link #MAX_HISTORY_LIMIT} operator event streams open at once. */
+    public Builder maxOperatorEventStreamSubscribers(int maxOperatorEventStreamSubscribers) {
+      this.maxOperatorEventStreamSubscribers = maxOperatorEventStreamSubscribers;
+      return this;
+    }
+
     /** The HTTP APIs' memory limits (default {@link ApiLimits#defaults()}). */
     public Builder limits(ApiLimits limits) {
       this.limits = limits;
@@ -284,7 +337,16 @@ public final class MasterConfig {
         throw new IllegalArgumentException("offer history must be 0.." + OfferHistory.MAX_CAPACITY
             + " events, got " + offerHistory);
       }
+      check("max completed frameworks", maxCompletedFrameworks, 0);
+      check("max completed tasks per framework", maxCompletedTasksPerFramework, 0);
+      check("max operator event stream subscribers", maxOperatorEventStreamSubscribers, 1);
       return new MasterConfig(this);
+    }
+
+    private static void check(String what, int value, int min) {
+      if (value < min || value > MAX_HISTORY_LIMIT) {
+        throw new IllegalArgumentException(what + " must be " + min + ".." + MAX_HISTORY_LIMIT + ", got " + value);
+      }
     }
   }
 }

@@ -35,6 +35,9 @@ final class MasterFlags {
     flags.put("authenticate-http-readonly", String.valueOf(config.authentication().isOn(Realm.READONLY)));
     flags.put("authenticate-http-readwrite", String.valueOf(config.authentication().isOn(Realm.READWRITE)));
     flags.put("acls", config.acls() == null ? "" : config.acls());
+    flags.put("max-completed-frameworks", String.valueOf(config.maxCompletedFrameworks()));
+    flags.put("max-completed-tasks-per-framework", String.valueOf(config.maxCompletedTasksPerFramework()));
+    flags.put("max-operator-event-stream-subscribers", String.valueOf(config.maxOperatorEventStreamSubscribers()));
     return flags;
   }
 

@@ -74,6 +74,26 @@ public final class MasterMain implements Callable<Integer> {
           + " 0..1000000 (MEZZO_OFFER_HISTORY, default ${DEFAULT-VALUE})")
   int offerHistory;
 
+  @Option(names = "--max-completed-frameworks",
+      defaultValue = "${env:MEZZO_MAX_COMPLETED_FRAMEWORKS:-" + MasterConfig.DEFAULT_MAX_COMPLETED_FRAMEWORKS + "}",
+      description = "How many removed frameworks the leader keeps, with their ended tasks, for the operator API,"
+          + " 0..1000000 (MEZZO_MAX_COMPLETED_FRAMEWORKS, default ${DEFAULT-VALUE})")
+  int maxCompletedFrameworks;
+
+  @Option(names = "--max-completed-tasks-per-framework",
+      defaultValue = "${env:MEZZO_MAX_COMPLETED_TASKS_PER_FRAMEWORK:-"
+          + MasterConfig.DEFAULT_MAX_COMPLETED_TASKS_PER_FRAMEWORK + "}",
+      description = "How many ended tasks the leader keeps per framework for the operator API, 0..1000000"
+          + " (MEZZO_MAX_COMPLETED_TASKS_PER_FRAMEWORK, default ${DEFAULT-VALUE})")
+  int maxCompletedTasksPerFramework;
+
+  @Option(names = "--max-operator-event-stream-subscribers",
+      defaultValue = "${env:MEZZO_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS:-"
+          + MasterConfig.DEFAULT_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS + "}",
+      description = "Operator event streams open at once; one more closes the oldest, 1..1000000"
+          + " (MEZZO_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS, default ${DEFAULT-VALUE})")
+  int maxOperatorEventStreamSubscribers;
+
   @Option(names = "--max-inflight-body-bytes", defaultValue = "${env:MEZZO_MAX_INFLIGHT_BODY_BYTES}",
       converter = ByteSizeFlag.class,
       description = "Memory all request bodies being read may take together; beyond it requests get 503"
@@ -141,7 +161,9 @@ public final class MasterMain implements Callable<Integer> {
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
-          .offerHistory(offerHistory).limits(limits())
+          .offerHistory(offerHistory).maxCompletedFrameworks(maxCompletedFrameworks)
+          .maxCompletedTasksPerFramework(maxCompletedTasksPerFramework)
+          .maxOperatorEventStreamSubscribers(maxOperatorEventStreamSubscribers).limits(limits())
           .authentication(authentication(), credentials)
           .authorizer(acls == null || acls.isBlank() ? Authorizer.PERMISSIVE : LocalAuthorizer.parse(acls), acls)
           .build();

@@ -19,6 +19,7 @@ import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.CompletedLimits;
 import io.mezzo.master.state.ConfinedAllocator;
 import io.mezzo.master.state.StateGauges;
 import io.mezzo.master.state.StateOwner;
@@ -33,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -99,10 +101,11 @@ final class MasterVerticle extends VerticleBase {
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
         () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
-        OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
+        config.maxOperatorEventStreamSubscribers(), ClusterState::recentOfferEvents);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
         timers, metrics, config.security());
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
+    // gzip (or deflate) when the client asks, as Mesos does; the event streams opt out (identity).
+    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
           port = s.actualPort();
@@ -164,7 +167,8 @@ final class MasterVerticle extends VerticleBase {
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
-          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
+          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(),
+          new CompletedLimits(config.maxCompletedFrameworks(), config.maxCompletedTasksPerFramework()));
       recovered.countInto(metrics);
       electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));

@@ -3,6 +3,7 @@ package io.mezzo.agent.executors;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.executor.Protos.Event;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,6 +32,8 @@ final class ExecutorStream {
       if (!response.closed()) {
         response.setStatusCode(200)
             .setChunked(true)
+            // Never compressed, whatever Accept-Encoding says (as Mesos streams): each event must go out whole, now.
+            .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
             .putHeader("Content-Type", codec.mediaType())
             .putHeader("Cache-Control", "no-cache");
       }

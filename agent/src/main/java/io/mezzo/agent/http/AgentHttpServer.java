@@ -119,7 +119,8 @@ public final class AgentHttpServer {
     if (operatorApi != null) {
       router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(operatorApi);
     }
-    return vertx.createHttpServer()
+    // gzip (or deflate) when the client asks, as Mesos does; executor event streams opt out (identity).
+    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
         .requestHandler(router)
         .listen(port, host)
         .map(started -> {

@@ -191,7 +191,7 @@ public final class LoadBench {
         + "  [--allocation-interval 1s (self-started master)] [--plot file.png] [--timeout 10m] [--resources spec]";
   }
 
-  private static Duration duration(String flag, String value) {
+  static Duration duration(String flag, String value) {
     try {
       if (value.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));

@@ -55,6 +55,7 @@ final class SimulatedAgent {
   private final StatusUpdateManager updates;
   private final Map<String, RunningTask> tasks = new HashMap<>();
   private AgentID agentId;
+  private boolean runningOnly;
 
   SimulatedAgent(Context context, HttpClient client, MasterDetector detector, Timers timers, AgentInfo info,
       Duration startDelay, Duration taskDuration, Listener listener) {
@@ -78,6 +79,11 @@ final class SimulatedAgent {
             onEvent(event);
           }
         });
+  }
+
+  /** Tasks report RUNNING without STARTING first (before {@link #start()}). */
+  void runningOnly(boolean runningOnly) {
+    this.runningOnly = runningOnly;
   }
 
   /** Starts on the agent's context. */
@@ -135,7 +141,9 @@ final class SimulatedAgent {
       if (!tasks.containsKey(key)) {
         return; // killed while starting
       }
-      report(frameworkId, task.getTaskId(), TaskState.TASK_STARTING);
+      if (!runningOnly) {
+        report(frameworkId, task.getTaskId(), TaskState.TASK_STARTING);
+      }
       report(frameworkId, task.getTaskId(), TaskState.TASK_RUNNING);
       timers.schedule(taskDuration, () -> finish(frameworkId, task.getTaskId(), TaskState.TASK_FINISHED));
     });

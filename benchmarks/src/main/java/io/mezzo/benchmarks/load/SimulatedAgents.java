@@ -24,12 +24,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * event-loop contexts; each agent costs a few objects and one socket, no thread.
  */
 public final class SimulatedAgents {
-  /** How the agents look and how their no-op runtime behaves. */
-  public record Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration) {
+  /**
+   * How the agents look and how their no-op runtime behaves.
+   *
+   * @param runningOnly a task reports RUNNING without STARTING first: half the status updates and
+   *     acknowledgements, to build a large running state fast (the GET_STATE bench)
+   */
+  public record Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration,
+      boolean runningOnly) {
     public Options {
       if (agents < 1) {
         throw new IllegalArgumentException("--agents must be at least 1, got " + agents);
       }
+    }
+
+    /** Tasks report STARTING, then RUNNING. */
+    public Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration) {
+      this(agents, master, resources, startDelay, taskDuration, false);
     }
   }
 
@@ -85,6 +96,7 @@ public final class SimulatedAgents {
         int shard = i % shardContexts.size();
         SimulatedAgent agent = new SimulatedAgent(shardContexts.get(shard), client, detectors.get(shard).view(),
             timers, agentInfo(i), options.startDelay(), options.taskDuration(), counting);
+        agent.runningOnly(options.runningOnly());
         agents.add(agent);
         started.add(agent.start());
       }

@@ -8,6 +8,7 @@ import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -79,6 +80,8 @@ final class AgentChannelApi implements Handler<RoutingContext> {
     HttpServerResponse response = request.response()
         .setStatusCode(200)
         .setChunked(true)
+        // Never compressed, whatever Accept-Encoding says (as Mesos streams): each event must go out whole, now.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("Content-Type", codec.mediaType())
         .putHeader(Wire.AGENT_STREAM_ID, streamId);
     HttpEventSink<AgentEvent> sink = new HttpEventSink<>(response, request.connection(), codec, streamId, streamQueueBytes);

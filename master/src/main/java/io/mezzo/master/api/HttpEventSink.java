@@ -71,10 +71,15 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
    * event fanned out to many streams is encoded once per codec); a closed stream drops it.
    */
   void sendRecord(byte[] record) {
+    sendRecords(Buffer.buffer(record));
+  }
+
+  /** Sends whole RecordIO records, one after the other, in one write. */
+  void sendRecords(Buffer records) {
     if (closed) {
       return;
     }
-    response.write(Buffer.buffer(record));
+    response.write(records);
     if (response.writeQueueFull()) {
       log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
           maxQueueBytes);

@@ -118,7 +118,7 @@ public final class MasterRoutes {
           case EXPLAIN -> router.route(path).handler(noBody).handler(readOnly).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
           case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
-              .handler(ctx -> state(vertx, ctx)).failureHandler(RejectionHandler.BARE);
+              .handler(ctx -> state(vertx, ctx, metrics)).failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }
       }
@@ -148,8 +148,8 @@ public final class MasterRoutes {
   }
 
   /** The snapshot is taken on the context; rendering and encoding a large state run on a worker. */
-  private static void state(Vertx vertx, RoutingContext ctx) {
-    StateView view = LeaderGate.leading(ctx).state().view();
+  private static void state(Vertx vertx, RoutingContext ctx, MasterMetrics metrics) {
+    StateView view = metrics.timeSnapshot(LeaderGate.leading(ctx).state()::view);
     vertx.executeBlocking(() -> view.json().encode(), false).onComplete(json -> {
       if (json.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").end(json.result());

@@ -130,12 +130,15 @@ final class OperatorApi implements Handler<RoutingContext> {
       }
       case GET_LOGGING_LEVEL -> out.setType(Response.Type.GET_LOGGING_LEVEL)
           .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(options.logging().level()));
-      case GET_STATE -> out.setType(Response.Type.GET_STATE).setGetState(state.getState());
-      case GET_AGENTS -> out.setType(Response.Type.GET_AGENTS).setGetAgents(state.getAgents());
-      case GET_FRAMEWORKS -> out.setType(Response.Type.GET_FRAMEWORKS).setGetFrameworks(state.getFrameworks());
-      case GET_EXECUTORS -> out.setType(Response.Type.GET_EXECUTORS).setGetExecutors(state.getExecutors());
-      case GET_TASKS -> out.setType(Response.Type.GET_TASKS).setGetTasks(state.getTasks());
-      case GET_ROLES -> out.setType(Response.Type.GET_ROLES).setGetRoles(roles(state, op));
+      case GET_STATE -> out.setType(Response.Type.GET_STATE).setGetState(metrics.timeSnapshot(state::getState));
+      case GET_AGENTS -> out.setType(Response.Type.GET_AGENTS).setGetAgents(metrics.timeSnapshot(state::getAgents));
+      case GET_FRAMEWORKS -> out.setType(Response.Type.GET_FRAMEWORKS)
+          .setGetFrameworks(metrics.timeSnapshot(state::getFrameworks));
+      case GET_EXECUTORS -> out.setType(Response.Type.GET_EXECUTORS)
+          .setGetExecutors(metrics.timeSnapshot(state::getExecutors));
+      case GET_TASKS -> out.setType(Response.Type.GET_TASKS).setGetTasks(metrics.timeSnapshot(state::getTasks));
+      case GET_ROLES -> out.setType(Response.Type.GET_ROLES)
+          .setGetRoles(metrics.timeSnapshot(() -> roles(state, op)));
       case GET_QUOTA -> out.setType(Response.Type.GET_QUOTA)
           .setGetQuota(Response.GetQuota.newBuilder().setStatus(QuotaStatus.newBuilder().addAllConfigs(op.quotas())));
       case GET_WEIGHTS -> out.setType(Response.Type.GET_WEIGHTS)

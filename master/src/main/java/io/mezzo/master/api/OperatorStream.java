@@ -6,7 +6,9 @@ import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.master.Protos.Event;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
@@ -42,6 +44,7 @@ final class OperatorStream {
   /** Oldest first. */
   private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
   private ClusterState observed;
+  private boolean flushScheduled;
   private long heartbeatTimer = -1;
 
   OperatorStream(Vertx vertx, LeaderGate gate, Timers timers, long queueBytes, OperatorOptions options) {
@@ -58,6 +61,8 @@ final class OperatorStream {
     final HttpEventSink<Event> sink;
     final Leading leading;
     List<Event> backlog = new ArrayList<>();
+    /** Records applied in this turn of the context, not yet written; null when none. */
+    Buffer pending;
 
     Subscriber(String id, HttpEventSink<Event> sink, Leading leading) {
       this.id = id;
@@ -80,6 +85,8 @@ final class OperatorStream {
     }
     String id = UUID.randomUUID().toString();
     HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
+        // Never compressed, whatever Accept-Encoding says (as Mesos streams): each event must go out whole, now.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("Content-Type", codec.mediaType()).putHeader("Cache-Control", "no-cache");
     HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), codec, id, queueBytes);
     sink.readBy("operator=" + id);
@@ -124,7 +131,35 @@ final class OperatorStream {
         continue;
       }
       Codec codec = subscriber.sink.codec();
-      subscriber.sink.sendRecord(encoded.computeIfAbsent(codec, c -> RecordIO.encode(c.encode(event))));
+      if (subscriber.pending == null) {
+        subscriber.pending = Buffer.buffer();
+      }
+      subscriber.pending.appendBytes(encoded.computeIfAbsent(codec, c -> RecordIO.encode(c.encode(event))));
+      scheduleFlush();
+    }
+  }
+
+  /**
+   * The events one turn of the context applies (an allocation round's OFFER_CREATED, ...) go to each
+   * stream in one write at the end of the turn, not one write and flush per event and stream: with
+   * many subscribers those writes made the allocation round several times slower (docs/benchmarks.md).
+   */
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      vertx.getOrCreateContext().runOnContext(v -> flush());
+    }
+  }
+
+  private void flush() {
+    flushScheduled = false;
+    for (Subscriber subscriber : new ArrayList<>(subscribers.values())) {
+      Buffer records = subscriber.pending;
+      if (records == null) {
+        continue;
+      }
+      subscriber.pending = null;
+      subscriber.sink.sendRecords(records);
       if (subscriber.sink.isClosed()) {
         // Closed for falling behind (logged by the sink); the close handler may come later.
         subscribers.remove(subscriber.id);

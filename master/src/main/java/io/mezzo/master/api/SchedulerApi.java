@@ -11,6 +11,7 @@ import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -82,6 +83,8 @@ final class SchedulerApi implements Handler<RoutingContext> {
     HttpServerResponse response = request.response()
         .setStatusCode(200)
         .setChunked(true)
+        // Never compressed, whatever Accept-Encoding says (as Mesos streams): each event must go out whole, now.
+        .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY)
         .putHeader("Content-Type", streamCodec.get().mediaType())
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");

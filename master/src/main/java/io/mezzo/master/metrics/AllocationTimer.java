@@ -13,24 +13,34 @@ import java.util.concurrent.TimeUnit;
  * {@code /count}, {@code /min}, {@code /max}, {@code /p50} … {@code /p9999}. Percentiles and max
  * come from a Micrometer timer (its decaying window, about two minutes), which Prometheus gets as
  * the summary {@code mezzo_allocator_mesos_allocation_run_seconds}; min is since the master started.
+ * The same shape serves Mezzo's own timers (the operator snapshot's), under another key.
  */
 final class AllocationTimer {
-  private static final String KEY = "allocator/mesos/allocation_run_ms";
+  static final String KEY = "allocator/mesos/allocation_run_ms";
   private final Timer timer;
   private final Counter runs;
   private volatile double lastMs;
   private volatile double minMs = Double.NaN;
 
   AllocationTimer(MeterRegistry registry, MesosMeters meters, Counter runs, double[] percentiles) {
+    this(registry, meters, KEY, "mezzo.allocator.mesos.allocation_run", runs, percentiles);
+  }
+
+  /**
+   * @param key the snapshot key, ending in {@code _ms}
+   * @param meterName the Micrometer timer's name (Prometheus adds {@code _seconds})
+   */
+  AllocationTimer(MeterRegistry registry, MesosMeters meters, String key, String meterName, Counter runs,
+      double[] percentiles) {
     this.runs = runs;
-    timer = Timer.builder("mezzo.allocator.mesos.allocation_run").description("Mesos metric " + KEY)
+    timer = Timer.builder(meterName).description((key.equals(KEY) ? "Mesos metric " : "Mezzo metric ") + key)
         .publishPercentiles(percentiles).register(registry);
-    meters.snapshotOnly(KEY, () -> lastMs);
-    meters.snapshotOnly(KEY + "/count", () -> timer.count());
-    meters.snapshotOnly(KEY + "/min", () -> Double.isNaN(minMs) ? 0 : minMs);
-    meters.snapshotOnly(KEY + "/max", () -> timer.max(TimeUnit.MILLISECONDS));
+    meters.snapshotOnly(key, () -> lastMs);
+    meters.snapshotOnly(key + "/count", () -> timer.count());
+    meters.snapshotOnly(key + "/min", () -> Double.isNaN(minMs) ? 0 : minMs);
+    meters.snapshotOnly(key + "/max", () -> timer.max(TimeUnit.MILLISECONDS));
     for (double p : percentiles) {
-      meters.snapshotOnly(KEY + "/" + suffix(p), () -> percentile(p));
+      meters.snapshotOnly(key + "/" + suffix(p), () -> percentile(p));
     }
   }
 
@@ -41,9 +51,16 @@ final class AllocationTimer {
   }
 
   void time(Runnable round) {
+    time(() -> {
+      round.run();
+      return null;
+    });
+  }
+
+  <T> T time(java.util.function.Supplier<T> round) {
     long start = System.nanoTime();
     try {
-      round.run();
+      return round.get();
     } finally {
       long nanos = System.nanoTime() - start;
       timer.record(nanos, TimeUnit.NANOSECONDS);

@@ -62,6 +62,7 @@ public final class MasterMetrics implements StateCounters {
   private final Counter invalidAcknowledgements;
   private final Map<String, Counter> messages = new HashMap<>();
   private final AllocationTimer allocation;
+  private final AllocationTimer operatorSnapshot;
 
   /**
    * @param registry this master's registry (never the global one: several masters may share a JVM)
@@ -114,6 +115,8 @@ public final class MasterMetrics implements StateCounters {
     validAcknowledgements = meters.counter("master/valid_status_update_acknowledgements");
     invalidAcknowledgements = meters.counter("master/invalid_status_update_acknowledgements");
     allocation = new AllocationTimer(registry, meters, meters.counter("allocator/mesos/allocation_runs"), PERCENTILES);
+    operatorSnapshot = new AllocationTimer(registry, meters, "master/operator_snapshot_ms",
+        "mezzo.master.operator_snapshot", meters.counter("master/operator_snapshots"), PERCENTILES);
   }
 
   /** {@code TASK_GONE_BY_OPERATOR} → {@code tasks_gone_by_operator}. */
@@ -165,6 +168,15 @@ public final class MasterMetrics implements StateCounters {
   /** Runs one allocation round, counted and timed as {@code allocator/mesos/allocation_run_ms}. */
   public void timeAllocation(Runnable round) {
     allocation.time(round);
+  }
+
+  /**
+   * Takes one operator snapshot on the master's context (GET_STATE and the other read calls built
+   * from the state, and {@code /state}), timed as Mezzo's {@code master/operator_snapshot_ms}:
+   * the time the context spends on it, without encoding, which runs on a worker.
+   */
+  public <T> T timeSnapshot(java.util.function.Supplier<T> snapshot) {
+    return operatorSnapshot.time(snapshot);
   }
 
   /** Counts a scheduler call that passed validation, as Mesos's {@code master/messages_*} do. */

@@ -221,6 +221,7 @@ final class AgentRoster {
           "Task is unknown to the agent " + agent.id + " after it re-registered");
       records.counters.taskTerminated(aware ? TaskState.TASK_GONE : TaskState.TASK_LOST);
       records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, sent));
+      records.completed.taskEnded(OperatorProtos.ended(task, sent));
     }
   }
 
@@ -382,6 +383,11 @@ final class AgentRoster {
           // A partition-aware framework's task is unreachable, not terminal (Mesos counts it in a gauge).
           records.counters.taskTerminated(TaskState.TASK_LOST);
         }
+        if (isTerminal(sent.getState())) {
+          records.completed.taskEnded(OperatorProtos.ended(task, sent));
+        }
+      } else {
+        records.completed.taskEnded(OperatorProtos.ended(task, null));
       }
     }
     records.observer.applied(OperatorProtos.agentRemoved(agent.id));

@@ -26,4 +26,6 @@ final class ClusterRecords {
   ClusterObserver observer = ClusterObserver.NONE;
   /** Told the events Mesos counts in its metrics; see {@link ClusterState#countInto}. */
   StateCounters counters = StateCounters.NONE;
+  /** Ended tasks and removed frameworks kept for the operator API; its limits are set by {@link ClusterState}. */
+  CompletedHistory completed = new CompletedHistory(CompletedLimits.MESOS_DEFAULTS);
 }

@@ -61,6 +61,17 @@ public final class ClusterState {
    */
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
       Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory) {
+    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout, offerHistory,
+        CompletedLimits.MESOS_DEFAULTS);
+  }
+
+  /**
+   * @param completed how many ended tasks and removed frameworks to keep for the operator API
+   *     ({@code completed_tasks}, {@code completed_frameworks})
+   */
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, CompletedLimits completed) {
+    records.completed = new CompletedHistory(completed);
     this.offerHistory = new OfferHistory(offerHistory);
     // The history hears every offer event, whether or not anyone observes the state.
     records.observer = this.offerHistory::record;

@@ -268,11 +268,15 @@ final class FrameworkRoster {
       }
       if (!TaskUpdates.isTerminal(task.state)) {
         // The operator stream hears how each task ended; the framework itself is gone.
-        records.observer.applied(OperatorProtos.taskUpdated(framework.id, TaskStatus.newBuilder()
+        TaskStatus killed = TaskStatus.newBuilder()
             .setTaskId(task.info.getTaskId()).setState(TaskState.TASK_KILLED)
             .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_FRAMEWORK_REMOVED)
             .setMessage("Framework " + framework.id + " removed").setAgentId(AgentID.newBuilder().setValue(task.agentId))
-            .setTimestamp(clock.millis() / 1000.0).build()));
+            .setTimestamp(clock.millis() / 1000.0).build();
+        records.observer.applied(OperatorProtos.taskUpdated(framework.id, killed));
+        records.completed.taskEnded(OperatorProtos.ended(task, killed));
+      } else {
+        records.completed.taskEnded(OperatorProtos.ended(task, null));
       }
     }
     for (String agentId : agentIds) {
@@ -292,6 +296,7 @@ final class FrameworkRoster {
     }
     records.frameworks.remove(framework.id);
     records.completedFrameworks.add(framework.id);
+    records.completed.frameworkRemoved(OperatorProtos.removed(framework, clock.millis()));
     records.observer.applied(OperatorProtos.frameworkRemoved(framework));
   }
 

@@ -76,6 +76,33 @@ final class OperatorProtos {
     return out.build();
   }
 
+  /**
+   * A task as the master last saw it when it forgot it (its terminal update acknowledged, its
+   * framework or agent removed): {@code last}, when the master itself ended the task, replaces its
+   * state and latest status.
+   */
+  static Task ended(TaskRecord task, TaskStatus last) {
+    Task view = task(task);
+    if (last == null) {
+      return view;
+    }
+    TaskStatus status = last.toBuilder().clearData().build();
+    return view.toBuilder().setState(status.getState()).clearStatuses().addStatuses(status)
+        .setStatusUpdateState(status.getState()).build();
+  }
+
+  /** A framework as the master shows it once removed: inactive, disconnected, holding nothing. */
+  static GetFrameworks.Framework removed(FrameworkRecord framework, long nowMillis) {
+    return GetFrameworks.Framework.newBuilder()
+        .setFrameworkInfo(framework.info)
+        .setActive(false)
+        .setConnected(false)
+        .setRecovered(false)
+        .setRegisteredTime(time(framework.registeredAtMillis))
+        .setUnregisteredTime(time(nowMillis))
+        .build();
+  }
+
   static GetAgents.Agent agent(MasterInfo master, AgentRecord agent, OfferBook offers) {
     GetAgents.Agent.Builder out = GetAgents.Agent.newBuilder()
         .setAgentInfo(agent.info)
@@ -144,7 +171,7 @@ final class OperatorProtos {
     for (FrameworkRecord framework : records.frameworks.values()) {
       out.addFrameworks(framework(framework, records.agents.values(), records.offers));
     }
-    return out.build();
+    return out.addAllCompletedFrameworks(records.completed.frameworks()).build();
   }
 
   static GetExecutors executors(ClusterRecords records) {
@@ -160,7 +187,8 @@ final class OperatorProtos {
 
   /**
    * The tasks the master tracks: active ones, and terminal ones whose last update the framework
-   * has not acknowledged yet (Mesos lists those under {@code tasks} too).
+   * has not acknowledged yet (Mesos lists those under {@code tasks} too); then, under
+   * {@code completed_tasks}, the ended ones it keeps (see {@link CompletedHistory}).
    */
   static GetTasks tasks(ClusterRecords records) {
     GetTasks.Builder out = GetTasks.newBuilder();
@@ -169,7 +197,7 @@ final class OperatorProtos {
         out.addTasks(task(task));
       }
     }
-    return out.build();
+    return out.addAllCompletedTasks(records.completed.tasks()).build();
   }
 
   static Response.GetState state(MasterInfo master, ClusterRecords records) {

@@ -53,44 +53,16 @@ public final class StateView {
           .put("offered_resources", json(agent.getOfferedResourcesList()))
           .put("runtimes", new JsonArray(runtimes.getOrDefault(agent.getAgentInfo().getId().getValue(), List.of()))));
     }
-    Map<String, JsonArray> tasksByFramework = new LinkedHashMap<>();
-    for (Task task : state.getGetTasks().getTasksList()) {
-      tasksByFramework.computeIfAbsent(task.getFrameworkId().getValue(), id -> new JsonArray()).add(new JsonObject()
-          .put("id", task.getTaskId().getValue())
-          .put("name", task.getName())
-          .put("framework_id", task.getFrameworkId().getValue())
-          .put("slave_id", task.getAgentId().getValue())
-          .put("state", task.getState().name())
-          .put("resources", json(task.getResourcesList())));
-    }
+    Map<String, JsonArray> tasksByFramework = byFramework(state.getGetTasks().getTasksList());
+    Map<String, JsonArray> completedByFramework = byFramework(state.getGetTasks().getCompletedTasksList());
     JsonArray frameworks = new JsonArray();
     for (GetFrameworks.Framework framework : state.getGetFrameworks().getFrameworksList()) {
-      FrameworkInfo info = framework.getFrameworkInfo();
-      String id = info.getId().getValue();
-      JsonArray offers = new JsonArray();
-      for (Offer offer : framework.getOffersList()) {
-        offers.add(new JsonObject()
-            .put("id", offer.getId().getValue())
-            .put("framework_id", offer.getFrameworkId().getValue())
-            .put("slave_id", offer.getAgentId().getValue())
-            .put("role", offer.getAllocationInfo().getRole())
-            .put("resources", json(offer.getResourcesList())));
-      }
-      JsonObject frameworkJson = new JsonObject();
-      if (info.hasPrincipal()) {
-        frameworkJson.put("principal", info.getPrincipal());
-      }
-      frameworks.add(frameworkJson
-          .put("id", id)
-          .put("name", info.getName())
-          .put("user", info.getUser())
-          .put("roles", new JsonArray(roles(info)))
-          .put("active", framework.getActive())
-          .put("connected", framework.getConnected())
-          .put("failover_timeout", info.getFailoverTimeout())
-          .put("registered_time", framework.getRegisteredTime().getNanoseconds() / 1e9)
-          .put("tasks", tasksByFramework.getOrDefault(id, new JsonArray()))
-          .put("offers", offers));
+      frameworks.add(framework(framework, tasksByFramework, completedByFramework));
+    }
+    JsonArray completedFrameworks = new JsonArray();
+    for (GetFrameworks.Framework framework : state.getGetFrameworks().getCompletedFrameworksList()) {
+      completedFrameworks.add(framework(framework, tasksByFramework, completedByFramework)
+          .put("unregistered_time", framework.getUnregisteredTime().getNanoseconds() / 1e9));
     }
     String pid = master.getPid();
     return new JsonObject()
@@ -102,7 +74,53 @@ public final class StateView {
         .put("activated_slaves", active)
         .put("deactivated_slaves", slaves.size() - active)
         .put("slaves", slaves)
-        .put("frameworks", frameworks);
+        .put("frameworks", frameworks)
+        .put("completed_frameworks", completedFrameworks);
+  }
+
+  private static Map<String, JsonArray> byFramework(List<Task> tasks) {
+    Map<String, JsonArray> out = new LinkedHashMap<>();
+    for (Task task : tasks) {
+      out.computeIfAbsent(task.getFrameworkId().getValue(), id -> new JsonArray()).add(new JsonObject()
+          .put("id", task.getTaskId().getValue())
+          .put("name", task.getName())
+          .put("framework_id", task.getFrameworkId().getValue())
+          .put("slave_id", task.getAgentId().getValue())
+          .put("state", task.getState().name())
+          .put("resources", json(task.getResourcesList())));
+    }
+    return out;
+  }
+
+  private static JsonObject framework(GetFrameworks.Framework framework, Map<String, JsonArray> tasksByFramework,
+      Map<String, JsonArray> completedByFramework) {
+    FrameworkInfo info = framework.getFrameworkInfo();
+    String id = info.getId().getValue();
+    JsonArray offers = new JsonArray();
+    for (Offer offer : framework.getOffersList()) {
+      offers.add(new JsonObject()
+          .put("id", offer.getId().getValue())
+          .put("framework_id", offer.getFrameworkId().getValue())
+          .put("slave_id", offer.getAgentId().getValue())
+          .put("role", offer.getAllocationInfo().getRole())
+          .put("resources", json(offer.getResourcesList())));
+    }
+    JsonObject json = new JsonObject();
+    if (info.hasPrincipal()) {
+      json.put("principal", info.getPrincipal());
+    }
+    return json
+        .put("id", id)
+        .put("name", info.getName())
+        .put("user", info.getUser())
+        .put("roles", new JsonArray(roles(info)))
+        .put("active", framework.getActive())
+        .put("connected", framework.getConnected())
+        .put("failover_timeout", info.getFailoverTimeout())
+        .put("registered_time", framework.getRegisteredTime().getNanoseconds() / 1e9)
+        .put("tasks", tasksByFramework.getOrDefault(id, new JsonArray()))
+        .put("completed_tasks", completedByFramework.getOrDefault(id, new JsonArray()))
+        .put("offers", offers);
   }
 
   private static List<String> roles(FrameworkInfo info) {

@@ -138,6 +138,7 @@ final class TaskRelay {
     TaskRecord task = framework.tasks.get(ack.getTaskId().getValue());
     if (task != null && task.latestStatus != null && isTerminal(task.state)
         && task.latestStatus.getUuid().equals(ack.getUuid())) {
+      records.completed.taskEnded(OperatorProtos.ended(task, null));
       framework.tasks.remove(task.id());
       agent.tasks.remove(AgentRecord.taskKey(frameworkId, task.id()));
     }
@@ -164,6 +165,9 @@ final class TaskRelay {
     }
     TaskRecord task = framework.tasks.get(status.getTaskId().getValue());
     if (task != null) {
+      // The agent re-sends an update until it is acknowledged: the same update again is no news to operators.
+      boolean resent = task.latestStatus != null && status.hasUuid()
+          && task.latestStatus.getUuid().equals(status.getUuid());
       if (isTerminal(status.getState()) && !isTerminal(task.state)) {
         records.counters.taskTerminated(status.getState());
       }
@@ -173,7 +177,9 @@ final class TaskRelay {
         task.resourcesRecovered = true;
         allocator.recover(frameworkId, task.role, agentId, task.allocation, 0, clock.instant());
       }
-      records.observer.applied(OperatorProtos.taskUpdated(frameworkId, status));
+      if (!resent) {
+        records.observer.applied(OperatorProtos.taskUpdated(frameworkId, status));
+      }
     }
     log.debug("[framework={}] task {} is {} on agent {}", frameworkId, status.getTaskId().getValue(),
         status.getState(), agentId);

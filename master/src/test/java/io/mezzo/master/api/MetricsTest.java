@@ -68,6 +68,13 @@ class MetricsTest {
       "allocator/mesos/allocation_run_ms/p90", "allocator/mesos/allocation_run_ms/p95",
       "allocator/mesos/allocation_run_ms/p99", "allocator/mesos/allocation_run_ms/p999",
       "allocator/mesos/allocation_run_ms/p9999");
+  /** Mezzo's own keys in the same snapshot: the operator snapshot's timer. */
+  static final List<String> MEZZO_KEYS = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("master/operator_snapshots", "master/operator_snapshot_ms"),
+      java.util.stream.Stream.of("count", "min", "max", "p50", "p90", "p95", "p99", "p999", "p9999")
+          .map(s -> "master/operator_snapshot_ms/" + s)).toList();
+  static final List<String> SNAPSHOT_KEYS = java.util.stream.Stream.concat(MESOS_KEYS.stream(), MEZZO_KEYS.stream())
+      .toList();
 
   @RegisterExtension
   final TestVertx vertxes = new TestVertx();
@@ -80,7 +87,7 @@ class MetricsTest {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
       JsonObject snapshot = new JsonObject(response.body());
-      assertThat(snapshot.fieldNames()).containsExactlyInAnyOrderElementsOf(MESOS_KEYS);
+      assertThat(snapshot.fieldNames()).containsExactlyInAnyOrderElementsOf(SNAPSHOT_KEYS);
       snapshot.forEach(entry -> assertThat(entry.getValue()).as(entry.getKey()).isInstanceOf(Number.class));
       assertThat(snapshot.getDouble("master/elected")).isEqualTo(1.0);
     }
@@ -157,7 +164,7 @@ class MetricsTest {
       assertThat(metrics.getType()).isEqualTo(Response.Type.GET_METRICS);
       Map<String, Double> byName = metrics.getGetMetrics().getMetricsList().stream()
           .collect(Collectors.toMap(m -> m.getName(), m -> m.getValue()));
-      assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(MESOS_KEYS);
+      assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(SNAPSHOT_KEYS);
       assertThat(byName).containsEntry("master/tasks_running", 1.0).containsEntry("master/tasks_finished", 1.0)
           .containsEntry("master/slaves_active", 2.0);
     }
@@ -179,7 +186,7 @@ class MetricsTest {
         assertThat(snapshot(leader.url())).containsEntry("master/elected", 1.0)
             .containsEntry("master/slave_registrations", 1.0);
         Map<String, Double> standbySnapshot = snapshot(standby.url());
-        assertThat(standbySnapshot.keySet()).containsExactlyInAnyOrderElementsOf(MESOS_KEYS);
+        assertThat(standbySnapshot.keySet()).containsExactlyInAnyOrderElementsOf(SNAPSHOT_KEYS);
         assertThat(standbySnapshot).containsEntry("master/elected", 0.0)
             .containsEntry("master/slave_registrations", 0.0).containsEntry("master/slaves_active", 0.0);
 

@@ -93,4 +93,19 @@ class ClusterObserverTest {
     assertThat(updated.getFrameworkUpdated().getFramework().getConnected()).isTrue();
     assertThat(state.getFrameworks().getFrameworks(0).getRecovered()).isFalse();
   }
+
+  @Test
+  void anUpdateTheAgentSendsAgainIsToldOnce() {
+    String agentId = registerWithTask(new RecordingSink<>("s1"));
+    io.mezzo.protocol.internal.AgentChannel.StatusUpdate update = io.mezzo.protocol.internal.AgentChannel.StatusUpdate
+        .newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue("f1"))
+        .setStatus(io.mezzo.v1.Protos.TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+            .setState(TaskState.TASK_FINISHED).setUuid(com.google.protobuf.ByteString.copyFromUtf8("u1")))
+        .build();
+    state.statusUpdate(agentId, update);
+    state.statusUpdate(agentId, update);
+
+    assertThat(first).filteredOn(e -> e.getType() == Event.Type.TASK_UPDATED).singleElement()
+        .satisfies(e -> assertThat(e.getTaskUpdated().getState()).isEqualTo(TaskState.TASK_FINISHED));
+  }
 }
