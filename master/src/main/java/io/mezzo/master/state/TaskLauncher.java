@@ -56,6 +56,9 @@ final class TaskLauncher {
   }
 
   void accept(String frameworkId, Call.Accept accept) {
+    if (!records.leading.getAsBoolean()) {
+      throw new CallRejected(503, "This master is no longer the leader");
+    }
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     List<TaskInfo> launches = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
@@ -177,6 +180,9 @@ final class TaskLauncher {
     }
     track(framework, agent, role, sent, needed);
     launched.add(task.getTaskId());
+    if (!stillLeading(framework, agent)) {
+      return available.minus(total);
+    }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
         .setRunTask(AgentEvent.RunTask.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -186,6 +192,18 @@ final class TaskLauncher {
     log.info("[framework={}] launching task {} on agent {} with {}", framework.id, task.getTaskId().getValue(), agentId,
         total);
     return available.minus(total);
+  }
+
+  /**
+   * The last check before a launch leaves: the fence can break on another thread in the middle of
+   * an ACCEPT, and a master that stopped leading must never launch.
+   */
+  private boolean stillLeading(FrameworkRecord framework, AgentRecord agent) {
+    if (records.leading.getAsBoolean()) {
+      return true;
+    }
+    log.warn("[framework={}] not launching on agent {}: this master no longer leads", framework.id, agent.id);
+    return false;
   }
 
   /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
@@ -225,6 +243,9 @@ final class TaskLauncher {
       track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
           ProtoResources.toAgentResources(task.getResourcesList()).resources());
       launched.add(task.getTaskId());
+    }
+    if (!stillLeading(framework, agent)) {
+      return available.minus(total);
     }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
         .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
