@@ -21,6 +21,8 @@ class MasterFlagsTest {
       "--allocator=random                      | Unknown allocator 'random'",
       "--offer-history=-1                      | offer history must be 0..1000000 events, got -1",
       "--offer-history=lots                    | Invalid value for option '--offer-history'",
+      "--zk-session-timeout=soon               | is not a duration",
+      "--zk-session-timeout=0secs              | ZooKeeper session timeout must be at least 1ms",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();
@@ -45,6 +47,16 @@ class MasterFlagsTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void theSessionTimeoutDefaultsToMesossTenSecondsAndTakesMesosDurations() {
+    assertThat(MasterConfig.builder().zk("zk://h:2181/m").build().zkSessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    MasterMain main = new MasterMain();
+    new CommandLine(main).parseArgs("--zk=zk://h:2181/m", "--zk-session-timeout=2secs");
+    assertThat(main.zkSessionTimeout).isEqualTo(Duration.ofSeconds(2));
+    assertThat(MasterFlags.of(MasterConfig.builder().zk("zk://h:2181/m").zkSessionTimeout(Duration.ofMillis(1500))
+        .build())).containsEntry("zk-session-timeout", "1500ms");
   }
 
   @Test
