@@ -93,6 +93,11 @@ public final class Master {
     return verticle != null && verticle.isLeader();
   }
 
+  /** This master's ZooKeeper client (known after start): for tests that expire its session. */
+  org.apache.curator.framework.CuratorFramework zooKeeperClient() {
+    return verticle.curator();
+  }
+
   /** What the request bodies being read take now, and at most: for metrics and tests (known after start). */
   public io.mezzo.node.http.BodyBudget bodyBudget() {
     return verticle.bodyBudget();

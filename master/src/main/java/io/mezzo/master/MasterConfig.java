@@ -25,6 +25,12 @@ public final class MasterConfig {
   public static final String DEFAULT_ALLOCATION_INTERVAL = "1s";
   /** How long a disconnected agent may take to come back, Mesos syntax (Mesos's default). */
   public static final String DEFAULT_AGENT_REREGISTER_TIMEOUT = "10mins";
+  /**
+   * How long ZooKeeper keeps this master's session after it stops hearing from it, Mesos syntax
+   * (Mesos's {@code --zk_session_timeout} default): a leader cut off longer than this loses the
+   * election to another master.
+   */
+  public static final String DEFAULT_ZK_SESSION_TIMEOUT = "10secs";
   /** The allocator used unless another is named. */
   public static final String DEFAULT_ALLOCATOR = DrfAllocator.NAME;
   /** Mesos's default minimum allocatable resources. */
@@ -46,6 +52,7 @@ public final class MasterConfig {
   private final int port;
   private final Duration allocationInterval;
   private final Duration agentReregisterTimeout;
+  private final Duration zkSessionTimeout;
   private final String allocator;
   private final Duration offerTimeout;
   private final String minAllocatableResources;
@@ -66,6 +73,7 @@ public final class MasterConfig {
     this.port = b.port;
     this.allocationInterval = b.allocationInterval;
     this.agentReregisterTimeout = b.agentReregisterTimeout;
+    this.zkSessionTimeout = b.zkSessionTimeout;
     this.allocator = b.allocator;
     this.offerTimeout = b.offerTimeout;
     this.minAllocatableResources = b.minAllocatableResources;
@@ -112,6 +120,11 @@ public final class MasterConfig {
   /** How long a disconnected agent may take to come back before its tasks are lost. */
   public Duration agentReregisterTimeout() {
     return agentReregisterTimeout;
+  }
+
+  /** The ZooKeeper session timeout the master asks for (the server may bound it by its own min and max). */
+  public Duration zkSessionTimeout() {
+    return zkSessionTimeout;
   }
 
   /** The allocator's name. */
@@ -178,6 +191,7 @@ public final class MasterConfig {
   public String toString() {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
+        + ", zkSessionTimeout=" + zkSessionTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
         + ", minAllocatableResources=" + minAllocatableResources + ", offerHistory=" + offerHistory
         + ", maxCompletedFrameworks=" + maxCompletedFrameworks
@@ -198,6 +212,7 @@ public final class MasterConfig {
     private int port = DEFAULT_PORT;
     private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
     private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
+    private Duration zkSessionTimeout = MesosDurations.parse(DEFAULT_ZK_SESSION_TIMEOUT);
     private String allocator = DEFAULT_ALLOCATOR;
     private Duration offerTimeout;
     private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
@@ -239,6 +254,11 @@ public final class MasterConfig {
 
     public Builder agentReregisterTimeout(Duration agentReregisterTimeout) {
       this.agentReregisterTimeout = agentReregisterTimeout;
+      return this;
+    }
+
+    public Builder zkSessionTimeout(Duration zkSessionTimeout) {
+      this.zkSessionTimeout = zkSessionTimeout;
       return this;
     }
 
@@ -316,6 +336,7 @@ public final class MasterConfig {
       Objects.requireNonNull(allocator, "allocator is required");
       Objects.requireNonNull(allocationInterval, "allocationInterval is required");
       Objects.requireNonNull(agentReregisterTimeout, "agentReregisterTimeout is required");
+      Objects.requireNonNull(zkSessionTimeout, "zkSessionTimeout is required");
       Objects.requireNonNull(limits, "limits is required");
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -325,6 +346,10 @@ public final class MasterConfig {
       }
       if (agentReregisterTimeout.isNegative()) {
         throw new IllegalArgumentException("agent re-register timeout must not be negative");
+      }
+      if (zkSessionTimeout.toMillis() < 1 || zkSessionTimeout.toMillis() > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("ZooKeeper session timeout must be at least 1ms and at most "
+            + Integer.MAX_VALUE + "ms, got " + zkSessionTimeout);
       }
       if (offerTimeout != null && (offerTimeout.isNegative() || offerTimeout.isZero())) {
         throw new IllegalArgumentException("offer timeout must be positive, got " + offerTimeout);

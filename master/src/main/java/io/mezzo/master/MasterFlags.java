@@ -21,6 +21,7 @@ final class MasterFlags {
     flags.put("port", String.valueOf(config.port()));
     flags.put("allocation-interval", duration(config.allocationInterval()));
     flags.put("agent-reregister-timeout", duration(config.agentReregisterTimeout()));
+    flags.put("zk-session-timeout", duration(config.zkSessionTimeout()));
     flags.put("allocator", config.allocator());
     flags.put("offer-timeout", config.offerTimeout() == null ? "" : duration(config.offerTimeout()));
     flags.put("min-allocatable-resources", config.minAllocatableResources());

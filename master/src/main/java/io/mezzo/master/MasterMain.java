@@ -54,6 +54,13 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_AGENT_REREGISTER_TIMEOUT, default ${DEFAULT-VALUE})")
   Duration agentReregisterTimeout;
 
+  @Option(names = "--zk-session-timeout",
+      defaultValue = "${env:MEZZO_ZK_SESSION_TIMEOUT:-" + MasterConfig.DEFAULT_ZK_SESSION_TIMEOUT + "}",
+      converter = DurationFlag.class,
+      description = "ZooKeeper session timeout: a leader cut off from ZooKeeper this long loses leadership"
+          + " (MEZZO_ZK_SESSION_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration zkSessionTimeout;
+
   @Option(names = "--allocator", defaultValue = "${env:MEZZO_ALLOCATOR:-" + MasterConfig.DEFAULT_ALLOCATOR + "}",
       description = "Allocator to use (MEZZO_ALLOCATOR, default ${DEFAULT-VALUE})")
   String allocator;
@@ -160,6 +167,7 @@ public final class MasterMain implements Callable<Integer> {
       io.mezzo.discovery.ZkUrl.parse(zk);
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
+          .zkSessionTimeout(zkSessionTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
           .offerHistory(offerHistory).maxCompletedFrameworks(maxCompletedFrameworks)
           .maxCompletedTasksPerFramework(maxCompletedTasksPerFramework)

@@ -18,6 +18,7 @@ import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
+import io.mezzo.master.spi.LeaderFence;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.CompletedLimits;
 import io.mezzo.master.state.ConfinedAllocator;
@@ -71,10 +72,12 @@ final class MasterVerticle extends VerticleBase {
   private LeaderElection election;
   private HttpServer server;
   private MasterInfo masterInfo;
-  private Registry registry;
+  private String zkPath;
   private StateOwner owner;
   /** Written on the context only; volatile so that {@link #isLeader()} may read it from any thread. */
   private volatile Leadership leadership = Leadership.initial();
+  /** The current term's fence while elected; written on the context only. */
+  private volatile LeaderFence fence;
   private Optional<String> leaderHostPort = Optional.empty();
   private boolean allocationPending;
   private volatile int port;
@@ -86,7 +89,7 @@ final class MasterVerticle extends VerticleBase {
     this.allocatorFactory = allocatorFactory != null ? allocatorFactory
         : () -> allocator(config.allocator(), config.minAllocatableResources());
     this.bodyBudget = new BodyBudget(config.limits().inflightBodyBytes());
-    this.metrics = new MasterMetrics(registry, clock, () -> !(leadership instanceof Follower),
+    this.metrics = new MasterMetrics(registry, clock, () -> !(acting() instanceof Follower),
         () -> leadership instanceof Leading leading ? leading.state().gauges() : StateGauges.NONE);
     this.startedAt = clock.instant();
   }
@@ -95,11 +98,11 @@ final class MasterVerticle extends VerticleBase {
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
-    LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
+    LeaderGate gate = new LeaderGate(this::acting, () -> leaderHostPort, () -> config.hostname() + ":" + port);
     Timers timers = MasterRoutes.contextTimers(vertx);
     OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
-        () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
+        () -> acting() instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
         config.maxOperatorEventStreamSubscribers(), ClusterState::recentOfferEvents);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
@@ -110,17 +113,19 @@ final class MasterVerticle extends VerticleBase {
           server = s;
           port = s.actualPort();
           masterInfo = masterInfo(port);
-          curator = zk.curatorBuilder().connectionTimeoutMs(10_000).retryPolicy(new ExponentialBackoffRetry(500, 10))
-              .build();
+          int sessionMs = (int) config.zkSessionTimeout().toMillis();
+          curator = zk.curatorBuilder().sessionTimeoutMs(sessionMs).connectionTimeoutMs(Math.min(10_000, sessionMs))
+              .retryPolicy(new ExponentialBackoffRetry(500, 10)).build();
           curator.start();
-          registry = new Registry(curator, zk.path(), context);
-          election = new CuratorLeaderElection(curator, zk.path(), context);
+          zkPath = zk.path();
+          election = new CuratorLeaderElection(curator, zk.path(), context, config.hostname() + ":" + port,
+              config.zkSessionTimeout());
           return election.start(JsonCodec.print(masterInfo), this::leadership, this::leaderChanged);
         })
         .onSuccess(v -> {
           vertx.setPeriodic(config.allocationInterval().toMillis(), id -> allocateNow());
           vertx.setPeriodic((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000), id -> {
-            if (leadership instanceof Leading leading) {
+            if (acting() instanceof Leading leading) {
               leading.state().heartbeat();
             }
           });
@@ -134,24 +139,49 @@ final class MasterVerticle extends VerticleBase {
     leadership = next;
   }
 
-  private void leadership(boolean lead) {
+  /**
+   * The leadership as the APIs see it: a term whose fence broke is over at once, even before the
+   * election's news reaches the context and {@link #stepDown} drops its state.
+   */
+  private Leadership acting() {
     Leadership now = leadership;
-    if (lead && now instanceof Follower follower) {
-      Recovering elected = follower.elected();
-      become(elected);
-      log.info("Master {} was elected; recovering the registry from {}", masterId, registry.path());
-      recover(elected);
-    } else if (!lead && !(now instanceof Follower)) {
-      log.warn("Master {} stopped leading; closing every stream", masterId);
-      become(now.stepDown());
-      if (now instanceof Leading old) {
-        old.state().closeAll();
-      }
+    LeaderFence f = fence;
+    return now instanceof Follower || (f != null && f.holds()) ? now : now.stepDown();
+  }
+
+  private void leadership(Optional<LeaderFence> elected) {
+    if (elected.isEmpty()) {
+      stepDown();
+      return;
+    }
+    LeaderFence won = elected.get();
+    if (won == fence && !(leadership instanceof Follower)) {
+      return;
+    }
+    stepDown();
+    fence = won;
+    Recovering term = ((Follower) leadership).elected();
+    become(term);
+    log.info("Master {} was elected (latch node {}); recovering the registry from {}/{}", masterId, won.node(), zkPath,
+        Registry.NODE);
+    recover(term, new Registry(curator, zkPath, context, won));
+  }
+
+  /** Drops everything this master held as leader: offers, framework streams, agent links. Idempotent. */
+  private void stepDown() {
+    Leadership now = leadership;
+    if (now instanceof Follower) {
+      return;
+    }
+    log.warn("Master {} stopped leading; closing every stream", masterId);
+    become(now.stepDown());
+    if (now instanceof Leading old) {
+      old.state().closeAll();
     }
   }
 
   /** Reads the registry, then starts serving as leader; retries while still elected if ZooKeeper fails. */
-  private void recover(Recovering elected) {
+  private void recover(Recovering elected, Registry registry) {
     registry.read().onComplete(read -> {
       if (!leadership.equals(elected)) {
         return;
@@ -160,7 +190,7 @@ final class MasterVerticle extends VerticleBase {
         log.error("Master {} could not recover the registry, retrying: {}", masterId, read.cause().getMessage());
         vertx.setTimer(1000, id -> {
           if (leadership.equals(elected)) {
-            recover(elected);
+            recover(elected, registry);
           }
         });
         return;
@@ -169,6 +199,8 @@ final class MasterVerticle extends VerticleBase {
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
           config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(),
           new CompletedLimits(config.maxCompletedFrameworks(), config.maxCompletedTasksPerFramework()));
+      LeaderFence term = fence;
+      recovered.fencedBy(term::holds);
       recovered.countInto(metrics);
       electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
@@ -209,7 +241,7 @@ final class MasterVerticle extends VerticleBase {
 
   private void allocateNow() {
     allocationPending = false;
-    if (leadership instanceof Leading leading) {
+    if (acting() instanceof Leading leading) {
       metrics.timeAllocation(() -> leading.state().allocate());
     }
   }
@@ -241,11 +273,7 @@ final class MasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Leadership last = leadership;
-    become(last.stepDown());
-    if (last instanceof Leading leading) {
-      leading.state().closeAll();
-    }
+    stepDown();
     Future<Void> left = election == null ? Future.succeededFuture() : election.close();
     return left
         .compose(v -> context.executeBlocking(() -> {
@@ -259,7 +287,12 @@ final class MasterVerticle extends VerticleBase {
 
   /** True while leading with the registry read. Safe from any thread. */
   boolean isLeader() {
-    return leadership instanceof Leading;
+    return acting() instanceof Leading;
+  }
+
+  /** The ZooKeeper client, for tests that expire its session. */
+  CuratorFramework curator() {
+    return curator;
   }
 
   int port() {

@@ -23,6 +23,8 @@ class MasterFlagsTest {
       "--offer-history=lots                    | Invalid value for option '--offer-history'",
       "--authenticate-http-frameworks          | needs credentials (--credentials)",
       "--credentials=/nonexistent/creds.json   | Cannot read the credentials file /nonexistent/creds.json",
+      "--zk-session-timeout=soon               | is not a duration",
+      "--zk-session-timeout=0secs              | ZooKeeper session timeout must be at least 1ms",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();
@@ -47,6 +49,16 @@ class MasterFlagsTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void theSessionTimeoutDefaultsToMesossTenSecondsAndTakesMesosDurations() {
+    assertThat(MasterConfig.builder().zk("zk://h:2181/m").build().zkSessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    MasterMain main = new MasterMain();
+    new CommandLine(main).parseArgs("--zk=zk://h:2181/m", "--zk-session-timeout=2secs");
+    assertThat(main.zkSessionTimeout).isEqualTo(Duration.ofSeconds(2));
+    assertThat(MasterFlags.of(MasterConfig.builder().zk("zk://h:2181/m").zkSessionTimeout(Duration.ofMillis(1500))
+        .build())).containsEntry("zk-session-timeout", "1500ms");
   }
 
   @Test

@@ -47,6 +47,11 @@ public final class CreateCommand implements Callable<Integer> {
           + " lost (default: the master's, " + io.mezzo.master.MasterConfig.DEFAULT_AGENT_REREGISTER_TIMEOUT + ")")
   String agentReregisterTimeout;
 
+  @Option(names = "--zk-session-timeout",
+      description = "The masters' --zk-session-timeout: a leader cut off from ZooKeeper this long loses leadership"
+          + " (default: the master's, " + io.mezzo.master.MasterConfig.DEFAULT_ZK_SESSION_TIMEOUT + ")")
+  String zkSessionTimeout;
+
   @Option(names = "--timeout", defaultValue = "90s", converter = io.mezzo.master.DurationFlag.class,
       description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
   Duration timeout;
@@ -117,6 +122,13 @@ public final class CreateCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--agent-reregister-timeout: " + e.getMessage());
       }
     }
+    if (zkSessionTimeout != null) {
+      try {
+        io.mezzo.protocol.MesosDurations.parse(zkSessionTimeout);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--zk-session-timeout: " + e.getMessage());
+      }
+    }
     if (masters < 1 || masters > 5) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--masters must be between 1 and 5, got " + masters);
     }
@@ -153,6 +165,10 @@ public final class CreateCommand implements Callable<Integer> {
       if (agentReregisterTimeout != null) {
         args.add("--agent-reregister-timeout");
         args.add(agentReregisterTimeout);
+      }
+      if (zkSessionTimeout != null) {
+        args.add("--zk-session-timeout");
+        args.add(zkSessionTimeout);
       }
       cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
           args));

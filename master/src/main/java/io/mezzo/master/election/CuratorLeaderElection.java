@@ -2,122 +2,373 @@ package io.mezzo.master.election;
 
 import io.mezzo.discovery.LeaderDetector;
 import io.mezzo.master.spi.LeaderElection;
-import io.mezzo.protocol.Wire;
+import io.mezzo.master.spi.LeaderFence;
+import io.mezzo.protocol.MasterInfos;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader election with a Curator {@link LeaderLatch} under {@code <path>/leader-latch}. The
- * leader publishes its MasterInfo JSON as an ephemeral sequential {@code <path>/json.info_N}
- * node, the layout Mesos detectors read (the lowest sequence number leads, and only the
- * leader keeps such a node). Who leads, for the followers' redirects, comes from a
- * {@link LeaderDetector} on the same path, as every other Mezzo client finds it. Every callback
- * hops onto the master's context.
+ * Leader election with a Curator {@link LeaderLatch} under {@code <path>/leader-latch}, whose
+ * participant id is the master's advertised {@code host:port}.
+ *
+ * <p><b>A term.</b> When the latch makes this master leader, a {@link LeaderFence} on its latch
+ * node starts the term, the MasterInfo JSON is published as {@code <path>/json.info_N} (a
+ * {@link MasterInfoNode}, the layout Mesos detectors read: the lowest sequence leads), and only
+ * once that node exists is the master told it leads. A node that cannot be published within the
+ * session timeout ends the term: a leader nobody can find does not lead.
+ *
+ * <p><b>Stepping down.</b> On SUSPENDED or LOST, on Curator's event thread and before anything
+ * else, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode}); the master
+ * hears of it on its context. After a SUSPENDED the latch itself checks on RECONNECTED whether
+ * this master still holds it, and if so a new term starts. After a LOST (the session expired,
+ * so the latch node is gone) the old latch is closed and a fresh one joins the election. A fence
+ * broken by someone else while connected (a registry write refused because the latch node is
+ * gone) also means a fresh latch.
+ *
+ * <p><b>Threads.</b> Latch callbacks come through an executor that hops onto the master's context,
+ * where all the election's state lives; ZooKeeper work that may wait (publishing, sweeping, closing
+ * latches) runs in order on the election's own thread. Who leads, for the followers' redirects,
+ * comes from a {@link LeaderDetector} on the same path.
  */
 public final class CuratorLeaderElection implements LeaderElection {
   private static final Logger log = LoggerFactory.getLogger(CuratorLeaderElection.class);
+  /** The latch's node under the master's ZooKeeper path. */
+  public static final String LATCH = "leader-latch";
 
   private final CuratorFramework client;
   private final String path;
   private final Context context;
+  private final String participantId;
+  private final Duration publishTimeout;
+  /** Publishing, sweeping and latch changes, one at a time, in order. */
+  private final ExecutorService lane;
+
+  // Owned by the context.
+  private Consumer<Optional<LeaderFence>> leadership;
+  private byte[] masterInfoJson;
   private LeaderLatch latch;
+  private Term term;
   private LeaderDetector detector;
-  private volatile String publishedNode;
-  private volatile boolean closed;
+  private boolean closed;
+  private Future<Void> closing;
 
-  public CuratorLeaderElection(CuratorFramework client, String path, Context context) {
-    this.client = client;
-    this.path = path;
-    this.context = context;
-  }
+  /** The term as Curator's event thread sees it, to end it without waiting for the context. */
+  private volatile Term current;
+  /** True from SUSPENDED or LOST until RECONNECTED: no term starts meanwhile. */
+  private volatile boolean disconnected;
 
-  @Override
-  public Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership,
-      Consumer<Optional<MasterInfo>> leaderChanged) {
-    // Nothing here waits for ZooKeeper: the latch and the detector act once the client connects,
-    // so a master started before its ZooKeeper simply waits as a non-leader.
-    return context.executeBlocking(() -> {
-      detector = LeaderDetector.create(client, path, task -> context.runOnContext(v -> task.run()));
-      detector.addListener(leaderChanged::accept);
-      detector.start();
-      client.getConnectionStateListenable().addListener((c, newState) -> {
-        if (newState == ConnectionState.SUSPENDED || newState == ConnectionState.LOST) {
-          log.warn("ZooKeeper connection {}; stepping down until it is back", newState);
-          context.runOnContext(v -> leadership.accept(false));
-        }
-      });
-      latch = new LeaderLatch(client, path + "/leader-latch");
-      latch.addListener(new LeaderLatchListener() {
-        @Override
-        public void isLeader() {
-          publish(masterInfoJson);
-          context.runOnContext(v -> leadership.accept(true));
-        }
-
-        @Override
-        public void notLeader() {
-          context.runOnContext(v -> leadership.accept(false));
-          unpublish();
-        }
-      });
-      latch.start();
-      return null;
+  /**
+   * @param participantId this master's advertised {@code host:port}, the latch participant id
+   * @param publishTimeout how long the json.info_ node may take to appear before the term is given up
+   */
+  public CuratorLeaderElection(CuratorFramework client, String path, Context context, String participantId,
+      Duration publishTimeout) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.path = Objects.requireNonNull(path, "path");
+    this.context = Objects.requireNonNull(context, "context");
+    this.participantId = Objects.requireNonNull(participantId, "participantId");
+    this.publishTimeout = Objects.requireNonNull(publishTimeout, "publishTimeout");
+    this.lane = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "mezzo-election-" + participantId);
+      t.setDaemon(true);
+      return t;
     });
   }
 
-  private void publish(String masterInfoJson) {
-    try {
-      unpublish();
-      publishedNode = client.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-          .forPath(path + "/" + Wire.MASTER_INFO_PREFIX, masterInfoJson.getBytes(StandardCharsets.UTF_8));
-      log.info("Elected leader; published {}", publishedNode);
-    } catch (Exception e) {
-      log.error("Could not publish MasterInfo under {}", path, e);
+  /** One won election: the fence, the latch that won it, and the node that publishes it. */
+  private static final class Term {
+    final LeaderLatch latch;
+    LeaderFence fence;
+    volatile MasterInfoNode published;
+    /** Set on the context once the master was told it leads in this term. */
+    boolean announced;
+
+    Term(LeaderLatch latch) {
+      this.latch = latch;
     }
   }
 
-  private void unpublish() {
-    String node = publishedNode;
-    publishedNode = null;
+  @Override
+  public Future<Void> start(String masterInfoJson, Consumer<Optional<LeaderFence>> leadership,
+      Consumer<Optional<MasterInfo>> leaderChanged) {
+    Promise<Void> started = Promise.promise();
+    // Nothing here waits for ZooKeeper: the latch and the detector act once the client connects,
+    // so a master started before its ZooKeeper simply waits as a non-leader.
+    context.runOnContext(v -> {
+      this.leadership = leadership;
+      this.masterInfoJson = masterInfoJson.getBytes(StandardCharsets.UTF_8);
+      // Registered before any latch or node: it must see every state change they see.
+      client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
+      detector = LeaderDetector.create(client, path, task -> context.runOnContext(x -> task.run()));
+      detector.addListener(leaderChanged::accept);
+      detector.start();
+      latch = newLatch();
+      LeaderLatch first = latch;
+      lane.execute(() -> startLatch(first));
+      started.complete();
+    });
+    return started.future();
+  }
+
+  /** On Curator's event thread: never blocks, and acts before the context hears of it. */
+  private void connectionChanged(ConnectionState state) {
+    if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+      disconnected = true;
+      Term t = current;
+      if (t != null) {
+        t.fence.breakFence("the ZooKeeper connection is " + state);
+        closePublished(t);
+      }
+      if (state == ConnectionState.LOST) {
+        context.runOnContext(v -> rejoin("the ZooKeeper session was lost"));
+      }
+    } else if (state.isConnected()) {
+      disconnected = false;
+    }
+  }
+
+  private LeaderLatch newLatch() {
+    LeaderLatch fresh = new LeaderLatch(client, path + "/" + LATCH, participantId, LeaderLatch.CloseMode.SILENT);
+    fresh.addListener(new LeaderLatchListener() {
+      @Override
+      public void isLeader() {
+        elected(fresh);
+      }
+
+      @Override
+      public void notLeader() {
+        Term t = term;
+        if (t != null && t.latch == fresh) {
+          t.fence.breakFence("this master no longer holds the leader latch");
+        }
+      }
+    }, task -> context.runOnContext(v -> task.run()));
+    return fresh;
+  }
+
+  /** On the context. Idempotent: a term already held, a stale latch or a doubtful connection start nothing. */
+  private void elected(LeaderLatch won) {
+    if (closed || won != latch || term != null || disconnected || !won.hasLeadership()) {
+      return;
+    }
+    String latchNode = won.getOurPath();
+    if (latchNode == null) {
+      return;
+    }
+    Term t = new Term(won);
+    t.fence = new LeaderFence(latchNode, why -> context.runOnContext(v -> termEnded(t, why)));
+    term = t;
+    current = t;
+    if (disconnected) {
+      // The connection was suspended between the check above and publishing the term.
+      t.fence.breakFence("the ZooKeeper connection is SUSPENDED");
+    }
+    log.info("Won the election with latch node {}; publishing MasterInfo under {}", latchNode, path);
+    lane.execute(() -> publish(t));
+  }
+
+  /** On the lane: the json.info_ node, and only once it exists is the master told it leads. */
+  private void publish(Term t) {
+    if (!t.fence.holds()) {
+      return;
+    }
+    sweepOwnInfoNodes();
+    MasterInfoNode node = new MasterInfoNode(client, path, masterInfoJson);
+    node.start();
+    t.published = node;
+    if (!t.fence.holds()) {
+      // Broken while the node was being made: Curator's thread may have missed it.
+      closePublished(t);
+      return;
+    }
+    boolean created = awaitCreated(t, node);
+    context.runOnContext(v -> {
+      if (term != t || !t.fence.holds()) {
+        return;
+      }
+      if (!created) {
+        t.fence.breakFence("could not publish MasterInfo under " + path + " within " + publishTimeout.toMillis() + "ms");
+        return;
+      }
+      t.announced = true;
+      log.info("Elected leader; published {}", node.getActualPath());
+      leadership.accept(Optional.of(t.fence));
+    });
+  }
+
+  private boolean awaitCreated(Term t, MasterInfoNode node) {
+    long deadline = System.nanoTime() + publishTimeout.toNanos();
+    try {
+      while (t.fence.holds() && System.nanoTime() < deadline) {
+        if (node.waitForInitialCreate(100, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IllegalStateException closedMeanwhile) {
+      // Closed on Curator's thread: the fence is broken too.
+    }
+    return false;
+  }
+
+  /** On the context, once per term. */
+  private void termEnded(Term t, String why) {
+    if (term != t) {
+      return;
+    }
+    term = null;
+    current = null;
+    log.warn("Stepping down: {}", why);
+    closePublished(t);
+    lane.execute(this::sweepOwnInfoNodes);
+    if (t.announced) {
+      leadership.accept(Optional.empty());
+    }
+    // Broken while connected and while the latch still thinks it leads: the latch node is gone
+    // (the registry found it missing), so the latch would never notice. A fresh one takes its place.
+    if (!disconnected && t.latch == latch && t.latch.hasLeadership()) {
+      rejoin(why);
+    }
+  }
+
+  /** On the context: the current latch is dropped and a fresh one joins the election. */
+  private void rejoin(String why) {
+    if (closed) {
+      return;
+    }
+    Term t = term;
+    if (t != null) {
+      t.fence.breakFence(why);
+    }
+    LeaderLatch old = latch;
+    latch = newLatch();
+    LeaderLatch fresh = latch;
+    log.info("Joining the election again with a fresh latch: {}", why);
+    lane.execute(() -> {
+      closeLatch(old);
+      startLatch(fresh);
+    });
+  }
+
+  private static void closePublished(Term t) {
+    MasterInfoNode node = t.published;
     if (node != null) {
       try {
-        client.delete().guaranteed().forPath(node);
-      } catch (Exception e) {
-        log.debug("Could not delete {} (it goes with the session anyway)", node, e);
+        node.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("Could not close the json.info_ node {}: {}", node.getActualPath(), e.toString());
       }
+    }
+  }
+
+  /**
+   * On the lane: deletes json.info_ nodes this session owns while no term publishes one. An
+   * unprotected sequential create that Curator retried after a connection loss leaves such a
+   * duplicate, which would name this master leader after it stepped down.
+   */
+  private void sweepOwnInfoNodes() {
+    long session;
+    java.util.List<String> children;
+    try {
+      if (!client.getZookeeperClient().isConnected()) {
+        return;
+      }
+      session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      children = client.getChildren().forPath(path);
+    } catch (Exception e) {
+      log.debug("Could not list json.info_ nodes under {}: {}", path, e.toString());
+      return;
+    }
+    for (String child : children) {
+      if (MasterInfos.sequence(child) < 0) {
+        continue;
+      }
+      try {
+        Stat stat = client.checkExists().forPath(path + "/" + child);
+        if (stat != null && stat.getEphemeralOwner() == session && current == null) {
+          client.delete().withVersion(stat.getVersion()).forPath(path + "/" + child);
+          log.info("Deleted {}/{}, a json.info_ node this master left behind", path, child);
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        // Its own background delete was faster.
+      } catch (Exception e) {
+        log.debug("Could not sweep {}/{}: {}", path, child, e.toString());
+      }
+    }
+  }
+
+  private void startLatch(LeaderLatch fresh) {
+    try {
+      fresh.start();
+    } catch (Exception e) {
+      log.error("Could not join the election under {}", path, e);
+    }
+  }
+
+  private static void closeLatch(LeaderLatch old) {
+    try {
+      if (old.getState() == LeaderLatch.State.STARTED) {
+        old.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("Could not close the old leader latch: {}", e.toString());
     }
   }
 
   @Override
   public Future<Void> close() {
-    if (closed) {
-      return Future.succeededFuture();
-    }
-    closed = true;
     Promise<Void> done = Promise.promise();
-    context.executeBlocking(() -> {
-      unpublish();
-      if (latch != null) {
-        latch.close(LeaderLatch.CloseMode.SILENT);
+    context.runOnContext(v -> {
+      if (closing != null) {
+        closing.onComplete(done);
+        return;
       }
-      if (detector != null) {
-        detector.close();
+      closing = done.future();
+      closed = true;
+      Term t = term;
+      term = null;
+      current = null;
+      if (t != null) {
+        t.fence.breakFence("the master is closing");
+        closePublished(t);
+        if (t.announced) {
+          leadership.accept(Optional.empty());
+        }
       }
-      return null;
-    }).onComplete(ar -> done.complete());
+      LeaderLatch last = latch;
+      LeaderDetector watching = detector;
+      lane.execute(() -> {
+        if (last != null) {
+          closeLatch(last);
+        }
+        if (watching != null) {
+          watching.close();
+        }
+        sweepOwnInfoNodes();
+        context.runOnContext(x -> done.complete());
+      });
+      lane.shutdown();
+    });
     return done.future();
   }
-
 }

@@ -1,18 +1,30 @@
 package io.mezzo.master.registry;
 
+import io.mezzo.master.spi.LeaderFence;
 import io.mezzo.protocol.internal.RegistryRecords;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 
 /**
  * The registry record in ZooKeeper at {@code <zk path>/registry}: one protobuf
- * {@code mezzo.internal.Registry}, replaced only by compare-and-set writes on the node's
- * version, so a master that lost leadership cannot overwrite what a newer leader wrote.
- * All ZooKeeper I/O runs in {@code executeBlocking}; the futures complete on {@code context}.
+ * {@code mezzo.internal.Registry}. One instance per leadership term, bound to the term's
+ * {@link LeaderFence}.
+ *
+ * <p>Every write is one ZooKeeper transaction of two operations: a check that the fence's node
+ * (the leader's latch node) still exists, and the compare-and-set of the record on its version.
+ * So a master that lost leadership, whether it knows yet or not, cannot write, and a leader
+ * cannot overwrite what another wrote. A write refused by the fence breaks the fence (the
+ * master steps down); a write after the fence broke is refused before any I/O. Either way
+ * nothing changes in ZooKeeper. All ZooKeeper I/O runs in {@code executeBlocking}; the futures
+ * complete on {@code context}.
  */
 public final class Registry {
   /** The node name under the master's ZooKeeper path. */
@@ -28,11 +40,14 @@ public final class Registry {
   private final CuratorFramework curator;
   private final String path;
   private final Context context;
+  private final LeaderFence fence;
 
-  public Registry(CuratorFramework curator, String zkPath, Context context) {
+  /** The registry under {@code zkPath} as the term that holds {@code fence} reads and writes it. */
+  public Registry(CuratorFramework curator, String zkPath, Context context, LeaderFence fence) {
     this.curator = Objects.requireNonNull(curator, "curator");
     this.path = (zkPath.endsWith("/") ? zkPath : zkPath + "/") + NODE;
     this.context = Objects.requireNonNull(context, "context");
+    this.fence = Objects.requireNonNull(fence, "fence");
   }
 
   /** The node's full path. */
@@ -56,32 +71,60 @@ public final class Registry {
   }
 
   /**
-   * Replaces {@code previous} with {@code next} if nobody wrote in between.
+   * Replaces {@code previous} with {@code next} if this master still leads and nobody wrote in between.
    *
-   * @return the new version; fails with {@link RegistryException} when the write failed or
-   *     {@code previous} is no longer the stored version (nothing is written then), with
-   *     {@link RecordTooLarge} before any I/O when {@code next} is over {@link #MAX_RECORD_BYTES}
+   * @return the new version; fails with {@link NotLeading} when the fence is broken or ZooKeeper
+   *     finds its node gone (the fence is then broken), with {@link RegistryException} when the
+   *     write failed or {@code previous} is no longer the stored version, and with
+   *     {@link RecordTooLarge} before any I/O when {@code next} is over {@link #MAX_RECORD_BYTES};
+   *     nothing is written in any of these cases
    */
   public Future<Versioned> write(Versioned previous, RegistryRecords.Registry next) {
     int size = next.getSerializedSize();
     if (size > MAX_RECORD_BYTES) {
       return Future.failedFuture(new RecordTooLarge(size));
     }
+    if (!fence.holds()) {
+      return Future.failedFuture(new NotLeading(path, fence));
+    }
     byte[] data = next.toByteArray();
     return context.executeBlocking(() -> {
+      if (!fence.holds()) {
+        throw new NotLeading(path, fence);
+      }
+      CuratorOp write = previous.version() == Versioned.ABSENT
+          ? curator.transactionOp().create().forPath(path, data)
+          : curator.transactionOp().setData().withVersion(previous.version()).forPath(path, data);
       try {
-        if (previous.version() == Versioned.ABSENT) {
-          curator.create().creatingParentsIfNeeded().forPath(path, data);
-          return new Versioned(next, 0);
+        List<CuratorTransactionResult> results = curator.transaction()
+            .forOperations(curator.transactionOp().check().forPath(fence.node()), write);
+        Stat stat = results.get(1).getResultStat();
+        return new Versioned(next, stat == null ? 0 : stat.getVersion());
+      } catch (KeeperException e) {
+        if (failedAt(e, 0)) {
+          fence.breakFence("a registry write found the leader latch node " + fence.node() + " gone");
+          throw new NotLeading(path, fence);
         }
-        Stat stat = curator.setData().withVersion(previous.version()).forPath(path, data);
-        return new Versioned(next, stat.getVersion());
-      } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
-        throw new RegistryException("The registry at " + path + " was changed by another master", e);
+        if (e instanceof KeeperException.BadVersionException || e instanceof KeeperException.NodeExistsException
+            || e instanceof KeeperException.NoNodeException) {
+          throw new RegistryException("The registry at " + path + " was changed by another master", e);
+        }
+        throw new RegistryException("Failed to write the registry at " + path + ": " + e, e);
       } catch (Exception e) {
         throw new RegistryException("Failed to write the registry at " + path + ": " + e, e);
       }
     });
+  }
+
+  /** True when operation {@code index} of the failed transaction is the one that failed. */
+  private static boolean failedAt(KeeperException e, int index) {
+    List<OpResult> results = e.getResults();
+    if (results == null || results.size() <= index) {
+      return false;
+    }
+    return results.get(index) instanceof OpResult.ErrorResult error
+        && error.getErr() != KeeperException.Code.OK.intValue()
+        && error.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue();
   }
 
   /** A record with the ZooKeeper node version it was read or written at. */
@@ -94,6 +137,14 @@ public final class Registry {
   public static class RegistryException extends RuntimeException {
     RegistryException(String message, Throwable cause) {
       super(message, cause);
+    }
+  }
+
+  /** A write refused because this master no longer leads: its fence is broken, or ZooKeeper found its node gone. */
+  public static final class NotLeading extends RegistryException {
+    NotLeading(String path, LeaderFence fence) {
+      super("Refused to write the registry at " + path + ": this master no longer leads ("
+          + fence.brokenBecause().orElse("its leader latch node " + fence.node() + " is gone") + ")", null);
     }
   }
 

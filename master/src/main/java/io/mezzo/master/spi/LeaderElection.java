@@ -10,9 +10,14 @@ import java.util.function.Consumer;
  *
  * <p>Implementations deliver both callbacks on the master's state context (never
  * concurrently with other master work), in the order the changes happened, and
- * idempotently: {@code leadership(true)} twice in a row is possible and means nothing new.
- * On any doubt (a suspended or lost ZooKeeper connection) they call {@code leadership(false)}
- * at once, so that two masters never act as leader together.
+ * idempotently: the same {@link LeaderFence} twice in a row, or empty twice, means nothing new.
+ * A term ends with an empty {@code leadership} call before another fence is handed out.
+ *
+ * <p>On any doubt (a suspended or lost ZooKeeper connection) they break the current fence at once,
+ * on the thread that learns it, and then call {@code leadership(Optional.empty())}, so that two
+ * masters never act as leader together. Whoever finds the fence refused (a registry write)
+ * breaks it with {@link LeaderFence#breakFence}: the implementation then steps down and joins
+ * the election again.
  */
 public interface LeaderElection {
 
@@ -20,13 +25,14 @@ public interface LeaderElection {
    * Joins the election, publishing {@code masterInfoJson} (MasterInfo in Mesos JSON) where
    * Mesos clients look for it while this candidate leads.
    *
-   * @param leadership called with true when this candidate becomes leader, false when it stops
+   * @param leadership called with the term's fence when this candidate becomes leader, empty when it stops
    * @param leaderChanged called with the current leader's MasterInfo (empty when none is known): first when the
    *     candidate has a view, then when the leader changes
    * @return completes once the candidate has joined
    */
-  Future<Void> start(String masterInfoJson, Consumer<Boolean> leadership, Consumer<Optional<MasterInfo>> leaderChanged);
+  Future<Void> start(String masterInfoJson, Consumer<Optional<LeaderFence>> leadership,
+      Consumer<Optional<MasterInfo>> leaderChanged);
 
-  /** Leaves the election and removes what it published. Idempotent. */
+  /** Leaves the election (breaking a held fence first) and removes what it published. Idempotent. */
   Future<Void> close();
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The records that the parts of {@link ClusterState} share: frameworks, agents, the offer
@@ -24,6 +25,11 @@ final class ClusterRecords {
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
+  /**
+   * True while this master may act as leader; asked right before an offer or a launch goes out.
+   * See {@link ClusterState#fencedBy}.
+   */
+  BooleanSupplier leading = () -> true;
   /** Told the events Mesos counts in its metrics; see {@link ClusterState#countInto}. */
   StateCounters counters = StateCounters.NONE;
   /** Ended tasks and removed frameworks kept for the operator API; its limits are set by {@link ClusterState}. */

@@ -124,6 +124,16 @@ public final class ClusterState {
     records.counters = java.util.Objects.requireNonNull(counters, "counters");
   }
 
+  /**
+   * From now on, no offer is sent and no task launched unless {@code leading} says this master
+   * still leads (the term's fence, which the election breaks from another thread the moment it
+   * doubts the leadership, before this state is dropped on the context). An ACCEPT then gets 503.
+   */
+  public void fencedBy(java.util.function.BooleanSupplier leading) {
+    assertOwner();
+    records.leading = java.util.Objects.requireNonNull(leading, "leading");
+  }
+
   /** The counts that the master's gauges show (agents, frameworks, offers, tasks per state, resources). */
   public StateGauges gauges() {
     assertOwner();

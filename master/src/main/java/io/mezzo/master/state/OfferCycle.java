@@ -69,6 +69,9 @@ final class OfferCycle {
 
   /** Runs one allocation round and sends the resulting offers. */
   void allocate() {
+    if (!records.leading.getAsBoolean()) {
+      return;
+    }
     Instant now = clock.instant();
     expireOffers(now);
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
@@ -93,6 +96,11 @@ final class OfferCycle {
       records.observer.applied(OfferEvents.created(record, now));
       framework.offers.add(offer.getId().getValue());
       byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
+    }
+    if (!records.leading.getAsBoolean()) {
+      // The fence broke during the round: the state is about to be dropped, and no offer may leave.
+      log.warn("Not sending {} offers: this master no longer leads", byFramework.size());
+      return;
     }
     byFramework.forEach((frameworkId, list) -> records.frameworks.get(frameworkId).send(Event.newBuilder()
         .setType(Event.Type.OFFERS).setOffers(Event.Offers.newBuilder().addAllOffers(list)).build()));

@@ -58,6 +58,9 @@ final class TaskLauncher {
 
   /** @param mayRunAs whether the caller may run a task as the given OS user (the run_tasks ACL) */
   void accept(String frameworkId, Call.Accept accept, Predicate<String> mayRunAs) {
+    if (!records.leading.getAsBoolean()) {
+      throw new CallRejected(503, "This master is no longer the leader");
+    }
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     List<TaskInfo> launches = new ArrayList<>();
     List<String> unsupported = new ArrayList<>();
@@ -186,6 +189,9 @@ final class TaskLauncher {
     }
     track(framework, agent, role, sent, needed);
     launched.add(task.getTaskId());
+    if (!stillLeading(framework, agent)) {
+      return available.minus(total);
+    }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
         .setRunTask(AgentEvent.RunTask.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -206,6 +212,18 @@ final class TaskLauncher {
       return executor.getCommand().getUser();
     }
     return framework.info.getUser();
+  }
+
+  /**
+   * The last check before a launch leaves: the fence can break on another thread in the middle of
+   * an ACCEPT, and a master that stopped leading must never launch.
+   */
+  private boolean stillLeading(FrameworkRecord framework, AgentRecord agent) {
+    if (records.leading.getAsBoolean()) {
+      return true;
+    }
+    log.warn("[framework={}] not launching on agent {}: this master no longer leads", framework.id, agent.id);
+    return false;
   }
 
   /** LAUNCH_GROUP: every task of the group is launched, or none is (all get TASK_ERROR). */
@@ -256,6 +274,9 @@ final class TaskLauncher {
       track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
           ProtoResources.toAgentResources(task.getResourcesList()).resources());
       launched.add(task.getTaskId());
+    }
+    if (!stillLeading(framework, agent)) {
+      return available.minus(total);
     }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
         .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()

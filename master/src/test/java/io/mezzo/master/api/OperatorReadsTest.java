@@ -120,7 +120,8 @@ class OperatorReadsTest {
         .contains(Flag.newBuilder().setName("allocation-interval").setValue("50ms").build(),
             Flag.newBuilder().setName("port").setValue("0").build(),
             Flag.newBuilder().setName("offer-history").setValue("10000").build(),
-            Flag.newBuilder().setName("body-read-timeout").setValue("20secs").build())
+            Flag.newBuilder().setName("body-read-timeout").setValue("20secs").build(),
+            Flag.newBuilder().setName("zk-session-timeout").setValue("10secs").build())
         .anySatisfy(f -> assertThat(f.getName()).isEqualTo("zk"));
     Response.GetMaster master = operator.get(Call.Type.GET_MASTER, codec).getGetMaster();
     assertThat(master.getMasterInfo().getPort()).isEqualTo(fixture.master.port());

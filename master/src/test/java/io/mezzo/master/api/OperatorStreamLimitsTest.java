@@ -129,7 +129,7 @@ class OperatorStreamLimitsTest {
         .setVersion("1.11.0").build(), new DrfAllocator(new Random(1)), Clock.systemUTC(), timers, () -> true,
         Duration.ofMinutes(10), null);
     Registry registry = new Registry(CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1)), "/mezzo",
-        context);
+        context, new io.mezzo.master.spi.LeaderFence("/mezzo/leader-latch/none", why -> { }));
     OperatorState operator = new OperatorState(registry,
         new Registry.Versioned(RegistryRecords.Registry.getDefaultInstance(), Registry.Versioned.ABSENT),
         new DrfAllocator(new Random(1)), state);
