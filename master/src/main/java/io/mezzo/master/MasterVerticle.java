@@ -10,6 +10,7 @@ import io.mezzo.master.api.Leadership.Follower;
 import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.api.MasterRoutes;
+import io.mezzo.master.api.MastersEndpoint;
 import io.mezzo.master.election.CuratorLeaderElection;
 import io.mezzo.master.api.LoggingLevels;
 import io.mezzo.master.api.MezzoVersion;
@@ -66,7 +67,8 @@ final class MasterVerticle extends VerticleBase {
   private volatile java.time.Instant electedAt;
   private final java.time.Instant startedAt;
   private CuratorFramework curator;
-  private LeaderElection election;
+  private volatile LeaderElection election;
+  private MastersEndpoint masters;
   private HttpServer server;
   private MasterInfo masterInfo;
   private Registry registry;
@@ -93,15 +95,18 @@ final class MasterVerticle extends VerticleBase {
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
-    LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, () -> config.hostname() + ":" + port);
+    LeaderGate gate = new LeaderGate(() -> leadership, () -> leaderHostPort, this::ownHostPort);
     Timers timers = MasterRoutes.contextTimers(vertx);
     OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
         () -> leadership instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
         OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
+    masters = new MastersEndpoint(
+        () -> election == null ? Future.succeededFuture(java.util.List.of()) : election.participants(),
+        this::ownHostPort, () -> leadership);
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
-        timers, metrics);
+        timers, metrics, masters);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
@@ -111,7 +116,7 @@ final class MasterVerticle extends VerticleBase {
               .build();
           curator.start();
           registry = new Registry(curator, zk.path(), context);
-          election = new CuratorLeaderElection(curator, zk.path(), context);
+          election = new CuratorLeaderElection(curator, zk.path(), context, ownHostPort());
           return election.start(JsonCodec.print(masterInfo), this::leadership, this::leaderChanged);
         })
         .onSuccess(v -> {
@@ -174,6 +179,12 @@ final class MasterVerticle extends VerticleBase {
 
   private void leaderChanged(Optional<MasterInfo> leader) {
     leaderHostPort = leader.map(MasterVerticle::hostPort);
+    // A new leader is also a master whose page may ask this one where to go once it is gone.
+    masters.refresh().onFailure(e -> log.debug("Could not list the election's participants", e));
+  }
+
+  private String ownHostPort() {
+    return config.hostname() + ":" + port;
   }
 
   static String hostPort(MasterInfo info) {

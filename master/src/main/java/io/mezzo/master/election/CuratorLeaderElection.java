@@ -8,6 +8,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * node, the layout Mesos detectors read (the lowest sequence number leads, and only the
  * leader keeps such a node). Who leads, for the followers' redirects, comes from a
  * {@link LeaderDetector} on the same path, as every other Mezzo client finds it. Every callback
- * hops onto the master's context.
+ * hops onto the master's context. Each candidate joins the latch with its advertised address as
+ * its participant id, so {@link #participants()} lists the masters of the cluster.
  */
 public final class CuratorLeaderElection implements LeaderElection {
   private static final Logger log = LoggerFactory.getLogger(CuratorLeaderElection.class);
@@ -32,15 +34,24 @@ public final class CuratorLeaderElection implements LeaderElection {
   private final CuratorFramework client;
   private final String path;
   private final Context context;
-  private LeaderLatch latch;
+  private final String participantId;
+  private volatile LeaderLatch latch;
   private LeaderDetector detector;
   private volatile String publishedNode;
   private volatile boolean closed;
 
   public CuratorLeaderElection(CuratorFramework client, String path, Context context) {
+    this(client, path, context, "");
+  }
+
+  /**
+   * @param participantId this master's advertised {@code host:port}, its id in the latch
+   */
+  public CuratorLeaderElection(CuratorFramework client, String path, Context context, String participantId) {
     this.client = client;
     this.path = path;
     this.context = context;
+    this.participantId = participantId;
   }
 
   @Override
@@ -58,7 +69,7 @@ public final class CuratorLeaderElection implements LeaderElection {
           context.runOnContext(v -> leadership.accept(false));
         }
       });
-      latch = new LeaderLatch(client, path + "/leader-latch");
+      latch = new LeaderLatch(client, path + "/leader-latch", participantId);
       latch.addListener(new LeaderLatchListener() {
         @Override
         public void isLeader() {
@@ -98,6 +109,17 @@ public final class CuratorLeaderElection implements LeaderElection {
         log.debug("Could not delete {} (it goes with the session anyway)", node, e);
       }
     }
+  }
+
+  @Override
+  public Future<List<Participant>> participants() {
+    LeaderLatch joined = latch;
+    if (joined == null) {
+      return Future.succeededFuture(List.of());
+    }
+    // getParticipants() reads every latch node from ZooKeeper: a worker's job, not the loop's.
+    return context.executeBlocking(() -> joined.getParticipants().stream()
+        .map(p -> new Participant(p.getId(), p.isLeader())).toList(), false);
   }
 
   @Override
