@@ -104,7 +104,7 @@ final class MasterVerticle extends VerticleBase {
         OperatorOptions.DEFAULT_MAX_SUBSCRIBERS, ClusterState::recentOfferEvents);
     masters = new MastersEndpoint(
         () -> election == null ? Future.succeededFuture(java.util.List.of()) : election.participants(),
-        this::ownHostPort, () -> leadership);
+        this::ownHostPort, () -> MastersEndpoint.State.of(leadership));
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
         timers, metrics, masters);
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.ip())

@@ -33,24 +33,41 @@ public final class MastersEndpoint implements Handler<RoutingContext> {
 
   private final Supplier<Future<List<Participant>>> participants;
   private final Supplier<String> self;
-  private final Supplier<Leadership> leadership;
+  private final Supplier<State> state;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
   /**
    * @param participants the election's participants (see {@code LeaderElection#participants()})
    * @param self this master's advertised {@code host:port}
-   * @param leadership this master's leadership now
+   * @param state this master's part now
    */
   public MastersEndpoint(Supplier<Future<List<Participant>>> participants, Supplier<String> self,
-      Supplier<Leadership> leadership) {
+      Supplier<State> state) {
     this.participants = participants;
     this.self = self;
-    this.leadership = leadership;
+    this.state = state;
+  }
+
+  /** A master's part, as {@code /masters} names it. */
+  public enum State {
+    LEADING, RECOVERING, STANDBY;
+
+    /** The part a master with this leadership plays. */
+    public static State of(Leadership leadership) {
+      if (leadership instanceof Leadership.Leading) {
+        return LEADING;
+      }
+      return leadership instanceof Leadership.Recovering ? RECOVERING : STANDBY;
+    }
+
+    String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /** For a router without an election (tests): no participants, a standby named {@code self}. */
   static MastersEndpoint alone(String self) {
-    return new MastersEndpoint(() -> Future.succeededFuture(List.of()), () -> self, Leadership::initial);
+    return new MastersEndpoint(() -> Future.succeededFuture(List.of()), () -> self, () -> State.STANDBY);
   }
 
   /**
@@ -79,7 +96,7 @@ public final class MastersEndpoint implements Handler<RoutingContext> {
         }
       }
       ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("self", self.get()).put("state", state(leadership.get()))
+          .end(new JsonObject().put("self", self.get()).put("state", state.get().json())
               .put("leader", leader).put("masters", masters).encode());
     });
   }
@@ -93,12 +110,5 @@ public final class MastersEndpoint implements Handler<RoutingContext> {
         ctx.response().putHeader("Access-Control-Allow-Origin", origin);
       }
     }
-  }
-
-  static String state(Leadership leadership) {
-    if (leadership instanceof Leadership.Leading) {
-      return "leading";
-    }
-    return leadership instanceof Leadership.Recovering ? "recovering" : "standby";
   }
 }
