@@ -271,6 +271,12 @@ class WebUiBrowserTest {
     browser.find("#tasks input.filter").sendKeys("t-");
     browser.waitFor("#tasks .count", "10000 of 10000");
     browser.screenshot("tasks");
+
+    // Offer events leave the rows as they are (the table skips them); a task event is shown.
+    backend.push(created("offer-7", "fw-batch", "agent-1", "eng", now + 1));
+    backend.push(taskAdded(task("t-new", "fw-batch", "agent-1", TaskState.TASK_STAGING, now + 2)));
+    browser.waitFor("#tasks .count", "10001 of 10001");
+    browser.waitFor("#tasks .vt-spacer", "t-new");
   }
 
   @Test
