@@ -134,6 +134,8 @@ public final class UiBench {
 
   /** Loads the page on {@code #/<table>} afresh and measures it; {@code needle} is typed into its filter. */
   static Page measure(Browser browser, String master, String table, int rows, String needle, int repeats) {
+    // A new document each time: only the #route would change otherwise, and the page would not load again.
+    browser.open("about:blank");
     browser.open(master + "/#/" + table);
     String mark = "table-rendered:" + table;
     long waitUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
