@@ -140,8 +140,7 @@ public final class UiBench {
     String mark = "table-rendered:" + table;
     long waitUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     Object rendered;
-    while ((rendered = browser.script("const m = performance.getEntriesByName(arguments[0])[0];"
-        + " return m && m.detail.rows >= arguments[1] ? m.startTime : null;", mark, rows)) == null) {
+    while ((rendered = renderedAt(browser, mark, rows)) == null) {
       if (System.nanoTime() > waitUntil) {
         throw new IllegalStateException("The " + table + " table did not render " + rows + " rows: "
             + browser.script("return document.querySelector('#" + table + " .count')?.textContent"));
@@ -179,6 +178,16 @@ public final class UiBench {
     }
     return new Page(table, rows, subscribed.isEmpty() ? Double.NaN : subscribed.get(subscribed.size() - 1).doubleValue(),
         subscribed.size(), ((Number) rendered).doubleValue(), filtered, filter, sort, change, offerChange);
+  }
+
+  /** When the table first showed its rows (ms since navigation), or null: not yet, or the page is too busy to answer. */
+  private static Object renderedAt(Browser browser, String mark, int rows) {
+    try {
+      return browser.script("const m = performance.getEntriesByName(arguments[0])[0];"
+          + " return m && m.detail.rows >= arguments[1] ? m.startTime : null;", mark, rows);
+    } catch (org.openqa.selenium.ScriptTimeoutException e) {
+      return null;
+    }
   }
 
   private static double timed(Browser browser, String start, Object... args) {
