@@ -2,7 +2,8 @@
 // chosen by the hash route.
 
 import {Store} from './store.js';
-import {EventStream, rememberMaster} from './stream.js';
+import {EventStream} from './stream.js';
+import {survey} from './masters.js';
 import {onRoute} from './router.js';
 import {call} from './api.js';
 import {clear, h} from './dom.js';
@@ -17,7 +18,10 @@ const PAGES = {overview, offers, agents, frameworks, tasks, roles};
 const SAMPLES = 3600;
 
 const store = new Store();
-const context = {store, master: null, samples: {time: [], totals: []}};
+const context = {store, master: null, masters: null, samples: {time: [], totals: []}};
+// Set by the page this one was moved from after its leader was lost (see stream.js).
+const movedFrom = new URLSearchParams(location.search).get('from');
+if (movedFrom) history.replaceState(null, '', '/' + location.hash);
 const view = document.getElementById('view');
 const connection = document.getElementById('connection');
 let current = null;
@@ -41,23 +45,42 @@ function show(route) {
 
 function status({state, detail}) {
   connection.className = `connection ${state}`;
-  connection.textContent = state === 'live' ? 'live' : state === 'reconnecting'
-    ? `reconnecting… ${detail || ''}` : 'connecting…';
   connection.title = detail || '';
-  if (state === 'live') loadMaster();
+  if (state === 'live') {
+    paintConnection();
+    loadMaster();
+    loadMasters();
+  } else {
+    connection.textContent = state === 'reconnecting' ? detail || 'reconnecting…' : 'connecting…';
+  }
+}
+
+/** Live: which master the page is connected to, and the one it came from after a failover. */
+function paintConnection() {
+  if (!connection.classList.contains('live')) return;
+  const self = context.masters && context.masters.own ? context.masters.own.self : location.host;
+  connection.textContent = `live · leader ${self}` + (movedFrom ? ` (failed over from ${movedFrom})` : '');
 }
 
 async function loadMaster() {
   try {
     const response = await call('GET_MASTER');
     context.master = response.get_master;
-    const info = context.master.master_info;
-    if (info && info.address) rememberMaster(`${info.address.hostname || info.address.ip}:${info.address.port}`);
-    rememberMaster(location.host);
     store.changed();
   } catch (e) {
     console.warn('GET_MASTER failed', e);
   }
+}
+
+/** The cluster's masters and which of them answer: on each (re)connect, never on a timer. */
+async function loadMasters() {
+  showMasters(await survey());
+}
+
+function showMasters(surveyed) {
+  context.masters = surveyed;
+  paintConnection();
+  store.changed();
 }
 
 /** Once a second, the resource totals from the model, for the overview's chart since the page opened. */
@@ -75,5 +98,6 @@ store.onChange(s => { if (current && current.update) current.update(s); });
 setInterval(sample, 1000);
 onRoute(show);
 const stream = new EventStream(event => store.apply(event), status);
+stream.onMasters = showMasters;
 stream.start();
 window.mezzo = {store, stream, context};

@@ -27,6 +27,18 @@ export class Store {
     this.frameworkStats = new Map();
     this.version = 0;
     this.cache = {};
+    // Per kind of object, bumped when any of that kind changes (see key()); never reset, so a key
+    // taken before a new subscription differs from one taken after.
+    this.versions = this.versions || {agents: 0, frameworks: 0, tasks: 0, offers: 0};
+  }
+
+  bump(...kinds) {
+    for (const kind of kinds) this.versions[kind]++;
+  }
+
+  /** A value that changes whenever any object of these kinds changes: what a table's rows depend on. */
+  key(...kinds) {
+    return kinds.map(kind => this.versions[kind]).join(':');
   }
 
   onChange(listener) {
@@ -49,16 +61,17 @@ export class Store {
   apply(event) {
     if (event.offer_event) {
       this.applyOffer(event.offer_event);
+      this.bump('offers');
     } else {
       switch (event.type) {
-        case 'SUBSCRIBED': this.load(event.subscribed.get_state || {}); break;
-        case 'TASK_ADDED': this.putTask(event.task_added.task); break;
-        case 'TASK_UPDATED': this.updateTask(event.task_updated); break;
-        case 'AGENT_ADDED': this.putAgent(event.agent_added.agent); break;
-        case 'AGENT_REMOVED': this.removeAgent(event.agent_removed.agent_id.value); break;
-        case 'FRAMEWORK_ADDED': this.putFramework(event.framework_added.framework); break;
-        case 'FRAMEWORK_UPDATED': this.putFramework(event.framework_updated.framework); break;
-        case 'FRAMEWORK_REMOVED': this.removeFramework(event.framework_removed.framework_info); break;
+        case 'SUBSCRIBED': this.load(event.subscribed.get_state || {}); this.bump('agents', 'frameworks', 'tasks', 'offers'); break;
+        case 'TASK_ADDED': this.putTask(event.task_added.task); this.bump('tasks'); break;
+        case 'TASK_UPDATED': this.updateTask(event.task_updated); this.bump('tasks'); break;
+        case 'AGENT_ADDED': this.putAgent(event.agent_added.agent); this.bump('agents'); break;
+        case 'AGENT_REMOVED': this.removeAgent(event.agent_removed.agent_id.value); this.bump('agents'); break;
+        case 'FRAMEWORK_ADDED': this.putFramework(event.framework_added.framework); this.bump('frameworks', 'offers'); break;
+        case 'FRAMEWORK_UPDATED': this.putFramework(event.framework_updated.framework); this.bump('frameworks', 'offers'); break;
+        case 'FRAMEWORK_REMOVED': this.removeFramework(event.framework_removed.framework_info); this.bump('frameworks'); break;
         case 'HEARTBEAT': return;
         default: return;
       }

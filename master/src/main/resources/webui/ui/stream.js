@@ -1,11 +1,15 @@
 // The master's event stream (operator API SUBSCRIBE) read with fetch streaming, and the way back
-// to a leader when it drops: retry here; if this master is up but no longer leads, load the page
-// through it (its / answers 307 to the leader's /, the #route is kept); if it is down, try the
-// other masters this browser has seen lead.
+// to a leader when it drops. The page stays on one master's origin while that master leads; when
+// the stream drops it asks the masters it knows (masters.js) which one leads now: its own master
+// again (it resubscribes), another (it loads the page there, keeping the #route), or none yet (it
+// says so and asks again). Loading the page from the new leader, rather than calling it from the
+// old origin, keeps every API call same-origin and makes a reload work after the old master died.
 
 import {RecordIOParser} from './recordio.js';
+import {survey, leading, known, answers} from './masters.js';
 
-const KNOWN_MASTERS = 'mezzo.masters';
+/** Attempts after which a master that answers but cannot be read (the page's origin is not one of the masters' addresses) is tried anyway. */
+const BLIND_AFTER = 5;
 
 export class EventStream {
   /**
@@ -45,6 +49,8 @@ export class EventStream {
       const parser = new RecordIOParser(text => {
         const event = JSON.parse(text);
         if (event.type === 'SUBSCRIBED') {
+          // When the whole state has arrived and is parsed: what a time-to-interactive measurement splits on.
+          performance.mark('subscribed', {detail: {bytes: text.length}});
           subscribed = true;
           this.attempt = 0;
           this.heartbeatSeconds = event.subscribed.heartbeat_interval_seconds || 15;
@@ -74,28 +80,60 @@ export class EventStream {
 
   async recover(error, wasSubscribed) {
     this.attempt++;
+    if (wasSubscribed) this.lost = true;
     const why = error instanceof HttpError ? `${error.status} ${error.body}` : error.message;
-    this.onStatus({state: 'reconnecting', detail: `attempt ${this.attempt}: ${why}`});
-    await delay(Math.min(5000, 250 * 2 ** Math.min(this.attempt, 5)));
-    if (!(error instanceof HttpError) && !wasSubscribed) {
-      // The request itself failed: this master is down, or it redirected us to a leader elsewhere
-      // (a cross-origin POST the browser refuses). Find out which from its /health.
-      if (await reachable('/health', {})) {
-        if (this.attempt > 1) {
-          location.replace('/' + location.hash);
-          return;
-        }
-      } else {
-        for (const master of knownMasters()) {
-          if (master !== location.host && await reachable(`//${master}/health`, {mode: 'no-cors'})) {
-            this.onStatus({state: 'reconnecting', detail: `moving to ${master}`});
-            location.replace(`//${master}/${location.hash}`);
-            return;
-          }
-        }
+    const lost = this.lost ? 'leader lost, reconnecting…' : 'reconnecting…';
+    this.onStatus({state: 'reconnecting', detail: `${lost} (attempt ${this.attempt}: ${why})`});
+    await this.findLeader(lost);
+  }
+
+  /** Asks the masters which one leads now, until one does: reconnects here, or moves the page there. */
+  async findLeader(lost) {
+    await delay(Math.min(2000, 250 * 2 ** Math.min(this.attempt - 1, 3)));
+    if (this.stopped) return;
+    const surveyed = await survey();
+    if (this.onMasters) this.onMasters(surveyed);
+    const leader = leading(surveyed);
+    if (leader && leader.own) {
+      this.connect();
+    } else if (leader) {
+      this.moveTo(leader.address);
+    } else if (surveyed.own && surveyed.own.leader && surveyed.own.leader !== surveyed.own.self
+        && this.attempt >= BLIND_AFTER && await answers(surveyed.own.leader)) {
+      // This master names a leader that is up but that this page cannot ask (the page's origin is
+      // not one of the masters' addresses, so no CORS): this master's / sends the browser there.
+      location.replace('/' + location.hash);
+    } else if (surveyed.masters.every(m => !m.reachable) && this.attempt >= BLIND_AFTER
+        && await this.moveBlind(surveyed)) {
+      return;
+    } else {
+      const reachable = surveyed.masters.filter(m => m.reachable).length;
+      this.onStatus({state: 'reconnecting', detail: `${lost} no master leads yet `
+        + `(${reachable} of ${surveyed.masters.length} masters answer)`});
+      this.attempt++;
+      await this.findLeader(lost);
+    }
+  }
+
+  /** Loads the page from the master at address, keeping the #route and saying where it came from. */
+  moveTo(address) {
+    this.onStatus({state: 'reconnecting', detail: `leader lost, moving to the new leader ${address}…`});
+    this.stop();
+    location.replace(`http://${address}/?from=${encodeURIComponent(location.host)}${location.hash}`);
+  }
+
+  /**
+   * No master can be read (the page's master is gone, and its origin is not one the others allow):
+   * the first that answers at all gets the page; its / sends the browser on to its leader.
+   */
+  async moveBlind(surveyed) {
+    for (const address of [...new Set([...surveyed.masters.map(m => m.address), ...known()])]) {
+      if (address !== location.host && await answers(address)) {
+        this.moveTo(address);
+        return true;
       }
     }
-    this.connect();
+    return false;
   }
 }
 
@@ -107,30 +145,6 @@ class HttpError extends Error {
   }
 }
 
-async function reachable(url, options) {
-  try {
-    const response = await fetch(url, {...options, cache: 'no-store'});
-    return response.type === 'opaque' || response.ok;
-  } catch (e) {
-    return false;
-  }
-}
-
 function delay(ms) {
   return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Remembers a master this browser has seen lead, for when the one it uses goes away. */
-export function rememberMaster(hostPort) {
-  const masters = knownMasters().filter(m => m !== hostPort);
-  masters.unshift(hostPort);
-  localStorage.setItem(KNOWN_MASTERS, JSON.stringify(masters.slice(0, 9)));
-}
-
-export function knownMasters() {
-  try {
-    return JSON.parse(localStorage.getItem(KNOWN_MASTERS)) || [];
-  } catch (e) {
-    return [];
-  }
 }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -37,30 +39,37 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
   private final String name;
   private final int agents;
   private final String agentResources;
+  private final int masters;
   private boolean perClass;
   private Path home;
   private Mezzo mezzo;
   private Mezzo.Result created;
   private Mezzo.Result deleted;
 
-  private MezzoCluster(String name, int agents, String agentResources) {
+  private MezzoCluster(String name, int agents, String agentResources, int masters) {
     this.name = name;
     this.agents = agents;
     this.agentResources = agentResources;
+    this.masters = masters;
   }
 
   /** One agent with 4 cpus, 4 GiB and ports 31000-31099, unless {@link #agents} or {@link #agentResources} change it. */
   static MezzoCluster named(String name) {
-    return new MezzoCluster(name, 1, RESOURCES);
+    return new MezzoCluster(name, 1, RESOURCES, 1);
   }
 
   MezzoCluster agents(int count) {
-    return new MezzoCluster(name, count, agentResources);
+    return new MezzoCluster(name, count, agentResources, masters);
+  }
+
+  /** {@code --masters count} (one unless set). */
+  MezzoCluster masters(int count) {
+    return new MezzoCluster(name, agents, agentResources, count);
   }
 
   /** Each agent's {@code --agent-resources}, in Mesos syntax. */
   MezzoCluster agentResources(String resources) {
-    return new MezzoCluster(name, agents, resources);
+    return new MezzoCluster(name, agents, resources, masters);
   }
 
   @Override
@@ -92,8 +101,12 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
     home = Files.createTempDirectory("mezzo-it-" + name);
     mezzo = new Mezzo(home);
     deleted = null;
-    created = mezzo.run(180, "cluster", "create", "--name", name, "--agents", Integer.toString(agents),
-        "--agent-resources", agentResources);
+    List<String> args = new ArrayList<>(List.of("cluster", "create", "--name", name, "--agents",
+        Integer.toString(agents), "--agent-resources", agentResources));
+    if (masters != 1) {
+      args.addAll(List.of("--masters", Integer.toString(masters)));
+    }
+    created = mezzo.run(240, args.toArray(String[]::new));
     assertThat(created.exitCode()).as(created.toString()).isZero();
   }
 

@@ -10,6 +10,7 @@ import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.api.Leadership;
 import io.mezzo.master.api.LoggingLevels;
 import io.mezzo.master.api.MasterRoutes;
+import io.mezzo.master.api.MastersEndpoint;
 import io.mezzo.master.api.MezzoVersion;
 import io.mezzo.master.api.OperatorOptions;
 import io.mezzo.master.election.CuratorLeaderElection;
@@ -69,7 +70,8 @@ final class MasterVerticle extends VerticleBase {
   private volatile java.time.Instant electedAt;
   private final java.time.Instant startedAt;
   private CuratorFramework curator;
-  private LeaderElection election;
+  private volatile LeaderElection election;
+  private MastersEndpoint masters;
   private HttpServer server;
   private MasterInfo masterInfo;
   private String zkPath;
@@ -98,15 +100,18 @@ final class MasterVerticle extends VerticleBase {
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
-    LeaderGate gate = new LeaderGate(this::acting, () -> leaderHostPort, () -> config.hostname() + ":" + port);
+    LeaderGate gate = new LeaderGate(this::acting, () -> leaderHostPort, this::ownHostPort);
     Timers timers = MasterRoutes.contextTimers(vertx);
     OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
         () -> acting() instanceof Leading ? Optional.ofNullable(electedAt) : Optional.empty(),
         new LoggingLevels(timers), Duration.ofMillis((long) (Wire.HEARTBEAT_INTERVAL_SECONDS * 1000)),
         config.maxOperatorEventStreamSubscribers(), ClusterState::recentOfferEvents);
+    masters = new MastersEndpoint(
+        () -> election == null ? Future.succeededFuture(java.util.List.of()) : election.participants(),
+        this::ownHostPort, () -> MastersEndpoint.State.of(acting()));
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
-        timers, metrics, config.security());
+        timers, metrics, masters, config.security());
     // gzip (or deflate) when the client asks, as Mesos does; the event streams opt out (identity).
     return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
@@ -118,7 +123,7 @@ final class MasterVerticle extends VerticleBase {
               .retryPolicy(new ExponentialBackoffRetry(500, 10)).build();
           curator.start();
           zkPath = zk.path();
-          election = new CuratorLeaderElection(curator, zk.path(), context, config.hostname() + ":" + port,
+          election = new CuratorLeaderElection(curator, zk.path(), context, ownHostPort(),
               config.zkSessionTimeout());
           return election.start(JsonCodec.print(masterInfo), this::leadership, this::leaderChanged);
         })
@@ -210,6 +215,12 @@ final class MasterVerticle extends VerticleBase {
 
   private void leaderChanged(Optional<MasterInfo> leader) {
     leaderHostPort = leader.map(MasterVerticle::hostPort);
+    // A new leader is also a master whose page may ask this one where to go once it is gone.
+    masters.refresh().onFailure(e -> log.debug("Could not list the election's participants", e));
+  }
+
+  private String ownHostPort() {
+    return config.hostname() + ":" + port;
   }
 
   static String hostPort(MasterInfo info) {

@@ -21,7 +21,8 @@ function list(container, route, {store}) {
     {label: 'offered', value: a => formatResources(store.usage().offered.get(a.id) || {})},
   ], {id: 'agents', height: 600, filter: route.query.q, onFilter: q => replaceQuery({q}), empty: 'No agents.'});
   container.append(h('h1', {}, 'Agents'), table.el);
-  return {update: () => table.setRows([...store.agents.values()])};
+  // The allocated and offered columns follow the tasks and the offers.
+  return {update: () => table.rowsFrom(store.key('agents', 'tasks', 'offers'), () => [...store.agents.values()])};
 }
 
 function detail(container, id, {store}) {
@@ -49,7 +50,8 @@ function detail(container, id, {store}) {
         offered[name] || 0)));
       clear(attributes, (agent.info.attributes || []).length
         ? keyValues(agent.info.attributes.map(a => [a.name, attributeValue(a)])) : h('span', {class: 'muted'}, 'none'));
-      tasks.setRows([...store.tasks.values()].filter(t => t.agent_id && t.agent_id.value === id));
+      tasks.rowsFrom(store.key('tasks', 'agents', 'frameworks'),
+        () => [...store.tasks.values()].filter(t => t.agent_id && t.agent_id.value === id));
     },
   };
 }

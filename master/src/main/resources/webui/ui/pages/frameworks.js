@@ -66,7 +66,8 @@ function detail(container, id, {store}) {
         held.length ? h('ul', {}, held.map(o => h('li', {}, idLink('agents', o.agentId), ' ', o.role || '', ' ',
           formatResources(o.resources), ' held ', o.created === undefined ? '?' : age(now - o.created))))
           : h('span', {class: 'muted'}, 'none'));
-      tasks.setRows([...store.tasks.values()].filter(t => t.framework_id && t.framework_id.value === id));
+      tasks.rowsFrom(store.key('tasks', 'agents', 'frameworks'),
+        () => [...store.tasks.values()].filter(t => t.framework_id && t.framework_id.value === id));
     },
   };
 }

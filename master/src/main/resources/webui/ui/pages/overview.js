@@ -1,4 +1,5 @@
-// Overview (#/): the leading master, agents and tasks by state, and Total / Allocated / Offered /
+// Overview (#/): the leading master, the cluster's masters (leader or standby, reachable from this
+// browser or not, as read on each (re)connect), agents and tasks by state, and Total / Allocated / Offered /
 // Idle per resource, as numbers and as charts since the page opened (sampled from the model).
 
 import {h, clear, section, keyValues, age, dateTime, badge} from '../dom.js';
@@ -10,6 +11,7 @@ const CHARTED = ['cpus', 'mem'];
 
 export function mount(container, route, context) {
   const master = h('div', {id: 'master'});
+  const masters = h('table', {id: 'masters', class: 'grid'});
   const agents = h('div', {id: 'agents-by-state', class: 'counts'});
   const tasks = h('div', {id: 'tasks-by-state', class: 'counts'});
   const resources = h('table', {id: 'resources', class: 'grid'});
@@ -17,6 +19,7 @@ export function mount(container, route, context) {
   container.append(
     h('h1', {}, 'Overview'),
     section('Master', master),
+    section('Masters', masters),
     h('div', {class: 'columns'}, section('Agents', agents), section('Tasks', tasks)),
     section('Resources', resources),
     section('Resources since this page opened', h('div', {class: 'charts'}, charts.map(c => c.chart.el))));
@@ -40,13 +43,26 @@ export function mount(container, route, context) {
       ['Version', h('span', {id: 'version'}, info.version || '?')],
       ['Started', m.start_time ? `${dateTime(m.start_time)} (up ${age(Date.now() / 1000 - m.start_time)})` : '?'],
       ['Elected', m.elected_time ? dateTime(m.elected_time) : '?'],
-      ['Masters', 'This page follows the leader; a standby sends the browser to it.'],
     ]));
+  }
+
+  function paintMasters() {
+    const surveyed = context.masters;
+    if (!surveyed) return clear(masters, h('tr', {}, h('td', {class: 'muted'}, 'Asking the masters…')));
+    const rows = [...surveyed.masters].sort((a, b) => a.address.localeCompare(b.address, undefined, {numeric: true}));
+    clear(masters, h('tr', {}, ['address', 'role', 'reachable', ''].map(t => h('th', {}, t))),
+      rows.map(m => h('tr', {'data-master': m.address},
+        h('td', {}, m.address),
+        h('td', {class: 'role'}, badge(m.leader ? 'leader' : 'standby', m.leader ? 'leader' : 'standby'),
+          m.state === 'recovering' ? ' recovering' : ''),
+        h('td', {class: 'reachable'}, badge(m.reachable ? 'reachable' : 'unreachable')),
+        h('td', {class: 'muted'}, m.own ? 'this page' : ''))));
   }
 
   return {
     update(store) {
       paintMaster();
+      paintMasters();
       counts(agents, store.countBy(store.agents.values(), a => a.state), '#/agents');
       counts(tasks, store.countBy(store.tasks.values(), t => t.state), '#/tasks');
       const totals = store.totals();

@@ -36,7 +36,8 @@ function lastTime(task) {
 function list(container, route, {store}) {
   const table = taskTable(store, {id: 'tasks', height: 600, filter: route.query.q, onFilter: q => replaceQuery({q})});
   container.append(h('h1', {}, 'Tasks'), table.el);
-  return {update: () => table.setRows([...store.tasks.values()])};
+  // Framework names and agent hosts are shown too; offer events change none of it.
+  return {update: () => table.rowsFrom(store.key('tasks', 'agents', 'frameworks'), () => [...store.tasks.values()])};
 }
 
 function detail(container, id, {store}) {

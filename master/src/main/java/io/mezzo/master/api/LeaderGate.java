@@ -62,6 +62,23 @@ public final class LeaderGate implements Handler<RoutingContext> {
     }
   }
 
+  /**
+   * The web UI's page: a follower that knows another leader sends the browser to that leader's page
+   * (307, as for the APIs); every other master serves the page itself, also while no leader is
+   * known, so that the browser shows the UI waiting for a leader rather than an error page.
+   */
+  Handler<RoutingContext> page(Handler<RoutingContext> serve) {
+    return ctx -> {
+      Optional<String> leader = leaderHostPort.get();
+      if (leadership.get() instanceof Leadership.Follower && leader.isPresent()
+          && !leader.get().equals(ownHostPort.get())) {
+        ctx.response().setStatusCode(307).putHeader("Location", "//" + leader.get() + ctx.request().uri()).end();
+      } else {
+        serve.handle(ctx);
+      }
+    };
+  }
+
   private void redirectToLeader(RoutingContext ctx, String path) {
     Optional<String> leader = leaderHostPort.get();
     if (leader.isPresent() && leader.get().equals(ownHostPort.get())) {

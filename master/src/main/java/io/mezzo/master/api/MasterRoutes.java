@@ -24,10 +24,11 @@ import java.util.List;
  * endpoints that answer on any master ({@code /health}, {@code /redirect}), the web UI, and the
  * router's failure handler that turns {@link io.mezzo.master.state.CallRejected} into its answer.
  *
- * <p>The web UI is static files from the classpath: {@code GET /} is its page, behind the gate so
- * that a standby sends the browser to the leader's {@code /}; its modules under {@code /ui/} and
- * the chart library's WebJar under {@code /webjars/} are served by any master (the page asks the
- * master it came from, so they are the leader's in practice).
+ * <p>The web UI is static files from the classpath: {@code GET /} is its page; a standby that knows
+ * the leader sends the browser to the leader's {@code /}, and while none is known it serves the
+ * page, which waits for one ({@link LeaderGate#page}). Its modules under {@code /ui/} and the chart
+ * library's WebJar under {@code /webjars/} are served by any master. {@code /masters}
+ * ({@link MastersEndpoint}) tells the page which masters the cluster has and which one leads.
  */
 public final class MasterRoutes {
   /** The API families behind the leader gate, each with its paths (Mesos's, and libprocess's under /master). */
@@ -53,7 +54,7 @@ public final class MasterRoutes {
   /** Metrics, answered by every master: a standby shows {@code master/elected} 0 (see {@link MetricsEndpoints}). */
   static final List<String> METRICS = List.of(MetricsEndpoints.SNAPSHOT, MetricsEndpoints.PROMETHEUS);
 
-  /** The web UI's page: behind the gate, so a standby sends the browser to the leader's. */
+  /** The web UI's page: a standby that knows the leader sends the browser to the leader's. */
   static final String UI_PAGE = "/";
   /** The web UI's modules and the WebJars: static files any master serves (route paths, with the {@code *}). */
   static final List<String> UI_ASSETS = List.of("/ui/*", "/webjars/*");
@@ -78,7 +79,7 @@ public final class MasterRoutes {
     return router(vertx, gate, allocationTrigger, limits, budget,
         OperatorOptions.defaults(java.time.Clock.systemUTC(), new LoggingLevels(timers)), timers,
         new MasterMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(),
-            () -> false, () -> io.mezzo.master.state.StateGauges.NONE), Security.NONE);
+            () -> false, () -> io.mezzo.master.state.StateGauges.NONE));
   }
 
   /**
@@ -88,11 +89,22 @@ public final class MasterRoutes {
    *
    * @param operatorOptions the master's facts and the operator stream's settings
    * @param timers timers on the caller's context, for the operator stream's heartbeats
+   */
+  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
+      BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics) {
+    return router(vertx, gate, allocationTrigger, limits, budget, operatorOptions, timers, metrics,
+        MastersEndpoint.alone(""), Security.NONE);
+  }
+
+  /**
+   * The router of a master, as above, answering {@code /masters} with {@code masters}, with
+   * {@code security}'s authentication and authorization.
+   *
    * @param security which realms require credentials, and what each principal may do
    */
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics,
-      Security security) {
+      MastersEndpoint masters, Security security) {
     HttpAuthentication authentication = security.authentication();
     Router router = Router.router(vertx);
     ReadTimer readTimer = ReadTimer.vertx(vertx);
@@ -130,15 +142,18 @@ public final class MasterRoutes {
     for (String path : REDIRECT) {
       router.get(path).handler(gate::redirectEndpoint).failureHandler(RejectionHandler.BARE);
     }
+    for (String path : MastersEndpoint.PATHS) {
+      router.get(path).handler(noBody).handler(masters);
+    }
     webUi(router, gate, noBody);
     router.route().failureHandler(RejectionHandler.PLAIN_TEXT);
     return router;
   }
 
   private static void webUi(Router router, LeaderGate gate, BoundedBody noBody) {
-    router.get(UI_PAGE).handler(noBody).handler(gate).handler(ctx -> ctx.response()
+    router.get(UI_PAGE).handler(noBody).handler(gate.page(ctx -> ctx.response()
         .putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-cache")
-        .sendFile(UI_ROOT + "/index.html"));
+        .sendFile(UI_ROOT + "/index.html")));
     // max-age 0: the modules are revalidated (Last-Modified) on each load, so an upgraded master
     // never runs a page on last version's modules; the WebJar's paths carry its version.
     router.get(UI_ASSETS.get(0)).handler(noBody)

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -65,7 +66,7 @@ public final class CuratorLeaderElection implements LeaderElection {
   // Owned by the context.
   private Consumer<Optional<LeaderFence>> leadership;
   private byte[] masterInfoJson;
-  private LeaderLatch latch;
+  private volatile LeaderLatch latch;
   private Term term;
   private LeaderDetector detector;
   private boolean closed;
@@ -333,6 +334,17 @@ public final class CuratorLeaderElection implements LeaderElection {
     } catch (IOException | RuntimeException e) {
       log.debug("Could not close the old leader latch: {}", e.toString());
     }
+  }
+
+  @Override
+  public Future<List<Participant>> participants() {
+    LeaderLatch joined = latch;
+    if (joined == null) {
+      return Future.succeededFuture(List.of());
+    }
+    // getParticipants() reads every latch node from ZooKeeper: a worker's job, not the loop's.
+    return context.executeBlocking(() -> joined.getParticipants().stream()
+        .map(p -> new Participant(p.getId(), p.isLeader())).toList(), false);
   }
 
   @Override

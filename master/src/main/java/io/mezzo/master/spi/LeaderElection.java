@@ -2,6 +2,7 @@ package io.mezzo.master.spi;
 
 import io.mezzo.v1.Protos.MasterInfo;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,6 +34,26 @@ public interface LeaderElection {
   Future<Void> start(String masterInfoJson, Consumer<Optional<LeaderFence>> leadership,
       Consumer<Optional<MasterInfo>> leaderChanged);
 
+  /**
+   * The candidates in the election now, as ZooKeeper lists them, each with the address it joined
+   * with ({@code host:port}, the master's advertised address) and whether it is the one the
+   * election names leader. A candidate that died stays listed until its ZooKeeper session expires,
+   * so a listed leader may be unreachable for that long.
+   *
+   * <p>Callable from any thread, any number of times; the ZooKeeper reads run on a worker, never on
+   * an event loop, and the future completes on the master's context. Before the candidate has
+   * joined it is already complete with an empty list; if ZooKeeper cannot be read it fails.
+   */
+  Future<List<Participant>> participants();
+
   /** Leaves the election (breaking a held fence first) and removes what it published. Idempotent. */
   Future<Void> close();
+
+  /**
+   * One candidate of the election.
+   *
+   * @param address its advertised {@code host:port}
+   * @param leader whether the election names it leader
+   */
+  record Participant(String address, boolean leader) {}
 }

@@ -191,6 +191,7 @@ class LeaderGateTest {
     Set<String> ungated = new HashSet<>(MasterRoutes.HEALTH);
     ungated.addAll(MasterRoutes.REDIRECT);
     ungated.addAll(MasterRoutes.METRICS);
+    ungated.addAll(MastersEndpoint.PATHS);
     // Route::getPath drops the wildcard of a prefix route.
     MasterRoutes.UI_ASSETS.forEach(asset -> ungated.add(asset.replace("*", "")));
     List<String> paths = router.getRoutes().stream().map(Route::getPath).filter(p -> p != null).toList();
@@ -211,6 +212,15 @@ class LeaderGateTest {
     HttpResponse<String> standby = get(MasterRoutes.UI_PAGE);
     assertThat(standby.statusCode()).isEqualTo(307);
     assertThat(standby.headers().firstValue("Location")).hasValue("//" + LEADER + "/");
+
+    // No leader known (the old one gone, no new one yet): the page itself, which waits for one,
+    // rather than a 503 the browser would show as an error page.
+    leader.set(Optional.empty());
+    HttpResponse<String> waiting = get(MasterRoutes.UI_PAGE);
+    assertThat(waiting.statusCode()).isEqualTo(200);
+    assertThat(waiting.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
+    // The API stays the leader's: no answer from a standby.
+    assertThat(send(Family.OPERATOR, "/api/v1").statusCode()).isEqualTo(503);
   }
 
   /** The page's modules and the chart library come from the jar, on any master, with no network. */

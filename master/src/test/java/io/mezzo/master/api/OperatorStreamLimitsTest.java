@@ -57,7 +57,7 @@ class OperatorStreamLimitsTest {
         () -> { }, ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()), options, timers,
         new io.mezzo.master.metrics.MasterMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> true,
-            () -> io.mezzo.master.state.StateGauges.NONE), io.mezzo.master.auth.Security.NONE);
+            () -> io.mezzo.master.state.StateGauges.NONE));
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     leadership.set(leading());

@@ -1,6 +1,9 @@
 package io.mezzo.master.webui;
 
+import io.mezzo.master.api.MastersEndpoint;
+import io.mezzo.master.spi.LeaderElection.Participant;
 import io.mezzo.protocol.JsonCodec;
+import io.vertx.core.Future;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.master.Protos.Event;
 import io.mezzo.v1.master.Protos.Response;
@@ -38,6 +41,9 @@ final class FakeUiBackend implements AutoCloseable {
   private volatile Response.GetMaster master = Response.GetMaster.getDefaultInstance();
   private volatile Response.GetRoles roles = Response.GetRoles.getDefaultInstance();
   private volatile JsonArray whyNot = new JsonArray();
+  private volatile MastersEndpoint.State masterState = MastersEndpoint.State.LEADING;
+  /** The election's participants /masters lists; empty means this master alone, leading. */
+  private volatile List<Participant> participants = List.of();
 
   FakeUiBackend(Vertx vertx, Response.GetState state, List<Event> history) throws Exception {
     this.vertx = vertx;
@@ -49,6 +55,9 @@ final class FakeUiBackend implements AutoCloseable {
     router.get("/ui/*").handler(StaticHandler.create("webui/ui"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.get("/health").handler(ctx -> ctx.response().end());
+    // The real endpoint, CORS included, over participants the test sets.
+    router.get("/masters").handler(new MastersEndpoint(() -> Future.succeededFuture(participants.isEmpty()
+        ? List.of(new Participant(address(), true)) : participants), this::address, () -> masterState));
     router.get("/api/v1/explain").handler(ctx -> ctx.json(new JsonObject()
         .put("framework_id", ctx.request().getParam("framework_id")).put("why_not", whyNot)));
     router.post("/api/v1").handler(BodyHandler.create()).handler(ctx -> {
@@ -70,6 +79,21 @@ final class FakeUiBackend implements AutoCloseable {
 
   int port() {
     return server.actualPort();
+  }
+
+  /** This fake's address as the browser's origin names it. */
+  String address() {
+    return "localhost:" + port();
+  }
+
+  /** Who the election lists, for /masters. */
+  void participants(Participant... list) {
+    participants = List.of(list);
+  }
+
+  /** What this master says it is on /masters. */
+  void masterState(MastersEndpoint.State state) {
+    masterState = state;
   }
 
   String url(String hash) {
@@ -128,6 +152,10 @@ final class FakeUiBackend implements AutoCloseable {
   private void subscribe(HttpServerResponse response) {
     if (refusing.get()) {
       response.setStatusCode(503).end("Master has not finished recovery");
+      return;
+    }
+    if (masterState != MastersEndpoint.State.LEADING) {
+      response.setStatusCode(503).end("No leader elected");
       return;
     }
     subscriptions.incrementAndGet();

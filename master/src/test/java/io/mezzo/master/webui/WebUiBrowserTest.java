@@ -15,6 +15,8 @@ import static io.mezzo.master.webui.UiFixtures.taskUpdated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.mezzo.master.api.MastersEndpoint;
+import io.mezzo.master.spi.LeaderElection.Participant;
 import io.mezzo.testkit.Browser;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.master.Protos.Response;
@@ -207,8 +209,26 @@ class WebUiBrowserTest {
   }
 
   @Test
-  void theOverviewShowsTheLeaderAndTheResourcesFromTheStream() {
-    browser.open(backend.url(""));
+  void theOverviewShowsTheLeaderAndTheResourcesFromTheStream() throws Exception {
+    try (FakeUiBackend standby = new FakeUiBackend(vertx, state(), List.of())) {
+      standby.masterState(MastersEndpoint.State.STANDBY);
+      Participant[] masters = {new Participant(backend.address(), true), new Participant(standby.address(), false),
+          new Participant("localhost:1", false)};
+      backend.participants(masters);
+      standby.participants(masters);
+      browser.open(backend.url(""));
+      browser.waitFor("#connection", "live · leader " + backend.address());
+      browser.waitFor("#masters tr[data-master='" + backend.address() + "'] .role", "leader");
+      browser.waitFor("#masters tr[data-master='" + backend.address() + "'] .reachable", "reachable");
+      browser.waitFor("#masters tr[data-master='" + backend.address() + "']", "this page");
+      browser.waitFor("#masters tr[data-master='" + standby.address() + "'] .role", "standby");
+      browser.waitFor("#masters tr[data-master='" + standby.address() + "'] .reachable", "reachable");
+      browser.waitFor("#masters tr[data-master='localhost:1'] .reachable", "unreachable");
+      overview();
+    }
+  }
+
+  private void overview() {
     browser.waitFor("#leader", "localhost:" + backend.port());
     browser.waitFor("#version", "0.1.0-test");
     browser.waitFor("#resources tr[data-resource=cpus] .total", "12");
@@ -251,6 +271,12 @@ class WebUiBrowserTest {
     browser.find("#tasks input.filter").sendKeys("t-");
     browser.waitFor("#tasks .count", "10000 of 10000");
     browser.screenshot("tasks");
+
+    // Offer events leave the rows as they are (the table skips them); a task event is shown.
+    backend.push(created("offer-7", "fw-batch", "agent-1", "eng", now + 1));
+    backend.push(taskAdded(task("t-new", "fw-batch", "agent-1", TaskState.TASK_STAGING, now + 2)));
+    browser.waitFor("#tasks .count", "10001 of 10001");
+    browser.waitFor("#tasks .vt-spacer", "t-new");
   }
 
   @Test
@@ -264,7 +290,6 @@ class WebUiBrowserTest {
         agent("agent-2", "127.0.0.1", 1, 8, 16384), agent("agent-3", "127.0.0.1", 2, 2, 2048)));
     backend.dropStreams();
     browser.waitFor("#connection", "reconnecting");
-    browser.screenshot("reconnecting");
     int before = backend.subscriptions();
 
     backend.refuseSubscribes(false);
@@ -277,22 +302,63 @@ class WebUiBrowserTest {
   }
 
   @Test
-  void whenItsMasterIsGoneThePageMovesToAnotherMasterItHasSeen() throws Exception {
+  void whenItsMasterIsGoneThePageMovesToTheMasterThatLeadsNow() throws Exception {
     try (FakeUiBackend other = new FakeUiBackend(vertx, state(agent("agent-1", "127.0.0.1", agentFiles.port(), 4, 8192),
         agent("agent-9", "127.0.0.1", 9, 16, 32768)), List.of())) {
       other.master(UiFixtures.master(other.port()));
+      backend.participants(new Participant(backend.address(), true), new Participant(other.address(), false));
+      other.participants(new Participant(backend.address(), false), new Participant(other.address(), true));
       browser.open(backend.url("#/agents"));
       browser.waitFor("#agents .vt-spacer", "agent-2");
-      // As if this browser had seen the other master lead before (the page keeps the leaders it sees).
-      browser.script("localStorage.setItem('mezzo.masters', JSON.stringify(['localhost:" + other.port() + "']))");
+      browser.waitFor("#connection", "live · leader " + backend.address());
+      awaitMastersRead();
 
       backend.dropStreams();
       backend.close();
 
       browser.waitFor("#agents .vt-spacer", "agent-9");
       assertThat(browser.driver().getCurrentUrl()).isEqualTo(other.url("#/agents"));
-      browser.waitFor("#connection", "live");
+      browser.waitFor("#connection", "live · leader " + other.address() + " (failed over from " + backend.address() + ")");
     }
+  }
+
+  /**
+   * The page's master stops leading and none leads for a while: the page stays (no error page),
+   * says that no master leads, and moves to the new leader, with the #route, once there is one.
+   */
+  @Test
+  void whileNoMasterLeadsThePageWaitsThenMovesToTheNewLeader() throws Exception {
+    try (FakeUiBackend other = new FakeUiBackend(vertx, state(agent("agent-9", "127.0.0.1", 9, 16, 32768)), List.of())) {
+      other.masterState(MastersEndpoint.State.STANDBY);
+      Participant[] before = {new Participant(backend.address(), true), new Participant(other.address(), false)};
+      backend.participants(before);
+      other.participants(before);
+      browser.open(backend.url("#/agents"));
+      browser.waitFor("#connection", "live · leader " + backend.address());
+      awaitMastersRead();
+
+      Participant[] none = {new Participant(backend.address(), false), new Participant(other.address(), false)};
+      backend.participants(none);
+      other.participants(none);
+      backend.masterState(MastersEndpoint.State.STANDBY);
+      backend.dropStreams();
+      browser.waitFor("#connection", "leader lost, reconnecting… no master leads yet (2 of 2 masters answer)");
+      browser.screenshot("reconnecting");
+      assertThat(browser.driver().getCurrentUrl()).isEqualTo(backend.url("#/agents"));
+
+      other.masterState(MastersEndpoint.State.LEADING);
+      other.participants(new Participant(backend.address(), false), new Participant(other.address(), true));
+      browser.waitFor("#agents .vt-spacer", "agent-9");
+      assertThat(browser.driver().getCurrentUrl()).isEqualTo(other.url("#/agents"));
+      browser.waitFor("#connection", "live · leader " + other.address());
+    }
+  }
+
+  /** The page has read /masters of every master it was told of (it does so on each connect). */
+  private void awaitMastersRead() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> browser.script(
+        "return window.mezzo.context.masters && window.mezzo.context.masters.masters.every(m => m.reachable)")
+        .equals(Boolean.TRUE));
   }
 
   /** The stream's framing, fed in pieces of every size: they split the length, the newline and a two-byte character. */
