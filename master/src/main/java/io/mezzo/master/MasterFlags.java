@@ -20,6 +20,9 @@ final class MasterFlags {
     flags.put("port", String.valueOf(config.port()));
     flags.put("allocation-interval", duration(config.allocationInterval()));
     flags.put("agent-reregister-timeout", duration(config.agentReregisterTimeout()));
+    flags.put("agent-ping-timeout", duration(config.agentPingTimeout()));
+    flags.put("max-agent-ping-timeouts", String.valueOf(config.maxAgentPingTimeouts()));
+    flags.put("agent-removal-timeout", duration(config.agentRemovalTimeout()));
     flags.put("allocator", config.allocator());
     flags.put("offer-timeout", config.offerTimeout() == null ? "" : duration(config.offerTimeout()));
     flags.put("min-allocatable-resources", config.minAllocatableResources());

@@ -19,6 +19,7 @@ import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
+import io.mezzo.master.state.AgentLiveness;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.ConfinedAllocator;
 import io.mezzo.master.state.StateGauges;
@@ -164,7 +165,8 @@ final class MasterVerticle extends VerticleBase {
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
-          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory());
+          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(), new AgentLiveness(
+              config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.agentRemovalTimeout()));
       recovered.countInto(metrics);
       electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));

@@ -160,13 +160,19 @@ final class OperatorProtos {
 
   /**
    * The tasks the master tracks: active ones, and terminal ones whose last update the framework
-   * has not acknowledged yet (Mesos lists those under {@code tasks} too).
+   * has not acknowledged yet (Mesos lists those under {@code tasks} too); the tasks of unreachable
+   * agents under {@code unreachable_tasks}.
    */
   static GetTasks tasks(ClusterRecords records) {
     GetTasks.Builder out = GetTasks.newBuilder();
     for (FrameworkRecord framework : records.frameworks.values()) {
       for (TaskRecord task : framework.tasks.values()) {
         out.addTasks(task(task));
+      }
+    }
+    for (UnreachableAgent agent : records.unreachableAgents.values()) {
+      for (TaskRecord task : agent.tasks) {
+        out.addUnreachableTasks(task(task));
       }
     }
     return out.build();
