@@ -45,6 +45,12 @@ final class MasterFlags {
     if (secs % 60 != 0 || secs == 0) {
       return secs + "secs";
     }
-    return secs % 3600 != 0 ? (secs / 60) + "mins" : (secs / 3600) + "hrs";
+    if (secs % 3600 != 0) {
+      return (secs / 60) + "mins";
+    }
+    if (secs % 86_400 != 0) {
+      return (secs / 3600) + "hrs";
+    }
+    return secs % 604_800 != 0 ? (secs / 86_400) + "days" : (secs / 604_800) + "weeks";
   }
 }

@@ -21,6 +21,9 @@ class MasterFlagsTest {
       "--allocator=random                      | Unknown allocator 'random'",
       "--offer-history=-1                      | offer history must be 0..1000000 events, got -1",
       "--offer-history=lots                    | Invalid value for option '--offer-history'",
+      "--agent-ping-timeout=0secs              | agent ping timeout must be positive",
+      "--max-agent-ping-timeouts=0             | max agent ping timeouts must be at least 1",
+      "--agent-removal-timeout=soon            | is not a duration",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();
@@ -45,6 +48,17 @@ class MasterFlagsTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains(message);
+  }
+
+  @Test
+  void theAgentHealthFlagsHaveMesosDefaultsAndShowInGetFlags() {
+    MasterConfig defaults = MasterConfig.builder().zk("zk://h:2181/m").build();
+    assertThat(MasterFlags.of(defaults)).containsEntry("agent-ping-timeout", "15secs")
+        .containsEntry("max-agent-ping-timeouts", "5").containsEntry("agent-removal-timeout", "2weeks");
+    MasterConfig set = MasterConfig.builder().zk("zk://h:2181/m").agentPingTimeout(Duration.ofSeconds(2))
+        .maxAgentPingTimeouts(3).agentRemovalTimeout(Duration.ofMinutes(5)).build();
+    assertThat(MasterFlags.of(set)).containsEntry("agent-ping-timeout", "2secs")
+        .containsEntry("max-agent-ping-timeouts", "3").containsEntry("agent-removal-timeout", "5mins");
   }
 
   @Test

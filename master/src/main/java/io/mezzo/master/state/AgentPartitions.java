@@ -90,6 +90,7 @@ final class AgentPartitions {
     }
     Instant now = clock.instant();
     UnreachableAgent unreachable = new UnreachableAgent(agent.id, now);
+    records.counters.agentUnreachable();
     detach(agent);
     for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
       FrameworkRecord framework = records.frameworks.get(task.frameworkId);
@@ -167,7 +168,9 @@ final class AgentPartitions {
       throw new CallRejected(404, "Agent '" + agentId + "' not found");
     }
     records.goneAgents.add(agentId);
-    records.removedAgents.remove(agentId);
+    if (records.removedAgents.remove(agentId)) {
+      changed.run();
+    }
     String message = "Agent " + agentId + " was marked gone by an operator";
     if (unreachable != null) {
       cancelRemoval(unreachable);

@@ -4,7 +4,6 @@ import io.mezzo.protocol.Ids;
 
 import static io.mezzo.master.state.TaskUpdates.isTerminal;
 import static io.mezzo.master.state.TaskUpdates.masterUpdate;
-import static io.mezzo.master.state.TaskUpdates.update;
 
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.spi.AgentResources;
@@ -21,10 +20,8 @@ import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason;
-import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashSet;
@@ -39,8 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The agents of {@link ClusterState}: registration and re-registration on a new stream, adoption
  * of the tasks an agent reports (and of their frameworks, after a master failover), dropping the
- * tasks a re-registering agent no longer has, the check on an agent's calls, and disconnection
- * followed by removal when the agent does not come back within the re-registration timeout.
+ * tasks a re-registering agent no longer has, the check on an agent's calls (each one a sign of
+ * life for the {@link AgentPings health checks}), and disconnection followed by the agent being
+ * unreachable when it does not come back within the re-registration timeout; what unreachable
+ * and gone mean is {@link AgentPartitions}'s.
  */
 final class AgentRoster {
   // Same logger as ClusterState, so that the master's log reads as before the split.

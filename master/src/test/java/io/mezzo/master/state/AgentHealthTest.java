@@ -209,6 +209,7 @@ class AgentHealthTest {
     assertThat(aware.events).anyMatch(e -> e.getType() == Event.Type.FAILURE
         && e.getFailure().getAgentId().getValue().equals(agentId));
     assertThat(state.getTasks().getTasksList()).isEmpty();
+    assertThat(state.gauges().tasks(TaskState.TASK_UNREACHABLE)).isEqualTo(1);
     assertThat(state.getTasks().getUnreachableTasksList()).singleElement()
         .satisfies(t -> assertThat(t.getState()).isEqualTo(TaskState.TASK_UNREACHABLE));
     reconcile(aware, "t1");
@@ -226,6 +227,7 @@ class AgentHealthTest {
     assertThat(back.events).extracting(AgentEvent::getType).containsExactly(AgentEvent.Type.REGISTERED);
     assertThat(state.unreachableAgents()).isEmpty();
     assertThat(state.getTasks().getUnreachableTasksList()).isEmpty();
+    assertThat(state.gauges().tasks(TaskState.TASK_UNREACHABLE)).isZero();
     assertThat(state.getTasks().getTasksList()).singleElement()
         .satisfies(t -> assertThat(t.getState()).isEqualTo(TaskState.TASK_RUNNING));
     reconcile(aware, "t1");
