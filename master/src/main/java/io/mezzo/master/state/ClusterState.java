@@ -404,7 +404,8 @@ public final class ClusterState {
     assertOwner();
     Map<String, List<String>> runtimes = new java.util.LinkedHashMap<>();
     records.agents.values().forEach(a -> runtimes.put(a.id, List.copyOf(a.runtimes)));
-    return new StateView(masterInfo, OperatorProtos.state(masterInfo, records), runtimes);
+    return new StateView(masterInfo, OperatorProtos.state(masterInfo, records), runtimes,
+        records.unreachableAgents.size());
   }
 
   /**

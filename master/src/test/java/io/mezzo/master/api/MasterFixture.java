@@ -37,10 +37,15 @@ final class MasterFixture implements AutoCloseable {
   }
 
   MasterFixture(ApiLimits limits) throws Exception {
+    this(b -> b.limits(limits));
+  }
+
+  /** A master whose configuration {@code configure} changes (e.g. its agent health checks). */
+  MasterFixture(java.util.function.UnaryOperator<MasterConfig.Builder> configure) throws Exception {
     zk = new TestingServer(true);
     vertx = strictVertx.vertx();
-    master = new Master(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
-        .allocationInterval(Duration.ofMillis(50)).limits(limits).build(), vertx, Clock.systemUTC());
+    master = new Master(configure.apply(MasterConfig.builder().zk("zk://" + zk.getConnectString() + "/mezzo").port(0)
+        .allocationInterval(Duration.ofMillis(50))).build(), vertx, Clock.systemUTC());
     master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(master::isLeader);
   }
