@@ -122,11 +122,13 @@ final class AgentPartitions {
    * An unreachable agent registered again and its reported tasks were adopted into {@code agent}:
    * partition-aware frameworks hear each task's state, the other frameworks' tasks are killed
    * (the events go into {@code afterRegistered}, since the agent ignores what comes before REGISTERED).
+   *
+   * @return whether the agent was unreachable
    */
-  void reachableAgain(AgentRecord agent, List<AgentEvent> afterRegistered) {
+  boolean reachableAgain(AgentRecord agent, List<AgentEvent> afterRegistered) {
     UnreachableAgent unreachable = records.unreachableAgents.remove(agent.id);
     if (unreachable == null) {
-      return;
+      return false;
     }
     cancelRemoval(unreachable);
     log.info("Unreachable agent {} re-registered after {}", agent.id,
@@ -149,6 +151,7 @@ final class AgentPartitions {
       }
     }
     changed.run();
+    return true;
   }
 
   /**

@@ -136,8 +136,11 @@ final class AgentRoster {
         allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
       }
       agentAddedListener.accept(id);
-      partitions.reachableAgain(agent, afterRegistered);
-      records.counters.agentRegistered();
+      if (partitions.reachableAgain(agent, afterRegistered)) {
+        records.counters.agentReregistered();
+      } else {
+        records.counters.agentRegistered();
+      }
       log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
           info.getPort(), total, register.getTasksCount());
     }
