@@ -64,6 +64,11 @@ public interface Scheduler {
   /**
    * A task changed state, or a reconciliation answer. Update your task bookkeeping.
    *
+   * <p>States are not always final in order: with the PARTITION_AWARE capability, a task on an
+   * agent the master cannot reach is TASK_UNREACHABLE, and when the agent comes back the master
+   * sends the task's state again (TASK_RUNNING, reason REASON_AGENT_REREGISTERED, no uuid).
+   * Without the capability the task is TASK_LOST and is killed on the agent if it comes back.
+   *
    * <p>By default the SDK acknowledges the update after this method returns normally, when
    * the update carries a uuid (updates without one are never acknowledged). With
    * {@code implicitAcknowledgements(false)} call {@link SchedulerDriver#acknowledge} yourself,

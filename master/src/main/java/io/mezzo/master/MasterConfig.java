@@ -31,6 +31,15 @@ public final class MasterConfig {
    * election to another master.
    */
   public static final String DEFAULT_ZK_SESSION_TIMEOUT = "10secs";
+  /** How often the master pings each agent, Mesos syntax (Mesos's {@code --agent_ping_timeout}). */
+  public static final String DEFAULT_AGENT_PING_TIMEOUT = "15secs";
+  /** Unanswered pings after which an agent is unreachable (Mesos's {@code --max_agent_ping_timeouts}). */
+  public static final int DEFAULT_MAX_AGENT_PING_TIMEOUTS = 5;
+  /**
+   * How long an agent may stay unreachable before it is gone for good, Mesos syntax: the default of
+   * Mesos's {@code --registry_max_agent_age}, after which Mesos forgets an unreachable agent.
+   */
+  public static final String DEFAULT_AGENT_REMOVAL_TIMEOUT = "2weeks";
   /** The allocator used unless another is named. */
   public static final String DEFAULT_ALLOCATOR = DrfAllocator.NAME;
   /** Mesos's default minimum allocatable resources. */
@@ -53,6 +62,9 @@ public final class MasterConfig {
   private final Duration allocationInterval;
   private final Duration agentReregisterTimeout;
   private final Duration zkSessionTimeout;
+  private final Duration agentPingTimeout;
+  private final int maxAgentPingTimeouts;
+  private final Duration agentRemovalTimeout;
   private final String allocator;
   private final Duration offerTimeout;
   private final String minAllocatableResources;
@@ -74,6 +86,9 @@ public final class MasterConfig {
     this.allocationInterval = b.allocationInterval;
     this.agentReregisterTimeout = b.agentReregisterTimeout;
     this.zkSessionTimeout = b.zkSessionTimeout;
+    this.agentPingTimeout = b.agentPingTimeout;
+    this.maxAgentPingTimeouts = b.maxAgentPingTimeouts;
+    this.agentRemovalTimeout = b.agentRemovalTimeout;
     this.allocator = b.allocator;
     this.offerTimeout = b.offerTimeout;
     this.minAllocatableResources = b.minAllocatableResources;
@@ -125,6 +140,21 @@ public final class MasterConfig {
   /** The ZooKeeper session timeout the master asks for (the server may bound it by its own min and max). */
   public Duration zkSessionTimeout() {
     return zkSessionTimeout;
+  }
+
+  /** How often the master pings each connected agent. */
+  public Duration agentPingTimeout() {
+    return agentPingTimeout;
+  }
+
+  /** How many pings in a row an agent may leave unanswered (with no other call) before it is unreachable. */
+  public int maxAgentPingTimeouts() {
+    return maxAgentPingTimeouts;
+  }
+
+  /** How long an unreachable agent may take to come back before it is gone and may never register again. */
+  public Duration agentRemovalTimeout() {
+    return agentRemovalTimeout;
   }
 
   /** The allocator's name. */
@@ -191,7 +221,8 @@ public final class MasterConfig {
   public String toString() {
     return "MasterConfig[zk=" + zk + ", ip=" + ip + ", hostname=" + hostname + ", port=" + port
         + ", allocationInterval=" + allocationInterval + ", agentReregisterTimeout=" + agentReregisterTimeout
-        + ", zkSessionTimeout=" + zkSessionTimeout
+        + ", zkSessionTimeout=" + zkSessionTimeout + ", agentPingTimeout=" + agentPingTimeout
+        + ", maxAgentPingTimeouts=" + maxAgentPingTimeouts + ", agentRemovalTimeout=" + agentRemovalTimeout
         + ", allocator=" + allocator + ", offerTimeout=" + offerTimeout
         + ", minAllocatableResources=" + minAllocatableResources + ", offerHistory=" + offerHistory
         + ", maxCompletedFrameworks=" + maxCompletedFrameworks
@@ -213,6 +244,9 @@ public final class MasterConfig {
     private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
     private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
     private Duration zkSessionTimeout = MesosDurations.parse(DEFAULT_ZK_SESSION_TIMEOUT);
+    private Duration agentPingTimeout = MesosDurations.parse(DEFAULT_AGENT_PING_TIMEOUT);
+    private int maxAgentPingTimeouts = DEFAULT_MAX_AGENT_PING_TIMEOUTS;
+    private Duration agentRemovalTimeout = MesosDurations.parse(DEFAULT_AGENT_REMOVAL_TIMEOUT);
     private String allocator = DEFAULT_ALLOCATOR;
     private Duration offerTimeout;
     private String minAllocatableResources = DEFAULT_MIN_ALLOCATABLE_RESOURCES;
@@ -259,6 +293,21 @@ public final class MasterConfig {
 
     public Builder zkSessionTimeout(Duration zkSessionTimeout) {
       this.zkSessionTimeout = zkSessionTimeout;
+      return this;
+    }
+
+    public Builder agentPingTimeout(Duration agentPingTimeout) {
+      this.agentPingTimeout = agentPingTimeout;
+      return this;
+    }
+
+    public Builder maxAgentPingTimeouts(int maxAgentPingTimeouts) {
+      this.maxAgentPingTimeouts = maxAgentPingTimeouts;
+      return this;
+    }
+
+    public Builder agentRemovalTimeout(Duration agentRemovalTimeout) {
+      this.agentRemovalTimeout = agentRemovalTimeout;
       return this;
     }
 
@@ -350,6 +399,17 @@ public final class MasterConfig {
       if (zkSessionTimeout.toMillis() < 1 || zkSessionTimeout.toMillis() > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("ZooKeeper session timeout must be at least 1ms and at most "
             + Integer.MAX_VALUE + "ms, got " + zkSessionTimeout);
+      }
+      Objects.requireNonNull(agentPingTimeout, "agentPingTimeout is required");
+      Objects.requireNonNull(agentRemovalTimeout, "agentRemovalTimeout is required");
+      if (agentPingTimeout.isNegative() || agentPingTimeout.isZero()) {
+        throw new IllegalArgumentException("agent ping timeout must be positive, got " + agentPingTimeout);
+      }
+      if (maxAgentPingTimeouts < 1) {
+        throw new IllegalArgumentException("max agent ping timeouts must be at least 1, got " + maxAgentPingTimeouts);
+      }
+      if (agentRemovalTimeout.isNegative() || agentRemovalTimeout.isZero()) {
+        throw new IllegalArgumentException("agent removal timeout must be positive, got " + agentRemovalTimeout);
       }
       if (offerTimeout != null && (offerTimeout.isNegative() || offerTimeout.isZero())) {
         throw new IllegalArgumentException("offer timeout must be positive, got " + offerTimeout);

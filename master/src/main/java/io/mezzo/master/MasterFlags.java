@@ -22,6 +22,9 @@ final class MasterFlags {
     flags.put("allocation-interval", duration(config.allocationInterval()));
     flags.put("agent-reregister-timeout", duration(config.agentReregisterTimeout()));
     flags.put("zk-session-timeout", duration(config.zkSessionTimeout()));
+    flags.put("agent-ping-timeout", duration(config.agentPingTimeout()));
+    flags.put("max-agent-ping-timeouts", String.valueOf(config.maxAgentPingTimeouts()));
+    flags.put("agent-removal-timeout", duration(config.agentRemovalTimeout()));
     flags.put("allocator", config.allocator());
     flags.put("offer-timeout", config.offerTimeout() == null ? "" : duration(config.offerTimeout()));
     flags.put("min-allocatable-resources", config.minAllocatableResources());
@@ -52,6 +55,12 @@ final class MasterFlags {
     if (secs % 60 != 0 || secs == 0) {
       return secs + "secs";
     }
-    return secs % 3600 != 0 ? (secs / 60) + "mins" : (secs / 3600) + "hrs";
+    if (secs % 3600 != 0) {
+      return (secs / 60) + "mins";
+    }
+    if (secs % 86_400 != 0) {
+      return (secs / 3600) + "hrs";
+    }
+    return secs % 604_800 != 0 ? (secs / 86_400) + "days" : (secs / 604_800) + "weeks";
   }
 }

@@ -61,6 +61,25 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_ZK_SESSION_TIMEOUT, default ${DEFAULT-VALUE})")
   Duration zkSessionTimeout;
 
+  @Option(names = "--agent-ping-timeout",
+      defaultValue = "${env:MEZZO_AGENT_PING_TIMEOUT:-" + MasterConfig.DEFAULT_AGENT_PING_TIMEOUT + "}",
+      converter = DurationFlag.class,
+      description = "How often the master pings each agent (MEZZO_AGENT_PING_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration agentPingTimeout;
+
+  @Option(names = "--max-agent-ping-timeouts",
+      defaultValue = "${env:MEZZO_MAX_AGENT_PING_TIMEOUTS:-" + MasterConfig.DEFAULT_MAX_AGENT_PING_TIMEOUTS + "}",
+      description = "Unanswered pings after which an agent is unreachable"
+          + " (MEZZO_MAX_AGENT_PING_TIMEOUTS, default ${DEFAULT-VALUE})")
+  int maxAgentPingTimeouts;
+
+  @Option(names = "--agent-removal-timeout",
+      defaultValue = "${env:MEZZO_AGENT_REMOVAL_TIMEOUT:-" + MasterConfig.DEFAULT_AGENT_REMOVAL_TIMEOUT + "}",
+      converter = DurationFlag.class,
+      description = "How long an unreachable agent may take to come back before it is gone for good"
+          + " (MEZZO_AGENT_REMOVAL_TIMEOUT, default ${DEFAULT-VALUE})")
+  Duration agentRemovalTimeout;
+
   @Option(names = "--allocator", defaultValue = "${env:MEZZO_ALLOCATOR:-" + MasterConfig.DEFAULT_ALLOCATOR + "}",
       description = "Allocator to use (MEZZO_ALLOCATOR, default ${DEFAULT-VALUE})")
   String allocator;
@@ -168,6 +187,8 @@ public final class MasterMain implements Callable<Integer> {
       config = MasterConfig.builder().zk(zk).ip(ip).hostname(hostname).port(port)
           .allocationInterval(allocationInterval).agentReregisterTimeout(agentReregisterTimeout)
           .zkSessionTimeout(zkSessionTimeout)
+          .agentPingTimeout(agentPingTimeout).maxAgentPingTimeouts(maxAgentPingTimeouts)
+          .agentRemovalTimeout(agentRemovalTimeout)
           .allocator(allocator).offerTimeout(offerTimeout).minAllocatableResources(minAllocatableResources)
           .offerHistory(offerHistory).maxCompletedFrameworks(maxCompletedFrameworks)
           .maxCompletedTasksPerFramework(maxCompletedTasksPerFramework)

@@ -20,6 +20,7 @@ import io.mezzo.master.registry.Registry;
 import io.mezzo.master.spi.Allocator;
 import io.mezzo.master.spi.LeaderElection;
 import io.mezzo.master.spi.LeaderFence;
+import io.mezzo.master.state.AgentLiveness;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.CompletedLimits;
 import io.mezzo.master.state.ConfinedAllocator;
@@ -202,7 +203,8 @@ final class MasterVerticle extends VerticleBase {
       }
       Allocator allocator = new ConfinedAllocator(allocatorFactory.get(), owner);
       ClusterState recovered = new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
-          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(),
+          config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(), new AgentLiveness(
+              config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.agentRemovalTimeout()),
           new CompletedLimits(config.maxCompletedFrameworks(), config.maxCompletedTasksPerFramework()));
       LeaderFence term = fence;
       recovered.fencedBy(term::holds);

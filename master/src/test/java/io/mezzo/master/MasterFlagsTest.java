@@ -25,6 +25,9 @@ class MasterFlagsTest {
       "--credentials=/nonexistent/creds.json   | Cannot read the credentials file /nonexistent/creds.json",
       "--zk-session-timeout=soon               | is not a duration",
       "--zk-session-timeout=0secs              | ZooKeeper session timeout must be at least 1ms",
+      "--agent-ping-timeout=0secs              | agent ping timeout must be positive",
+      "--max-agent-ping-timeouts=0             | max agent ping timeouts must be at least 1",
+      "--agent-removal-timeout=soon            | is not a duration",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();
@@ -59,6 +62,17 @@ class MasterFlagsTest {
     assertThat(main.zkSessionTimeout).isEqualTo(Duration.ofSeconds(2));
     assertThat(MasterFlags.of(MasterConfig.builder().zk("zk://h:2181/m").zkSessionTimeout(Duration.ofMillis(1500))
         .build())).containsEntry("zk-session-timeout", "1500ms");
+  }
+
+  @Test
+  void theAgentHealthFlagsHaveMesosDefaultsAndShowInGetFlags() {
+    MasterConfig defaults = MasterConfig.builder().zk("zk://h:2181/m").build();
+    assertThat(MasterFlags.of(defaults)).containsEntry("agent-ping-timeout", "15secs")
+        .containsEntry("max-agent-ping-timeouts", "5").containsEntry("agent-removal-timeout", "2weeks");
+    MasterConfig set = MasterConfig.builder().zk("zk://h:2181/m").agentPingTimeout(Duration.ofSeconds(2))
+        .maxAgentPingTimeouts(3).agentRemovalTimeout(Duration.ofMinutes(5)).build();
+    assertThat(MasterFlags.of(set)).containsEntry("agent-ping-timeout", "2secs")
+        .containsEntry("max-agent-ping-timeouts", "3").containsEntry("agent-removal-timeout", "5mins");
   }
 
   @Test

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's link to the leading master: follows the detector, registers (re-registering
- * with the agent's id and tasks when it has them), passes events on, notices a silent master
- * (no event for three heartbeat intervals), and reconnects with backoff when the stream ends.
+ * with the agent's id and tasks when it has them), passes events on, answers the master's
+ * PINGs with PONG, notices a silent master (no event, ping or heartbeat, for the total ping
+ * timeout the master announced in REGISTERED, as a Mesos agent does; for three heartbeat
+ * intervals from a master that announces none), and reconnects with backoff when the stream ends.
  * Owned by one Vert.x context: every method runs on it, timers included.
  */
 public final class MasterLink {
@@ -50,6 +52,9 @@ public final class MasterLink {
   private MasterConnection connection;
   private boolean registered;
   private Duration heartbeatInterval = seconds(Wire.HEARTBEAT_INTERVAL_SECONDS);
+  /** The master's total ping timeout, from REGISTERED; null when it announced none. */
+  private Duration pingTimeout;
+  private AgentID agentId;
   private long lastEventMillis;
   private Timers.Timer watchdog;
   private Timers.Timer reconnect;
@@ -163,10 +168,20 @@ public final class MasterLink {
             && event.getRegistered().getHeartbeatIntervalSeconds() > 0) {
           heartbeatInterval = seconds(event.getRegistered().getHeartbeatIntervalSeconds());
         }
+        pingTimeout = event.getRegistered().getPingTimeoutSeconds() > 0
+            ? seconds(event.getRegistered().getPingTimeoutSeconds()) : null;
+        agentId = event.getRegistered().getAgentId();
         armWatchdog();
         listener.registered(event.getRegistered().getAgentId(), from.master());
       }
       case HEARTBEAT -> log.trace("Heartbeat from {}", from.master());
+      case PING -> {
+        if (registered) {
+          // Best effort, as Mesos's PongSlaveMessage: a lost PONG is one missed ping, and the next PING asks again.
+          from.send(AgentCall.newBuilder().setType(AgentCall.Type.PONG).setAgentId(agentId).build())
+              .onFailure(e -> log.debug("PONG to {} failed: {}", from.master(), e.getMessage()));
+        }
+      }
       case ERROR -> lost(from, "master sent ERROR: " + event.getError().getMessage());
       default -> {
         if (registered) {
@@ -203,9 +218,14 @@ public final class MasterLink {
     }
   }
 
+  /** How long the master may say nothing before the agent gives up on it. */
+  private Duration silenceLimit() {
+    return pingTimeout != null ? pingTimeout : heartbeatInterval.multipliedBy(MISSED_HEARTBEATS);
+  }
+
   private void armWatchdog() {
     cancel(watchdog);
-    Duration silence = heartbeatInterval.multipliedBy(MISSED_HEARTBEATS);
+    Duration silence = silenceLimit();
     Duration elapsed = Duration.ofMillis(Math.max(0, clock.millis() - lastEventMillis));
     MasterConnection watched = connection;
     watchdog = timers.schedule(silence.minus(elapsed), () -> checkSilence(watched));
@@ -215,9 +235,9 @@ public final class MasterLink {
     if (watched != connection || closed) {
       return;
     }
-    Duration silence = heartbeatInterval.multipliedBy(MISSED_HEARTBEATS);
+    Duration silence = silenceLimit();
     if (clock.millis() - lastEventMillis >= silence.toMillis()) {
-      lost(watched, "no event for " + silence.toSeconds() + " s (" + MISSED_HEARTBEATS + " heartbeat intervals)");
+      lost(watched, "no ping or heartbeat for " + silence.toMillis() + " ms");
     } else {
       armWatchdog();
     }

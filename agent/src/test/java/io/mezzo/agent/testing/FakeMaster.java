@@ -31,6 +31,8 @@ public final class FakeMaster implements AutoCloseable {
   private final String agentId;
   private final List<AgentCall> calls = new CopyOnWriteArrayList<>();
   private volatile double heartbeatIntervalSeconds = 15;
+  private volatile double pingTimeoutSeconds;
+  private final java.util.concurrent.atomic.AtomicInteger acceptedPongs = new java.util.concurrent.atomic.AtomicInteger();
   private volatile HttpServer server;
   private volatile HttpServerResponse stream;
   private volatile Context streamContext;
@@ -62,6 +64,16 @@ public final class FakeMaster implements AutoCloseable {
 
   public void heartbeatIntervalSeconds(double seconds) {
     this.heartbeatIntervalSeconds = seconds;
+  }
+
+  /** The total ping timeout REGISTERED announces (0: none, as before masters pinged). */
+  public void pingTimeoutSeconds(double seconds) {
+    this.pingTimeoutSeconds = seconds;
+  }
+
+  /** PONG calls that named the agent and carried the current stream id. */
+  public int acceptedPongs() {
+    return acceptedPongs.get();
   }
 
   /** Answers REGISTER with 307 to {@code leader}, as a master that is not the leader does. */
@@ -149,6 +161,9 @@ public final class FakeMaster implements AutoCloseable {
       } else if (streamId == null || !streamId.equals(request.getHeader(Wire.AGENT_STREAM_ID))) {
         request.response().setStatusCode(400).end("wrong or missing " + Wire.AGENT_STREAM_ID);
       } else {
+        if (call.getType() == AgentCall.Type.PONG && call.hasAgentId()) {
+          acceptedPongs.incrementAndGet();
+        }
         request.response().setStatusCode(202).end();
       }
     });
@@ -169,7 +184,8 @@ public final class FakeMaster implements AutoCloseable {
         .setType(AgentEvent.Type.REGISTERED)
         .setRegistered(AgentEvent.Registered.newBuilder()
             .setAgentId(assigned)
-            .setHeartbeatIntervalSeconds(heartbeatIntervalSeconds))
+            .setHeartbeatIntervalSeconds(heartbeatIntervalSeconds)
+            .setPingTimeoutSeconds(pingTimeoutSeconds))
         .build();
     response.write(Buffer.buffer(RecordIO.encode(Codec.PROTOBUF.encode(registered))));
   }

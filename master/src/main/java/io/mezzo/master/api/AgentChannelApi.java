@@ -68,6 +68,14 @@ final class AgentChannelApi implements Handler<RoutingContext> {
         request.response().setStatusCode(202).end();
         allocationTrigger.run();
       }
+      case PONG -> {
+        if (!call.hasAgentId()) {
+          throw new CallRejected(400, "PONG needs 'agent_id'");
+        }
+        // The check itself counts the call as the agent's sign of life.
+        state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
+        request.response().setStatusCode(202).end();
+      }
       default -> throw new CallRejected(400, "Unknown agent call type " + call.getType());
     }
   }

@@ -56,6 +56,9 @@ public final class MasterMetrics implements StateCounters {
   private final Counter slaveRegistrations;
   private final Counter slaveReregistrations;
   private final Counter slaveRemovals;
+  private final Counter slaveRemovalsUnhealthy;
+  private final Counter slaveUnreachableScheduled;
+  private final Counter slaveUnreachableCompleted;
   private final Counter validStatusUpdates;
   private final Counter invalidStatusUpdates;
   private final Counter validAcknowledgements;
@@ -89,7 +92,7 @@ public final class MasterMetrics implements StateCounters {
     frameworksDisconnected = meters.gauge("master/frameworks_disconnected");
     outstandingOffers = meters.gauge("master/outstanding_offers");
     for (TaskState gauge : List.of(TaskState.TASK_STAGING, TaskState.TASK_STARTING, TaskState.TASK_RUNNING,
-        TaskState.TASK_KILLING)) {
+        TaskState.TASK_KILLING, TaskState.TASK_UNREACHABLE)) {
       taskGauges.put(gauge, meters.gauge("master/" + taskKey(gauge)));
     }
     for (TaskState counted : List.of(TaskState.TASK_FINISHED, TaskState.TASK_FAILED, TaskState.TASK_KILLED,
@@ -104,6 +107,10 @@ public final class MasterMetrics implements StateCounters {
     slaveRegistrations = meters.counter("master/slave_registrations");
     slaveReregistrations = meters.counter("master/slave_reregistrations");
     slaveRemovals = meters.counter("master/slave_removals");
+    slaveRemovalsUnhealthy = meters.counter("master/slave_removals/reason_unhealthy");
+    // Mesos schedules the transition (rate-limited), then completes it; Mezzo does both at once.
+    slaveUnreachableScheduled = meters.counter("master/slave_unreachable_scheduled");
+    slaveUnreachableCompleted = meters.counter("master/slave_unreachable_completed");
     for (String message : List.of("register_framework", "reregister_framework", "unregister_framework",
         "launch_tasks", "decline_offers", "revive_offers", "suppress_offers", "kill_task",
         "status_update_acknowledgement", "reconcile_tasks", "framework_to_executor", "resource_request",
@@ -241,6 +248,13 @@ public final class MasterMetrics implements StateCounters {
   @Override
   public void agentRemoved() {
     slaveRemovals.increment();
+  }
+
+  @Override
+  public void agentUnreachable() {
+    slaveUnreachableScheduled.increment();
+    slaveUnreachableCompleted.increment();
+    slaveRemovalsUnhealthy.increment();
   }
 
   @Override

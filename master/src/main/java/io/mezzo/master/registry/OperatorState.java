@@ -17,6 +17,7 @@ import io.mezzo.v1.Protos.WeightInfo;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.quota.Protos.QuotaConfig;
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,11 @@ public final class OperatorState {
           scalars(quota.getGuaranteesMap()), scalars(quota.getLimitsMap())));
     }
     state.recoverGoneAgents(record.getGoneAgentsList());
+    Map<String, Instant> unreachable = new LinkedHashMap<>();
+    record.getUnreachableAgentsList().forEach(a -> unreachable.put(a.getAgentId(),
+        Instant.ofEpochSecond(0, a.getUnreachableTime().getNanoseconds())));
+    state.recoverUnreachableAgents(unreachable, record.getRemovedAgentsList());
+    state.onUnreachableAgentsChanged(this::keepUnreachableAgents);
     state.onAgentAdded(this::agentAdded);
     state.onReservationsChanged(this::keepFrameworkReservations);
     log.info("Recovered the registry (version {}): {} quotas, {} weights, reservations on {} agents",
@@ -114,6 +120,30 @@ public final class OperatorState {
           .onSuccess(written -> current = written)
           .onFailure(e -> log.error("[agent={}] reservations made through ACCEPT are in force but not kept in the"
               + " registry: {}", agentId, e.getMessage()))
+          .mapEmpty();
+    });
+  }
+
+  /**
+   * An agent became unreachable, came back, or was removed: the registry gets the state's lists as
+   * they now stand, so that a new leader keeps the decision. The change is in force already (as
+   * Mesos applies it after its registry write, which cannot fail there); a failed write is logged
+   * and the next change writes the whole lists again.
+   */
+  private void keepUnreachableAgents() {
+    serialized(() -> {
+      RegistryRecords.Registry.Builder next = current.record().toBuilder().clearUnreachableAgents()
+          .clearRemovedAgents().addAllRemovedAgents(state.removedAgents());
+      state.unreachableAgents().forEach((agentId, since) -> next.addUnreachableAgents(
+          RegistryRecords.Registry.UnreachableAgent.newBuilder().setAgentId(agentId).setUnreachableTime(
+              io.mezzo.v1.Protos.TimeInfo.newBuilder().setNanoseconds(since.toEpochMilli() * 1_000_000L))));
+      RegistryRecords.Registry record = next.build();
+      if (record.equals(current.record())) {
+        return Future.succeededFuture();
+      }
+      return registry.write(current, record)
+          .onSuccess(written -> current = written)
+          .onFailure(e -> log.error("Unreachable agents are in force but not kept in the registry: {}", e.getMessage()))
           .mapEmpty();
     });
   }

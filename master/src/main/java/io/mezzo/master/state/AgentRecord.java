@@ -19,6 +19,11 @@ final class AgentRecord {
   /** Executors on this agent, keyed by framework id + "/" + executor id. */
   final Map<String, ExecutorRecord> executors = new LinkedHashMap<>();
   long removalTimer = -1;
+  /** The health check's timer, and its count of pings in a row the agent left unanswered; see {@link AgentPings}. */
+  long pingTimer = -1;
+  int pingsMissed;
+  /** The agent sent something since the last ping. */
+  boolean heardSincePing;
   final long registeredAtMillis;
 
   AgentRecord(String id, AgentInfo info, Resources total, List<String> runtimes, long registeredAtMillis) {

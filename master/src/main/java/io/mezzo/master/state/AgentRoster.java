@@ -4,7 +4,6 @@ import io.mezzo.protocol.Ids;
 
 import static io.mezzo.master.state.TaskUpdates.isTerminal;
 import static io.mezzo.master.state.TaskUpdates.masterUpdate;
-import static io.mezzo.master.state.TaskUpdates.update;
 
 import io.mezzo.master.offers.OfferBook.OfferRecord;
 import io.mezzo.master.spi.AgentResources;
@@ -21,10 +20,8 @@ import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.master.Protos.Event.OfferEvent.RescindReason;
-import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashSet;
@@ -39,8 +36,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The agents of {@link ClusterState}: registration and re-registration on a new stream, adoption
  * of the tasks an agent reports (and of their frameworks, after a master failover), dropping the
- * tasks a re-registering agent no longer has, the check on an agent's calls, and disconnection
- * followed by removal when the agent does not come back within the re-registration timeout.
+ * tasks a re-registering agent no longer has, the check on an agent's calls (each one a sign of
+ * life for the {@link AgentPings health checks}), and disconnection followed by the agent being
+ * unreachable when it does not come back within the re-registration timeout; what unreachable
+ * and gone mean is {@link AgentPartitions}'s.
  */
 final class AgentRoster {
   // Same logger as ClusterState, so that the master's log reads as before the split.
@@ -54,11 +53,15 @@ final class AgentRoster {
   private final ClusterRecords records;
   private final Reservations reservations;
   private final OfferCycle offerCycle;
+  private final AgentLiveness liveness;
+  private final AgentPartitions partitions;
+  private final AgentPings pings;
   private long nextAgentId;
   private Consumer<String> agentAddedListener = agentId -> {};
 
   AgentRoster(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, Duration agentReregisterTimeout,
-      ClusterRecords records, Reservations reservations, OfferCycle offerCycle) {
+      ClusterRecords records, Reservations reservations, OfferCycle offerCycle, AgentLiveness liveness,
+      AgentPartitions partitions) {
     this.masterInfo = masterInfo;
     this.allocator = allocator;
     this.clock = clock;
@@ -67,6 +70,10 @@ final class AgentRoster {
     this.records = records;
     this.reservations = reservations;
     this.offerCycle = offerCycle;
+    this.liveness = liveness;
+    this.partitions = partitions;
+    this.pings = new AgentPings(timers, liveness, records, agent -> partitions.markUnreachable(agent,
+        "no answer to " + liveness.maxPingTimeouts() + " pings in a row, sent every " + liveness.pingTimeout()));
   }
 
   /** See {@link ClusterState#onAgentAdded}. */
@@ -99,10 +106,11 @@ final class AgentRoster {
       stream.close();
       return null;
     }
-    if (info.hasId() && records.goneAgents.contains(info.getId().getValue())) {
-      log.warn("Refused the registration of agent {}: it was marked gone", info.getId().getValue());
+    String refusal = info.hasId() ? partitions.refusal(info.getId().getValue()) : null;
+    if (refusal != null) {
+      log.warn("Refused the registration of agent {}: {}", info.getId().getValue(), refusal);
       stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR).setError(AgentEvent.Error.newBuilder()
-          .setMessage("Agent " + info.getId().getValue() + " has been marked gone by an operator")).build());
+          .setMessage(refusal)).build());
       stream.close();
       return null;
     }
@@ -117,7 +125,6 @@ final class AgentRoster {
       agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
           register.getRuntimesList(), clock.millis());
       records.agents.put(id, agent);
-      records.unreachableAgents.remove(id);
       agent.stream = stream;
       records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
       AgentResources used = AgentResources.EMPTY;
@@ -129,15 +136,23 @@ final class AgentRoster {
         allocator.addUsed(task.frameworkId, task.role, id, task.allocation);
       }
       agentAddedListener.accept(id);
-      records.counters.agentRegistered();
+      if (partitions.reachableAgain(agent, afterRegistered)) {
+        records.counters.agentReregistered();
+      } else {
+        records.counters.agentRegistered();
+      }
       log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
           info.getPort(), total, register.getTasksCount());
     }
-    stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED)
-        .setRegistered(AgentEvent.Registered.newBuilder().setAgentId(AgentID.newBuilder().setValue(id))
-            .setMasterInfo(masterInfo).setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS))
-        .build());
+    AgentEvent.Registered.Builder registered = AgentEvent.Registered.newBuilder()
+        .setAgentId(AgentID.newBuilder().setValue(id)).setMasterInfo(masterInfo)
+        .setHeartbeatIntervalSeconds(Wire.HEARTBEAT_INTERVAL_SECONDS);
+    if (liveness.totalPingTimeout() != null) {
+      registered.setPingTimeoutSeconds(liveness.totalPingTimeout().toMillis() / 1000.0);
+    }
+    stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED).setRegistered(registered).build());
     afterRegistered.forEach(stream::send);
+    pings.start(agent);
     return id;
   }
 
@@ -285,6 +300,7 @@ final class AgentRoster {
     if (streamId == null || !streamId.equals(agent.stream.streamId())) {
       throw new CallRejected(400, "The stream ID '" + streamId + "' does not match agent " + agentId);
     }
+    pings.heard(agent);
   }
 
   /** The agent's stream closed. Its offers are rescinded; it is removed if it does not come back in time. */
@@ -294,6 +310,7 @@ final class AgentRoster {
       return;
     }
     agent.stream = null;
+    pings.stop(agent);
     allocator.setAgentActive(agentId, false);
     for (OfferRecord offer : records.offers.forAgent(agentId)) {
       offerCycle.rescind(offer, RescindReason.AGENT_DISCONNECTED, "Agent " + agentId + " disconnected");
@@ -301,98 +318,13 @@ final class AgentRoster {
     log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
     agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
       if (!agent.connected() && records.agents.get(agentId) == agent) {
-        log.info("Agent {} removed: it did not re-register in time; {} tasks lost", agent.id, agent.tasks.size());
-        removeAgent(agent, false);
+        partitions.markUnreachable(agent, "it did not re-register within " + agentReregisterTimeout);
       }
     });
   }
 
   /** See {@link ClusterState#markAgentGone}. */
   void markGone(String agentId) {
-    if (records.goneAgents.contains(agentId)) {
-      return;
-    }
-    AgentRecord agent = records.agents.get(agentId);
-    if (agent == null && !records.unreachableAgents.containsKey(agentId)) {
-      throw new CallRejected(404, "Agent '" + agentId + "' not found");
-    }
-    log.info("Agent {} marked gone by an operator; {} tasks gone", agentId, agent == null ? 0 : agent.tasks.size());
-    records.goneAgents.add(agentId);
-    records.unreachableAgents.remove(agentId);
-    if (agent == null) {
-      return;
-    }
-    if (agent.removalTimer >= 0) {
-      timers.cancel(agent.removalTimer);
-      agent.removalTimer = -1;
-    }
-    for (OfferRecord offer : records.offers.forAgent(agentId)) {
-      offerCycle.rescind(offer, RescindReason.AGENT_REMOVED, "Agent " + agentId + " was marked gone by an operator");
-    }
-    if (agent.stream != null) {
-      agent.stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR).setError(AgentEvent.Error.newBuilder()
-          .setMessage("Agent " + agentId + " has been marked gone by an operator")).build());
-      agent.stream.close();
-      agent.stream = null;
-    }
-    removeAgent(agent, true);
-  }
-
-  /**
-   * Removes an agent and ends its tasks: unreachable (it did not come back in time; it may still
-   * re-register) or gone (an operator said so; it may not). Frameworks that are not PARTITION_AWARE
-   * hear TASK_LOST either way, as in Mesos.
-   */
-  private void removeAgent(AgentRecord agent, boolean gone) {
-    records.agents.remove(agent.id);
-    records.counters.agentRemoved();
-    reservations.forgetAgent(agent.id);
-    allocator.removeAgent(agent.id);
-    Instant now = clock.instant();
-    if (!gone) {
-      records.unreachableAgents.put(agent.id, now);
-    }
-    for (TaskRecord task : new ArrayList<>(agent.tasks.values())) {
-      FrameworkRecord framework = records.frameworks.get(task.frameworkId);
-      if (framework == null) {
-        continue;
-      }
-      framework.tasks.remove(task.id());
-      if (!isTerminal(task.state)) {
-        boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-        TaskStatus.Builder status = TaskStatus.newBuilder().setTaskId(task.info.getTaskId())
-            .setSource(TaskStatus.Source.SOURCE_MASTER)
-            .setAgentId(AgentID.newBuilder().setValue(agent.id)).setTimestamp(now.toEpochMilli() / 1000.0);
-        if (gone) {
-          status.setState(aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST)
-              .setReason(TaskStatus.Reason.REASON_AGENT_REMOVED_BY_OPERATOR)
-              .setMessage("Agent " + agent.id + " was marked gone by an operator");
-        } else {
-          status.setState(aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST)
-              .setReason(TaskStatus.Reason.REASON_AGENT_REMOVED)
-              .setMessage("Agent " + agent.id + " is unreachable: it did not re-register in time");
-          if (aware) {
-            status.setUnreachableTime(io.mezzo.v1.Protos.TimeInfo.newBuilder()
-                .setNanoseconds(now.toEpochMilli() * 1_000_000L));
-          }
-        }
-        TaskStatus sent = status.build();
-        framework.send(update(sent));
-        records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, sent));
-        if (!aware) {
-          // A partition-aware framework's task is unreachable, not terminal (Mesos counts it in a gauge).
-          records.counters.taskTerminated(TaskState.TASK_LOST);
-        }
-        if (isTerminal(sent.getState())) {
-          records.completed.taskEnded(OperatorProtos.ended(task, sent));
-        }
-      } else {
-        records.completed.taskEnded(OperatorProtos.ended(task, null));
-      }
-    }
-    records.observer.applied(OperatorProtos.agentRemoved(agent.id));
-    Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
-        .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agent.id))).build();
-    records.frameworks.values().forEach(f -> f.send(failure));
+    partitions.markGone(agentId);
   }
 }

@@ -1,7 +1,6 @@
 package io.mezzo.master.state;
 
 import io.mezzo.master.offers.OfferBook;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,10 +17,15 @@ final class ClusterRecords {
   /** Ids of removed frameworks: they may not subscribe again, and their reported tasks are shut down. */
   final Set<String> completedFrameworks = new LinkedHashSet<>();
   final Map<String, AgentRecord> agents = new LinkedHashMap<>();
-  /** Agents removed for not re-registering in time, with when: they may still come back. */
-  final Map<String, Instant> unreachableAgents = new LinkedHashMap<>();
+  /**
+   * Agents marked unreachable (silent past the ping limit, or not re-registered in time): they
+   * may still come back, until the removal timeout moves them to {@link #removedAgents}.
+   */
+  final Map<String, UnreachableAgent> unreachableAgents = new LinkedHashMap<>();
   /** Agents an operator marked gone: they may never register again. */
   final Set<String> goneAgents = new LinkedHashSet<>();
+  /** Agents unreachable for longer than the removal timeout: they may never register again either. */
+  final Set<String> removedAgents = new LinkedHashSet<>();
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;

@@ -43,6 +43,7 @@ public final class ClusterState {
   private final OfferCycle offerCycle;
   private final TaskLauncher launcher;
   private final AgentRoster agentRoster;
+  private final AgentPartitions partitions;
   private final FrameworkRoster frameworkRoster;
   private final TaskRelay taskRelay;
   private final OfferHistory offerHistory;
@@ -54,15 +55,30 @@ public final class ClusterState {
         OfferHistory.DEFAULT_CAPACITY);
   }
 
+  /** A state that does not ping its agents ({@link AgentLiveness#withoutPings()}). */
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory) {
+    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout, offerHistory,
+        AgentLiveness.withoutPings());
+  }
+
   /**
    * @param owner where the state may be used (the master's context)
    * @param offerTimeout outstanding offers older than this are rescinded; null = never
    * @param offerHistory how many recent offer events to keep for {@link #recentOfferEvents()}
+   * @param liveness the agents' health checks and how long an unreachable agent may come back
    */
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
-      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory) {
-    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout, offerHistory,
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, AgentLiveness liveness) {
+    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout, offerHistory, liveness,
         CompletedLimits.MESOS_DEFAULTS);
+  }
+
+  /** A state that does not ping its agents, keeping {@code completed} ended tasks and frameworks. */
+  public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, CompletedLimits completed) {
+    this(masterInfo, allocator, clock, timers, owner, agentReregisterTimeout, offerTimeout, offerHistory,
+        AgentLiveness.withoutPings(), completed);
   }
 
   /**
@@ -70,7 +86,8 @@ public final class ClusterState {
    *     ({@code completed_tasks}, {@code completed_frameworks})
    */
   public ClusterState(MasterInfo masterInfo, Allocator allocator, Clock clock, Timers timers, StateOwner owner,
-      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, CompletedLimits completed) {
+      Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, AgentLiveness liveness,
+      CompletedLimits completed) {
     records.completed = new CompletedHistory(completed);
     this.offerHistory = new OfferHistory(offerHistory);
     // The history hears every offer event, whether or not anyone observes the state.
@@ -81,8 +98,9 @@ public final class ClusterState {
     this.reservations = new Reservations(allocator);
     this.offerCycle = new OfferCycle(masterInfo, allocator, clock, offerTimeout, records, reservations);
     this.launcher = new TaskLauncher(allocator, clock, records, offerCycle, reservations);
+    this.partitions = new AgentPartitions(allocator, clock, timers, liveness, records, reservations, offerCycle);
     this.agentRoster = new AgentRoster(masterInfo, allocator, clock, timers, agentReregisterTimeout, records,
-        reservations, offerCycle);
+        reservations, offerCycle, liveness, partitions);
     this.frameworkRoster = new FrameworkRoster(masterInfo, allocator, clock, timers, records, offerCycle);
     this.taskRelay = new TaskRelay(allocator, clock, timers, records);
   }
@@ -336,6 +354,11 @@ public final class ClusterState {
     return agentRoster.registerAgent(register, stream);
   }
 
+  /**
+   * Checks that an agent's call may proceed (registered 400, connected 403, same stream 400), and
+   * counts it as a sign of life for the health checks: any call, a PONG or another, resets the
+   * agent's count of unanswered pings.
+   */
   public void checkAgentCaller(String agentId, String streamId) {
     assertOwner();
     agentRoster.checkAgentCaller(agentId, streamId);
@@ -435,7 +458,8 @@ public final class ClusterState {
     assertOwner();
     Map<String, List<String>> runtimes = new java.util.LinkedHashMap<>();
     records.agents.values().forEach(a -> runtimes.put(a.id, List.copyOf(a.runtimes)));
-    return new StateView(masterInfo, OperatorProtos.state(masterInfo, records), runtimes);
+    return new StateView(masterInfo, OperatorProtos.state(masterInfo, records), runtimes,
+        records.unreachableAgents.size());
   }
 
   /**
@@ -488,11 +512,47 @@ public final class ClusterState {
     agentRoster.markGone(agentId);
   }
 
-  /** True for an agent that is registered, unreachable or gone: one MARK_AGENT_GONE may name. */
+  /** True for an agent that is registered, unreachable, removed or gone: one MARK_AGENT_GONE may name. */
   public boolean knowsAgent(String agentId) {
     assertOwner();
     return records.agents.containsKey(agentId) || records.unreachableAgents.containsKey(agentId)
-        || records.goneAgents.contains(agentId);
+        || records.goneAgents.contains(agentId) || records.removedAgents.contains(agentId);
+  }
+
+  /**
+   * The agents marked unreachable, with when: they may still re-register. What the registry keeps,
+   * so that a new leader knows them; a copy, oldest first.
+   */
+  public Map<String, java.time.Instant> unreachableAgents() {
+    assertOwner();
+    Map<String, java.time.Instant> out = new java.util.LinkedHashMap<>();
+    records.unreachableAgents.values().forEach(a -> out.put(a.id, a.since));
+    return out;
+  }
+
+  /** The agents that stayed unreachable past the removal timeout: they may never register again. A copy. */
+  public List<String> removedAgents() {
+    assertOwner();
+    return List.copyOf(records.removedAgents);
+  }
+
+  /**
+   * Called after every change to {@link #unreachableAgents()} or {@link #removedAgents()}, on the
+   * state's context, so that the registry can keep them (replacing the previous listener).
+   */
+  public void onUnreachableAgentsChanged(Runnable listener) {
+    assertOwner();
+    partitions.onChanged(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Unreachable and removed agents as a previous leader's registry kept them: the unreachable ones
+   * may re-register until the removal timeout (counted from their unreachable time), the removed
+   * ones never. Called once, before agents register with this leader.
+   */
+  public void recoverUnreachableAgents(Map<String, java.time.Instant> unreachable, List<String> removed) {
+    assertOwner();
+    partitions.recover(unreachable, removed);
   }
 
   /** Agents the registry says were marked gone: refused if they try to register with this leader. */

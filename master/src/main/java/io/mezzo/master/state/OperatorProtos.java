@@ -187,14 +187,20 @@ final class OperatorProtos {
 
   /**
    * The tasks the master tracks: active ones, and terminal ones whose last update the framework
-   * has not acknowledged yet (Mesos lists those under {@code tasks} too); then, under
-   * {@code completed_tasks}, the ended ones it keeps (see {@link CompletedHistory}).
+   * has not acknowledged yet (Mesos lists those under {@code tasks} too); under
+   * {@code completed_tasks}, the ended ones it keeps (see {@link CompletedHistory}); the tasks of
+   * unreachable agents under {@code unreachable_tasks}.
    */
   static GetTasks tasks(ClusterRecords records) {
     GetTasks.Builder out = GetTasks.newBuilder();
     for (FrameworkRecord framework : records.frameworks.values()) {
       for (TaskRecord task : framework.tasks.values()) {
         out.addTasks(task(task));
+      }
+    }
+    for (UnreachableAgent agent : records.unreachableAgents.values()) {
+      for (TaskRecord task : agent.tasks) {
+        out.addUnreachableTasks(task(task));
       }
     }
     return out.addAllCompletedTasks(records.completed.tasks()).build();

@@ -22,8 +22,11 @@ public interface StateCounters {
   /** A known agent registered again (after a disconnection or a master failover). */
   default void agentReregistered() { }
 
-  /** An agent was removed because it did not re-register in time. */
+  /** An agent was removed: unreachable, or marked gone by an operator. */
   default void agentRemoved() { }
+
+  /** An agent was marked unreachable (it missed too many pings, or did not re-register in time); before {@link #agentRemoved}. */
+  default void agentUnreachable() { }
 
   /** An agent's status update: valid when it could be forwarded to a connected framework. */
   default void statusUpdate(boolean valid) { }

@@ -10,7 +10,8 @@ import java.util.Map;
  * context: agents and frameworks by connection, outstanding offers, tasks per state, and the
  * total and used resources of the registered agents (used = what tasks and executors hold).
  *
- * @param tasks the number of tasks the master tracks in each state (terminal ones until acknowledged)
+ * @param tasks the number of tasks the master tracks in each state (terminal ones until acknowledged;
+ *     TASK_UNREACHABLE for the partition-aware frameworks' tasks on unreachable agents)
  */
 public record StateGauges(int agentsConnected, int agentsDisconnected, int agentsUnreachable,
     int frameworksConnected, int frameworksDisconnected, int outstandingOffers, Map<TaskState, Integer> tasks,
@@ -42,6 +43,14 @@ public record StateGauges(int agentsConnected, int agentsDisconnected, int agent
       }
       for (ExecutorRecord executor : agent.executors.values()) {
         used = used.plus(executor.resources.total());
+      }
+    }
+    for (UnreachableAgent agent : records.unreachableAgents.values()) {
+      for (TaskRecord task : agent.tasks) {
+        // A partition-aware framework's task is TASK_UNREACHABLE (a gauge); the others' are lost, counted already.
+        if (task.state == TaskState.TASK_UNREACHABLE) {
+          tasks.merge(task.state, 1, Integer::sum);
+        }
       }
     }
     int frameworksConnected = 0;

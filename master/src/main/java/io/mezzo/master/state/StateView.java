@@ -27,12 +27,17 @@ public final class StateView {
   private final MasterInfo master;
   private final Response.GetState state;
   private final Map<String, List<String>> runtimes;
+  private final int unreachableAgents;
 
-  /** @param runtimes each agent's runtimes, by agent id (Mezzo's own key, not in the protos) */
-  StateView(MasterInfo master, Response.GetState state, Map<String, List<String>> runtimes) {
+  /**
+   * @param runtimes each agent's runtimes, by agent id (Mezzo's own key, not in the protos)
+   * @param unreachableAgents how many agents are unreachable (Mesos's {@code unreachable_slaves})
+   */
+  StateView(MasterInfo master, Response.GetState state, Map<String, List<String>> runtimes, int unreachableAgents) {
     this.master = master;
     this.state = state;
     this.runtimes = Map.copyOf(runtimes);
+    this.unreachableAgents = unreachableAgents;
   }
 
   /** Renders the JSON; safe on any thread. */
@@ -73,6 +78,7 @@ public final class StateView {
         .put("leader", pid)
         .put("activated_slaves", active)
         .put("deactivated_slaves", slaves.size() - active)
+        .put("unreachable_slaves", unreachableAgents)
         .put("slaves", slaves)
         .put("frameworks", frameworks)
         .put("completed_frameworks", completedFrameworks);

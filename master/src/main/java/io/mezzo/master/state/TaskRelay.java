@@ -210,15 +210,28 @@ final class TaskRelay {
     }
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
     boolean agentKnown = agentId != null && records.agents.containsKey(agentId);
-    boolean agentUnreachable = agentId != null && records.unreachableAgents.containsKey(agentId);
+    UnreachableAgent unreachable = agentId == null ? null : records.unreachableAgents.get(agentId);
     TaskState state;
     String message;
     if (agentKnown) {
       state = aware ? TaskState.TASK_GONE : TaskState.TASK_LOST;
       message = "Reconciliation: Task is unknown to the agent";
-    } else if (agentUnreachable) {
+    } else if (unreachable != null) {
       state = aware ? TaskState.TASK_UNREACHABLE : TaskState.TASK_LOST;
-      message = "Reconciliation: Task is unreachable";
+      TaskStatus sent = TaskStatus.newBuilder().setTaskId(taskId).setState(state)
+          .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_RECONCILIATION)
+          .setMessage("Reconciliation: Task is unreachable").setTimestamp(clock.millis() / 1000.0)
+          .setAgentId(AgentID.newBuilder().setValue(agentId))
+          .setUnreachableTime(OperatorProtos.time(unreachable.since.toEpochMilli())).build();
+      framework.send(update(sent));
+      return;
+    } else if (agentId != null && records.goneAgents.contains(agentId)) {
+      state = aware ? TaskState.TASK_GONE_BY_OPERATOR : TaskState.TASK_LOST;
+      message = "Reconciliation: Task is gone";
+    } else if (agentId != null && records.removedAgents.contains(agentId)) {
+      // Mezzo's removal timeout: the agent will never come back, so neither will the task.
+      state = aware ? TaskState.TASK_GONE : TaskState.TASK_LOST;
+      message = "Reconciliation: Task is gone";
     } else {
       state = aware ? TaskState.TASK_UNKNOWN : TaskState.TASK_LOST;
       message = "Reconciliation: Task is unknown";

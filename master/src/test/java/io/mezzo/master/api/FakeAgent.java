@@ -80,6 +80,11 @@ final class FakeAgent implements AutoCloseable {
     return events.next(wanted);
   }
 
+  /** True once the master ended this agent's stream (waits a bounded time for it). */
+  boolean ended() throws InterruptedException {
+    return events.ended();
+  }
+
   /** Sends an agent call on this agent's registration stream. */
   HttpResponse<String> call(AgentCall call) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(masterUrl + Wire.AGENT_CHANNEL_PATH))
