@@ -52,12 +52,15 @@ public final class NodeImage {
   static final List<String> MODULES = List.of("java.base", "java.compiler", "java.desktop", "java.naming",
       "java.net.http", "java.security.jgss", "java.security.sasl", "java.sql", "jdk.jfr", "jdk.management",
       "jdk.unsupported", "jdk.crypto.ec", "jdk.zipfs", "jdk.random", "jdk.charsets");
-  /** Starts a node: its address and host name come from the container (the first address, if several). */
+  /**
+   * Starts a node advertising its container's address (the first, if several). It advertises no
+   * host name of its own unless MEZZO_HOSTNAME says so: the container's name resolves inside the
+   * Docker network only, and the CLI and frameworks on the machine follow what nodes advertise.
+   */
   static final String ENTRYPOINT = """
       #!/bin/sh
       : "${MEZZO_IP:=$(hostname -i | cut -d' ' -f1)}"
-      : "${MEZZO_HOSTNAME:=$(hostname)}"
-      export MEZZO_IP MEZZO_HOSTNAME
+      export MEZZO_IP
       exec /opt/java/bin/java -XX:+UseSerialGC ${JAVA_OPTS:-} -jar /opt/mezzo/mezzo.jar "$@"
       """;
 
