@@ -172,6 +172,20 @@ final class TestFramework implements Scheduler, AutoCloseable {
     return latest(taskId).orElseThrow();
   }
 
+  /** Asks the master for the latest state of these tasks (explicit reconciliation); answers arrive as updates. */
+  void reconcile(List<String> taskIds) {
+    List<io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (String id : taskIds) {
+      io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task.Builder task =
+          io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
+      if (agents.containsKey(id)) {
+        task.setAgentId(agents.get(id));
+      }
+      tasks.add(task.build());
+    }
+    client.reconcile(tasks);
+  }
+
   void kill(String taskId) {
     client.kill(TaskID.newBuilder().setValue(taskId).build(), agents.get(taskId));
   }

@@ -32,8 +32,7 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     command.add(role);
     command.addAll(args);
     withNetwork(network).withNetworkAliases(name).withEnv("JAVA_OPTS", heap).withCommand(command.toArray(String[]::new))
-        .withExposedPorts(port).withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("node." + name))
-            .withSeparateOutputStreams())
+        .withExposedPorts(port).withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("node." + name)))
         .withCreateContainerCmdModifier(cmd -> {
           cmd.withHostName(name).withName("mezzo-it-" + name + "-" + Long.toHexString(System.nanoTime() & 0xffffff));
           cmd.getHostConfig().withInit(true);
