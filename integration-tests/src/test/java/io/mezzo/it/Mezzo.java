@@ -30,12 +30,19 @@ final class Mezzo {
   }
 
   Result run(long timeoutSeconds, String... args) throws IOException, InterruptedException {
+    return run(java.util.Map.of(), timeoutSeconds, args);
+  }
+
+  /** Runs with {@code environment} added to this JVM's. */
+  Result run(java.util.Map<String, String> environment, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("mezzo-it-out", ".txt");
     Path err = Files.createTempFile("mezzo-it-err", ".txt");
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("MEZZO_HOME", home.toString());
+    builder.environment().putAll(environment);
     Process process = builder.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();

@@ -41,6 +41,8 @@ final class TestFramework implements Scheduler, AutoCloseable {
   private final Map<String, AgentID> agents = new ConcurrentHashMap<>();
   private final Map<String, Offer> launchedOn = new ConcurrentHashMap<>();
   private final Map<String, java.time.Instant> launchedAt = new ConcurrentHashMap<>();
+  private final Map<String, Integer> launchCounts = new ConcurrentHashMap<>();
+  private final List<java.time.Instant> subscriptions = new CopyOnWriteArrayList<>();
   private final SchedulerClient client;
 
   private TestFramework(String master, String name) {
@@ -110,12 +112,28 @@ final class TestFramework implements Scheduler, AutoCloseable {
       } else {
         java.time.Instant now = java.time.Instant.now();
         for (TaskInfo task : launching) {
+          launchCounts.merge(task.getTaskId().getValue(), 1, Integer::sum);
           launchedOn.put(task.getTaskId().getValue(), offer);
           launchedAt.put(task.getTaskId().getValue(), now);
         }
         driver.launch(offer.getId(), launching);
       }
     }
+  }
+
+  @Override
+  public void subscribed(SchedulerDriver driver, FrameworkID frameworkId, io.mezzo.v1.Protos.MasterInfo master) {
+    subscriptions.add(java.time.Instant.now());
+  }
+
+  /** When each SUBSCRIBED arrived, the first subscription and every re-subscription after a failover. */
+  List<java.time.Instant> subscriptions() {
+    return List.copyOf(subscriptions);
+  }
+
+  /** How many ACCEPTs this framework sent with each task id. */
+  Map<String, Integer> launchCounts() {
+    return Map.copyOf(launchCounts);
   }
 
   @Override
@@ -152,6 +170,20 @@ final class TestFramework implements Scheduler, AutoCloseable {
   TaskStatus awaitTerminal(String taskId) {
     Awaitility.await().atMost(WAIT).until(() -> latest(taskId).map(s -> terminal(s.getState())).orElse(false));
     return latest(taskId).orElseThrow();
+  }
+
+  /** Asks the master for the latest state of these tasks (explicit reconciliation); answers arrive as updates. */
+  void reconcile(List<String> taskIds) {
+    List<io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task> tasks = new ArrayList<>();
+    for (String id : taskIds) {
+      io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task.Builder task =
+          io.mezzo.v1.scheduler.Protos.Call.Reconcile.Task.newBuilder().setTaskId(TaskID.newBuilder().setValue(id));
+      if (agents.containsKey(id)) {
+        task.setAgentId(agents.get(id));
+      }
+      tasks.add(task.build());
+    }
+    client.reconcile(tasks);
   }
 
   void kill(String taskId) {

@@ -29,6 +29,11 @@ public final class CreateCommand implements Callable<Integer> {
   @Option(names = "--agents", defaultValue = "2", description = "Number of agents (default ${DEFAULT-VALUE})")
   int agents;
 
+  @Option(names = "--provider", defaultValue = "local",
+      description = "Where the nodes run: local (processes of this machine) or docker (containers on a Docker network"
+          + " of their own, from an image built on this machine; default ${DEFAULT-VALUE})")
+  String provider;
+
   @Option(names = "--zk", description = "An external ZooKeeper ensemble, " + ZkUrl.SYNTAX)
   String zk;
 
@@ -71,6 +76,14 @@ public final class CreateCommand implements Callable<Integer> {
           name, name);
       return 0;
     }
+    if (existing.isPresent() && existing.get().inContainers() != provider.equals(ClusterFile.DOCKER)) {
+      System.err.printf("Cluster '%s' exists with provider %s; delete it first: mezzo cluster delete --name %s%n",
+          name, existing.get().provider(), name);
+      return 1;
+    }
+    if (provider.equals(ClusterFile.DOCKER)) {
+      return createInContainers(existing.isPresent());
+    }
     if (existing.isPresent()) {
       System.out.printf("Removing the stopped cluster '%s' left from before.%n", name);
       home.remove(name);
@@ -99,7 +112,71 @@ public final class CreateCommand implements Callable<Integer> {
     return 0;
   }
 
+  private int createInContainers(boolean leftFromBefore) throws InterruptedException {
+    Optional<Path> jar = NodeImage.runningJar();
+    if (jar.isEmpty()) {
+      System.err.println("--provider docker builds its image from the Mezzo jar; run this command from it (./mezzo)");
+      return 1;
+    }
+    DockerNodes docker;
+    try {
+      docker = DockerNodes.connect();
+    } catch (DockerNodes.Unreachable e) {
+      System.err.println(e.getMessage() + ". Start Docker, or use --provider local.");
+      return 1;
+    }
+    try (docker) {
+      if (leftFromBefore) {
+        System.out.printf("Removing the stopped cluster '%s' left from before.%n", name);
+        docker.removeAll(name);
+        home.remove(name);
+      }
+      Instant started = Instant.now();
+      DockerCluster containers = new DockerCluster(home, docker);
+      ClusterFile cluster = null;
+      try {
+        cluster = containers.create(name, masters, agents, masterArgs(), agentResources, jar.get());
+        awaitReady(cluster, started.plus(timeout));
+      } catch (StartFailed | RuntimeException e) {
+        System.err.println("Cluster '" + name + "' did not start: " + e.getMessage());
+        if (e instanceof StartFailed failed) {
+          System.err.print(containers.exited(failed.cluster));
+        }
+        System.err.println("Removing what was started: " + String.join(", ", containers.delete(name)));
+        home.remove(name);
+        return 1;
+      }
+      printReady(cluster, Duration.between(started, Instant.now()));
+      return 0;
+    }
+  }
+
+  private List<String> masterArgs() {
+    List<String> args = new ArrayList<>();
+    if (!offerTimeout.equals("none")) {
+      args.add("--offer-timeout");
+      args.add(offerTimeout);
+    }
+    if (agentReregisterTimeout != null) {
+      args.add("--agent-reregister-timeout");
+      args.add(agentReregisterTimeout);
+    }
+    if (zkSessionTimeout != null) {
+      args.add("--zk-session-timeout");
+      args.add(zkSessionTimeout);
+    }
+    return args;
+  }
+
   private void validate() {
+    if (!provider.equals(ClusterFile.LOCAL) && !provider.equals(ClusterFile.DOCKER)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--provider must be local or docker, got '" + provider + "'");
+    }
+    if (provider.equals(ClusterFile.DOCKER) && zk != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--zk is for local clusters; --provider docker runs its own ZooKeeper container");
+    }
     try {
       ClusterHome.checkName(name);
       if (zk != null) {
@@ -158,18 +235,7 @@ public final class CreateCommand implements Callable<Integer> {
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);
       List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port)));
-      if (!offerTimeout.equals("none")) {
-        args.add("--offer-timeout");
-        args.add(offerTimeout);
-      }
-      if (agentReregisterTimeout != null) {
-        args.add("--agent-reregister-timeout");
-        args.add(agentReregisterTimeout);
-      }
-      if (zkSessionTimeout != null) {
-        args.add("--zk-session-timeout");
-        args.add(zkSessionTimeout);
-      }
+      args.addAll(masterArgs());
       cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
           args));
       home.save(cluster);
@@ -203,7 +269,8 @@ public final class CreateCommand implements Callable<Integer> {
     System.out.printf("Cluster '%s' is ready (%.1f s).%n%n", name, took.toMillis() / 1000.0);
     for (NodeProcess p : cluster.processes()) {
       String lead = p.role().equals("master") && p.equals(leader.master()) ? "  (leader)" : "";
-      System.out.printf("  %-10s %-10s pid %-7d %s%s%n", p.role(), p.name(), p.pid(), p.url(), lead);
+      String where = p.container() != null ? "container " + p.container() : String.format("pid %-7d", p.pid());
+      System.out.printf("  %-10s %-10s %s %s%s%n", p.role(), p.name(), where, p.url(), lead);
     }
     System.out.printf("%n  ZooKeeper:  %s%n", cluster.zk());
     System.out.printf("  Master:     %s   (state: %s/state)%n", leader.master().url(), leader.master().url());

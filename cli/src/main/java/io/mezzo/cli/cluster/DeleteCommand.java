@@ -41,6 +41,17 @@ public final class DeleteCommand implements Callable<Integer> {
       System.out.println("No cluster named '" + name + "'; nothing to delete.");
       return 0;
     }
+    if (cluster.get().inContainers()) {
+      try (DockerNodes docker = DockerNodes.connect()) {
+        new DockerCluster(home, docker).delete(name).forEach(removed -> System.out.println("Removed " + removed));
+      } catch (DockerNodes.Unreachable e) {
+        System.err.println(e.getMessage() + "; the cluster's files are kept.");
+        return 1;
+      }
+      home.remove(name);
+      System.out.println("Cluster '" + name + "' deleted.");
+      return 0;
+    }
     List<NodeProcess> order = new ArrayList<>(cluster.get().byRole("agent"));
     order.addAll(cluster.get().byRole("master"));
     order.addAll(cluster.get().byRole("zookeeper"));

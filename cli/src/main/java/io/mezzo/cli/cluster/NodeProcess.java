@@ -22,9 +22,11 @@ import java.util.Optional;
  * because two readings of its start time differ by a rounding.
  *
  * @param jvmOptions the JVM options it was started with; null in files written before they were recorded
+ * @param container the node's Docker container in a cluster in containers ({@link DockerNodes}); null for a
+ *     local process, which {@code pid} names
  */
 public record NodeProcess(String role, String name, long pid, String startedAt, int port, String url, String log,
-    String workDir, List<String> args, List<String> jvmOptions) {
+    String workDir, List<String> args, List<String> jvmOptions, String container) {
   /** Start times read at different moments (and by different JVMs) may differ by clock-tick rounding. */
   static final Duration START_TOLERANCE = Duration.ofSeconds(2);
 
@@ -33,12 +35,22 @@ public record NodeProcess(String role, String name, long pid, String startedAt, 
     jvmOptions = jvmOptions == null ? null : List.copyOf(jvmOptions);
   }
 
+  /** A local process. */
+  public NodeProcess(String role, String name, long pid, String startedAt, int port, String url, String log,
+      String workDir, List<String> args, List<String> jvmOptions) {
+    this(role, name, pid, startedAt, port, url, log, workDir, args, jvmOptions, null);
+  }
+
   /** The live process this record describes, if it is still running (see the class comment). */
   public Optional<ProcessHandle> handle() {
     return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(this::startMatches).filter(this::commandMatches);
   }
 
   public boolean alive() {
+    if (container != null) {
+      DockerNodes docker = DockerNodes.shared();
+      return docker != null && docker.running(container);
+    }
     return handle().isPresent();
   }
 
@@ -49,6 +61,9 @@ public record NodeProcess(String role, String name, long pid, String startedAt, 
    * recovered, and killed, the running agent's tasks).
    */
   public Optional<String> heldBy() {
+    if (container != null) {
+      return Optional.empty(); // its container is its own: nothing else can hold its address
+    }
     if (port > 0 && listening(host(), port)) {
       return Optional.of("port " + port + " is in use");
     }
@@ -144,13 +159,14 @@ public record NodeProcess(String role, String name, long pid, String startedAt, 
     return new JsonObject().put("role", role).put("name", name).put("pid", pid).put("started_at", startedAt)
         .put("port", port).put("url", url).put("log", log).put("work_dir", workDir)
         .put("args", args == null ? null : new JsonArray(args))
-        .put("jvm_options", jvmOptions == null ? null : new JsonArray(jvmOptions));
+        .put("jvm_options", jvmOptions == null ? null : new JsonArray(jvmOptions)).put("container", container);
   }
 
   public static NodeProcess fromJson(JsonObject json) {
     return new NodeProcess(json.getString("role"), json.getString("name"), json.getLong("pid"),
         json.getString("started_at"), json.getInteger("port", 0), json.getString("url"), json.getString("log"),
-        json.getString("work_dir"), strings(json.getJsonArray("args")), strings(json.getJsonArray("jvm_options")));
+        json.getString("work_dir"), strings(json.getJsonArray("args")), strings(json.getJsonArray("jvm_options")),
+        json.getString("container"));
   }
 
   private static List<String> strings(JsonArray array) {

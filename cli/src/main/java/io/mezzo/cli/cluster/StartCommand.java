@@ -48,6 +48,9 @@ public final class StartCommand implements Callable<Integer> {
     }
     ClusterFile cluster = loaded.get();
     Instant deadline = Instant.now().plus(timeout);
+    if (cluster.inContainers()) {
+      return startContainers(home, cluster, deadline);
+    }
     NodeLauncher launcher = new NodeLauncher(home.dir(name), spec);
     List<String> started = new ArrayList<>();
     List<NodeProcess> held = new ArrayList<>();
@@ -88,10 +91,32 @@ public final class StartCommand implements Callable<Integer> {
     System.out.println("Started " + String.join(", ", started));
     // A held node's recorded pid is not its process: judge readiness by the others and the leader's view.
     ClusterFile known = new ClusterFile(cluster.name(), cluster.zk(), cluster.embeddedZk(), cluster.created(),
-        cluster.processes().stream().filter(p -> !held.contains(p)).toList());
+        cluster.processes().stream().filter(p -> !held.contains(p)).toList(), cluster.provider());
     Optional<String> problem = new ClusterProbe().awaitReady(known, cluster.byRole("agent").size(), deadline);
     if (problem.isPresent()) {
       System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: " + home.dir(name));
+      return 1;
+    }
+    System.out.println("Cluster '" + name + "' is ready.");
+    return 0;
+  }
+
+  private int startContainers(ClusterHome home, ClusterFile cluster, Instant deadline) throws InterruptedException {
+    List<String> started = new ArrayList<>();
+    try (DockerNodes docker = DockerNodes.connect()) {
+      cluster = new DockerCluster(home, docker).start(cluster, started);
+    } catch (DockerNodes.Unreachable e) {
+      System.err.println(e.getMessage());
+      return 1;
+    }
+    if (started.isEmpty()) {
+      System.out.println("Every container of cluster '" + name + "' is running; nothing to start.");
+      return 0;
+    }
+    System.out.println("Started " + String.join(", ", started));
+    Optional<String> problem = new ClusterProbe().awaitReady(cluster, cluster.byRole("agent").size(), deadline);
+    if (problem.isPresent()) {
+      System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: docker logs <container>");
       return 1;
     }
     System.out.println("Cluster '" + name + "' is ready.");

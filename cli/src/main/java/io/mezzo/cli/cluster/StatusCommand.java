@@ -40,13 +40,14 @@ public final class StatusCommand implements Callable<Integer> {
     JsonArray processes = new JsonArray();
     for (NodeProcess p : cluster.get().processes()) {
       JsonObject json = new JsonObject().put("role", p.role()).put("name", p.name()).put("pid", p.pid())
-          .put("url", p.url()).put("alive", p.alive()).put("log", p.log());
+          .put("url", p.url()).put("alive", p.alive()).put("log", p.log()).put("container", p.container());
       if (p.role().equals("master")) {
         json.put("leading", leader.map(l -> l.master().equals(p)).orElse(false));
       }
       processes.add(json);
     }
-    JsonObject status = new JsonObject().put("name", name).put("zk", cluster.get().zk())
+    JsonObject status = new JsonObject().put("name", name).put("provider", cluster.get().provider())
+        .put("zk", cluster.get().zk())
         .put("master", leader.map(l -> l.master().url()).orElse(null))
         .put("agents_registered", leader.map(ClusterProbe.Leader::activeAgents).orElse(0))
         .put("processes", processes);
@@ -60,7 +61,8 @@ public final class StatusCommand implements Callable<Integer> {
     System.out.printf("  %-10s %-10s %-8s %-8s %s%n", "ROLE", "NAME", "PID", "ALIVE", "URL");
     for (Object o : processes) {
       JsonObject p = (JsonObject) o;
-      System.out.printf("  %-10s %-10s %-8d %-8s %s%s%n", p.getString("role"), p.getString("name"), p.getLong("pid"),
+      String pid = p.getString("container") != null ? "-" : Long.toString(p.getLong("pid"));
+      System.out.printf("  %-10s %-10s %-8s %-8s %s%s%n", p.getString("role"), p.getString("name"), pid,
           p.getBoolean("alive") ? "yes" : "no", p.getString("url"), p.getBoolean("leading", false) ? "  (leader)" : "");
     }
     return 0;
