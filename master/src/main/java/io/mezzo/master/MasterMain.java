@@ -241,6 +241,11 @@ public final class MasterMain implements Callable<Integer> {
         maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes, bodyReadTimeout);
   }
 
+  /** This build's version, as GET_VERSION reports it (e.g. {@code 0.1.0-SNAPSHOT}). */
+  public static String version() {
+    return io.mezzo.master.api.MezzoVersion.get();
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new MasterMain()).execute(args));
   }

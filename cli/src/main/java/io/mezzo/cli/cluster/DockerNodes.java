@@ -8,7 +8,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.RestartPolicy;
-import io.mezzo.agent.runtime.docker.DockerEngine;
+import io.mezzo.agent.DockerEngines;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public final class DockerNodes implements AutoCloseable {
   /** The engine at DOCKER_HOST (default the local socket), or empty with why it does not answer. */
   public static DockerNodes connect() throws Unreachable {
     String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
-    DockerClient client = DockerEngine.client(host, Duration.ofMinutes(5));
+    DockerClient client = DockerEngines.client(host, Duration.ofMinutes(5));
     try {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
@@ -47,7 +47,7 @@ public final class DockerNodes implements AutoCloseable {
       } catch (IOException ignored) {
         // nothing was opened
       }
-      throw new Unreachable("Docker is not reachable at " + host + ": " + DockerEngine.engineMessage(e));
+      throw new Unreachable("Docker is not reachable at " + host + ": " + DockerEngines.message(e));
     }
     return new DockerNodes(client);
   }
@@ -144,7 +144,7 @@ public final class DockerNodes implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      out.append("(no log: ").append(DockerEngine.engineMessage(e)).append(')');
+      out.append("(no log: ").append(DockerEngines.message(e)).append(')');
     }
     return out.toString().stripTrailing();
   }

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.mezzo.master.api.MezzoVersion;
+import io.mezzo.master.MasterMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +68,7 @@ public final class NodeImage {
 
   /** The image name, e.g. {@code mezzo/node:0.1.0-SNAPSHOT}: the one place that names it. */
   public static String name() {
-    return REPOSITORY + ":" + MezzoVersion.get();
+    return REPOSITORY + ":" + MasterMain.version();
   }
 
   /**
