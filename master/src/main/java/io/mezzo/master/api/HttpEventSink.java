@@ -61,6 +61,10 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
     sendRecord(RecordIO.encode(codec.encode(event)));
   }
 
+  /** True while the opening records drain; what comes meanwhile is counted in {@code queuedWhileSettling}. */
+  private boolean settling;
+  private long queuedWhileSettling;
+
   /** The codec this stream's events are encoded in. */
   Codec codec() {
     return codec;
@@ -74,18 +78,42 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
     sendRecords(Buffer.buffer(record));
   }
 
+  /**
+   * Sends a stream's opening records (a snapshot of the state and a history after it). They are as
+   * large as the state, not a sign of a slow reader, so they are not held to the queue cap: until
+   * they have drained, what follows may queue up to the cap on top of them, and only then does the
+   * usual rule apply.
+   */
+  void sendOpening(Buffer records) {
+    if (closed) {
+      return;
+    }
+    response.write(records);
+    if (response.writeQueueFull()) {
+      settling = true;
+      queuedWhileSettling = 0;
+      response.drainHandler(v -> settling = false);
+    }
+  }
+
   /** Sends whole RecordIO records, one after the other, in one write. */
   void sendRecords(Buffer records) {
     if (closed) {
       return;
     }
     response.write(records);
-    if (response.writeQueueFull()) {
-      log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
-          maxQueueBytes);
-      closed = true;
-      abort();
+    if (settling) {
+      queuedWhileSettling += records.length();
+      if (queuedWhileSettling <= maxQueueBytes) {
+        return;
+      }
+    } else if (!response.writeQueueFull()) {
+      return;
     }
+    log.warn("[{}] Closing event stream {}: its reader is more than {} bytes behind", reader, streamId,
+        maxQueueBytes);
+    closed = true;
+    abort();
   }
 
   /**

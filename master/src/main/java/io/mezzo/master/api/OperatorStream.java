@@ -106,14 +106,16 @@ final class OperatorStream {
         close(subscriber, "its SUBSCRIBED event could not be encoded: " + encoded.cause());
         return;
       }
-      sink.sendRecord(encoded.result());
-      offerHistory.forEach(sink::send);
-      sink.send(heartbeat());
+      // SUBSCRIBED, the offer history, a first HEARTBEAT and what came meanwhile, as one opening write.
+      Buffer opening = Buffer.buffer(encoded.result());
+      offerHistory.forEach(event -> opening.appendBytes(RecordIO.encode(codec.encode(event))));
+      opening.appendBytes(RecordIO.encode(codec.encode(heartbeat())));
       List<Event> backlog = subscriber.backlog;
       subscriber.backlog = null;
       if (backlog != null) {
-        backlog.forEach(sink::send);
+        backlog.forEach(event -> opening.appendBytes(RecordIO.encode(codec.encode(event))));
       }
+      sink.sendOpening(opening);
       scheduleHeartbeat();
     });
   }

@@ -38,12 +38,14 @@ import org.junit.jupiter.api.Test;
  * a leadership term, and the offer-history hook: the master's router with options the test sets.
  */
 class OperatorStreamLimitsTest {
+  private static final int QUEUE_BYTES = 64 * 1024;
   private static final Event OFFER_CREATED = Event.newBuilder().setOfferEvent(Event.OfferEvent.newBuilder()
       .setType(Event.OfferEvent.Type.OFFER_CREATED).setOfferId(OfferID.newBuilder().setValue("o-1"))).build();
 
   private final HttpClient http = HttpClient.newBuilder().build();
   private final ManualTimers timers = new ManualTimers();
   private final AtomicReference<Leadership> leadership = new AtomicReference<>(Leadership.initial());
+  private final AtomicReference<List<Event>> history = new AtomicReference<>(List.of(OFFER_CREATED));
   private Vertx vertx;
   private HttpServer server;
 
@@ -52,9 +54,10 @@ class OperatorStreamLimitsTest {
     vertx = Vertx.vertx();
     OperatorOptions options = new OperatorOptions(java.util.Map.of(),
         io.mezzo.v1.Protos.VersionInfo.newBuilder().setVersion("test").build(), Clock.systemUTC().instant(),
-        Optional::empty, new LoggingLevels(timers), Duration.ofSeconds(15), 2, state -> List.of(OFFER_CREATED));
+        Optional::empty, new LoggingLevels(timers), Duration.ofSeconds(15), 2, state -> history.get());
     var router = MasterRoutes.router(vertx, new LeaderGate(leadership::get, Optional::empty, () -> "self:5050"),
-        () -> { }, ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()), options, timers,
+        () -> { }, ApiLimits.defaults().withStreamQueueBytes(QUEUE_BYTES),
+        new BodyBudget(ApiLimits.defaults().inflightBodyBytes()), options, timers,
         new io.mezzo.master.metrics.MasterMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> true,
             () -> io.mezzo.master.state.StateGauges.NONE));
@@ -79,6 +82,30 @@ class OperatorStreamLimitsTest {
       assertThat(stream.next().getType()).isEqualTo(Event.Type.SUBSCRIBED);
       assertThat(stream.next()).isEqualTo(OFFER_CREATED);
       assertThat(stream.next().getType()).isEqualTo(Event.Type.HEARTBEAT);
+    }
+  }
+
+  /**
+   * The state and offer history a subscriber gets first are as large as the cluster's, and may be
+   * far larger than the queue a live stream may fall behind by: they are not a slow reader.
+   */
+  @Test
+  void anOpeningLargerThanTheQueueCapReachesAReaderThatReads() throws Exception {
+    List<Event> large = new java.util.ArrayList<>();
+    for (int i = 0; i < 4_000; i++) {
+      large.add(OFFER_CREATED.toBuilder().setOfferEvent(OFFER_CREATED.getOfferEvent().toBuilder()
+          .setOfferId(OfferID.newBuilder().setValue("o-" + i)).setMessage("x".repeat(1_000))).build());
+    }
+    history.set(large);
+    try (EventStream<Event> stream = subscribe()) {
+      assertThat(stream.next().getType()).isEqualTo(Event.Type.SUBSCRIBED);
+      for (int i = 0; i < large.size(); i++) {
+        assertThat(stream.next().getOfferEvent().getOfferId().getValue()).isEqualTo("o-" + i);
+      }
+      assertThat(stream.next().getType()).isEqualTo(Event.Type.HEARTBEAT);
+      timers.fireAll();
+      assertThat(stream.next().getType()).as("still live after an opening of ~4 MB over a 64 KB queue")
+          .isEqualTo(Event.Type.HEARTBEAT);
     }
   }
 
