@@ -51,7 +51,9 @@ public final class SimulatedAgents {
   private final List<SharedDetector> detectors = new ArrayList<>();
   private final AtomicInteger registrations = new AtomicInteger();
   private final AtomicInteger reregistrations = new AtomicInteger();
-  private HttpClient client;
+  /** Agents per HTTP client: a pool's acquire scans its connections, so one pool of 10,000 stalls the loop. */
+  private static final int AGENTS_PER_CLIENT = 100;
+  private final List<HttpClient> clients = new ArrayList<>();
 
   /** @param listener told of registrations and freed resources, on the agents' contexts */
   public SimulatedAgents(Vertx vertx, Options options, SimulatedAgent.Listener listener) {
@@ -63,8 +65,10 @@ public final class SimulatedAgents {
   /** Creates and starts every agent; they register in the background (see {@link #registered()}). */
   public Future<Void> start() {
     // One streaming connection per agent, plus room for the status-update POSTs.
-    client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(options.agents() + 256).setMaxWaitQueueSize(-1));
+    for (int i = 0; i < options.agents(); i += AGENTS_PER_CLIENT) {
+      clients.add(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(2 * AGENTS_PER_CLIENT).setMaxWaitQueueSize(-1)));
+    }
     int shards = Math.min(options.agents(), 2 * Runtime.getRuntime().availableProcessors());
     List<Future<Context>> contexts = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
@@ -94,7 +98,8 @@ public final class SimulatedAgents {
       List<Future<Void>> started = new ArrayList<>();
       for (int i = 0; i < options.agents(); i++) {
         int shard = i % shardContexts.size();
-        SimulatedAgent agent = new SimulatedAgent(shardContexts.get(shard), client, detectors.get(shard).view(),
+        SimulatedAgent agent = new SimulatedAgent(shardContexts.get(shard), clients.get(i / AGENTS_PER_CLIENT),
+            detectors.get(shard).view(),
             timers, agentInfo(i), options.startDelay(), options.taskDuration(), counting);
         agent.runningOnly(options.runningOnly());
         agents.add(agent);
@@ -119,7 +124,7 @@ public final class SimulatedAgents {
     agents.forEach(agent -> closing.add(agent.close()));
     return Future.join(closing).transform(ignored -> {
       detectors.forEach(SharedDetector::close);
-      return client == null ? Future.succeededFuture() : client.close();
+      return Future.join(clients.stream().map(HttpClient::close).toList()).mapEmpty();
     });
   }
 

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * else, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode}); the master
  * hears of it on its context. After a SUSPENDED the latch itself checks on RECONNECTED whether
  * this master still holds it, and if so a new term starts. After a LOST (the session expired,
- * so the latch node is gone) the old latch is closed and a fresh one joins the election. A fence
+ * so the latch node is gone) the old latch is closed and a fresh one joins the election once the
+ * client is connected again, once however many LOSTs Curator reported meanwhile. A fence
  * broken by someone else while connected (a registry write refused because the latch node is
  * gone) also means a fresh latch.
  *
@@ -76,6 +77,13 @@ public final class CuratorLeaderElection implements LeaderElection {
   private volatile Term current;
   /** True from SUSPENDED or LOST until RECONNECTED: no term starts meanwhile. */
   private volatile boolean disconnected;
+  /**
+   * True from a LOST until the client is connected again (with a new session): then, once, a
+   * fresh latch joins. Curator may report LOST more than once for one outage (again each session
+   * timeout while ZooKeeper stays out of reach); joining once per LOST closed each fresh latch
+   * while it still waited for a connection, and the last one could stay blocked for good.
+   */
+  private volatile boolean sessionLost;
 
   /**
    * @param participantId this master's advertised {@code host:port}, the latch participant id
@@ -134,16 +142,22 @@ public final class CuratorLeaderElection implements LeaderElection {
   private void connectionChanged(ConnectionState state) {
     if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
       disconnected = true;
+      if (state == ConnectionState.LOST) {
+        sessionLost = true;
+      }
       Term t = current;
       if (t != null) {
         t.fence.breakFence("the ZooKeeper connection is " + state);
         closePublished(t);
       }
-      if (state == ConnectionState.LOST) {
-        context.runOnContext(v -> rejoin("the ZooKeeper session was lost"));
-      }
     } else if (state.isConnected()) {
       disconnected = false;
+      if (sessionLost) {
+        sessionLost = false;
+        // The old session's latch node is gone with it: a fresh latch joins under the new session.
+        LeaderLatch stale = latch;
+        context.runOnContext(v -> rejoin("the ZooKeeper session was lost", stale));
+      }
     }
   }
 
@@ -247,14 +261,18 @@ public final class CuratorLeaderElection implements LeaderElection {
     }
     // Broken while connected and while the latch still thinks it leads: the latch node is gone
     // (the registry found it missing), so the latch would never notice. A fresh one takes its place.
-    if (!disconnected && t.latch == latch && t.latch.hasLeadership()) {
-      rejoin(why);
+    if (!disconnected && t.latch.hasLeadership()) {
+      rejoin(why, t.latch);
     }
   }
 
-  /** On the context: the current latch is dropped and a fresh one joins the election. */
-  private void rejoin(String why) {
-    if (closed) {
+  /**
+   * On the context: the stale latch is dropped and a fresh one joins the election, unless the
+   * stale one was replaced already (two signs of the same loss, such as a broken fence and the
+   * reconnection after a LOST, make one fresh latch).
+   */
+  private void rejoin(String why, LeaderLatch stale) {
+    if (closed || latch != stale) {
       return;
     }
     Term t = term;

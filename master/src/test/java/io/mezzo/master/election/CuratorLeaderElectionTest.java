@@ -9,6 +9,7 @@ import io.mezzo.master.spi.LeaderFence;
 import io.mezzo.protocol.JsonCodec;
 import io.mezzo.protocol.MasterInfos;
 import io.mezzo.protocol.internal.RegistryRecords;
+import io.mezzo.testkit.TcpProxy;
 import io.mezzo.testkit.TestVertx;
 import io.mezzo.v1.Protos.Address;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -22,11 +23,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -35,10 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The election on a real in-process ZooKeeper, with sessions expired the way Curator's tests do
- * it: each candidate is a real {@link CuratorLeaderElection} on its own client and context, and
- * every leadership callback is checked against the others' fences, so two candidates acting as
- * leader at once fails the test.
+ * The election on a real in-process ZooKeeper: each candidate is a real {@link CuratorLeaderElection}
+ * on its own client and context, reaching ZooKeeper through a {@link TcpProxy} that the test cuts to
+ * partition it, so its session ends the way a network makes it end (the client hears the connection
+ * drop at once, the server ends the session a timeout later). Every leadership callback is checked
+ * against the others' fences, so two candidates acting as leader at once fails the test.
  */
 class CuratorLeaderElectionTest {
   private static final String PATH = "/mezzo";
@@ -72,6 +75,7 @@ class CuratorLeaderElectionTest {
   /** One master's election: its own ZooKeeper client and context, and what it was told. */
   private final class Candidate {
     final String hostPort;
+    final TcpProxy link;
     final CuratorFramework client;
     final Context context;
     final CuratorLeaderElection election;
@@ -80,7 +84,8 @@ class CuratorLeaderElectionTest {
 
     Candidate(int port) throws Exception {
       hostPort = "127.0.0.1:" + port;
-      client = CuratorFrameworkFactory.builder().connectString(zk.getConnectString()).sessionTimeoutMs(SESSION_MS)
+      link = new TcpProxy("127.0.0.1", zk.getPort());
+      client = CuratorFrameworkFactory.builder().connectString(link.address()).sessionTimeoutMs(SESSION_MS)
           .connectionTimeoutMs(SESSION_MS).retryPolicy(new RetryOneTime(100)).build();
       client.start();
       context = vertxes.vertx().getOrCreateContext();
@@ -111,13 +116,20 @@ class CuratorLeaderElectionTest {
       return f != null && f.holds();
     }
 
-    void expireSession() throws Exception {
-      KillSession.kill(client.getZookeeperClient().getZooKeeper());
+    /** Cuts this candidate off ZooKeeper: its connection drops now, its session ends a timeout later. */
+    void partition() {
+      link.cut();
+    }
+
+    void heal() {
+      link.heal();
     }
 
     void close() throws Exception {
+      link.heal();
       await(election.close());
       client.close();
+      link.close();
     }
   }
 
@@ -173,21 +185,23 @@ class CuratorLeaderElectionTest {
   }
 
   @Test
-  void aLostSessionEndsTheTermAtOnceAndTheMasterLeadsAgainOnlyWithAFreshLatchAndANewerInfoNode() throws Exception {
+  void aPartitionEndsTheTermAtOnceAndTheMasterLeadsAgainOnlyWithAFreshLatchAndANewerInfoNode() throws Exception {
     Candidate a = new Candidate(5051);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
     Candidate b = new Candidate(5052);
     LeaderFence first = a.fence;
     String firstInfo = infoNodes().get(0);
 
-    a.expireSession();
+    a.partition();
     // The fence breaks on Curator's event thread, before ZooKeeper even lets anyone else lead.
     Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> !first.holds());
     Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> a.told.size() == 2);
     assertThat(a.told.get(1)).isEmpty();
 
+    // ZooKeeper ends a's session a timeout later; then b leads, and a is let back in.
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(b::leads);
     assertThat(detectedLeader()).isEqualTo(b.hostPort);
+    a.heal();
     // The old node, re-created under its lower sequence number, would name a as leader again.
     Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
       assertThat(infoNodes()).doesNotContain(firstInfo).hasSize(1);
@@ -202,9 +216,10 @@ class CuratorLeaderElectionTest {
     // Now b loses its session: a, waiting with its fresh latch, takes over under a new fence and a newer node.
     LeaderFence second = b.fence;
     String secondInfo = infoNodes().get(0);
-    b.expireSession();
+    b.partition();
     Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> !second.holds());
     Awaitility.await().atMost(Duration.ofSeconds(20)).until(a::leads);
+    b.heal();
     assertThat(a.fence).isNotSameAs(first);
     assertThat(a.fence.node()).isNotEqualTo(first.node());
     Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -214,6 +229,39 @@ class CuratorLeaderElectionTest {
     });
     assertThat(a.told).hasSize(3);
     assertThat(b.told).hasSize(2);
+  }
+
+  @Test
+  void aMasterCutOffPastItsSessionJoinsOnceWhenBackAndCanLeadAgain() throws Exception {
+    Candidate a = new Candidate(5051);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    Candidate b = new Candidate(5052);
+    AtomicInteger lost = new AtomicInteger();
+    AtomicInteger connected = new AtomicInteger();
+    a.client.getConnectionStateListenable().addListener((c, state) -> {
+      if (state == ConnectionState.LOST) {
+        lost.incrementAndGet();
+      } else if (state.isConnected()) {
+        connected.incrementAndGet();
+      }
+    });
+
+    a.partition();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(b::leads);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lost.get() >= 1);
+    assertThat(connected.get()).as("no connection through the cut").isZero();
+    a.heal();
+
+    // One fresh latch for the whole outage: one latch node of a's, beside b's.
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> connected.get() >= 1);
+    Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(latchParticipants()).containsExactlyInAnyOrder(a.hostPort, b.hostPort));
+    assertThat(a.leads()).isFalse();
+
+    b.close();
+    candidates.remove(b);
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(a::leads);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(detectedLeader()).isEqualTo(a.hostPort));
   }
 
   @Test
