@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +56,10 @@ final class FakeMaster implements AutoCloseable {
   private volatile int callStatus = 202;
   private volatile String callBody = "";
   private volatile double heartbeatIntervalSeconds = 15;
+  /** While set, calls other than SUBSCRIBE wait on it before they are answered. */
+  private volatile CountDownLatch callGate;
+  private final AtomicInteger callsInProgress = new AtomicInteger();
+  private final AtomicInteger mostCallsAtOnce = new AtomicInteger();
 
   private FakeMaster() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -200,9 +206,47 @@ final class FakeMaster implements AutoCloseable {
         } else if (streamId == null || s == null || !s.id.equals(streamId)) {
           reply(exchange, 400, "The stream ID '" + streamId + "' included in this request didn't match");
         } else {
-          reply(exchange, callStatus, callBody);
+          answerCall(exchange);
         }
       }
+    }
+  }
+
+  /** Calls wait (on the server's threads) until {@link #answerHeldCalls()}. */
+  void holdCalls() {
+    callGate = new CountDownLatch(1);
+  }
+
+  void answerHeldCalls() {
+    CountDownLatch gate = callGate;
+    callGate = null;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
+  /** Calls received and not answered yet. */
+  int callsInProgress() {
+    return callsInProgress.get();
+  }
+
+  /** The most calls that were ever in progress at once. */
+  int mostCallsAtOnce() {
+    return mostCallsAtOnce.get();
+  }
+
+  private void answerCall(HttpExchange exchange) throws IOException {
+    mostCallsAtOnce.accumulateAndGet(callsInProgress.incrementAndGet(), Math::max);
+    try {
+      CountDownLatch gate = callGate;
+      if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("a held call was never let through");
+      }
+      reply(exchange, callStatus, callBody);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      callsInProgress.decrementAndGet();
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -368,6 +369,29 @@ class SchedulerClientTest {
           assertThat(e.callType()).isEqualTo(Call.Type.KILL);
           assertThat(e.getMessage()).contains("KILL", "403", "Framework is not subscribed");
         });
+  }
+
+  @Test
+  void atMostABoundedNumberOfCallsAreOnTheWireAtOnceAndTheRestFollow() {
+    FakeMaster master = fakeMaster();
+    SchedulerClient client = started(client(master.url()));
+    await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
+    master.holdCalls();
+
+    List<CompletableFuture<Void>> kills = new ArrayList<>();
+    for (int i = 0; i < 3 * CallSender.MAX_IN_FLIGHT; i++) {
+      kills.add(client.kill(TestData.taskId("task-" + i), null));
+    }
+    await().atMost(WAIT).until(() -> master.callsInProgress() == CallSender.MAX_IN_FLIGHT);
+    assertThat(master.calls(Call.Type.KILL)).hasSize(CallSender.MAX_IN_FLIGHT);
+    assertThat(kills).noneMatch(CompletableFuture::isDone);
+
+    master.answerHeldCalls();
+    assertThat(CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+    assertThat(master.mostCallsAtOnce()).isEqualTo(CallSender.MAX_IN_FLIGHT);
+    assertThat(master.calls(Call.Type.KILL)).extracting(c -> c.getKill().getTaskId().getValue())
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 3 * CallSender.MAX_IN_FLIGHT)
+            .mapToObj(i -> "task-" + i).toList());
   }
 
   @Test

@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A framework on the SDK that launches small tasks as fast as offers allow: every offer is
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LoadFramework implements Scheduler {
   static final double TASK_CPUS = 0.1;
   static final double TASK_MEM = 32;
+  private static final Logger log = LoggerFactory.getLogger(LoadFramework.class);
   private static final Filters NO_FILTER = Calls.refuseSeconds(0);
 
   private final int wanted;
@@ -46,6 +49,7 @@ public final class LoadFramework implements Scheduler {
   private final Samples offerRoundTrip = new Samples();
   private final AtomicInteger terminal = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger acceptsFailed = new AtomicInteger();
   private final CountDownLatch allTerminal;
   private volatile long firstAccept;
   private int launched;
@@ -102,11 +106,34 @@ public final class LoadFramework implements Scheduler {
       }
       tasks.forEach(t -> acceptedAt.put(t.getTaskId().getValue(), acceptNanos));
       // Accepted before returning (not through the gate): the SDK declines what is left unanswered.
-      driver.accept(List.of(offer.getId()), List.of(Calls.launchOperation(tasks)), NO_FILTER);
+      accept(driver, offer.getId(), tasks, 1);
     }
     if (!unused.isEmpty()) {
       driver.decline(unused, NO_FILTER);
     }
+  }
+
+  /**
+   * An ACCEPT the master never answered leaves its offer outstanding and its tasks unlaunched, so
+   * the run would wait for them for ever: it is sent once more (if the first did arrive, the
+   * second finds the offer spent and the master drops its tasks, which the run counts as failed).
+   */
+  private void accept(SchedulerDriver driver, OfferID offer, List<TaskInfo> tasks, int retries) {
+    driver.accept(List.of(offer), List.of(Calls.launchOperation(tasks)), NO_FILTER).whenComplete((ok, e) -> {
+      if (e == null) {
+        return;
+      }
+      acceptsFailed.incrementAndGet();
+      log.warn("ACCEPT of offer {} failed: {}{}", offer.getValue(), e.toString(), retries > 0 ? "; sending it again" : "");
+      if (retries > 0) {
+        accept(driver, offer, tasks, retries - 1);
+      }
+    });
+  }
+
+  /** ACCEPT calls that failed (each is sent once more). */
+  public int acceptsFailed() {
+    return acceptsFailed.get();
   }
 
   @Override

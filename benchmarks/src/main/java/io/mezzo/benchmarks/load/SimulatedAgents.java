@@ -64,10 +64,11 @@ public final class SimulatedAgents {
 
   /** Creates and starts every agent; they register in the background (see {@link #registered()}). */
   public Future<Void> start() {
-    // One streaming connection per agent, plus room for the status-update POSTs.
+    // One streaming connection per agent, plus a few for the status-update POSTs: the process may
+    // open 20,000 descriptors here, and the load framework in the same JVM needs its share.
     for (int i = 0; i < options.agents(); i += AGENTS_PER_CLIENT) {
       clients.add(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(2 * AGENTS_PER_CLIENT).setMaxWaitQueueSize(-1)));
+          new PoolOptions().setHttp1MaxSize(AGENTS_PER_CLIENT + 4).setMaxWaitQueueSize(-1)));
     }
     int shards = Math.min(options.agents(), 2 * Runtime.getRuntime().availableProcessors());
     List<Future<Context>> contexts = new ArrayList<>();
