@@ -3,7 +3,9 @@ package io.mezzo.master.api;
 import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.auth.HttpAuthentication.Realm;
 import io.mezzo.master.auth.Security;
+import io.mezzo.master.auth.ViewFilter;
 import io.mezzo.master.metrics.MasterMetrics;
+import io.mezzo.master.spi.Authorizer;
 import io.mezzo.master.state.StateView;
 import io.mezzo.master.state.Timers;
 import io.mezzo.node.http.BodyBudget;
@@ -130,7 +132,7 @@ public final class MasterRoutes {
           case EXPLAIN -> router.route(path).handler(noBody).handler(readOnly).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
           case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
-              .handler(ctx -> state(vertx, ctx, metrics)).failureHandler(RejectionHandler.BARE);
+              .handler(ctx -> state(vertx, ctx, metrics, security.authorizer())).failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);
         }
       }
@@ -162,10 +164,14 @@ public final class MasterRoutes {
         .handler(StaticHandler.create(WEBJARS_ROOT).setDirectoryListing(false));
   }
 
-  /** The snapshot is taken on the context; rendering and encoding a large state run on a worker. */
-  private static void state(Vertx vertx, RoutingContext ctx, MasterMetrics metrics) {
+  /**
+   * The snapshot is taken on the context; cutting it to what the caller may see, rendering and
+   * encoding a large state run on a worker.
+   */
+  private static void state(Vertx vertx, RoutingContext ctx, MasterMetrics metrics, Authorizer authorizer) {
     StateView view = metrics.timeSnapshot(LeaderGate.leading(ctx).state()::view);
-    vertx.executeBlocking(() -> view.json().encode(), false).onComplete(json -> {
+    ViewFilter visible = ViewFilter.of(authorizer, Authentication.principal(ctx));
+    vertx.executeBlocking(() -> view.cut(visible::state).json().encode(), false).onComplete(json -> {
       if (json.succeeded()) {
         ctx.response().putHeader("Content-Type", "application/json").end(json.result());
       } else {

@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.auth.ViewFilter;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.registry.OperatorState;
 import io.mezzo.master.spi.Allocator;
@@ -77,12 +78,13 @@ final class OperatorApi implements Handler<RoutingContext> {
       throw new CallRejected(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
     }
     Codec codec = responseCodec.get();
+    ViewFilter view = ViewFilter.of(authorizer, Authentication.principal(ctx));
     if (call.getType() == Call.Type.SUBSCRIBE) {
       // The stream's encoding: JSON unless Accept asks for protobuf, as on the scheduler stream.
-      stream.subscribe(request, leading, Negotiation.accepted(accept).orElseThrow());
+      stream.subscribe(request, leading, Negotiation.accepted(accept).orElseThrow(), view.stream());
       return;
     }
-    Optional<Response> read = read(leading, call);
+    Optional<Response> read = read(leading, call, view);
     if (read.isPresent()) {
       respond(request, codec, read.get());
       return;
@@ -101,8 +103,11 @@ final class OperatorApi implements Handler<RoutingContext> {
     });
   }
 
-  /** The read calls' responses, built on the context from immutable snapshots; empty for other calls. */
-  private Optional<Response> read(Leading leading, Call call) {
+  /**
+   * The read calls' responses, built on the context from immutable snapshots and cut to what the
+   * caller may see; empty for other calls.
+   */
+  private Optional<Response> read(Leading leading, Call call, ViewFilter view) {
     ClusterState state = leading.state();
     OperatorState op = leading.operator();
     Response.Builder out = Response.newBuilder();
@@ -110,6 +115,10 @@ final class OperatorApi implements Handler<RoutingContext> {
       case GET_HEALTH -> out.setType(Response.Type.GET_HEALTH)
           .setGetHealth(Response.GetHealth.newBuilder().setHealthy(true));
       case GET_FLAGS -> {
+        if (!authorizer.approved(Action.VIEW_FLAGS, view.principal(), Optional.empty())) {
+          throw new CallRejected(403, "Not authorized to view the flags"
+              + view.principal().map(p -> " as principal '" + p + "'").orElse(" without a principal"));
+        }
         Response.GetFlags.Builder flags = Response.GetFlags.newBuilder();
         options.flags().forEach((name, value) -> flags.addFlags(Flag.newBuilder().setName(name).setValue(value)));
         out.setType(Response.Type.GET_FLAGS).setGetFlags(flags);
@@ -130,13 +139,16 @@ final class OperatorApi implements Handler<RoutingContext> {
       }
       case GET_LOGGING_LEVEL -> out.setType(Response.Type.GET_LOGGING_LEVEL)
           .setGetLoggingLevel(Response.GetLoggingLevel.newBuilder().setLevel(options.logging().level()));
-      case GET_STATE -> out.setType(Response.Type.GET_STATE).setGetState(metrics.timeSnapshot(state::getState));
-      case GET_AGENTS -> out.setType(Response.Type.GET_AGENTS).setGetAgents(metrics.timeSnapshot(state::getAgents));
+      case GET_STATE -> out.setType(Response.Type.GET_STATE)
+          .setGetState(view.state(metrics.timeSnapshot(state::getState)));
+      case GET_AGENTS -> out.setType(Response.Type.GET_AGENTS)
+          .setGetAgents(view.agents(metrics.timeSnapshot(state::getAgents)));
       case GET_FRAMEWORKS -> out.setType(Response.Type.GET_FRAMEWORKS)
-          .setGetFrameworks(metrics.timeSnapshot(state::getFrameworks));
-      case GET_EXECUTORS -> out.setType(Response.Type.GET_EXECUTORS)
-          .setGetExecutors(metrics.timeSnapshot(state::getExecutors));
-      case GET_TASKS -> out.setType(Response.Type.GET_TASKS).setGetTasks(metrics.timeSnapshot(state::getTasks));
+          .setGetFrameworks(view.frameworks(metrics.timeSnapshot(state::getFrameworks)));
+      case GET_EXECUTORS -> out.setType(Response.Type.GET_EXECUTORS).setGetExecutors(
+          view.executors(metrics.timeSnapshot(state::getExecutors), frameworkUsers(state, view)));
+      case GET_TASKS -> out.setType(Response.Type.GET_TASKS)
+          .setGetTasks(view.tasks(metrics.timeSnapshot(state::getTasks), frameworkUsers(state, view)));
       case GET_ROLES -> out.setType(Response.Type.GET_ROLES)
           .setGetRoles(metrics.timeSnapshot(() -> roles(state, op)));
       case GET_QUOTA -> out.setType(Response.Type.GET_QUOTA)
@@ -148,6 +160,11 @@ final class OperatorApi implements Handler<RoutingContext> {
       }
     }
     return Optional.of(out.build());
+  }
+
+  /** Each framework's user, which the task and executor views need; nothing when nothing is hidden. */
+  private static Map<String, String> frameworkUsers(ClusterState state, ViewFilter view) {
+    return view.everything() ? Map.of() : ViewFilter.users(state.getFrameworks());
   }
 
   private static Response.GetRoles roles(ClusterState state, OperatorState op) {
@@ -281,6 +298,15 @@ final class OperatorApi implements Handler<RoutingContext> {
     String frameworkId = request.getParam("framework_id");
     if (frameworkId == null || frameworkId.isBlank()) {
       throw new CallRejected(400, "Expecting the query parameter 'framework_id'");
+    }
+    ViewFilter view = ViewFilter.of(authorizer, Authentication.principal(ctx));
+    if (!view.everything()) {
+      boolean hidden = leading.state().getFrameworks().getFrameworksList().stream()
+          .anyMatch(f -> f.getFrameworkInfo().getId().getValue().equals(frameworkId) && !view.framework(f.getFrameworkInfo()));
+      if (hidden) {
+        // As for an unknown framework: a hidden one's existence is not told either.
+        throw new CallRejected(404, "Framework " + frameworkId + " is not known to this master");
+      }
     }
     JsonArray reasons = new JsonArray();
     for (Allocator.WhyNot why : leading.operator().explain(frameworkId)) {

@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
+import io.mezzo.master.auth.ViewFilter;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Codec;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The operator event stream (SUBSCRIBE on {@code /api/v1}): SUBSCRIBED with a GET_STATE snapshot
  * and the heartbeat interval, the recent offer events, a HEARTBEAT, then every change the state
  * applies ({@link io.mezzo.master.state.ClusterObserver}) in the order it applied them, and a
- * HEARTBEAT every interval. Each subscriber has its own bounded {@link HttpEventSink}: one that
+ * HEARTBEAT every interval, each cut to what the subscriber's principal may see ({@link ViewFilter}). Each subscriber has its own bounded {@link HttpEventSink}: one that
  * does not read is closed with a logged reason, and the others go on. At most
  * {@link OperatorOptions#maxSubscribers()} streams are open; one more closes the oldest, as Mesos does.
  *
@@ -60,18 +61,22 @@ final class OperatorStream {
     final String id;
     final HttpEventSink<Event> sink;
     final Leading leading;
+    /** What this subscriber's principal may see (view ACLs). */
+    final ViewFilter.Stream view;
     List<Event> backlog = new ArrayList<>();
     /** Records applied in this turn of the context, not yet written; null when none. */
     Buffer pending;
 
-    Subscriber(String id, HttpEventSink<Event> sink, Leading leading) {
+    Subscriber(String id, HttpEventSink<Event> sink, Leading leading, ViewFilter.Stream view) {
       this.id = id;
       this.sink = sink;
       this.leading = leading;
+      this.view = view;
     }
   }
 
-  void subscribe(HttpServerRequest request, Leading leading, Codec codec) {
+  /** @param view what the caller may see: events it may not are left out of its stream */
+  void subscribe(HttpServerRequest request, Leading leading, Codec codec, ViewFilter.Stream view) {
     ClusterState state = leading.state();
     if (observed != state) {
       // A new leadership term: the streams of the old one saw their last event.
@@ -90,17 +95,19 @@ final class OperatorStream {
         .putHeader("Content-Type", codec.mediaType()).putHeader("Cache-Control", "no-cache");
     HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), codec, id, queueBytes);
     sink.readBy("operator=" + id);
-    Subscriber subscriber = new Subscriber(id, sink, leading);
+    Subscriber subscriber = new Subscriber(id, sink, leading, view);
     subscribers.put(id, subscriber);
     response.closeHandler(v -> {
       sink.markClosed();
       subscribers.remove(id);
     });
     log.info("[operator={}] subscribed to the event stream ({} open)", id, subscribers.size());
-    Event subscribed = Event.newBuilder().setType(Event.Type.SUBSCRIBED).setSubscribed(Event.Subscribed.newBuilder()
-        .setGetState(state.getState())
-        .setHeartbeatIntervalSeconds(options.heartbeatInterval().toMillis() / 1000.0)).build();
-    List<Event> offerHistory = List.copyOf(options.offerHistory().apply(state));
+    // The view filters on the context, in the order of the events that follow.
+    Event subscribed = view.filter(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
+        .setSubscribed(Event.Subscribed.newBuilder().setGetState(state.getState())
+            .setHeartbeatIntervalSeconds(options.heartbeatInterval().toMillis() / 1000.0)).build()).orElseThrow();
+    List<Event> offerHistory = options.offerHistory().apply(state).stream()
+        .flatMap(event -> view.filter(event).stream()).toList();
     vertx.executeBlocking(() -> RecordIO.encode(codec.encode(subscribed)), false).onComplete(encoded -> {
       if (encoded.failed()) {
         close(subscriber, "its SUBSCRIBED event could not be encoded: " + encoded.cause());
@@ -124,11 +131,15 @@ final class OperatorStream {
   private void applied(Event event) {
     Map<Codec, byte[]> encoded = new EnumMap<>(Codec.class);
     for (Subscriber subscriber : new ArrayList<>(subscribers.values())) {
+      Event visible = subscriber.view.filter(event).orElse(null);
+      if (visible == null) {
+        continue;
+      }
       if (subscriber.backlog != null) {
         if (subscriber.backlog.size() >= MAX_BACKLOG) {
           close(subscriber, MAX_BACKLOG + " events came while its SUBSCRIBED snapshot was being encoded");
         } else {
-          subscriber.backlog.add(event);
+          subscriber.backlog.add(visible);
         }
         continue;
       }
@@ -136,7 +147,10 @@ final class OperatorStream {
       if (subscriber.pending == null) {
         subscriber.pending = Buffer.buffer();
       }
-      subscriber.pending.appendBytes(encoded.computeIfAbsent(codec, c -> RecordIO.encode(c.encode(event))));
+      // Subscribers who see the event whole share its encoding.
+      subscriber.pending.appendBytes(visible == event
+          ? encoded.computeIfAbsent(codec, c -> RecordIO.encode(c.encode(event)))
+          : RecordIO.encode(codec.encode(visible)));
       scheduleFlush();
     }
   }

@@ -23,16 +23,22 @@ import java.util.Set;
  */
 public final class LocalAuthorizer implements Authorizer {
   /** Mesos's action keys, their subject and object field names. */
-  private static final Map<Action, String[]> KEYS = new EnumMap<>(Map.of(
-      Action.REGISTER_FRAMEWORK, new String[] {"register_frameworks", "principals", "roles"},
-      Action.RUN_TASK, new String[] {"run_tasks", "principals", "users"},
-      Action.TEARDOWN_FRAMEWORK, new String[] {"teardown_frameworks", "principals", "framework_principals"},
-      Action.RESERVE_RESOURCES, new String[] {"reserve_resources", "principals", "roles"},
-      Action.UNRESERVE_RESOURCES, new String[] {"unreserve_resources", "principals", "reserver_principals"},
-      Action.UPDATE_QUOTA, new String[] {"update_quotas", "principals", "roles"},
-      Action.UPDATE_WEIGHT, new String[] {"update_weights", "principals", "roles"}));
+  private static final Map<Action, String[]> KEYS = new EnumMap<>(Map.ofEntries(
+      Map.entry(Action.REGISTER_FRAMEWORK, new String[] {"register_frameworks", "principals", "roles"}),
+      Map.entry(Action.RUN_TASK, new String[] {"run_tasks", "principals", "users"}),
+      Map.entry(Action.TEARDOWN_FRAMEWORK, new String[] {"teardown_frameworks", "principals", "framework_principals"}),
+      Map.entry(Action.RESERVE_RESOURCES, new String[] {"reserve_resources", "principals", "roles"}),
+      Map.entry(Action.UNRESERVE_RESOURCES, new String[] {"unreserve_resources", "principals", "reserver_principals"}),
+      Map.entry(Action.UPDATE_QUOTA, new String[] {"update_quotas", "principals", "roles"}),
+      Map.entry(Action.UPDATE_WEIGHT, new String[] {"update_weights", "principals", "roles"}),
+      Map.entry(Action.VIEW_FRAMEWORK, new String[] {"view_frameworks", "principals", "users"}),
+      Map.entry(Action.VIEW_TASK, new String[] {"view_tasks", "principals", "users"}),
+      Map.entry(Action.VIEW_EXECUTOR, new String[] {"view_executors", "principals", "users"}),
+      Map.entry(Action.VIEW_AGENT, new String[] {"view_agents", "principals", "agents"}),
+      Map.entry(Action.VIEW_FLAGS, new String[] {"view_flags", "principals", "flags"})));
   private static final Set<String> KNOWN = Set.of("permissive", "register_frameworks", "run_tasks",
-      "teardown_frameworks", "reserve_resources", "unreserve_resources", "update_quotas", "update_weights");
+      "teardown_frameworks", "reserve_resources", "unreserve_resources", "update_quotas", "update_weights",
+      "view_frameworks", "view_tasks", "view_executors", "view_agents", "view_flags");
 
   private final boolean permissive;
   private final Map<Action, List<Rule>> rules;

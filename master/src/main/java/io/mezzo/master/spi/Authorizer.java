@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Decides whether a principal may do an action on an object, as Mesos's authorizer does: the
  * master asks before it registers a framework in a role, runs a task as an OS user, tears down a
- * framework for an operator, reserves or unreserves resources, or updates quota or weights.
+ * framework for an operator, reserves or unreserves resources, or updates quota or weights, and
+ * for what each caller's reads and event streams may show (the VIEW_ actions).
  *
  * <p>Called on the master's context for each check (one call per role, user or resource), so
  * implementations answer from memory, never block, and are thread-safe. A refusal reaches the
@@ -29,7 +30,17 @@ public interface Authorizer {
     /** Object: the role whose quota changes. */
     UPDATE_QUOTA,
     /** Object: the role whose weight changes. */
-    UPDATE_WEIGHT
+    UPDATE_WEIGHT,
+    /** Object: the framework's OS user. Hides the framework (and its offers) from reads and streams. */
+    VIEW_FRAMEWORK,
+    /** Object: the task's OS user, else its framework's. */
+    VIEW_TASK,
+    /** Object: the executor's OS user, else its framework's. */
+    VIEW_EXECUTOR,
+    /** No object (ANY): the agents' list. */
+    VIEW_AGENT,
+    /** No object (ANY): the master's flags; GET_FLAGS answers 403 when denied. */
+    VIEW_FLAGS
   }
 
   /**

@@ -40,6 +40,13 @@ public final class StateView {
     this.unreachableAgents = unreachableAgents;
   }
 
+  /** The same view with its state cut by {@code cut} (what one caller may see); safe on any thread. */
+  public StateView cut(java.util.function.UnaryOperator<Response.GetState> cut) {
+    Response.GetState visible = cut.apply(state);
+    return visible == state ? this : new StateView(master, visible, runtimes,
+        visible.getGetAgents().getAgentsCount() == state.getGetAgents().getAgentsCount() ? unreachableAgents : 0);
+  }
+
   /** Renders the JSON; safe on any thread. */
   public JsonObject json() {
     JsonArray slaves = new JsonArray();

@@ -29,11 +29,7 @@ final class TaskUpdates {
   }
 
   static boolean isTerminal(TaskState state) {
-    return switch (state) {
-      case TASK_FINISHED, TASK_FAILED, TASK_KILLED, TASK_ERROR, TASK_LOST, TASK_DROPPED, TASK_GONE,
-          TASK_GONE_BY_OPERATOR -> true;
-      default -> false;
-    };
+    return io.mezzo.protocol.TaskStates.isTerminal(state);
   }
 
   static Event update(TaskStatus status) {

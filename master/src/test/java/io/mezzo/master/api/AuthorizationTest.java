@@ -20,12 +20,19 @@ import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.Protos.Value;
+import io.mezzo.v1.master.Protos;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -36,11 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /** Mesos-style ACLs on a real master with authentication on: who may use a role, run as a user, tear down. */
 class AuthorizationTest {
-  private static final String ACLS = """
-      {"register_frameworks": [{"principals": {"values": ["fw"]}, "roles": {"values": ["prod"]}}],
-       "run_tasks": [{"principals": {"values": ["fw"]}, "users": {"values": ["nobody"]}}],
-       "teardown_frameworks": [{"principals": {"values": ["ops"]}, "framework_principals": {"type": "ANY"}}],
-       "update_weights": [{"principals": {"values": ["ops"]}, "roles": {"type": "ANY"}}]}""";
+  /** The example ACL of docs/security.md, read from there, so the page shows what this test checks. */
+  private static final String ACLS = documentedAcls();
   private static final String OPS = basic("ops", "ops-secret");
   private static final String FW = basic("fw", "fw-secret");
   private MasterFixture fixture;
@@ -100,6 +104,96 @@ class AuthorizationTest {
   }
 
   @Test
+  void eachPrincipalSeesOnlyTheFrameworksTasksAndAgentsItsViewAclsGiveIt() throws Exception {
+    try (FakeAgent agent = fixture.registerAgent(); EventStream<Event> scheduler = subscribe("prod", FW)) {
+      FrameworkID id = scheduler.next().getSubscribed().getFrameworkId();
+      Offer offer = scheduler.next(e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0);
+      try (EventStream<Protos.Event> asFw = operatorStream(FW); EventStream<Protos.Event> asOps = operatorStream(OPS)) {
+        Protos.Event fwSubscribed = asFw.next();
+        assertThat(fwSubscribed.getSubscribed().getGetState().getGetFrameworks().getFrameworksList()).hasSize(1);
+        assertThat(fwSubscribed.getSubscribed().getGetState().getGetAgents().getAgentsList()).isEmpty();
+        assertThat(asOps.next().getSubscribed().getGetState().getGetAgents().getAgentsList()).hasSize(1);
+
+        Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
+            .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
+                .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+                    .setLaunch(Offer.Operation.Launch.newBuilder()
+                        .addTaskInfos(task("as-nobody", offer, "nobody"))
+                        .addTaskInfos(task("as-daemon", offer, "daemon")))))
+            .build();
+        assertThat(call(accept, scheduler).statusCode()).isEqualTo(202);
+        agent.next(e -> e.getType() == AgentEvent.Type.RUN_TASK);
+        agent.next(e -> e.getType() == AgentEvent.Type.RUN_TASK);
+        assertThat(agent.call(agent.statusUpdate(id, "as-daemon", TaskState.TASK_RUNNING)).statusCode()).isEqualTo(202);
+        assertThat(agent.call(agent.statusUpdate(id, "as-nobody", TaskState.TASK_RUNNING)).statusCode()).isEqualTo(202);
+
+        // ops sees both tasks' updates; fw's stream goes from SUBSCRIBED to as-nobody's update without a word of as-daemon.
+        asOps.next(e -> e.getType() == Protos.Event.Type.TASK_UPDATED
+            && e.getTaskUpdated().getStatus().getTaskId().getValue().equals("as-daemon"));
+        java.util.List<Protos.Event> seen = new java.util.ArrayList<>();
+        asFw.next(e -> {
+          seen.add(e);
+          return e.getType() == Protos.Event.Type.TASK_UPDATED;
+        });
+        assertThat(seen).last().satisfies(e ->
+            assertThat(e.getTaskUpdated().getStatus().getTaskId().getValue()).isEqualTo("as-nobody"));
+        assertThat(seen).noneMatch(e -> e.toString().contains("as-daemon"));
+        assertThat(seen).anyMatch(e -> e.getType() == Protos.Event.Type.TASK_ADDED);
+      }
+
+      JsonObject fwState = new JsonObject(operator("{\"type\":\"GET_STATE\"}", FW).body()).getJsonObject("get_state");
+      assertThat(fwState.encode()).contains("as-nobody", id.getValue()).doesNotContain("as-daemon");
+      assertThat(fwState.getJsonObject("get_agents").getJsonArray("agents", new JsonArray())).isEmpty();
+      JsonObject opsState = new JsonObject(operator("{\"type\":\"GET_STATE\"}", OPS).body()).getJsonObject("get_state");
+      assertThat(opsState.encode()).contains("as-nobody", "as-daemon");
+      assertThat(opsState.getJsonObject("get_agents").getJsonArray("agents")).hasSize(1);
+      assertThat(operator("{\"type\":\"GET_TASKS\"}", FW).body()).contains("as-nobody").doesNotContain("as-daemon");
+      assertThat(new JsonObject(operator("{\"type\":\"GET_AGENTS\"}", FW).body()).getJsonObject("get_agents")
+          .getJsonArray("agents", new JsonArray())).isEmpty();
+      HttpResponse<String> state = fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.url() + "/state"))
+          .header("Authorization", FW).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(state.statusCode()).isEqualTo(200);
+      assertThat(state.body()).contains("as-nobody").doesNotContain("as-daemon");
+      assertThat(new JsonObject(state.body()).getJsonArray("slaves")).isEmpty();
+
+      HttpResponse<String> flags = operator("{\"type\":\"GET_FLAGS\"}", FW);
+      assertThat(flags.statusCode()).isEqualTo(403);
+      assertThat(flags.body()).isEqualTo("Not authorized to view the flags as principal 'fw'");
+      assertThat(operator("{\"type\":\"GET_FLAGS\"}", OPS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aPrincipalGivenNoViewSeesAnEmptyClusterAndNoHiddenFrameworkExists() throws Exception {
+    try (EventStream<Event> scheduler = subscribe("prod", FW)) {
+      String id = scheduler.next().getSubscribed().getFrameworkId().getValue();
+      String hidden = "{\"register_frameworks\": [{\"principals\": {\"type\": \"ANY\"}, \"roles\": {\"type\": \"ANY\"}}]}";
+      try (MasterFixture strict = new MasterFixture(config -> config
+          .authentication(HttpAuthentication.of(new BasicAuthenticator(Credentials.of(Map.of("fw", "fw-secret"))),
+              EnumSet.allOf(Realm.class)), null)
+          .authorizer(LocalAuthorizer.parse(hidden), hidden))) {
+        try (EventStream<Event> other = new EventStream<>(strict.http, strict.url() + Wire.SCHEDULER_PATH,
+            MasterFixture.subscribe(FrameworkInfo.newBuilder().setUser("root").setName("x").setRole("prod").build()),
+            Codec.PROTOBUF, Event.getDefaultInstance(), FW)) {
+          String otherId = other.next().getSubscribed().getFrameworkId().getValue();
+          // No view_* rules and not permissive: the framework's own principal does not see it either.
+          HttpResponse<String> state = strict.http.send(HttpRequest.newBuilder(URI.create(strict.url() + "/api/v1"))
+              .header("Content-Type", "application/json").header("Accept", "application/json").header("Authorization", FW)
+              .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"GET_FRAMEWORKS\"}")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(state.body()).doesNotContain(otherId);
+          HttpResponse<String> explain = strict.http.send(HttpRequest.newBuilder(
+              URI.create(strict.url() + "/api/v1/explain?framework_id=" + otherId)).header("Authorization", FW).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(explain.statusCode()).isEqualTo(404);
+          assertThat(explain.body()).isEqualTo("Framework " + otherId + " is not known to this master");
+        }
+      }
+      assertThat(activeFrameworks()).contains(id);
+    }
+  }
+
+  @Test
   void onlyTheOperatorGivenTeardownMayTearDownAndOnlyOpsMayChangeWeights() throws Exception {
     try (EventStream<Event> scheduler = subscribe("prod", FW)) {
       String id = scheduler.next().getSubscribed().getFrameworkId().getValue();
@@ -135,6 +229,12 @@ class AuthorizationTest {
         Event.getDefaultInstance(), authorization);
   }
 
+  private EventStream<Protos.Event> operatorStream(String authorization) throws Exception {
+    return new EventStream<>(fixture.http, fixture.url() + "/api/v1",
+        Protos.Call.newBuilder().setType(Protos.Call.Type.SUBSCRIBE).build(),
+        Codec.PROTOBUF, Protos.Event.getDefaultInstance(), authorization);
+  }
+
   private HttpResponse<String> call(Call call, EventStream<Event> scheduler) throws Exception {
     return fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.url() + Wire.SCHEDULER_PATH))
         .header("Content-Type", Codec.PROTOBUF.mediaType()).header("Authorization", FW)
@@ -158,6 +258,18 @@ class AuthorizationTest {
         .addResources(byName.get("cpus").toBuilder().setScalar(Value.Scalar.newBuilder().setValue(0.1)))
         .addResources(byName.get("mem").toBuilder().setScalar(Value.Scalar.newBuilder().setValue(32)))
         .setCommand(CommandInfo.newBuilder().setValue("true").setUser(user)).build();
+  }
+
+  private static String documentedAcls() {
+    try {
+      Path page = Path.of("..", "docs", "security.md").toAbsolutePath().normalize();
+      String text = Files.readString(page);
+      int section = text.indexOf("## Authorization (ACLs)");
+      int start = text.indexOf("```json\n", section) + "```json\n".length();
+      return text.substring(start, text.indexOf("```", start));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String basic(String principal, String secret) {

@@ -2,19 +2,27 @@ package io.mezzo.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
+import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.Resource;
+import io.mezzo.v1.Protos.TaskID;
+import io.mezzo.v1.Protos.TaskState;
+import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.Protos.Value;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -63,6 +71,19 @@ final class FakeAgent implements AutoCloseable {
   static Resource scalar(String name, double value) {
     return Resource.newBuilder().setName(name).setType(Value.Type.SCALAR)
         .setScalar(Value.Scalar.newBuilder().setValue(value)).build();
+  }
+
+  /** A STATUS_UPDATE call of this agent's, with a fresh uuid. */
+  AgentCall statusUpdate(FrameworkID frameworkId, String taskId, TaskState state) {
+    UUID uuid = UUID.randomUUID();
+    ByteString bytes = ByteString.copyFrom(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+        .putLong(uuid.getLeastSignificantBits()).array());
+    return AgentCall.newBuilder().setType(AgentCall.Type.STATUS_UPDATE)
+        .setAgentId(AgentID.newBuilder().setValue(id))
+        .setStatusUpdate(StatusUpdate.newBuilder().setFrameworkId(frameworkId)
+            .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state)
+                .setUuid(bytes)))
+        .build();
   }
 
   /** The id the master gave (or gave back to) this agent. */

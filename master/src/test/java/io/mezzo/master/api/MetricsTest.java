@@ -128,7 +128,7 @@ class MetricsTest {
           .containsEntry("master/cpus_percent", 1.5 / 4);
 
       for (int i = 0; i < launched; i++) {
-        assertThat(agent.call(statusUpdate(agent.id(), frameworkId, "t" + i, TaskState.TASK_RUNNING)).statusCode())
+        assertThat(agent.call(agent.statusUpdate(frameworkId, "t" + i, TaskState.TASK_RUNNING)).statusCode())
             .isEqualTo(202);
       }
       Map<String, Double> running = snapshot(fixture.url());
@@ -150,10 +150,10 @@ class MetricsTest {
       assertThat(prometheus.value("mezzo_allocator_mesos_allocation_run_seconds_count"))
           .isEqualTo(prometheus.value("mezzo_allocator_mesos_allocation_runs_total")).isPositive();
 
-      agent.call(statusUpdate(agent.id(), frameworkId, "t0", TaskState.TASK_FINISHED));
-      agent.call(statusUpdate(agent.id(), frameworkId, "t1", TaskState.TASK_FAILED));
+      agent.call(agent.statusUpdate(frameworkId, "t0", TaskState.TASK_FINISHED));
+      agent.call(agent.statusUpdate(frameworkId, "t1", TaskState.TASK_FAILED));
       // An agent re-sends an update until it is acknowledged: a terminal state counts once.
-      agent.call(statusUpdate(agent.id(), frameworkId, "t1", TaskState.TASK_FAILED));
+      agent.call(agent.statusUpdate(frameworkId, "t1", TaskState.TASK_FAILED));
       Map<String, Double> after = snapshot(fixture.url());
       assertThat(after).containsEntry("master/tasks_running", 1.0).containsEntry("master/tasks_finished", 1.0)
           .containsEntry("master/tasks_failed", 1.0).containsEntry("master/cpus_used", 0.5);
@@ -203,18 +203,6 @@ class MetricsTest {
         leader.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static AgentCall statusUpdate(String agentId, FrameworkID frameworkId, String taskId, TaskState state) {
-    UUID uuid = UUID.randomUUID();
-    ByteString bytes = ByteString.copyFrom(ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-        .putLong(uuid.getLeastSignificantBits()).array());
-    return AgentCall.newBuilder().setType(AgentCall.Type.STATUS_UPDATE)
-        .setAgentId(AgentID.newBuilder().setValue(agentId))
-        .setStatusUpdate(StatusUpdate.newBuilder().setFrameworkId(frameworkId)
-            .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue(taskId)).setState(state)
-                .setUuid(bytes)))
-        .build();
   }
 
   private HttpResponse<String> get(String url) throws Exception {

@@ -91,12 +91,14 @@ class OperatorStreamTest {
             Codec.PROTOBUF)) {
           other.next();
         }
+        // The second framework's disconnection is applied once its stream has closed: the late
+        // subscriber comes after it (the sixth change), so that it is in its snapshot, not its events.
+        List<Event> beforeLate = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          beforeLate.add(nextChange(json));
+        }
         // The late subscriber's snapshot has what happened so far.
         try (EventStream<Event> late = operator.subscribe(Codec.JSON)) {
-          List<Event> beforeLate = new ArrayList<>();
-          for (int i = 0; i < 6; i++) {
-            beforeLate.add(nextChange(json));
-          }
           var snapshot = late.next().getSubscribed().getGetState();
           assertThat(snapshot.getGetTasks().getTasksList()).singleElement().satisfies(task ->
               assertThat(task.getState()).isEqualTo(TaskState.TASK_RUNNING));
