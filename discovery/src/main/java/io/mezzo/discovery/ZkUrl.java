@@ -2,12 +2,17 @@ package io.mezzo.discovery;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.common.PathUtils;
+import org.apache.zookeeper.data.ACL;
 
 /**
  * A ZooKeeper URL in the syntax of Mesos's {@code --zk} and {@code --master} flags:
@@ -31,6 +36,14 @@ public final class ZkUrl {
   public static final int DEFAULT_PORT = 2181;
   /** The syntax, for error messages and help texts. */
   public static final String SYNTAX = "zk://[user:password@]host[:port][,host[:port]...]/path";
+
+  /**
+   * Read for anyone, everything for the identity that created the node (Mesos's ACL for its
+   * znodes). Not a {@code List.of}: ZooKeeper asks the list whether it contains null.
+   */
+  public static final List<ACL> EVERYONE_READ_CREATOR_ALL = Collections.unmodifiableList(Arrays.asList(
+      new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE),
+      new ACL(ZooDefs.Perms.ALL, ZooDefs.Ids.AUTH_IDS)));
 
   /** Session and connection timeouts and retries every Mezzo client starts from. */
   private static final int SESSION_TIMEOUT_MS = 10_000;
@@ -103,6 +116,11 @@ public final class ZkUrl {
    * (exponential from 0.5 s, at most 10 retries of at most 10 s). Callers may change the
    * timeouts and retries; every Mezzo process connects through this, so credentials work the
    * same everywhere.
+   *
+   * <p>With credentials, every node the client creates (and the parents it creates on the way)
+   * gets {@link #EVERYONE_READ_CREATOR_ALL}, as Mesos's masters do: anyone may read the
+   * {@code json.info_} nodes to find the leader, and only a client with the same credentials may
+   * create, change or delete anything under the path, so none can forge a leader or the registry.
    */
   public CuratorFrameworkFactory.Builder curatorBuilder() {
     CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
@@ -111,7 +129,17 @@ public final class ZkUrl {
         .connectionTimeoutMs(CONNECTION_TIMEOUT_MS)
         .retryPolicy(new ExponentialBackoffRetry(500, 10, 10_000));
     if (credentials != null) {
-      builder.authorization("digest", credentials.digest());
+      builder.authorization("digest", credentials.digest()).aclProvider(new ACLProvider() {
+        @Override
+        public List<ACL> getDefaultAcl() {
+          return EVERYONE_READ_CREATOR_ALL;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+          return EVERYONE_READ_CREATOR_ALL;
+        }
+      });
     }
     return builder;
   }
