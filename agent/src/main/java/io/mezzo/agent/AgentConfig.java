@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +55,8 @@ public final class AgentConfig {
   private final int logMaxFiles;
   private final Path ociRuntime;
   private final HttpLimits httpLimits;
+  private final boolean authenticateHttpExecutors;
+  private final Path executorSecretKey;
 
   private AgentConfig(Builder builder) {
     if (builder.master == null) {
@@ -96,6 +99,11 @@ public final class AgentConfig {
     }
     ociRuntime = builder.ociRuntime;
     httpLimits = builder.httpLimits != null ? builder.httpLimits : HttpLimits.defaults();
+    authenticateHttpExecutors = builder.authenticateHttpExecutors;
+    executorSecretKey = builder.executorSecretKey;
+    if (executorSecretKey != null && !authenticateHttpExecutors) {
+      throw new IllegalArgumentException("An executor secret key is only used with executor authentication on");
+    }
   }
 
   public static Builder builder() {
@@ -109,7 +117,7 @@ public final class AgentConfig {
         .resources(resources).attributes(attributes).runtimes(runtimes)
         .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
         .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime)
-        .httpLimits(httpLimits);
+        .httpLimits(httpLimits).authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey);
   }
 
   /** Where the leading master is found. */
@@ -161,6 +169,16 @@ public final class AgentConfig {
     return cgroups;
   }
 
+  /** Whether executors must authenticate with their token ({@code --authenticate-http-executors}). */
+  public boolean authenticateHttpExecutors() {
+    return authenticateHttpExecutors;
+  }
+
+  /** The key that signs executor tokens; empty: {@code <work dir>/executor-secret.key}, made on first use. */
+  public Optional<Path> executorSecretKey() {
+    return Optional.ofNullable(executorSecretKey);
+  }
+
   /** What a restarted agent does with the tasks it finds checkpointed. */
   public RecoverMode recover() {
     return recover;
@@ -207,6 +225,10 @@ public final class AgentConfig {
     flags.put("executor-registration-timeout", MesosDurations.format(executorRegistrationTimeout));
     flags.put("cgroups", cgroups.name().toLowerCase(java.util.Locale.ROOT));
     flags.put("recover", recover.name().toLowerCase(java.util.Locale.ROOT));
+    flags.put("authenticate-http-executors", Boolean.toString(authenticateHttpExecutors));
+    if (executorSecretKey != null) {
+      flags.put("executor-secret-key", executorSecretKey.toString());
+    }
     flags.put("log-max-size", Long.toString(logMaxSize));
     flags.put("log-max-files", Integer.toString(logMaxFiles));
     flags.put("max-inflight-body-bytes", Long.toString(httpLimits.inflightBodyBytes()));
@@ -273,6 +295,8 @@ public final class AgentConfig {
     private int logMaxFiles = DEFAULT_LOG_MAX_FILES;
     private Path ociRuntime;
     private HttpLimits httpLimits;
+    private boolean authenticateHttpExecutors;
+    private Path executorSecretKey;
 
     private Builder() {}
 
@@ -346,6 +370,19 @@ public final class AgentConfig {
     /** {@code --cgroups}; default {@link CgroupsMode#AUTO}. */
     public Builder cgroups(CgroupsMode mode) {
       this.cgroups = Objects.requireNonNull(mode, "cgroups");
+      return this;
+    }
+
+    /**
+     * {@code --authenticate-http-executors} and {@code --executor-secret-key} (Mesos's flags):
+     * each executor gets a token signed with the key, and the executor API refuses calls without
+     * the caller's own. Default off.
+     *
+     * @param secretKey the key file (at least 32 bytes), or null for one the agent makes in its work dir
+     */
+    public Builder authenticateHttpExecutors(boolean on, Path secretKey) {
+      this.authenticateHttpExecutors = on;
+      this.executorSecretKey = secretKey;
       return this;
     }
 

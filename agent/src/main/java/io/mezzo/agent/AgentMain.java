@@ -121,6 +121,17 @@ public final class AgentMain implements Callable<Integer> {
           + "Env: MEZZO_RECOVER.")
   String recover;
 
+  @Option(names = "--authenticate-http-executors", defaultValue = "${env:MEZZO_AUTHENTICATE_HTTP_EXECUTORS:-false}",
+      description = "Give each executor a token (MESOS_EXECUTOR_AUTHENTICATION_TOKEN, a JWT signed by this agent) and "
+          + "refuse executor API calls without the caller's own (401) or about another executor (403), as Mesos's "
+          + "--authenticate_http_executors. Default: ${DEFAULT-VALUE}. Env: MEZZO_AUTHENTICATE_HTTP_EXECUTORS.")
+  boolean authenticateHttpExecutors;
+
+  @Option(names = "--executor-secret-key", defaultValue = "${env:MEZZO_EXECUTOR_SECRET_KEY}", paramLabel = "FILE",
+      description = "The key (at least 32 bytes) that signs executor tokens. Default: executor-secret.key in the work "
+          + "directory, made with mode 0600 on first start. Env: MEZZO_EXECUTOR_SECRET_KEY.")
+  Path executorSecretKey;
+
   @Option(names = "--log-max-size", defaultValue = "${env:MEZZO_LOG_MAX_SIZE:-10MB}", converter = MesosBytes.class,
       paramLabel = "SIZE",
       description = "A task's stdout or stderr larger than this (checked every second) is copied to stdout.1 "
@@ -274,6 +285,7 @@ public final class AgentMain implements Callable<Integer> {
         .executorRegistrationTimeout(executorRegistrationTimeout)
         .cgroups(cgroupsMode)
         .recover(recoverMode)
+        .authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey)
         .logRotation(logMaxSize, logMaxFiles)
         .httpLimits(httpLimits)
         .ociRuntime(runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null)

@@ -9,6 +9,7 @@ import io.mezzo.agent.detector.MasterAddress;
 import io.mezzo.agent.detector.MasterDetector;
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.executors.ExecutorRegistry;
+import io.mezzo.agent.executors.ExecutorTokens;
 import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
@@ -53,6 +54,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -83,6 +85,7 @@ final class AgentVerticle extends VerticleBase {
   private CheckpointStore checkpoints;
   private StatusUpdateManager statusUpdates;
   private ExecutorRegistry executors;
+  private Optional<ExecutorTokens> executorTokens = Optional.empty();
   private TaskHosts hosts;
   private final TaskHistory taskHistory = new TaskHistory();
   private MasterLink link;
@@ -110,7 +113,10 @@ final class AgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Timers timers = givenTimers != null ? givenTimers : Timers.vertx(vertx);
-    return context.executeBlocking(() -> AgentRuntimes.select(config, runtimeFactory.create(vertx, timers)), false)
+    return context.executeBlocking(() -> {
+      executorTokens = executorTokens();
+      return AgentRuntimes.select(config, runtimeFactory.create(vertx, timers));
+    }, false)
         .compose(made -> {
           runtimes = made;
           wire(timers);
@@ -125,6 +131,15 @@ final class AgentVerticle extends VerticleBase {
         })
         .onSuccess(ignored -> logRotator.start())
         .recover(failure -> teardown().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The executor tokens' signer when executors must authenticate (blocking: may make the key file). */
+  private Optional<ExecutorTokens> executorTokens() {
+    if (!config.authenticateHttpExecutors()) {
+      return Optional.empty();
+    }
+    return Optional.of(config.executorSecretKey().map(ExecutorTokens::fromFile)
+        .orElseGet(() -> ExecutorTokens.inWorkDir(config.workDir())));
   }
 
   /** The agent id and the checkpoints an earlier run of the agent left in the work dir (blocking). */
@@ -194,6 +209,7 @@ final class AgentVerticle extends VerticleBase {
           sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0));
         });
     executors = new ExecutorRegistry(services, () -> config.ip() + ":" + httpPort, config.executorRegistrationTimeout(),
+        executorTokens,
         new ExecutorRegistry.MasterNotifier() {
           @Override
           public void executorMessage(FrameworkID frameworkId, ExecutorID executorId, ByteString data) {
@@ -247,7 +263,7 @@ final class AgentVerticle extends VerticleBase {
     }, files);
     // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
     // rotation below: a timer per request in flight would show among the ones tests count.
-    httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors),
+    httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors, executorTokens),
         operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics);
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.

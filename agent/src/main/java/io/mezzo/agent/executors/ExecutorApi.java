@@ -24,17 +24,27 @@ import org.slf4j.LoggerFactory;
  * body that parses (400) and validates (400), an acceptable {@code Accept} for SUBSCRIBE (406),
  * a known framework and executor (400), a subscribed executor for every other call (403).
  * SUBSCRIBE answers 200 with a RecordIO event stream; UPDATE, MESSAGE and HEARTBEAT answer 202.
+ * With executor authentication on, first of all a call without a valid token of this agent's gets
+ * 401, and one about another executor than its token names 403 ({@link ExecutorTokens}).
  */
 public final class ExecutorApi implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(ExecutorApi.class);
 
+  /** Mesos's realm for executor authentication. */
+  static final String REALM = "mesos-agent-executor";
+
   private final Context agentContext;
   private final ExecutorRegistry registry;
+  private final Optional<ExecutorTokens> tokens;
 
-  /** @param agentContext the context that owns {@code registry} */
-  public ExecutorApi(Context agentContext, ExecutorRegistry registry) {
+  /**
+   * @param agentContext the context that owns {@code registry}
+   * @param tokens when present, every call must carry the token of the executor it is about
+   */
+  public ExecutorApi(Context agentContext, ExecutorRegistry registry, Optional<ExecutorTokens> tokens) {
     this.agentContext = Objects.requireNonNull(agentContext, "agentContext");
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
   }
 
   /** @param body reads each call's body within the executor API's cap and the agent's body budget */
@@ -49,6 +59,19 @@ public final class ExecutorApi implements Handler<RoutingContext> {
       request.response().putHeader("Allow", "POST");
       answer(request.response(), 405, "Expecting 'POST', received '" + request.method() + "'");
       return;
+    }
+    Optional<ExecutorTokens.Claims> claims = Optional.empty();
+    if (tokens.isPresent()) {
+      // As Mesos's agent: authentication comes before anything is read of the call.
+      String authorization = request.getHeader("Authorization");
+      claims = authorization != null && authorization.startsWith("Bearer ")
+          ? tokens.get().verify(authorization.substring("Bearer ".length()).strip()) : Optional.empty();
+      if (claims.isEmpty()) {
+        request.response().putHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\"");
+        answer(request.response(), 401, authorization == null ? "Missing the executor's token ('Authorization: Bearer')"
+            : "Invalid executor token");
+        return;
+      }
     }
     String contentType = request.getHeader("Content-Type");
     if (contentType == null) {
@@ -70,6 +93,12 @@ public final class ExecutorApi implements Handler<RoutingContext> {
     Optional<String> invalid = ExecutorCallValidation.validate(call);
     if (invalid.isPresent()) {
       answer(request.response(), 400, "Failed to validate executor::Call: " + invalid.get());
+      return;
+    }
+    if (claims.isPresent() && !(claims.get().frameworkId().equals(call.getFrameworkId().getValue())
+        && claims.get().executorId().equals(call.getExecutorId().getValue()))) {
+      answer(request.response(), 403, "The token is for executor '" + claims.get().executorId() + "' of framework '"
+          + claims.get().frameworkId() + "', not this call's");
       return;
     }
     Context requestContext = Vertx.currentContext();

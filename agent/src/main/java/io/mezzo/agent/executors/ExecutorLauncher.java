@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -35,14 +36,18 @@ final class ExecutorLauncher {
   private final Supplier<AgentID> agentId;
   private final Supplier<String> agentEndpoint;
   private final Consumer<RunningExecutor> beforeLaunch;
+  private final Optional<ExecutorTokens> tokens;
 
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
+   * @param tokens when present, each executor gets its token in {@value ExecutorTokens#ENV}
    * @param beforeLaunch told, on the context, once the executor's sandbox and launch request
    *     are ready and just before its runtime launches it (the agent checkpoints it then, so
    *     executors are told {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
    */
-  ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Consumer<RunningExecutor> beforeLaunch) {
+  ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Optional<ExecutorTokens> tokens,
+      Consumer<RunningExecutor> beforeLaunch) {
+    this.tokens = tokens;
     this.context = services.context();
     this.layout = services.layout();
     this.runtimes = services.runtimes();
@@ -112,6 +117,7 @@ final class ExecutorLauncher {
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDurations.format(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);
+    tokens.ifPresent(t -> env.put(ExecutorTokens.ENV, t.issue(executor.frameworkId.getValue(), executor.id())));
     AgentID id = agentId.get();
     if (id != null) {
       env.put("MESOS_AGENT_ID", id.getValue());

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -79,14 +80,15 @@ public final class ExecutorRegistry implements TaskHost {
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, given to executors
    * @param registrationTimeout how long an executor may take to SUBSCRIBE before it is killed
+   * @param tokens when present, each executor is given its token (and the executor API requires it)
    */
   public ExecutorRegistry(HostServices services, Supplier<String> agentEndpoint, Duration registrationTimeout,
-      MasterNotifier master) {
+      Optional<ExecutorTokens> tokens, MasterNotifier master) {
     this.services = Objects.requireNonNull(services, "services");
     Objects.requireNonNull(master, "master");
     this.checkpoints = new ExecutorCheckpoints(services.context(), services.checkpoints());
     ExecutorLauncher launcher = new ExecutorLauncher(services, Objects.requireNonNull(agentEndpoint, "agentEndpoint"),
-        checkpoints::write);
+        Objects.requireNonNull(tokens, "tokens"), checkpoints::write);
     this.lifecycle = new ExecutorLifecycle(services, table, launcher, checkpoints, master,
         Objects.requireNonNull(registrationTimeout, "registrationTimeout"));
     this.recovery = new ExecutorRecovery(services, table, launcher, lifecycle);

@@ -28,7 +28,8 @@ public final class EchoExecutor {
       }
     });
     ExecutorClient client = new ExecutorClient(
-        env.get("MESOS_AGENT_ENDPOINT"), env.get("MESOS_FRAMEWORK_ID"), env.get("MESOS_EXECUTOR_ID"));
+        env.get("MESOS_AGENT_ENDPOINT"), env.get("MESOS_FRAMEWORK_ID"), env.get("MESOS_EXECUTOR_ID"))
+        .token(env.get(ExecutorTokens.ENV));
     // As Mesos executors of checkpointing frameworks: when the agent goes away, subscribe again
     // as soon as it answers (within the recovery timeout; here two minutes).
     boolean checkpoint = "1".equals(env.get("MESOS_CHECKPOINT"));

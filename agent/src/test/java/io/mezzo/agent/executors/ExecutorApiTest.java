@@ -314,6 +314,43 @@ class ExecutorApiTest {
     return out.toByteArray();
   }
 
+  @Test
+  void withExecutorAuthenticationEachExecutorGetsATokenAndOnlyItsOwnTokenSpeaksForIt() throws Exception {
+    harness.close();
+    harness = new AgentHarness(workDir, 3600, (v, t) -> runtime, config -> config.authenticateHttpExecutors(true, null));
+    launchExecutorTask("t1");
+    String token = runtime.launches().get(0).environment().get(ExecutorTokens.ENV);
+    assertThat(token).as("the executor's token").isNotBlank();
+    assertThat(ExecutorTokens.inWorkDir(workDir).verify(token))
+        .contains(new ExecutorTokens.Claims(Tasks.FRAMEWORK.getValue(), "exec"));
+    ExecutorClient executor = new ExecutorClient("127.0.0.1:" + harness.agent.httpPort(), Tasks.FRAMEWORK.getValue(),
+        "exec");
+    Call.Subscribe subscribe = Call.Subscribe.getDefaultInstance();
+
+    HttpResponse<InputStream> none = executor.subscribe(subscribe);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"mesos-agent-executor\"");
+    // A token of this agent's for another executor, a token signed with another key, one tampered with.
+    String others = ExecutorTokens.inWorkDir(workDir).issue(Tasks.FRAMEWORK.getValue(), "other");
+    HttpResponse<String> asOther = executor.token(others).post(executor.update("t1", TaskState.TASK_RUNNING));
+    assertThat(asOther.statusCode()).isEqualTo(403);
+    assertThat(asOther.body()).isEqualTo("The token is for executor 'other' of framework '" + Tasks.FRAMEWORK.getValue()
+        + "', not this call's");
+    String forged = ExecutorTokens.withKey(new byte[32]).issue(Tasks.FRAMEWORK.getValue(), "exec");
+    assertThat(executor.token(forged).subscribe(subscribe).statusCode()).isEqualTo(401);
+    String[] parts = token.split("\\.");
+    String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "x" + "." + parts[2];
+    assertThat(executor.token(tampered).subscribe(subscribe).statusCode()).isEqualTo(401);
+    assertThat(harness.master.statusUpdates()).isEmpty();
+
+    HttpResponse<InputStream> stream = executor.token(token).subscribe(subscribe);
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(ExecutorClient.next(stream.body()).getType()).isEqualTo(Event.Type.SUBSCRIBED);
+    assertThat(executor.post(executor.update("t1", TaskState.TASK_RUNNING)).statusCode()).isEqualTo(202);
+    await().atMost(AgentHarness.WAIT).until(() -> harness.master.statusUpdates().size() == 1);
+    stream.body().close();
+  }
+
   private void launchExecutorTask(String taskId) {
     ExecutorInfo executor = Tasks.executor("exec", List.of("/bin/executor", "--flag"));
     harness.master.send(Tasks.runTask(Tasks.executorTask(taskId, executor, "")));

@@ -33,12 +33,25 @@ final class ExecutorClient {
   private final URI uri;
   final FrameworkID frameworkId;
   final ExecutorID executorId;
+  /** Sent as {@code Authorization: Bearer} when set (the agent's MESOS_EXECUTOR_AUTHENTICATION_TOKEN). */
+  private volatile String token;
 
   /** @param endpoint the agent's {@code ip:port}, as in MESOS_AGENT_ENDPOINT */
   ExecutorClient(String endpoint, String frameworkId, String executorId) {
     this.uri = URI.create("http://" + endpoint + "/api/v1/executor");
     this.frameworkId = FrameworkID.newBuilder().setValue(frameworkId).build();
     this.executorId = ExecutorID.newBuilder().setValue(executorId).build();
+  }
+
+  /** Sends {@code token} with every call from now on (null: none). */
+  ExecutorClient token(String token) {
+    this.token = token;
+    return this;
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    String t = token;
+    return t == null ? request : request.header("Authorization", "Bearer " + t);
   }
 
   Call.Builder call(Call.Type type) {
@@ -71,7 +84,7 @@ final class ExecutorClient {
     if (accept != null) {
       request.header("Accept", accept);
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(authorized(request).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(Call call) throws IOException, InterruptedException {
@@ -85,7 +98,7 @@ final class ExecutorClient {
   /** SUBSCRIBE; the response's body is the event stream (protobuf records). */
   HttpResponse<InputStream> subscribe(Call.Subscribe subscribe) throws IOException, InterruptedException {
     Call call = call(Call.Type.SUBSCRIBE).setSubscribe(subscribe).build();
-    return http.send(HttpRequest.newBuilder(uri)
+    return http.send(authorized(HttpRequest.newBuilder(uri))
             .header("Content-Type", PROTOBUF)
             .header("Accept", PROTOBUF)
             .POST(HttpRequest.BodyPublishers.ofByteArray(call.toByteArray()))

@@ -74,11 +74,16 @@ public final class TestExecutor {
   }
 
   private HttpRequest request(Call.Builder call) {
-    return HttpRequest.newBuilder(URI.create("http://" + endpoint + "/api/v1/executor"))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/api/v1/executor"))
         .header("Content-Type", "application/x-protobuf").header("Accept", "application/x-protobuf")
         .POST(HttpRequest.BodyPublishers.ofByteArray(call.setFrameworkId(frameworkId).setExecutorId(executorId)
-            .build().toByteArray()))
-        .build();
+            .build().toByteArray()));
+    // As Mesos's executor library: the agent's token, when it gave one, goes with every call.
+    String token = System.getenv("MESOS_EXECUTOR_AUTHENTICATION_TOKEN");
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return request.build();
   }
 
   private static byte[] nextRecord(InputStream in) throws IOException {
