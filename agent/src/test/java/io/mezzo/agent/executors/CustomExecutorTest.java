@@ -22,7 +22,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real custom executor ({@link EchoExecutor} in a JVM of its own) against an agent and a fake master. */
+/**
+ * A real custom executor ({@link EchoExecutor} in a JVM of its own) against an agent and a fake
+ * master, with executor authentication on: the executor sends the token the agent gave it
+ * (ExecutorRecoveryTest runs the same executor without).
+ */
 class CustomExecutorTest {
   @TempDir
   Path workDir;
@@ -31,7 +35,7 @@ class CustomExecutorTest {
 
   @BeforeEach
   void start() throws Exception {
-    harness = new AgentHarness(workDir, 3600, ProcessRuntime::new);
+    harness = new AgentHarness(workDir, 3600, ProcessRuntime::new, config -> config.authenticateHttpExecutors(true, null));
   }
 
   @AfterEach
