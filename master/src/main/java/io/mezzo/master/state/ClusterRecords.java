@@ -2,7 +2,6 @@ package io.mezzo.master.state;
 
 import io.mezzo.master.offers.OfferBook;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -15,7 +14,7 @@ import java.util.function.BooleanSupplier;
 final class ClusterRecords {
   final Map<String, FrameworkRecord> frameworks = new LinkedHashMap<>();
   /** Ids of removed frameworks: they may not subscribe again, and their reported tasks are shut down. */
-  final Set<String> completedFrameworks = new LinkedHashSet<>();
+  final Set<String> completedFrameworks = new BoundedIds(BoundedIds.MAX_FRAMEWORK_IDS);
   final Map<String, AgentRecord> agents = new LinkedHashMap<>();
   /**
    * Agents marked unreachable (silent past the ping limit, or not re-registered in time): they
@@ -23,9 +22,9 @@ final class ClusterRecords {
    */
   final Map<String, UnreachableAgent> unreachableAgents = new LinkedHashMap<>();
   /** Agents an operator marked gone: they may never register again. */
-  final Set<String> goneAgents = new LinkedHashSet<>();
+  final Set<String> goneAgents = new BoundedIds(BoundedIds.MAX_AGENT_IDS);
   /** Agents unreachable for longer than the removal timeout: they may never register again either. */
-  final Set<String> removedAgents = new LinkedHashSet<>();
+  final Set<String> removedAgents = new BoundedIds(BoundedIds.MAX_AGENT_IDS);
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
