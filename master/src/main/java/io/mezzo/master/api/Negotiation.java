@@ -9,6 +9,9 @@ import java.util.Optional;
 
 /** Media-type negotiation and plain-text errors, as Mesos's HTTP handlers do them. */
 final class Negotiation {
+  /** Where {@link #decodePost} keeps the call it decoded, on the routing context. */
+  private static final String DECODED = "mezzo.decoded-call";
+
   private Negotiation() {}
 
   /**
@@ -40,8 +43,17 @@ final class Negotiation {
     if (codec == null) {
       throw new CallRejected(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
     }
+    Object decoded = ctx.get(DECODED);
+    if (prototype.getClass().isInstance(decoded)) {
+      // Decoded once already for this request (authentication looks at the call type first).
+      @SuppressWarnings("unchecked")
+      M call = (M) decoded;
+      return call;
+    }
     try {
-      return codec.decode(BoundedBody.body(ctx).getBytes(), prototype);
+      M call = codec.decode(BoundedBody.body(ctx).getBytes(), prototype);
+      ctx.put(DECODED, call);
+      return call;
     } catch (io.mezzo.protocol.ProtocolException e) {
       throw new CallRejected(400, e.getMessage());
     }
