@@ -1,8 +1,6 @@
 package io.mezzo.benchmarks.load;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.mezzo.master.Master;
-import io.mezzo.master.MasterConfig;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.TaskID;
@@ -21,7 +19,6 @@ import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,27 +111,14 @@ public final class FanOutBench {
   }
 
   public static Result run(Config config) throws Exception {
-    Vertx masterVertx = null;
-    Master master = null;
-    org.apache.curator.test.TestingServer zookeeper = null;
-    Vertx vertx = Vertx.vertx();
-    SimulatedAgents agents = null;
-    LoadFramework load = null;
-    try {
-      String masterUrl = config.master();
-      String operator = config.operator();
-      if (masterUrl == null) {
-        zookeeper = new org.apache.curator.test.TestingServer(true);
-        masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
-        masterVertx = Vertx.vertx();
-        master = new Master(MasterConfig.builder().zk(masterUrl).port(0).build(), masterVertx, Clock.systemUTC());
-        await(master.start());
-        operator = master.url();
-      }
+    try (BenchCluster cluster = BenchCluster.start(config.master(), config.operator(), master -> master)) {
+      Vertx vertx = cluster.agentsVertx();
+      String masterUrl = cluster.masterUrl();
+      String operator = cluster.operatorUrl();
       long deadline = System.nanoTime() + config.timeout().toNanos();
       // Distinct tasks whose FINISHED reached their agent acknowledged (an update may be delivered twice).
       Map<String, Boolean> finished = new java.util.concurrent.ConcurrentHashMap<>();
-      agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl,
+      SimulatedAgents agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl,
           "cpus:4;mem:8192;disk:10000;ports:[31000-32000]", Duration.ofMillis(10), config.taskDuration()),
           new SimulatedAgent.Listener() {
             @Override
@@ -147,31 +131,33 @@ public final class FanOutBench {
               }
             }
           });
-      await(agents.start());
+      cluster.closing(() -> BenchCluster.await(agents.close()));
+      BenchCluster.await(agents.start());
       while (agents.registered() < config.agents()) {
-        check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
+        BenchCluster.check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
         Thread.sleep(20);
       }
       List<Subscriber> subscribers = subscribe(vertx, URI.create(operator), config.subscribers());
       while (subscribers.stream().anyMatch(s -> !s.subscribed)) {
-        check(deadline, "operator streams subscribing");
+        BenchCluster.check(deadline, "operator streams subscribing");
         Thread.sleep(20);
       }
       OperatorProbe probe = new OperatorProbe(operator);
       long pid = config.masterPid();
       double cpuBefore = cpuSeconds(pid);
       long start = System.nanoTime();
-      load = new LoadFramework(config.tasks()).start(masterUrl);
+      LoadFramework load = new LoadFramework(config.tasks()).start(masterUrl);
+      cluster.closing(load::close);
       if (!load.awaitTerminal(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException("Timed out: " + load.terminal() + " of " + config.tasks() + " tasks ended");
       }
       // Every stream hears every FINISHED; the window ends with the last one delivered.
       while (subscribers.stream().anyMatch(s -> s.finished.get() < config.tasks())) {
-        check(deadline, "operator streams receiving every FINISHED");
+        BenchCluster.check(deadline, "operator streams receiving every FINISHED");
         Thread.sleep(10);
       }
       while (finished.size() < config.tasks()) {
-        check(deadline, "every FINISHED acknowledged on its agent");
+        BenchCluster.check(deadline, "every FINISHED acknowledged on its agent");
         Thread.sleep(10);
       }
       long end = subscribers.stream().mapToLong(s -> s.lastEventNanos).max().orElse(System.nanoTime());
@@ -189,28 +175,6 @@ public final class FanOutBench {
       }
       return new Result(config.subscribers(), config.tasks(), finished.size(), events, fewest,
           seconds, events / seconds, cpuAfter - cpuBefore, pid > 0, allocation);
-    } finally {
-      if (load != null) {
-        LoadFramework closing = load;
-        quietly(closing::close);
-      }
-      if (agents != null) {
-        SimulatedAgents closing = agents;
-        quietly(() -> await(closing.close()));
-      }
-      Vertx agentsVertx = vertx;
-      quietly(() -> await(agentsVertx.close()));
-      if (master != null) {
-        Master closing = master;
-        quietly(() -> await(closing.close()));
-      }
-      if (masterVertx != null) {
-        Vertx closing = masterVertx;
-        quietly(() -> await(closing.close()));
-      }
-      if (zookeeper != null) {
-        quietly(zookeeper::close);
-      }
     }
   }
 
@@ -235,7 +199,7 @@ public final class FanOutBench {
             return null;
           }));
     }
-    await(Future.all(open));
+    BenchCluster.await(Future.all(open));
     return out;
   }
 
@@ -253,63 +217,21 @@ public final class FanOutBench {
   }
 
   static Config parse(String[] args) {
-    int agents = 100;
-    int tasks = 1000;
-    int subscribers = 100;
-    Duration taskDuration = Duration.ofSeconds(2);
-    String master = null;
-    String operator = null;
-    long masterPid = 0;
-    Duration timeout = Duration.ofMinutes(10);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Flag " + flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--agents" -> agents = Integer.parseInt(value);
-        case "--tasks" -> tasks = Integer.parseInt(value);
-        case "--subscribers" -> subscribers = Integer.parseInt(value);
-        case "--task-duration" -> taskDuration = LoadBench.duration(flag, value);
-        case "--master" -> master = value;
-        case "--operator" -> operator = value;
-        case "--master-pid" -> masterPid = Long.parseLong(value);
-        case "--timeout" -> timeout = LoadBench.duration(flag, value);
-        default -> throw new IllegalArgumentException("Unknown flag " + flag);
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--agents", "--tasks", "--subscribers", "--task-duration", "--master",
+        "--operator", "--master-pid", "--timeout");
+    String master = flags.string("--master", null);
+    String operator = flags.string("--operator", null);
     if ((master == null) != (operator == null)) {
       throw new IllegalArgumentException("--master and --operator go together (or neither: start a master here)");
     }
-    return new Config(agents, tasks, subscribers, taskDuration, master, operator, masterPid, timeout);
+    return new Config(flags.integer("--agents", 100), flags.integer("--tasks", 1000), flags.integer("--subscribers", 100),
+        flags.duration("--task-duration", Duration.ofSeconds(2)), master, operator, flags.longInteger("--master-pid", 0),
+        flags.duration("--timeout", Duration.ofMinutes(10)));
   }
 
   static String usage() {
     return "usage: FanOutBench [--agents 100] [--tasks 1000] [--subscribers 100] [--task-duration 2s]\n"
         + "  [--master zk://host:port/path --operator http://host:port [--master-pid PID]"
         + " (default: start a master in this JVM)] [--timeout 10m]";
-  }
-
-  private static void check(long deadline, String what) {
-    if (System.nanoTime() > deadline) {
-      throw new IllegalStateException("Timed out: " + what);
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void quietly(Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      // closing: keep going with the rest
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 }

@@ -1,21 +1,14 @@
 package io.mezzo.benchmarks.load;
 
-import io.mezzo.master.Master;
-import io.mezzo.master.MasterConfig;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
 
 /**
  * GET_STATE at scale: N simulated agents and a load framework that keeps {@code --tasks} tasks
@@ -75,45 +68,32 @@ public final class GetStateBench {
 
   /** Builds the state, measures, stops what it started (the load framework is torn down). */
   public static Result run(Config config) throws Exception {
-    TestingServer zookeeper = null;
-    Vertx masterVertx = null;
-    Master master = null;
-    Vertx vertx = Vertx.vertx();
-    SimulatedAgents agents = null;
-    LoadFramework load = null;
-    try {
-      String masterUrl = config.master();
-      String operator = config.operator();
-      if (masterUrl == null) {
-        zookeeper = new TestingServer(true);
-        masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
-        masterVertx = Vertx.vertx();
-        master = new Master(MasterConfig.builder().zk(masterUrl).port(0).allocationInterval(Duration.ofMillis(200))
-            .build(), masterVertx, Clock.systemUTC());
-        await(master.start());
-        operator = master.url();
-      }
-      agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl, config.resources(),
-          Duration.ofMillis(10), Duration.ofHours(1), true), new SimulatedAgent.Listener() {
+    try (BenchCluster cluster = BenchCluster.start(config.master(), config.operator(),
+        master -> master.allocationInterval(Duration.ofMillis(200)))) {
+      String masterUrl = cluster.masterUrl();
+      SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
+          masterUrl, config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true), new SimulatedAgent.Listener() {
             @Override
             public void registered(SimulatedAgent agent, boolean first) {}
 
             @Override
             public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
           });
+      cluster.closing(() -> BenchCluster.await(agents.close()));
       long deadline = System.nanoTime() + config.timeout().toNanos();
-      await(agents.start());
+      BenchCluster.await(agents.start());
       while (agents.registered() < config.agents()) {
-        check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
+        BenchCluster.check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
         Thread.sleep(50);
       }
-      OperatorProbe probe = new OperatorProbe(operator);
+      OperatorProbe probe = new OperatorProbe(cluster.operatorUrl());
       long building = System.nanoTime();
-      load = new LoadFramework(config.tasks()).start(masterUrl);
+      LoadFramework load = new LoadFramework(config.tasks()).start(masterUrl);
+      cluster.closing(load::close);
       int running = 0;
       long lastPrint = 0;
       while (running < config.tasks()) {
-        check(deadline, running + " of " + config.tasks() + " tasks running");
+        BenchCluster.check(deadline, running + " of " + config.tasks() + " tasks running");
         Thread.sleep(500);
         running = (int) Math.round(probe.metrics().getOrDefault("master/tasks_running", 0.0));
         if (System.nanoTime() - lastPrint > 10_000_000_000L) {
@@ -131,28 +111,6 @@ public final class GetStateBench {
       series.add(measure(probe, "/state (v0 json)", probe::timedState, config.calls()));
       return new Result(config.agents(), running, state.getGetTasks().getTasksCount(),
           state.getGetAgents().getAgentsCount(), buildSeconds, series);
-    } finally {
-      if (load != null) {
-        LoadFramework closing = load;
-        quietly(closing::close);
-      }
-      if (agents != null) {
-        SimulatedAgents closing = agents;
-        quietly(() -> await(closing.close()));
-      }
-      Vertx agentsVertx = vertx;
-      quietly(() -> await(agentsVertx.close()));
-      if (master != null) {
-        Master closing = master;
-        quietly(() -> await(closing.close()));
-      }
-      if (masterVertx != null) {
-        Vertx closing = masterVertx;
-        quietly(() -> await(closing.close()));
-      }
-      if (zookeeper != null) {
-        quietly(zookeeper::close);
-      }
     }
   }
 
@@ -178,61 +136,21 @@ public final class GetStateBench {
   }
 
   static Config parse(String[] args) {
-    int agents = 10_000;
-    int tasks = 100_000;
-    int calls = 5;
-    String master = null;
-    String operator = null;
-    String resources = "cpus:1;mem:1024;disk:1000;ports:[31000-32000]";
-    Duration timeout = Duration.ofMinutes(30);
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Flag " + flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--agents" -> agents = Integer.parseInt(value);
-        case "--tasks" -> tasks = Integer.parseInt(value);
-        case "--calls" -> calls = Integer.parseInt(value);
-        case "--master" -> master = value;
-        case "--operator" -> operator = value;
-        case "--resources" -> resources = value;
-        case "--timeout" -> timeout = LoadBench.duration(flag, value);
-        default -> throw new IllegalArgumentException("Unknown flag " + flag);
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--agents", "--tasks", "--calls", "--master", "--operator",
+        "--resources", "--timeout");
+    String master = flags.string("--master", null);
+    String operator = flags.string("--operator", null);
     if ((master == null) != (operator == null)) {
       throw new IllegalArgumentException("--master and --operator go together (or neither: start a master here)");
     }
-    return new Config(agents, tasks, calls, master, operator, resources, timeout);
+    return new Config(flags.integer("--agents", 10_000), flags.integer("--tasks", 100_000), flags.integer("--calls", 5),
+        master, operator, flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
+        flags.duration("--timeout", Duration.ofMinutes(30)));
   }
 
   static String usage() {
     return "usage: GetStateBench [--agents 10000] [--tasks 100000] [--calls 5]\n"
         + "  [--master zk://host:port/path --operator http://host:port (default: start a master in this JVM)]\n"
         + "  [--resources cpus:1;mem:1024;... (10 tasks of 0.1 cpus per agent)] [--timeout 30m]";
-  }
-
-  private static void check(long deadline, String what) {
-    if (System.nanoTime() > deadline) {
-      throw new IllegalStateException("Timed out: " + what);
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void quietly(Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      // closing: keep going with the rest
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 }

@@ -1,20 +1,14 @@
 package io.mezzo.benchmarks.load;
 
-import io.mezzo.master.Master;
-import io.mezzo.master.MasterConfig;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskState;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.curator.test.TestingServer;
 
 /**
  * The control-plane load bench: N simulated agents and a load framework against a real
@@ -65,28 +59,14 @@ public final class LoadBench {
 
   /** Runs one load: starts what is needed, waits for every task to end, stops everything. */
   public static Result run(Config config) throws Exception {
-    TestingServer zookeeper = null;
-    Vertx masterVertx = null;
-    Master master = null;
-    Vertx vertx = Vertx.vertx();
-    SimulatedAgents agents = null;
-    LoadFramework framework = null;
-    try {
-      String masterUrl = config.master();
-      if (masterUrl == null) {
-        zookeeper = new TestingServer(true);
-        masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
-        masterVertx = Vertx.vertx();
-        master = new Master(MasterConfig.builder().zk(masterUrl).port(0)
-            .allocationInterval(config.allocationInterval()).build(), masterVertx, Clock.systemUTC());
-        await(master.start());
-      }
+    try (BenchCluster cluster = BenchCluster.start(config.master(), null,
+        master -> master.allocationInterval(config.allocationInterval()))) {
+      String masterUrl = cluster.masterUrl();
       LoadFramework load = new LoadFramework(config.tasks());
-      framework = load;
       AtomicInteger finished = new AtomicInteger();
       Map<String, Boolean> finishedTasks = new ConcurrentHashMap<>();
-      agents = new SimulatedAgents(vertx, new SimulatedAgents.Options(config.agents(), masterUrl, config.resources(),
-          config.startDelay(), config.taskDuration()), new SimulatedAgent.Listener() {
+      SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
+          masterUrl, config.resources(), config.startDelay(), config.taskDuration()), new SimulatedAgent.Listener() {
             @Override
             public void registered(SimulatedAgent agent, boolean first) {}
 
@@ -98,8 +78,9 @@ public final class LoadBench {
               load.freed(agentId, nanos);
             }
           });
+      cluster.closing(() -> BenchCluster.await(agents.close()));
       long registering = System.nanoTime();
-      await(agents.start());
+      BenchCluster.await(agents.start());
       long deadline = System.nanoTime() + config.timeout().toNanos();
       while (agents.registered() < config.agents()) {
         if (System.nanoTime() > deadline) {
@@ -109,6 +90,7 @@ public final class LoadBench {
       }
       double registerSeconds = (System.nanoTime() - registering) / 1e9;
       System.err.printf("%d agents registered in %.1f s%n", config.agents(), registerSeconds);
+      cluster.closing(load::close);
       load.start(masterUrl);
       boolean done = load.awaitTerminal(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       // The last FINISHED acknowledgements reach the agents just after the framework sent them.
@@ -129,97 +111,22 @@ public final class LoadBench {
         LoadPlot.write(config.plot(), String.format("%,d agents, %,d tasks", config.agents(), config.tasks()), load);
       }
       return result;
-    } finally {
-      if (framework != null) {
-        quietly(framework::close);
-      }
-      if (agents != null) {
-        SimulatedAgents closing = agents;
-        quietly(() -> await(closing.close()));
-      }
-      Vertx agentsVertx = vertx;
-      quietly(() -> await(agentsVertx.close()));
-      if (master != null) {
-        Master closing = master;
-        quietly(() -> await(closing.close()));
-      }
-      if (masterVertx != null) {
-        Vertx closing = masterVertx;
-        quietly(() -> await(closing.close()));
-      }
-      if (zookeeper != null) {
-        quietly(zookeeper::close);
-      }
     }
   }
 
   static Config parse(String[] args) {
-    int agents = 1000;
-    int tasks = 10_000;
-    Duration startDelay = Duration.ofMillis(10);
-    Duration taskDuration = Duration.ofSeconds(5);
-    String master = null;
-    Duration allocationInterval = Duration.ofSeconds(1);
-    Path plot = null;
-    Duration timeout = Duration.ofMinutes(10);
-    String resources = "cpus:16;mem:65536;disk:500000;ports:[31000-32000]";
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Flag " + flag + " needs a value");
-      }
-      String value = args[++i];
-      switch (flag) {
-        case "--agents" -> agents = Integer.parseInt(value);
-        case "--tasks" -> tasks = Integer.parseInt(value);
-        case "--start-delay" -> startDelay = duration(flag, value);
-        case "--task-duration" -> taskDuration = duration(flag, value);
-        case "--master" -> master = value;
-        case "--allocation-interval" -> allocationInterval = duration(flag, value);
-        case "--plot" -> plot = Path.of(value);
-        case "--timeout" -> timeout = duration(flag, value);
-        case "--resources" -> resources = value;
-        default -> throw new IllegalArgumentException("Unknown flag " + flag);
-      }
-    }
-    return new Config(agents, tasks, startDelay, taskDuration, master, allocationInterval, plot, timeout, resources);
+    BenchFlags flags = BenchFlags.parse(args, "--agents", "--tasks", "--start-delay", "--task-duration", "--master",
+        "--allocation-interval", "--plot", "--timeout", "--resources");
+    return new Config(flags.integer("--agents", 1000), flags.integer("--tasks", 10_000),
+        flags.duration("--start-delay", Duration.ofMillis(10)), flags.duration("--task-duration", Duration.ofSeconds(5)),
+        flags.string("--master", null), flags.duration("--allocation-interval", Duration.ofSeconds(1)),
+        flags.path("--plot"), flags.duration("--timeout", Duration.ofMinutes(10)),
+        flags.string("--resources", "cpus:16;mem:65536;disk:500000;ports:[31000-32000]"));
   }
 
   static String usage() {
     return "usage: LoadBench [--agents N] [--tasks N] [--start-delay 10ms] [--task-duration 5s]\n"
         + "  [--master http://host:port|zk://host:port/path (default: start one in this JVM)]\n"
         + "  [--allocation-interval 1s (self-started master)] [--plot file.png] [--timeout 10m] [--resources spec]";
-  }
-
-  static Duration duration(String flag, String value) {
-    try {
-      if (value.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-      }
-      long amount = Long.parseLong(value.substring(0, value.length() - 1));
-      return switch (value.charAt(value.length() - 1)) {
-        case 's' -> Duration.ofSeconds(amount);
-        case 'm' -> Duration.ofMinutes(amount);
-        default -> throw new IllegalArgumentException("Bad " + flag + " " + value + ": use 250ms, 5s or 2m");
-      };
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("Bad " + flag + " " + value + ": use 250ms, 5s or 2m");
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void quietly(Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      // closing: keep going with the rest
-    }
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 }

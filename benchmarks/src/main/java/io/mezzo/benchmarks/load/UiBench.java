@@ -1,26 +1,19 @@
 package io.mezzo.benchmarks.load;
 
-import io.mezzo.master.Master;
-import io.mezzo.master.MasterConfig;
 import io.mezzo.testkit.Browser;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.TaskID;
 import io.mezzo.v1.Protos.TaskState;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.test.TestingServer;
 
 /**
  * Time to interactive of the web UI's agents and tasks pages at size: a real master (in this JVM,
@@ -85,49 +78,32 @@ public final class UiBench {
   public static Result run(Config config) throws Exception {
     long started = System.nanoTime();
     long deadline = started + config.timeout().toNanos();
-    try (TestingServer zookeeper = new TestingServer(true)) {
-      String zk = "zk://" + zookeeper.getConnectString() + "/mezzo";
-      Vertx masterVertx = Vertx.vertx();
-      Vertx agentsVertx = Vertx.vertx();
-      Master master = new Master(MasterConfig.builder().zk(zk).port(0).build(), masterVertx, Clock.systemUTC());
-      SimulatedAgents agents = null;
-      LoadFramework framework = null;
-      try {
-        await(master.start());
-        agents = new SimulatedAgents(agentsVertx, new SimulatedAgents.Options(config.agents(), zk,
-            "cpus:16;mem:65536;disk:500000;ports:[31000-32000]", Duration.ofMillis(10), Duration.ofDays(1)),
-            new SimulatedAgent.Listener() {
-              @Override
-              public void registered(SimulatedAgent agent, boolean first) {}
+    try (BenchCluster cluster = BenchCluster.start(null, null, master -> master)) {
+      String zk = cluster.masterUrl();
+      String master = cluster.operatorUrl();
+      SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
+          zk, "cpus:16;mem:65536;disk:500000;ports:[31000-32000]", Duration.ofMillis(10), Duration.ofDays(1)),
+          new SimulatedAgent.Listener() {
+            @Override
+            public void registered(SimulatedAgent agent, boolean first) {}
 
-              @Override
-              public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-            });
-        await(agents.start());
-        waitUntil(deadline, "agents registered", () -> agentsIn(master) >= config.agents());
-        framework = new LoadFramework(config.tasks()).start(zk);
-        waitUntil(deadline, "tasks running", () -> running(master) >= config.tasks());
-        double setup = (System.nanoTime() - started) / 1e9;
-        System.err.printf("%d agents, %d tasks running after %.1f s%n", config.agents(), config.tasks(), setup);
-        try (Browser browser = Browser.start(config.screenshots())) {
-          Page agentsPage = measure(browser, master.url(), "agents", config.agents(), "sim-0000", config.repeats());
-          browser.screenshot("agents-" + config.agents());
-          Page tasksPage = measure(browser, master.url(), "tasks", config.tasks(), "load-1", config.repeats());
-          browser.screenshot("tasks-" + config.tasks());
-          return new Result(config.agents(), config.tasks(), setup, agentsPage, tasksPage);
-        }
-      } finally {
-        if (framework != null) {
-          LoadFramework closing = framework;
-          quietly(closing::close);
-        }
-        if (agents != null) {
-          SimulatedAgents closing = agents;
-          quietly(() -> await(closing.close()));
-        }
-        quietly(() -> await(agentsVertx.close()));
-        quietly(() -> await(master.close()));
-        quietly(() -> await(masterVertx.close()));
+            @Override
+            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+          });
+      cluster.closing(() -> BenchCluster.await(agents.close()));
+      BenchCluster.await(agents.start());
+      waitUntil(deadline, "agents registered", () -> metric(master, "master/slaves_active") >= config.agents());
+      LoadFramework framework = new LoadFramework(config.tasks()).start(zk);
+      cluster.closing(framework::close);
+      waitUntil(deadline, "tasks running", () -> metric(master, "master/tasks_running") >= config.tasks());
+      double setup = (System.nanoTime() - started) / 1e9;
+      System.err.printf("%d agents, %d tasks running after %.1f s%n", config.agents(), config.tasks(), setup);
+      try (Browser browser = Browser.start(config.screenshots())) {
+        Page agentsPage = measure(browser, master, "agents", config.agents(), "sim-0000", config.repeats());
+        browser.screenshot("agents-" + config.agents());
+        Page tasksPage = measure(browser, master, "tasks", config.tasks(), "load-1", config.repeats());
+        browser.screenshot("tasks-" + config.tasks());
+        return new Result(config.agents(), config.tasks(), setup, agentsPage, tasksPage);
       }
     }
   }
@@ -197,22 +173,15 @@ public final class UiBench {
     return ((Number) ms).doubleValue();
   }
 
-  private static int agentsIn(Master master) throws Exception {
-    return (int) metric(master, "master/slaves_active");
-  }
-
-  private static int running(Master master) throws Exception {
-    return (int) metric(master, "master/tasks_running");
-  }
-
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  private static double metric(Master master, String key) throws Exception {
-    if (!master.isLeader()) {
+  /** A value of the master's {@code /metrics/snapshot}; 0 until it answers it (it is not elected yet). */
+  private static double metric(String master, String key) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(master + "/metrics/snapshot"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
       return 0;
     }
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(master.url() + "/metrics/snapshot"))
-        .build(), HttpResponse.BodyHandlers.ofString());
     Object value = new JsonObject(response.body()).getValue(key);
     return value instanceof Number n ? n.doubleValue() : 0;
   }
@@ -240,25 +209,9 @@ public final class UiBench {
   }
 
   static Config parse(String[] args) {
-    Map<String, String> flags = new java.util.HashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("Flag " + args[i] + " needs a value");
-      }
-      if (!List.of("--agents", "--tasks", "--repeats", "--screenshots", "--timeout").contains(args[i])) {
-        throw new IllegalArgumentException("Unknown flag " + args[i]);
-      }
-      flags.put(args[i], args[i + 1]);
-    }
-    try {
-      return new Config(Integer.parseInt(flags.getOrDefault("--agents", "1000")),
-          Integer.parseInt(flags.getOrDefault("--tasks", "10000")),
-          Integer.parseInt(flags.getOrDefault("--repeats", "10")),
-          Path.of(flags.getOrDefault("--screenshots", "target/ui-bench")),
-          Duration.ofMinutes(Long.parseLong(flags.getOrDefault("--timeout", "10m").replace("m", ""))));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Not a number: " + e.getMessage(), e);
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--agents", "--tasks", "--repeats", "--screenshots", "--timeout");
+    return new Config(flags.integer("--agents", 1000), flags.integer("--tasks", 10_000), flags.integer("--repeats", 10),
+        Path.of(flags.string("--screenshots", "target/ui-bench")), flags.duration("--timeout", Duration.ofMinutes(10)));
   }
 
   static double median(double[] values) {
@@ -270,21 +223,5 @@ public final class UiBench {
 
   static double max(double[] values) {
     return Arrays.stream(values).max().orElse(Double.NaN);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void quietly(Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      System.err.println("while stopping: " + e);
-    }
   }
 }

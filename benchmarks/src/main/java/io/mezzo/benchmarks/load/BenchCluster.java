@@ -1,0 +1,108 @@
+package io.mezzo.benchmarks.load;
+
+import io.mezzo.master.Master;
+import io.mezzo.master.MasterConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.curator.test.TestingServer;
+
+/**
+ * The master a load driver measures, with the Vert.x its simulated agents run on: a master the
+ * driver starts in its own JVM (with an in-process ZooKeeper and a Vert.x of its own), or one
+ * given by URL. {@link #close()} stops, quietly and newest first, what was started and what the
+ * driver handed over with {@link #closing}.
+ */
+final class BenchCluster implements AutoCloseable {
+  /** Something to stop; may throw. */
+  interface Step {
+    void run() throws Exception;
+  }
+
+  private final Deque<Step> closers = new ArrayDeque<>();
+  private final Vertx agentsVertx;
+  private String masterUrl;
+  private String operatorUrl;
+
+  private BenchCluster() {
+    agentsVertx = Vertx.vertx();
+  }
+
+  /**
+   * @param masterUrl where the master is ({@code zk://…} or {@code http://…}); null to start one here
+   * @param operatorUrl the given master's HTTP address, or null
+   * @param settings the started master's configuration, beyond its ZooKeeper and port
+   */
+  static BenchCluster start(String masterUrl, String operatorUrl, UnaryOperator<MasterConfig.Builder> settings)
+      throws Exception {
+    BenchCluster cluster = new BenchCluster();
+    try {
+      cluster.masterUrl = masterUrl;
+      cluster.operatorUrl = operatorUrl;
+      if (masterUrl == null) {
+        // Each handed over as soon as it exists, so it is stopped after what comes later.
+        TestingServer zookeeper = new TestingServer(true);
+        cluster.closing(zookeeper::close);
+        Vertx masterVertx = Vertx.vertx();
+        cluster.closing(() -> await(masterVertx.close()));
+        cluster.masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
+        Master master = new Master(settings.apply(MasterConfig.builder().zk(cluster.masterUrl).port(0)).build(),
+            masterVertx, Clock.systemUTC());
+        cluster.closing(() -> await(master.close()));
+        await(master.start());
+        cluster.operatorUrl = master.url();
+      }
+      cluster.closing(() -> await(cluster.agentsVertx.close()));
+      return cluster;
+    } catch (Exception e) {
+      cluster.closing(() -> await(cluster.agentsVertx.close()));
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Where agents and frameworks find the master. */
+  String masterUrl() {
+    return masterUrl;
+  }
+
+  /** The master's HTTP address (the started one's, or the one given; null if none was). */
+  String operatorUrl() {
+    return operatorUrl;
+  }
+
+  Vertx agentsVertx() {
+    return agentsVertx;
+  }
+
+  /** Stops {@code step} at close, before everything handed over earlier. */
+  void closing(Step step) {
+    closers.addFirst(step);
+  }
+
+  @Override
+  public void close() {
+    while (!closers.isEmpty()) {
+      try {
+        closers.removeFirst().run();
+      } catch (Exception e) {
+        System.err.println("while stopping: " + e);
+      }
+    }
+  }
+
+  /** Fails the run with "Timed out: {@code what}" once {@code deadline} (System.nanoTime) has passed. */
+  static void check(long deadline, String what) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("Timed out: " + what);
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}
