@@ -103,6 +103,7 @@ class PartitionFaultsIT {
       Awaitility.await().pollDelay(Duration.ofMillis(500)).atMost(WAIT)
           .until(() -> Duration.between(paused, Instant.now()).compareTo(SESSION_TIMEOUT.plusSeconds(4)) > 0);
       List<CompletableFuture<HttpResponse<String>>> waiting = callsAsLeader(old.url());
+      // Half a second for the calls to reach the kernel's accept queue; none can be answered before the unpause.
       Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 
       old.unpause();

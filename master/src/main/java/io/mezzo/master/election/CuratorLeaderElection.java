@@ -166,7 +166,14 @@ public final class CuratorLeaderElection implements LeaderElection {
       // Every sixth of the session: an answer may take up to half the session (lease minus period)
       // before the lease runs out, so a slow but live ZooKeeper does not end a term.
       long period = Math.max(1, sessionTimeout.toMillis() / 6);
-      renewer.scheduleAtFixedRate(this::renewLease, period, period, TimeUnit.MILLISECONDS);
+      renewer.scheduleAtFixedRate(() -> {
+        try {
+          renewLease();
+        } catch (RuntimeException e) {
+          // A periodic task that throws is never run again: log, and renew at the next period.
+          log.warn("Could not renew the leader lease", e);
+        }
+      }, period, period, TimeUnit.MILLISECONDS);
       started.complete();
     });
     return started.future();
@@ -241,13 +248,9 @@ public final class CuratorLeaderElection implements LeaderElection {
    */
   private Duration lease() {
     long session = sessionTimeout.toMillis();
-    try {
-      int granted = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
-      if (granted > 0) {
-        session = Math.min(session, granted);
-      }
-    } catch (Exception e) {
-      log.debug("Could not read the granted session timeout: {}", e.toString());
+    int granted = client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+    if (granted > 0) {
+      session = Math.min(session, granted);
     }
     return Duration.ofMillis(Math.max(1, session * 2 / 3));
   }
