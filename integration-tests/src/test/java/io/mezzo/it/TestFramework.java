@@ -43,17 +43,30 @@ final class TestFramework implements Scheduler, AutoCloseable {
   private final Map<String, java.time.Instant> launchedAt = new ConcurrentHashMap<>();
   private final Map<String, Integer> launchCounts = new ConcurrentHashMap<>();
   private final List<java.time.Instant> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<String> subscribedTo = new CopyOnWriteArrayList<>();
+  private final List<Received> offersReceived = new CopyOnWriteArrayList<>();
   private final SchedulerClient client;
 
-  private TestFramework(String master, String name) {
-    FrameworkInfo info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
-        .setFailoverTimeout(3600).build();
-    client = SchedulerClient.builder().master(master).frameworkInfo(info).scheduler(this).build();
+  /** An offer as it reached the framework: its id (which starts with the offering master's id) and when. */
+  record Received(String offerId, java.time.Instant at) {}
+
+  private TestFramework(String master, String name, FrameworkInfo.Capability.Type... capabilities) {
+    FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
+        .setFailoverTimeout(3600);
+    for (FrameworkInfo.Capability.Type capability : capabilities) {
+      info.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(capability));
+    }
+    client = SchedulerClient.builder().master(master).frameworkInfo(info.build()).scheduler(this).build();
   }
 
   /** A framework subscribed to the cluster's master at {@code master} (zk:// or http://). */
   static TestFramework start(String master, String name) {
-    TestFramework framework = new TestFramework(master, name);
+    return start(master, name, new FrameworkInfo.Capability.Type[0]);
+  }
+
+  /** As {@link #start(String, String)}, with these capabilities (e.g. PARTITION_AWARE). */
+  static TestFramework start(String master, String name, FrameworkInfo.Capability.Type... capabilities) {
+    TestFramework framework = new TestFramework(master, name, capabilities);
     framework.client.start();
     Awaitility.await().atMost(WAIT).until(() -> framework.client.frameworkId().isPresent());
     return framework;
@@ -98,6 +111,8 @@ final class TestFramework implements Scheduler, AutoCloseable {
 
   @Override
   public void offers(SchedulerDriver driver, List<Offer> offers) {
+    java.time.Instant arrived = java.time.Instant.now();
+    offers.forEach(o -> offersReceived.add(new Received(o.getId().getValue(), arrived)));
     for (Offer offer : offers) {
       List<TaskInfo> launching = new ArrayList<>();
       TaskInfo.Builder next;
@@ -124,6 +139,17 @@ final class TestFramework implements Scheduler, AutoCloseable {
   @Override
   public void subscribed(SchedulerDriver driver, FrameworkID frameworkId, io.mezzo.v1.Protos.MasterInfo master) {
     subscriptions.add(java.time.Instant.now());
+    subscribedTo.add(master.getId());
+  }
+
+  /** The id of the master each SUBSCRIBED came from, in order. */
+  List<String> subscribedTo() {
+    return List.copyOf(subscribedTo);
+  }
+
+  /** Every offer the framework was sent, in order of arrival. */
+  List<Received> offersReceived() {
+    return List.copyOf(offersReceived);
   }
 
   /** When each SUBSCRIBED arrived, the first subscription and every re-subscription after a failover. */

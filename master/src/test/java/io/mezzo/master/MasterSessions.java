@@ -10,4 +10,10 @@ public final class MasterSessions {
   public static void expire(Master master) throws Exception {
     KillSession.kill(master.zooKeeperClient().getZookeeperClient().getZooKeeper());
   }
+
+  /** The server of {@code ensemble} the master's ZooKeeper client is connected to now. */
+  public static org.apache.curator.test.InstanceSpec connectedServer(Master master,
+      org.apache.curator.test.TestingCluster ensemble) throws Exception {
+    return ensemble.findConnectionInstance(master.zooKeeperClient().getZookeeperClient().getZooKeeper());
+  }
 }

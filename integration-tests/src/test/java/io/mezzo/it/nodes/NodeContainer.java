@@ -1,6 +1,7 @@
 package io.mezzo.it.nodes;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Capability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,42 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
             .withIpamConfig(new com.github.dockerjava.api.model.ContainerNetwork.Ipam().withIpv4Address(address))
             .withAliases(nodeName))
         .exec();
+  }
+
+  /**
+   * Drops every packet this node sends to {@code peer}, silently, as a broken link does: a route to
+   * the peer through an address of the subnet that no container has, so nothing answers its ARP.
+   * The rest of the network still reaches the node, and it them. Needs the NET_ADMIN capability
+   * ({@link #withRouteControl()}).
+   */
+  public void cutRouteTo(NodeContainer peer) {
+    route("add " + peer.ip() + "/32 via " + ip.substring(0, ip.lastIndexOf('.') + 1) + "254");
+  }
+
+  /** Undoes {@link #cutRouteTo}. */
+  public void healRouteTo(NodeContainer peer) {
+    route("del " + peer.ip() + "/32");
+  }
+
+  private void route(String change) {
+    try {
+      List<String> command = new ArrayList<>(List.of("ip", "route"));
+      command.addAll(List.of(change.split(" ")));
+      ExecResult result = execInContainer(command.toArray(String[]::new));
+      if (result.getExitCode() != 0) {
+        throw new IllegalStateException("ip route " + change + " on " + nodeName + ": " + result.getStderr());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Lets the node change its own routes (NET_ADMIN), for {@link #cutRouteTo}. */
+  NodeContainer withRouteControl() {
+    return withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN));
   }
 
   /** True while the container runs (a paused one included). */

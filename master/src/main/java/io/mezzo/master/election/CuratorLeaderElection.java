@@ -16,8 +16,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
@@ -36,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * {@link MasterInfoNode}, the layout Mesos detectors read: the lowest sequence leads), and only
  * once that node exists is the master told it leads. A node that cannot be published within the
  * session timeout ends the term: a leader nobody can find does not lead.
+ *
+ * <p><b>The lease.</b> A term's fence carries a lease of two thirds of the session timeout (or
+ * of the session ZooKeeper granted, if shorter): every sixth of the session timeout the
+ * election's renewing thread checks that the latch node still exists, and each answer extends the
+ * lease from the moment its request was sent. A master frozen past the lease (paused, stopped,
+ * starved) finds its fence broken the moment it runs again, before ZooKeeper or Curator tell it
+ * anything; a latch node found gone breaks the fence too.
  *
  * <p><b>Stepping down.</b> On SUSPENDED or LOST, on Curator's event thread and before anything
  * else, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode}); the master
@@ -60,9 +69,16 @@ public final class CuratorLeaderElection implements LeaderElection {
   private final String path;
   private final Context context;
   private final String participantId;
+  private final Duration sessionTimeout;
   private final Duration publishTimeout;
+  private final LongSupplier ticker;
   /** Publishing, sweeping and latch changes, one at a time, in order. */
   private final ExecutorService lane;
+  /** Renews the current term's lease; never blocks (its ZooKeeper reads are asynchronous). */
+  private final ScheduledExecutorService renewer;
+  /** When the renewal in flight was sent, or {@link Long#MIN_VALUE} when none is. */
+  private final java.util.concurrent.atomic.AtomicLong renewalSentAt =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   // Owned by the context.
   private Consumer<Optional<LeaderFence>> leadership;
@@ -87,17 +103,31 @@ public final class CuratorLeaderElection implements LeaderElection {
 
   /**
    * @param participantId this master's advertised {@code host:port}, the latch participant id
-   * @param publishTimeout how long the json.info_ node may take to appear before the term is given up
+   * @param sessionTimeout the ZooKeeper session timeout the client asked for: the lease is two
+   *     thirds of it, and the json.info_ node may take that long to appear before the term is given up
    */
   public CuratorLeaderElection(CuratorFramework client, String path, Context context, String participantId,
-      Duration publishTimeout) {
+      Duration sessionTimeout) {
+    this(client, path, context, participantId, sessionTimeout, System::nanoTime);
+  }
+
+  /** As above, with the monotonic nanosecond ticker the leases run on (a test's fake). */
+  public CuratorLeaderElection(CuratorFramework client, String path, Context context, String participantId,
+      Duration sessionTimeout, LongSupplier ticker) {
     this.client = Objects.requireNonNull(client, "client");
     this.path = Objects.requireNonNull(path, "path");
     this.context = Objects.requireNonNull(context, "context");
     this.participantId = Objects.requireNonNull(participantId, "participantId");
-    this.publishTimeout = Objects.requireNonNull(publishTimeout, "publishTimeout");
+    this.sessionTimeout = Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+    this.publishTimeout = sessionTimeout;
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.lane = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "mezzo-election-" + participantId);
+      t.setDaemon(true);
+      return t;
+    });
+    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "mezzo-lease-" + participantId);
       t.setDaemon(true);
       return t;
     });
@@ -133,6 +163,17 @@ public final class CuratorLeaderElection implements LeaderElection {
       latch = newLatch();
       LeaderLatch first = latch;
       lane.execute(() -> startLatch(first));
+      // Every sixth of the session: an answer may take up to half the session (lease minus period)
+      // before the lease runs out, so a slow but live ZooKeeper does not end a term.
+      long period = Math.max(1, sessionTimeout.toMillis() / 6);
+      renewer.scheduleAtFixedRate(() -> {
+        try {
+          renewLease();
+        } catch (RuntimeException e) {
+          // A periodic task that throws is never run again: log, and renew at the next period.
+          log.warn("Could not renew the leader lease", e);
+        }
+      }, period, period, TimeUnit.MILLISECONDS);
       started.complete();
     });
     return started.future();
@@ -190,7 +231,7 @@ public final class CuratorLeaderElection implements LeaderElection {
       return;
     }
     Term t = new Term(won);
-    t.fence = new LeaderFence(latchNode, why -> context.runOnContext(v -> termEnded(t, why)));
+    t.fence = new LeaderFence(latchNode, ticker, lease(), why -> context.runOnContext(v -> termEnded(t, why)));
     term = t;
     current = t;
     if (disconnected) {
@@ -199,6 +240,51 @@ public final class CuratorLeaderElection implements LeaderElection {
     }
     log.info("Won the election with latch node {}; publishing MasterInfo under {}", latchNode, path);
     lane.execute(() -> publish(t));
+  }
+
+  /**
+   * Two thirds of the session timeout, as the ZooKeeper client's own read timeout: of the one asked
+   * for, or of the one ZooKeeper granted when that is shorter (a server's maximum caps it).
+   */
+  private Duration lease() {
+    long session = sessionTimeout.toMillis();
+    int granted = client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+    if (granted > 0) {
+      session = Math.min(session, granted);
+    }
+    return Duration.ofMillis(Math.max(1, session * 2 / 3));
+  }
+
+  /**
+   * On the renewing thread: one asynchronous read of the term's latch node. Its answer renews the
+   * lease from the moment it was sent; a missing node breaks the fence. A read still unanswered
+   * after a session timeout is not waited for any longer: the lease has run out by then anyway.
+   */
+  private void renewLease() {
+    Term t = current;
+    if (t == null || !t.fence.holds()) {
+      return;
+    }
+    long sentAt = ticker.getAsLong();
+    long inFlight = renewalSentAt.get();
+    if (inFlight != Long.MIN_VALUE && sentAt - inFlight < sessionTimeout.toNanos()
+        || !renewalSentAt.compareAndSet(inFlight, sentAt)) {
+      return;
+    }
+    LeaderFence fence = t.fence;
+    try {
+      client.checkExists().inBackground((c, event) -> {
+        renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
+        if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
+          fence.renew(sentAt);
+        } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+          fence.breakFence("the leader latch node " + fence.node() + " is gone");
+        }
+      }).forPath(fence.node());
+    } catch (Exception e) {
+      renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
+      log.debug("Could not renew the leader lease: {}", e.toString());
+    }
   }
 
   /** On the lane: the json.info_ node, and only once it exists is the master told it leads. */
@@ -385,6 +471,7 @@ public final class CuratorLeaderElection implements LeaderElection {
           leadership.accept(Optional.empty());
         }
       }
+      renewer.shutdownNow();
       LeaderLatch last = latch;
       LeaderDetector watching = detector;
       lane.execute(() -> {

@@ -84,6 +84,11 @@ final class EventStream<E extends Message> implements AutoCloseable {
     throw new AssertionError("no matching event within " + bound);
   }
 
+  /** True if the stream has ended by now (no waiting). */
+  boolean endedNow() {
+    return !reader.isAlive();
+  }
+
   boolean ended() throws InterruptedException {
     reader.join(10_000);
     return !reader.isAlive();

@@ -106,6 +106,11 @@ final class FakeAgent implements AutoCloseable {
     return events.ended();
   }
 
+  /** True if the master has ended this agent's stream by now (no waiting). */
+  boolean endedNow() {
+    return events.endedNow();
+  }
+
   /** Sends an agent call on this agent's registration stream. */
   HttpResponse<String> call(AgentCall call) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(masterUrl + Wire.AGENT_CHANNEL_PATH))

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -80,6 +81,8 @@ class CuratorLeaderElectionTest {
     final Context context;
     final CuratorLeaderElection election;
     final List<Optional<LeaderFence>> told = new CopyOnWriteArrayList<>();
+    /** The candidate's monotonic clock for its leases: still unless the test moves it. */
+    final AtomicLong ticker = new AtomicLong();
     volatile LeaderFence fence;
 
     Candidate(int port) throws Exception {
@@ -89,7 +92,8 @@ class CuratorLeaderElectionTest {
           .connectionTimeoutMs(SESSION_MS).retryPolicy(new RetryOneTime(100)).build();
       client.start();
       context = vertxes.vertx().getOrCreateContext();
-      election = new CuratorLeaderElection(client, PATH, context, hostPort, Duration.ofSeconds(5));
+      election = new CuratorLeaderElection(client, PATH, context, hostPort, Duration.ofMillis(SESSION_MS),
+          ticker::get);
       String info = JsonCodec.print(MasterInfo.newBuilder().setId("master-" + port).setIp(16777343).setPort(port)
           .setHostname("127.0.0.1").setAddress(Address.newBuilder().setHostname("127.0.0.1").setIp("127.0.0.1")
               .setPort(port)).build());
@@ -123,6 +127,11 @@ class CuratorLeaderElectionTest {
 
     void heal() {
       link.heal();
+    }
+
+    /** Moves this candidate's lease clock, as a process frozen for {@code d} sees it when it runs again. */
+    void freezeFor(Duration d) {
+      ticker.addAndGet(d.toNanos());
     }
 
     void close() throws Exception {
@@ -329,4 +338,60 @@ class CuratorLeaderElectionTest {
     assertThat(latchParticipants()).containsExactly(b.hostPort);
   }
 
+  /** The lease a term gets: two thirds of the session timeout. */
+  private static final Duration LEASE = Duration.ofMillis(SESSION_MS * 2 / 3);
+
+  @Test
+  void aLeaderFrozenPastItsLeaseStopsLeadingTheMomentItRunsAgainBeforeZooKeeperSaysAnything() throws Exception {
+    Candidate a = new Candidate(5051);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    Candidate b = new Candidate(5052);
+    List<ConnectionState> states = new CopyOnWriteArrayList<>();
+    a.client.getConnectionStateListenable().addListener((c, state) -> states.add(state));
+    LeaderFence first = a.fence;
+
+    a.freezeFor(LEASE.plusMillis(1));
+
+    // The first look after the freeze: no ZooKeeper event came, and none is needed.
+    assertThat(first.holds()).isFalse();
+    assertThat(first.brokenBecause()).hasValueSatisfying(why -> assertThat(why).contains("lease ran out"));
+    assertThat(states).as("connection events of a").isEmpty();
+    // a steps down and joins again with a fresh latch behind b's, so b leads.
+    Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> a.told.size() == 2);
+    assertThat(a.told.get(1)).isEmpty();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(b::leads);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(detectedLeader()).isEqualTo(b.hostPort));
+    assertThat(admin.checkExists().forPath(first.node())).isNull();
+    assertThat(a.leads()).isFalse();
+  }
+
+  @Test
+  void answeredRenewalsCarryTheLeaseForwardWhileTheSessionLives() throws Exception {
+    Candidate a = new Candidate(5051);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    LeaderFence fence = a.fence;
+
+    for (int i = 0; i < 3; i++) {
+      // Most of a lease passes; a renewal sent after that point puts the whole lease ahead again.
+      a.freezeFor(LEASE.multipliedBy(3).dividedBy(4));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fence.leaseLeft().orElseThrow().equals(LEASE));
+    }
+    assertThat(fence.holds()).isTrue();
+    assertThat(a.told).hasSize(1);
+  }
+
+  @Test
+  void aLatchNodeDeletedUnderARunningLeaderEndsItsTermAtTheNextRenewal() throws Exception {
+    Candidate a = new Candidate(5051);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    LeaderFence first = a.fence;
+
+    admin.delete().forPath(first.node());
+
+    // No registry write needed: the lease's renewal finds the node gone within a renewal period.
+    Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> !first.holds());
+    assertThat(first.brokenBecause()).hasValueSatisfying(why -> assertThat(why).contains("is gone"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    assertThat(a.fence.node()).isNotEqualTo(first.node());
+  }
 }

@@ -1,0 +1,139 @@
+package io.mezzo.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.master.Master;
+import io.mezzo.master.MasterConfig;
+import io.mezzo.master.MasterSessions;
+import io.mezzo.protocol.Codec;
+import io.mezzo.protocol.Wire;
+import io.mezzo.testkit.TestVertx;
+import io.mezzo.v1.scheduler.Protos.Event;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingZooKeeperServer;
+import org.apache.zookeeper.client.FourLetterWordMain;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two real masters on an in-process ensemble of three ZooKeeper servers, given as Mesos writes it:
+ * {@code --zk zk://host1:port1,host2:port2,host3:port3/mezzo}.
+ */
+class ZooKeeperEnsembleTest {
+  @RegisterExtension
+  final TestVertx vertxes = new TestVertx();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private TestingCluster ensemble;
+  private final List<Master> masters = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    List<InstanceSpec> specs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      // Ticks of 500 ms let the servers grant 4 s sessions.
+      specs.add(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1));
+    }
+    ensemble = new TestingCluster(specs);
+    ensemble.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Master master : masters) {
+      master.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    ensemble.close();
+  }
+
+  private Master master() throws Exception {
+    Master master = new Master(MasterConfig.builder().zk("zk://" + ensemble.getConnectString() + "/mezzo").port(0)
+        .zkSessionTimeout(Duration.ofSeconds(4)).allocationInterval(Duration.ofMillis(50)).build(),
+        vertxes.vertx(), Clock.systemUTC());
+    master.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    masters.add(master);
+    return master;
+  }
+
+  /** The server's role in the ensemble, from its {@code srvr} answer ({@code leader} or {@code follower}). */
+  private static String mode(TestingZooKeeperServer server) {
+    try {
+      return FourLetterWordMain.send4LetterWord("127.0.0.1", server.getInstanceSpec().getPort(), "srvr").lines()
+          .filter(l -> l.startsWith("Mode: ")).map(l -> l.substring(6).trim()).findFirst().orElse("unknown");
+    } catch (Exception e) {
+      throw new IllegalStateException("srvr to " + server.getInstanceSpec(), e);
+    }
+  }
+
+  @Test
+  void losingOneOfThreeServersChangesNothingForTheLeaderItsAgentsOrItsFrameworks() throws Exception {
+    assertThat(ensemble.getConnectString().split(",")).hasSize(3);
+    Master first = master();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
+    Master second = master();
+    try (FakeAgent agent = FakeAgent.register(http, first.url());
+        EventStream<Event> scheduler = new EventStream<>(http, first.url() + Wire.SCHEDULER_PATH,
+            MasterFixture.subscribe(), Codec.PROTOBUF, Event.getDefaultInstance())) {
+      scheduler.next(e -> e.getType() == Event.Type.OFFERS);
+      // Neither the server the leader talks to nor ZooKeeper's own leader: a follower nobody leans on.
+      InstanceSpec leaders = MasterSessions.connectedServer(first, ensemble);
+      TestingZooKeeperServer lost = ensemble.getServers().stream()
+          .filter(s -> !s.getInstanceSpec().equals(leaders))
+          .filter(s -> mode(s).equals("follower"))
+          .findFirst().orElseThrow();
+
+      assertThat(ensemble.killServer(lost.getInstanceSpec())).isTrue();
+
+      // For twice the session timeout: the same leader, in the same term (stepping down ends every stream).
+      Awaitility.await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
+          .pollInterval(Duration.ofMillis(20)).until(() -> first.isLeader() && !second.isLeader()
+              && !agent.endedNow() && !scheduler.endedNow());
+      // A master that comes up now finds the leader through the two servers left.
+      Master third = master();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(new java.net.URI(http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(third.url() + Wire.SCHEDULER_PATH)).header("Content-Type", Codec.JSON.mediaType())
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).headers().firstValue("Location").orElse("//none:0"))
+              .getPort()).isEqualTo(first.port()));
+      assertThat(first.isLeader()).isTrue();
+    }
+  }
+
+  @Test
+  void losingTheServerTheLeaderTalksToCostsAtMostOneNewTermAndTheClusterCarriesOn() throws Exception {
+    Master first = master();
+    Awaitility.await().atMost(Duration.ofSeconds(20)).until(first::isLeader);
+    Master second = master();
+    String agentId;
+    try (FakeAgent agent = FakeAgent.register(http, first.url())) {
+      agentId = agent.id();
+      // The leader's connection drops: SUSPENDED ends its term at once, whatever comes next.
+      assertThat(ensemble.killServer(MasterSessions.connectedServer(first, ensemble))).isTrue();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> agent.endedNow());
+    }
+    // Its client moves to another server within the session: a master leads again (the same one,
+    // in a new term, when its latch node outlived the blip), and the agent comes back to it.
+    Master leader = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> first.isLeader() ? first : second.isLeader() ? second : null, java.util.Objects::nonNull);
+    try (FakeAgent back = FakeAgent.register(http, leader.url(), agentId, FakeAgent.scalar("cpus", 2),
+        FakeAgent.scalar("mem", 1024));
+        EventStream<Event> scheduler = new EventStream<>(http, leader.url() + Wire.SCHEDULER_PATH,
+            MasterFixture.subscribe(), Codec.PROTOBUF, Event.getDefaultInstance())) {
+      assertThat(back.id()).isEqualTo(agentId);
+      assertThat(scheduler.next(e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0).getAgentId()
+          .getValue()).isEqualTo(agentId);
+    }
+    assertThat(first.isLeader() && second.isLeader()).as("two leaders").isFalse();
+  }
+}

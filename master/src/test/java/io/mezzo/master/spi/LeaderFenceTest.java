@@ -1,0 +1,98 @@
+package io.mezzo.master.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The fence's lease on a fake ticker: time moves only when the test moves it. */
+class LeaderFenceTest {
+  private static final Duration LEASE = Duration.ofMillis(6_667);
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final List<String> broken = new CopyOnWriteArrayList<>();
+
+  private LeaderFence fence() {
+    return new LeaderFence("/mezzo/leader-latch/latch-0000000001", now::get, LEASE, broken::add);
+  }
+
+  private void advance(Duration d) {
+    now.addAndGet(d.toNanos());
+  }
+
+  @Test
+  void holdsForTheLeaseAndBreaksOnceTheTickerPassesItWithoutAnyOtherEvent() {
+    LeaderFence fence = fence();
+    advance(LEASE);
+    assertThat(fence.holds()).isTrue();
+    assertThat(fence.leaseLeft()).contains(Duration.ZERO);
+
+    // A frozen process resumes: the first look at the fence finds the lease gone.
+    advance(Duration.ofNanos(1));
+    assertThat(fence.holds()).isFalse();
+    assertThat(broken).singleElement().satisfies(why -> assertThat(why).contains("lease ran out"));
+    assertThat(fence.brokenBecause()).isPresent();
+    assertThat(fence.holds()).isFalse();
+    assertThat(broken).hasSize(1);
+  }
+
+  @Test
+  void aRenewalRunsFromWhenItsRequestWasSentNotFromWhenTheAnswerCame() {
+    LeaderFence fence = fence();
+    advance(Duration.ofSeconds(3));
+    long sentAt = now.get();
+    advance(Duration.ofSeconds(2));
+    fence.renew(sentAt);
+    assertThat(fence.leaseLeft()).contains(LEASE.minusSeconds(2));
+
+    advance(LEASE.minusSeconds(2));
+    assertThat(fence.holds()).isTrue();
+    advance(Duration.ofMillis(1));
+    assertThat(fence.holds()).isFalse();
+  }
+
+  @Test
+  void anAnswerToARequestSentBeforeAFreezeDoesNotMendARunOutLease() {
+    LeaderFence fence = fence();
+    long sentBeforeThePause = now.get();
+    advance(Duration.ofSeconds(30));
+    // The reply to the read sent before the pause arrives after it: too late, the term is over.
+    fence.renew(sentBeforeThePause);
+    assertThat(fence.holds()).isFalse();
+    // Even a fresh answer does not revive it: a broken fence stays broken.
+    fence.renew(now.get());
+    assertThat(fence.holds()).isFalse();
+    assertThat(broken).hasSize(1);
+  }
+
+  @Test
+  void anOlderRenewalNeverShortensTheLease() {
+    LeaderFence fence = fence();
+    long early = now.get();
+    advance(Duration.ofSeconds(2));
+    long late = now.get();
+    fence.renew(late);
+    fence.renew(early);
+    assertThat(fence.leaseLeft()).contains(LEASE);
+  }
+
+  @Test
+  void aFenceWithoutALeaseHoldsUntilBrokenWhateverTheTime() {
+    LeaderFence fence = new LeaderFence("/n", broken::add);
+    fence.renew(0);
+    assertThat(fence.holds()).isTrue();
+    assertThat(fence.leaseLeft()).isEmpty();
+    fence.breakFence("the ZooKeeper connection is SUSPENDED");
+    assertThat(fence.holds()).isFalse();
+    assertThat(broken).containsExactly("the ZooKeeper connection is SUSPENDED");
+  }
+
+  @Test
+  void aLeaseMustBePositive() {
+    assertThatThrownBy(() -> new LeaderFence("/n", now::get, Duration.ZERO, broken::add))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
