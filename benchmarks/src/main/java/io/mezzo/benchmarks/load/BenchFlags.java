@@ -38,12 +38,11 @@ final class BenchFlags {
   }
 
   int integer(String flag, int fallback) {
-    String value = values.get(flag);
-    try {
-      return value == null ? fallback : Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Bad " + flag + " " + value + ": not a number");
+    long value = longInteger(flag, fallback);
+    if (value != (int) value) {
+      throw new IllegalArgumentException("Bad " + flag + " " + value + ": too large");
     }
+    return (int) value;
   }
 
   long longInteger(String flag, long fallback) {

@@ -81,13 +81,7 @@ class AuthorizationTest {
     try (FakeAgent agent = fixture.registerAgent(); EventStream<Event> scheduler = subscribe("prod", FW)) {
       FrameworkID id = scheduler.next().getSubscribed().getFrameworkId();
       Offer offer = scheduler.next(e -> e.getType() == Event.Type.OFFERS).getOffers().getOffers(0);
-      Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
-          .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
-              .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-                  .setLaunch(Offer.Operation.Launch.newBuilder()
-                      .addTaskInfos(task("as-nobody", offer, "nobody"))
-                      .addTaskInfos(task("as-root", offer, "root")))))
-          .build();
+      Call accept = launch(id, offer, task("as-nobody", offer, "nobody"), task("as-root", offer, "root"));
 
       assertThat(call(accept, scheduler).statusCode()).isEqualTo(202);
 
@@ -114,13 +108,7 @@ class AuthorizationTest {
         assertThat(fwSubscribed.getSubscribed().getGetState().getGetAgents().getAgentsList()).isEmpty();
         assertThat(asOps.next().getSubscribed().getGetState().getGetAgents().getAgentsList()).hasSize(1);
 
-        Call accept = Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
-            .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
-                .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
-                    .setLaunch(Offer.Operation.Launch.newBuilder()
-                        .addTaskInfos(task("as-nobody", offer, "nobody"))
-                        .addTaskInfos(task("as-daemon", offer, "daemon")))))
-            .build();
+        Call accept = launch(id, offer, task("as-nobody", offer, "nobody"), task("as-daemon", offer, "daemon"));
         assertThat(call(accept, scheduler).statusCode()).isEqualTo(202);
         agent.next(e -> e.getType() == AgentEvent.Type.RUN_TASK);
         agent.next(e -> e.getType() == AgentEvent.Type.RUN_TASK);
@@ -248,6 +236,15 @@ class AuthorizationTest {
         .header("Content-Type", "application/json").header("Accept", "application/json")
         .header("Authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An ACCEPT of {@code offer} that launches {@code tasks}. */
+  private static Call launch(FrameworkID id, Offer offer, TaskInfo... tasks) {
+    return Call.newBuilder().setType(Call.Type.ACCEPT).setFrameworkId(id)
+        .setAccept(Call.Accept.newBuilder().addOfferIds(offer.getId())
+            .addOperations(Offer.Operation.newBuilder().setType(Offer.Operation.Type.LAUNCH)
+                .setLaunch(Offer.Operation.Launch.newBuilder().addAllTaskInfos(java.util.List.of(tasks)))))
+        .build();
   }
 
   /** A task with a tenth of the offer's cpus and 32 MB, in the offer's role, run as {@code user}. */
