@@ -42,13 +42,17 @@ export class VirtualTable {
   }
 
   sortBy(i) {
-    this.sort = {column: i, descending: this.sort.column === i ? !this.sort.descending : false};
+    const flip = this.sort.column === i;
+    this.sort = {column: i, descending: flip ? !this.sort.descending : false};
+    // The same column the other way: the sorted rows reversed, not sorted again.
+    this.sorted = flip && this.sorted ? this.sorted.slice().reverse() : null;
     this.refresh();
   }
 
   setRows(rows) {
     this.rows = rows;
     this.texts = null;
+    this.sorted = null;
     this.refresh();
   }
 
@@ -74,15 +78,27 @@ export class VirtualTable {
     return text;
   }
 
+  /**
+   * The rows sorted once per set of rows and sort order; a keystroke in the filter only filters
+   * them (the sort was most of a keystroke's time at 10,000 rows), and a needle that grows filters
+   * what the shorter one left.
+   */
   refresh() {
-    const needle = this.filterText.trim().toLowerCase();
-    let view = this.rows;
-    if (needle) {
-      view = view.filter(row => this.searchText(row).includes(needle));
+    if (!this.sorted) {
+      const column = this.columns[this.sort.column];
+      const sign = this.sort.descending ? -1 : 1;
+      this.sorted = this.rows.map(row => [column.value(row), row]).sort(([a], [b]) => sign * compare(a, b))
+        .map(([, row]) => row);
     }
-    const column = this.columns[this.sort.column];
-    const sign = this.sort.descending ? -1 : 1;
-    view = view.map(row => [column.value(row), row]).sort(([a], [b]) => sign * compare(a, b)).map(([, row]) => row);
+    const needle = this.filterText.trim().toLowerCase();
+    let view = this.sorted;
+    if (needle) {
+      const narrower = this.filtered && this.filtered.from === this.sorted && needle.includes(this.filtered.needle);
+      view = (narrower ? this.filtered.view : this.sorted).filter(row => this.searchText(row).includes(needle));
+      this.filtered = {from: this.sorted, needle, view};
+    } else {
+      this.filtered = null;
+    }
     this.view = view;
     this.count.textContent = needle ? `${view.length} of ${this.rows.length}` : `${this.rows.length}`;
     [...this.header.children].forEach((cell, i) => {
