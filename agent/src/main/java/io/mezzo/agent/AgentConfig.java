@@ -7,6 +7,7 @@ import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
+import io.mezzo.node.tls.NodeTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ public final class AgentConfig {
   private final int logMaxFiles;
   private final Path ociRuntime;
   private final HttpLimits httpLimits;
+  private final NodeTls tls;
 
   private AgentConfig(Builder builder) {
     if (builder.master == null) {
@@ -96,6 +98,7 @@ public final class AgentConfig {
     }
     ociRuntime = builder.ociRuntime;
     httpLimits = builder.httpLimits != null ? builder.httpLimits : HttpLimits.defaults();
+    tls = builder.tls;
   }
 
   public static Builder builder() {
@@ -109,7 +112,7 @@ public final class AgentConfig {
         .resources(resources).attributes(attributes).runtimes(runtimes)
         .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
         .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime)
-        .httpLimits(httpLimits);
+        .httpLimits(httpLimits).tls(tls);
   }
 
   /** Where the leading master is found. */
@@ -187,6 +190,14 @@ public final class AgentConfig {
   }
 
   /**
+   * The agent's TLS files: its certificate, which its HTTP API serves and which it presents to the
+   * master, and the cluster CA it verifies the master against (its master link speaks HTTPS then).
+   */
+  public NodeTls tls() {
+    return tls;
+  }
+
+  /**
    * This configuration as the agent's flags, by their names without {@code --} and with their
    * values in flag syntax, as the operator API's GET_FLAGS shows them; resources and attributes
    * as given or detected, flags that are not set are left out.
@@ -213,6 +224,13 @@ public final class AgentConfig {
     flags.put("max-executor-body-bytes", Long.toString(httpLimits.executorBodyBytes()));
     flags.put("max-operator-body-bytes", Long.toString(httpLimits.operatorBodyBytes()));
     flags.put("body-read-timeout", MesosDurations.format(httpLimits.bodyReadTimeout()));
+    if (tls.serves()) {
+      flags.put("tls-cert", tls.cert().toString());
+      flags.put("tls-key", tls.key().toString());
+    }
+    if (tls.verifies()) {
+      flags.put("ca-cert", tls.ca().toString());
+    }
     return flags;
   }
 
@@ -273,6 +291,7 @@ public final class AgentConfig {
     private int logMaxFiles = DEFAULT_LOG_MAX_FILES;
     private Path ociRuntime;
     private HttpLimits httpLimits;
+    private NodeTls tls = NodeTls.OFF;
 
     private Builder() {}
 
@@ -368,6 +387,15 @@ public final class AgentConfig {
     /** The OCI runtime binary the {@code oci} runtime runs; default (null) runc, else crun, found on PATH. */
     public Builder ociRuntime(Path binary) {
       this.ociRuntime = binary;
+      return this;
+    }
+
+    /**
+     * Serve the HTTP API over TLS with {@code tls}'s certificate, and talk to the master over TLS,
+     * verified against its CA and presenting that certificate. Plain HTTP by default.
+     */
+    public Builder tls(NodeTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

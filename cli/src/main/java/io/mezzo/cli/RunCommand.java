@@ -162,7 +162,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public void launched(TaskInfo task, Offer offer) {
       String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();
-      agentUrl = "http://" + host + ":" + offer.getUrl().getAddress().getPort();
+      agentUrl = offer.getUrl().getScheme() + "://" + host + ":" + offer.getUrl().getAddress().getPort();
       say("mezzo: launching task %s on agent %s (%s)", task.getTaskId().getValue(), offer.getAgentId().getValue(),
           offer.getHostname());
     }

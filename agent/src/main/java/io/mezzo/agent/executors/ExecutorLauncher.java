@@ -35,6 +35,7 @@ final class ExecutorLauncher {
   private final Supplier<AgentID> agentId;
   private final Supplier<String> agentEndpoint;
   private final Consumer<RunningExecutor> beforeLaunch;
+  private final Map<String, String> tlsEnvironment;
 
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
@@ -43,6 +44,13 @@ final class ExecutorLauncher {
    *     executors are told {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
    */
   ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Consumer<RunningExecutor> beforeLaunch) {
+    this(services, agentEndpoint, beforeLaunch, Map.of());
+  }
+
+  /** @param tlsEnvironment what executors are told about the agent's TLS, added to their environment */
+  ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Consumer<RunningExecutor> beforeLaunch,
+      Map<String, String> tlsEnvironment) {
+    this.tlsEnvironment = Map.copyOf(tlsEnvironment);
     this.context = services.context();
     this.layout = services.layout();
     this.runtimes = services.runtimes();
@@ -112,6 +120,7 @@ final class ExecutorLauncher {
     env.put("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", MesosDurations.format(shutdownGracePeriod));
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);
+    env.putAll(tlsEnvironment);
     AgentID id = agentId.get();
     if (id != null) {
       env.put("MESOS_AGENT_ID", id.getValue());

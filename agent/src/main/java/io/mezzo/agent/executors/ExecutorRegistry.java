@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -82,11 +83,20 @@ public final class ExecutorRegistry implements TaskHost {
    */
   public ExecutorRegistry(HostServices services, Supplier<String> agentEndpoint, Duration registrationTimeout,
       MasterNotifier master) {
+    this(services, agentEndpoint, Map.of(), registrationTimeout, master);
+  }
+
+  /**
+   * As above, telling executors {@code tlsEnvironment} too: how to reach an agent whose HTTP API
+   * speaks TLS (Mesos's {@code LIBPROCESS_SSL_*} variables, which executor libraries read).
+   */
+  public ExecutorRegistry(HostServices services, Supplier<String> agentEndpoint, Map<String, String> tlsEnvironment,
+      Duration registrationTimeout, MasterNotifier master) {
     this.services = Objects.requireNonNull(services, "services");
     Objects.requireNonNull(master, "master");
     this.checkpoints = new ExecutorCheckpoints(services.context(), services.checkpoints());
     ExecutorLauncher launcher = new ExecutorLauncher(services, Objects.requireNonNull(agentEndpoint, "agentEndpoint"),
-        checkpoints::write);
+        checkpoints::write, tlsEnvironment);
     this.lifecycle = new ExecutorLifecycle(services, table, launcher, checkpoints, master,
         Objects.requireNonNull(registrationTimeout, "registrationTimeout"));
     this.recovery = new ExecutorRecovery(services, table, launcher, lifecycle);
