@@ -151,7 +151,10 @@ public final class OperatorClient {
       }
       throw new OperatorException("Too many redirects, last to " + url);
     } catch (IOException e) {
-      throw new OperatorException("Cannot reach the master at " + url + ": " + e.getMessage());
+      // A TLS server closes a plain HTTP request without an answer: say what is likely missing.
+      String hint = tls.isEmpty() && url.startsWith("http://")
+          ? " (if the cluster uses TLS, give its CA with --ca-cert, or use --cluster)" : "";
+      throw new OperatorException("Cannot reach the master at " + url + ": " + e.getMessage() + hint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OperatorException("Interrupted");
