@@ -45,15 +45,24 @@ final class TestFramework implements Scheduler, AutoCloseable {
   private final List<java.time.Instant> subscriptions = new CopyOnWriteArrayList<>();
   private final SchedulerClient client;
 
-  private TestFramework(String master, String name) {
+  private TestFramework(String master, String name, java.nio.file.Path caPem) {
     FrameworkInfo info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
         .setFailoverTimeout(3600).build();
-    client = SchedulerClient.builder().master(master).frameworkInfo(info).scheduler(this).build();
+    SchedulerClient.Builder builder = SchedulerClient.builder().master(master).frameworkInfo(info).scheduler(this);
+    if (caPem != null) {
+      builder.caCertificate(caPem);
+    }
+    client = builder.build();
   }
 
   /** A framework subscribed to the cluster's master at {@code master} (zk:// or http://). */
   static TestFramework start(String master, String name) {
-    TestFramework framework = new TestFramework(master, name);
+    return start(master, name, null);
+  }
+
+  /** As above, speaking HTTPS to a TLS cluster whose CA is {@code caPem} (plain HTTP when null). */
+  static TestFramework start(String master, String name, java.nio.file.Path caPem) {
+    TestFramework framework = new TestFramework(master, name, caPem);
     framework.client.start();
     Awaitility.await().atMost(WAIT).until(() -> framework.client.frameworkId().isPresent());
     return framework;
