@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * plain HTTP; no CA means the node verifies no peer and its client speaks plain HTTP.
  *
  * @param cert the node's certificate chain, or null
- * @param key the node's private key (PKCS#8, or PKCS#1/SEC1), or null; given exactly when {@code cert} is
+ * @param key the node's private key (PKCS#8; an RSA key may also be PKCS#1), or null; given exactly when {@code cert} is
  * @param ca the certificates of the CA to trust, or null
  */
 public record NodeTls(Path cert, Path key, Path ca) {
