@@ -21,9 +21,9 @@ export async function explain(frameworkId) {
   return (await response.json()).why_not || [];
 }
 
-/** The base URL of an agent's HTTP API, from its AgentInfo. */
+/** The base URL of an agent's HTTP API, from its AgentInfo; a cluster speaks TLS everywhere or nowhere, so the scheme is the page's. */
 export function agentUrl(agentInfo) {
-  return `http://${agentInfo.hostname}:${agentInfo.port || 5051}`;
+  return `${location.protocol}//${agentInfo.hostname}:${agentInfo.port || 5051}`;
 }
 
 /**

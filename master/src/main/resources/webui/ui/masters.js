@@ -9,7 +9,7 @@ const ASK_TIMEOUT_MS = 2000;
 
 /** One master's GET /masters (this page's own master when address is empty); null when it does not answer. */
 export async function ask(address) {
-  const url = address ? `http://${address}/masters` : '/masters';
+  const url = address ? `${location.protocol}//${address}/masters` : '/masters';
   try {
     const response = await fetch(url, {cache: 'no-store', signal: AbortSignal.timeout(ASK_TIMEOUT_MS)});
     return response.ok ? await response.json() : null;
@@ -21,7 +21,7 @@ export async function ask(address) {
 /** Whether anything answers at address, when its answer cannot be read (another origin, no CORS). */
 export async function answers(address) {
   try {
-    await fetch(`http://${address}/health`, {mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(ASK_TIMEOUT_MS)});
+    await fetch(`${location.protocol}//${address}/health`, {mode: 'no-cors', cache: 'no-store', signal: AbortSignal.timeout(ASK_TIMEOUT_MS)});
     return true;
   } catch (e) {
     return false;

@@ -119,7 +119,7 @@ export class EventStream {
   moveTo(address) {
     this.onStatus({state: 'reconnecting', detail: `leader lost, moving to the new leader ${address}…`});
     this.stop();
-    location.replace(`http://${address}/?from=${encodeURIComponent(location.host)}${location.hash}`);
+    location.replace(`${location.protocol}//${address}/?from=${encodeURIComponent(location.host)}${location.hash}`);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.protocol.MesosDurations;
 import io.mezzo.v1.Protos.Attribute;
 import io.mezzo.v1.Protos.Resource;
+import io.mezzo.node.tls.NodeTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -57,6 +58,7 @@ public final class AgentConfig {
   private final HttpLimits httpLimits;
   private final boolean authenticateHttpExecutors;
   private final Path executorSecretKey;
+  private final NodeTls tls;
 
   private AgentConfig(Builder builder) {
     if (builder.master == null) {
@@ -104,6 +106,7 @@ public final class AgentConfig {
     if (executorSecretKey != null && !authenticateHttpExecutors) {
       throw new IllegalArgumentException("An executor secret key is only used with executor authentication on");
     }
+    tls = builder.tls;
   }
 
   public static Builder builder() {
@@ -117,7 +120,7 @@ public final class AgentConfig {
         .resources(resources).attributes(attributes).runtimes(runtimes)
         .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
         .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime)
-        .httpLimits(httpLimits).authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey);
+        .httpLimits(httpLimits).tls(tls).authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey);
   }
 
   /** Where the leading master is found. */
@@ -205,6 +208,14 @@ public final class AgentConfig {
   }
 
   /**
+   * The agent's TLS files: its certificate, which its HTTP API serves and which it presents to the
+   * master, and the cluster CA it verifies the master against (its master link speaks HTTPS then).
+   */
+  public NodeTls tls() {
+    return tls;
+  }
+
+  /**
    * This configuration as the agent's flags, by their names without {@code --} and with their
    * values in flag syntax, as the operator API's GET_FLAGS shows them; resources and attributes
    * as given or detected, flags that are not set are left out.
@@ -235,6 +246,13 @@ public final class AgentConfig {
     flags.put("max-executor-body-bytes", Long.toString(httpLimits.executorBodyBytes()));
     flags.put("max-operator-body-bytes", Long.toString(httpLimits.operatorBodyBytes()));
     flags.put("body-read-timeout", MesosDurations.format(httpLimits.bodyReadTimeout()));
+    if (tls.serves()) {
+      flags.put("tls-cert", tls.cert().toString());
+      flags.put("tls-key", tls.key().toString());
+    }
+    if (tls.verifies()) {
+      flags.put("ca-cert", tls.ca().toString());
+    }
     return flags;
   }
 
@@ -297,6 +315,7 @@ public final class AgentConfig {
     private HttpLimits httpLimits;
     private boolean authenticateHttpExecutors;
     private Path executorSecretKey;
+    private NodeTls tls = NodeTls.OFF;
 
     private Builder() {}
 
@@ -405,6 +424,15 @@ public final class AgentConfig {
     /** The OCI runtime binary the {@code oci} runtime runs; default (null) runc, else crun, found on PATH. */
     public Builder ociRuntime(Path binary) {
       this.ociRuntime = binary;
+      return this;
+    }
+
+    /**
+     * Serve the HTTP API over TLS with {@code tls}'s certificate, and talk to the master over TLS,
+     * verified against its CA and presenting that certificate. Plain HTTP by default.
+     */
+    public Builder tls(NodeTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

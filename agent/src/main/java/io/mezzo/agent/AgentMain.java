@@ -1,5 +1,6 @@
 package io.mezzo.agent;
 
+import io.mezzo.node.tls.NodeTls;
 import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.agent.support.MesosBytes;
 import io.mezzo.agent.support.MesosDuration;
@@ -57,8 +58,22 @@ public final class AgentMain implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}", paramLabel = "URL",
-      description = "Required. zk://[user:password@]host[:port][,host[:port]...]/path (leader from ZooKeeper) or http://host:port. Env: MEZZO_MASTER.")
+      description = "Required. zk://[user:password@]host[:port][,host[:port]...]/path (leader from ZooKeeper) or http(s)://host:port. Env: MEZZO_MASTER.")
   String master;
+
+  @Option(names = "--tls-cert", defaultValue = "${env:MEZZO_TLS_CERT}", paramLabel = "FILE",
+      description = "The agent's certificate (PEM): its HTTP API is served over HTTPS only, and it is presented to"
+          + " the master, which needs it when it checks agents. With --tls-key. Env: MEZZO_TLS_CERT.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:MEZZO_TLS_KEY}", paramLabel = "FILE",
+      description = "The private key of --tls-cert (PEM). Env: MEZZO_TLS_KEY.")
+  String tlsKey;
+
+  @Option(names = "--ca-cert", defaultValue = "${env:MEZZO_CA_CERT}", paramLabel = "FILE",
+      description = "The cluster CA (PEM): the agent talks to the master over HTTPS and checks its certificate"
+          + " against this CA. Env: MEZZO_CA_CERT.")
+  String caCert;
 
   @Option(names = "--port", defaultValue = "${env:MEZZO_PORT:-" + AgentConfig.DEFAULT_PORT + "}", paramLabel = "PORT",
       description = "Port of the agent's HTTP API; 0 picks a free one (see <work-dir>/agent.json). Default: ${DEFAULT-VALUE}. Env: MEZZO_PORT.")
@@ -273,7 +288,17 @@ public final class AgentMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    NodeTls tls;
+    try {
+      tls = NodeTls.of(tlsCert, tlsKey, caCert);
+    } catch (IllegalArgumentException e) {
+      throw usage("Invalid TLS option: " + e.getMessage());
+    }
+    if (master.strip().startsWith("https://") && !tls.verifies()) {
+      throw usage("Invalid value for option '--master': an https:// master needs --ca-cert to check its certificate");
+    }
     return AgentConfig.builder()
+        .tls(tls)
         .master(masterUrl)
         .ip(ip)
         .hostname(hostname)

@@ -192,8 +192,9 @@ final class AgentVerticle extends VerticleBase {
   private void wire(Timers timers) {
     Timers onContext = new ContextTimers(timers, context);
     checkpoints = new CheckpointStore(config.workDir());
+    // With a CA, the master link speaks HTTPS, checks the master's certificate and presents the agent's.
     httpClient = vertx.createHttpClient(
-        new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true),
+        config.tls().client(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)),
         new PoolOptions().setHttp1MaxSize(8));
     statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate,
         (frameworkId, taskId) -> hosts.forget(frameworkId, taskId),
@@ -209,7 +210,7 @@ final class AgentVerticle extends VerticleBase {
           sendOrHold("executor termination", id -> AgentCalls.executorTerminated(id, frameworkId, executorId, 0));
         });
     executors = new ExecutorRegistry(services, () -> config.ip() + ":" + httpPort, config.executorRegistrationTimeout(),
-        executorTokens,
+        executorTlsEnvironment(), executorTokens,
         new ExecutorRegistry.MasterNotifier() {
           @Override
           public void executorMessage(FrameworkID frameworkId, ExecutorID executorId, ByteString data) {
@@ -238,7 +239,8 @@ final class AgentVerticle extends VerticleBase {
     // The leading master's web UI tails task logs from the browser: its origin may read the files API.
     FilesHandler files = new FilesHandler(vertx, new FilesRoot(config.workDir())).allowOrigins(origin -> {
       io.mezzo.agent.detector.MasterAddress master = link == null ? null : link.master();
-      return master != null && origin.equals("http://" + master.host() + ":" + master.port());
+      return master != null
+          && origin.equals((config.tls().verifies() ? "https" : "http") + "://" + master.host() + ":" + master.port());
     });
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new AgentOperatorApi.Source() {
       @Override
@@ -264,11 +266,29 @@ final class AgentVerticle extends VerticleBase {
     // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
     // rotation below: a timer per request in flight would show among the ones tests count.
     httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors, executorTokens),
-        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics);
+        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics).tls(config.tls());
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.
     logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(vertx), context), hosts::liveSandboxes,
         config.logMaxSize(), config.logMaxFiles(), LogRotator.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * What executors are told when the agent's HTTP API speaks TLS: Mesos's variables, so that an
+   * executor library speaks HTTPS to {@code MESOS_AGENT_ENDPOINT} and checks the agent's certificate
+   * against the cluster CA. Nothing when the API is plain HTTP.
+   */
+  private Map<String, String> executorTlsEnvironment() {
+    if (!config.tls().serves()) {
+      return Map.of();
+    }
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("LIBPROCESS_SSL_ENABLED", "1");
+    if (config.tls().verifies()) {
+      env.put("LIBPROCESS_SSL_CA_FILE", config.tls().ca().toAbsolutePath().toString());
+      env.put("LIBPROCESS_SSL_VERIFY_SERVER_CERT", "1");
+    }
+    return env;
   }
 
   /**
@@ -359,7 +379,8 @@ final class AgentVerticle extends VerticleBase {
   }
 
   private AgentCall registerCall() {
-    return AgentCalls.register(agentInfo(), hosts.runningTasks(), config.runtimes(), Agent.VERSION);
+    AgentCall call = AgentCalls.register(agentInfo(), hosts.runningTasks(), config.runtimes(), Agent.VERSION);
+    return call.toBuilder().setRegister(call.getRegister().toBuilder().setScheme(config.tls().serverScheme())).build();
   }
 
   /** Best effort: what cannot be sent now (not registered, or the send fails) is dropped. */

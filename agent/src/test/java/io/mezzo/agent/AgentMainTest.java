@@ -51,6 +51,9 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --max-operator-body-bytes=0 | operator body bytes must be positive",
       "--master=http://m:5050 --work-dir=WORK --max-inflight-body-bytes=lots | '--max-inflight-body-bytes': 'lots' is not a size",
       "--master=http://m:5050 --work-dir=WORK --body-read-timeout=0secs | The body read timeout must be positive",
+      "--master=http://m:5050 --work-dir=WORK --tls-cert=FILE       | --tls-cert and --tls-key go together",
+      "--master=http://m:5050 --work-dir=WORK --ca-cert=/no/ca.pem  | --ca-cert /no/ca.pem is not a readable file",
+      "--master=https://m:5050 --work-dir=WORK                      | an https:// master needs --ca-cert",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");

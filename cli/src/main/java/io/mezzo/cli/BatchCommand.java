@@ -4,6 +4,7 @@ import io.mezzo.cli.cluster.ClusterFile;
 import io.mezzo.cli.cluster.ClusterHome;
 import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.framework.CommandTasks;
+import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.framework.FrameworkRun;
 import io.mezzo.cli.framework.TaskTemplate;
 import io.mezzo.discovery.ZkUrl;
@@ -55,6 +56,11 @@ public final class BatchCommand implements Callable<Integer> {
       description = ZkUrl.SYNTAX + " or http://host:port (env MEZZO_MASTER; default: ${DEFAULT-VALUE})")
   String master;
 
+  @Option(names = "--ca-cert", defaultValue = "${env:MEZZO_CA_CERT}",
+      description = "Speak HTTPS to the master, trusting this CA (PEM); with --cluster, the cluster's own CA is used"
+          + " when it was made with TLS (MEZZO_CA_CERT)")
+  java.nio.file.Path caCert;
+
   @CommandLine.Mixin
   CredentialOption credentialOption;
 
@@ -98,8 +104,8 @@ public final class BatchCommand implements Callable<Integer> {
         });
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(masterUrl, credentialOption.credential(spec.commandLine()), frameworkInfo(),
-          scheduler, err, "");
+      started = FrameworkRun.start(masterUrl, credentialOption.credential(spec.commandLine()),
+          MasterOption.tls(spec.commandLine(), caCert, cluster), frameworkInfo(), scheduler, err, "");
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }

@@ -103,8 +103,8 @@ public final class RunCommand implements Callable<Integer> {
         .build();
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(master, credentialOption.credential(spec.commandLine()), framework, task, err,
-          "mezzo: ");
+      started = FrameworkRun.start(master, credentialOption.credential(spec.commandLine()),
+          masterOption.tls(spec.commandLine()), framework, task, err, "mezzo: ");
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }
@@ -121,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
         return 1;
       }
       if (progress.agentUrl != null && run.frameworkId().isPresent()) {
-        SandboxFiles files = new SandboxFiles(progress.agentUrl, err);
+        SandboxFiles files = new SandboxFiles(progress.agentUrl, err, masterOption.tls(spec.commandLine()));
         String sandbox = "/frameworks/" + run.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
         err.flush();
         files.copy(sandbox + "/stdout", spec.commandLine().getOut());
@@ -162,7 +162,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public void launched(TaskInfo task, Offer offer) {
       String host = offer.getUrl().getAddress().hasIp() ? offer.getUrl().getAddress().getIp() : offer.getHostname();
-      agentUrl = "http://" + host + ":" + offer.getUrl().getAddress().getPort();
+      agentUrl = offer.getUrl().getScheme() + "://" + host + ":" + offer.getUrl().getAddress().getPort();
       say("mezzo: launching task %s on agent %s (%s)", task.getTaskId().getValue(), offer.getAgentId().getValue(),
           offer.getHostname());
     }

@@ -16,12 +16,18 @@ final class SandboxFiles {
   private static final int CHUNK = 64 * 1024;
   private final String agentUrl;
   private final PrintWriter err;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
-  /** @param err where a file that cannot be read is reported */
-  SandboxFiles(String agentUrl, PrintWriter err) {
+  /**
+   * @param err where a file that cannot be read is reported
+   * @param tls the trust for an agent that serves HTTPS, if any
+   */
+  SandboxFiles(String agentUrl, PrintWriter err, java.util.Optional<javax.net.ssl.SSLContext> tls) {
     this.agentUrl = agentUrl;
     this.err = err;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   /** Copies the whole file to {@code out}; reports (on err) but does not fail when it cannot be read. */

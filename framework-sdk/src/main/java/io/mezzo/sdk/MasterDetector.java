@@ -22,6 +22,15 @@ interface MasterDetector extends AutoCloseable {
   void close();
 
   /**
+   * {@link #forUrl(String)}, speaking HTTPS to every endpoint it finds when {@code https} (a client
+   * that trusts the cluster CA), whatever scheme the URL had.
+   */
+  static MasterDetector forUrl(String master, boolean https) {
+    MasterDetector detector = forUrl(master);
+    return https ? new HttpsMasterDetector(detector) : detector;
+  }
+
+  /**
    * A detector for {@code zk://[user:password@]host[:port][,host[:port]...]/path} ({@link ZkUrl}) or
    * {@code http(s)://host:port[/prefix]}.
    *

@@ -12,6 +12,8 @@ import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskStatus;
 import io.mezzo.v1.scheduler.Protos.Call;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,11 +80,14 @@ public final class SchedulerClient implements SchedulerDriver {
     this.frameworkInfo = builder.credential == null || builder.frameworkInfo.hasPrincipal() ? builder.frameworkInfo
         : builder.frameworkInfo.toBuilder().setPrincipal(builder.credential.principal()).build();
     this.defaultFilters = builder.defaultFilters;
-    HttpClient http = HttpClient.newBuilder()
+    HttpClient.Builder httpBuilder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .build();
+        .connectTimeout(CONNECT_TIMEOUT);
+    if (builder.sslContext != null) {
+      httpBuilder.sslContext(builder.sslContext);
+    }
+    HttpClient http = httpBuilder.build();
     this.suppressedRoles = new SuppressedRoles(frameworkRoles(frameworkInfo));
     this.dispatcher = new EventDispatcher(
         builder.scheduler,
@@ -261,6 +266,7 @@ public final class SchedulerClient implements SchedulerDriver {
     private Duration backoffInitial = Duration.ofSeconds(1);
     private Duration backoffMax = Duration.ofSeconds(15);
     private Credential credential;
+    private SSLContext sslContext;
 
     private Builder() {}
 
@@ -290,6 +296,24 @@ public final class SchedulerClient implements SchedulerDriver {
      */
     public Builder credential(Credential credential) {
       this.credential = credential;
+      return this;
+    }
+
+    /**
+     * Speaks HTTPS to the master, trusting only the CA certificates in {@code caPem} (a cluster's
+     * {@code ca.pem}); the master's certificate must name the address the client reaches it at.
+     * With a {@code zk://} master, or an {@code http://} one, the endpoints found are spoken to over
+     * HTTPS: ZooKeeper's MasterInfo carries no scheme, as in Mesos. Plain HTTP by default.
+     *
+     * @throws IllegalArgumentException when the file holds no readable certificate
+     */
+    public Builder caCertificate(Path caPem) {
+      return sslContext(ClusterCa.sslContext(Objects.requireNonNull(caPem, "caPem")));
+    }
+
+    /** As {@link #caCertificate}, with any SSL context (its trust decides which masters are accepted). */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
       return this;
     }
 
@@ -356,7 +380,7 @@ public final class SchedulerClient implements SchedulerDriver {
             "SchedulerClient.Builder: frameworkInfo lacks required fields " + frameworkInfo.findInitializationErrors());
       }
       new Backoff(backoffInitial, backoffMax, ThreadLocalRandom.current()); // validates
-      MasterDetector detector = MasterDetector.forUrl(master);
+      MasterDetector detector = MasterDetector.forUrl(master, sslContext != null);
       return new SchedulerClient(this, detector);
     }
   }

@@ -37,6 +37,18 @@ class ClientPiecesTest {
   }
 
   @Test
+  void aClientThatTrustsACaSpeaksHttpsToTheEndpointsItFinds() throws Exception {
+    assertThat(MasterDetector.forUrl("http://127.0.0.1:5050", true).schedulerEndpoint())
+        .isEqualTo(URI.create("https://127.0.0.1:5050/api/v1/scheduler"));
+    assertThat(MasterDetector.forUrl("https://m:5050", true).schedulerEndpoint())
+        .isEqualTo(URI.create("https://m:5050/api/v1/scheduler"));
+    assertThat(MasterDetector.forUrl("http://127.0.0.1:5050", false).schedulerEndpoint())
+        .isEqualTo(URI.create("http://127.0.0.1:5050/api/v1/scheduler"));
+    assertThatThrownBy(() -> SchedulerClient.builder().caCertificate(java.nio.file.Path.of("/no/such/ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/no/such/ca.pem");
+  }
+
+  @Test
   void backsOffExponentiallyWithJitterUpToTheCap() {
     long seed = System.nanoTime();
     Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(15), new SplittableRandom(seed));

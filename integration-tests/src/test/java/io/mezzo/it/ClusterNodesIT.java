@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code mezzo cluster start} after one node of a running cluster was killed starts that node
  * only (the live ones keep their pids and their tasks); {@code mezzo cluster delete} after an
- * agent was killed with -9 ends the tasks it left running.
+ * agent was killed with -9 ends the tasks it left running. The cluster is the default one, with
+ * TLS: the restarted master comes back with its certificate and the framework trusts the cluster CA.
  */
 class ClusterNodesIT {
   private static final String CLUSTER = "nodes";
@@ -42,7 +43,7 @@ class ClusterNodesIT {
   void startAfterTheMasterWasKilledStartsTheMasterOnlyAndTheTaskKeepsRunning() throws Exception {
     create();
     JsonObject before = status();
-    framework = TestFramework.start(before.getString("zk"), "nodes-it");
+    framework = TestFramework.start(before.getString("zk"), "nodes-it", caPem());
     framework.launch(TestFramework.task("long", "process", Machine.IMAGE, "sleep 600", 32));
     framework.await("long", TaskState.TASK_RUNNING);
     long zookeeper = pid(before, "zookeeper");
@@ -71,7 +72,7 @@ class ClusterNodesIT {
   void deleteAfterTheAgentWasKilledLeavesNoTaskBehind() throws Exception {
     create();
     JsonObject status = status();
-    framework = TestFramework.start(status.getString("zk"), "nodes-it");
+    framework = TestFramework.start(status.getString("zk"), "nodes-it", caPem());
     framework.launch(TestFramework.task("orphan-1", "process", Machine.IMAGE, "sleep 600", 32),
         TestFramework.task("orphan-2", "process", Machine.IMAGE, "sleep 600", 32));
     framework.await("orphan-1", TaskState.TASK_RUNNING);
@@ -97,6 +98,11 @@ class ClusterNodesIT {
     Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", CLUSTER, "--agents", "1",
         "--agent-resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31009]");
     assertThat(created.exitCode()).as(created.toString()).isZero();
+  }
+
+  /** The cluster's CA: this suite runs the default cluster, which speaks TLS. */
+  private Path caPem() {
+    return home.resolve("clusters").resolve(CLUSTER).resolve("tls").resolve("ca.pem");
   }
 
   private JsonObject status() throws Exception {

@@ -101,8 +101,10 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
     home = Files.createTempDirectory("mezzo-it-" + name);
     mezzo = new Mezzo(home);
     deleted = null;
+    // Plain HTTP: these suites speak to the nodes with raw HTTP clients and a browser that do not
+    // trust a cluster CA. ClusterTlsIT and ClusterNodesIT cover the default, TLS, cluster.
     List<String> args = new ArrayList<>(List.of("cluster", "create", "--name", name, "--agents",
-        Integer.toString(agents), "--agent-resources", agentResources));
+        Integer.toString(agents), "--agent-resources", agentResources, "--insecure"));
     if (masters != 1) {
       args.addAll(List.of("--masters", Integer.toString(masters)));
     }

@@ -50,23 +50,35 @@ final class TestFramework implements Scheduler, AutoCloseable {
   /** An offer as it reached the framework: its id (which starts with the offering master's id) and when. */
   record Received(String offerId, java.time.Instant at) {}
 
-  private TestFramework(String master, String name, FrameworkInfo.Capability.Type... capabilities) {
+  private TestFramework(String master, String name, java.nio.file.Path caPem,
+      FrameworkInfo.Capability.Type... capabilities) {
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
         .setFailoverTimeout(3600);
     for (FrameworkInfo.Capability.Type capability : capabilities) {
       info.addCapabilities(FrameworkInfo.Capability.newBuilder().setType(capability));
     }
-    client = SchedulerClient.builder().master(master).frameworkInfo(info.build()).scheduler(this).build();
+    SchedulerClient.Builder builder = SchedulerClient.builder().master(master).frameworkInfo(info.build())
+        .scheduler(this);
+    if (caPem != null) {
+      builder.caCertificate(caPem);
+    }
+    client = builder.build();
   }
 
   /** A framework subscribed to the cluster's master at {@code master} (zk:// or http://). */
   static TestFramework start(String master, String name) {
-    return start(master, name, new FrameworkInfo.Capability.Type[0]);
+    return start(master, name, (java.nio.file.Path) null);
   }
 
   /** As {@link #start(String, String)}, with these capabilities (e.g. PARTITION_AWARE). */
   static TestFramework start(String master, String name, FrameworkInfo.Capability.Type... capabilities) {
-    TestFramework framework = new TestFramework(master, name, capabilities);
+    return start(master, name, null, capabilities);
+  }
+
+  /** As above, speaking HTTPS to a TLS cluster whose CA is {@code caPem} (plain HTTP when null). */
+  static TestFramework start(String master, String name, java.nio.file.Path caPem,
+      FrameworkInfo.Capability.Type... capabilities) {
+    TestFramework framework = new TestFramework(master, name, caPem, capabilities);
     framework.client.start();
     Awaitility.await().atMost(WAIT).until(() -> framework.client.frameworkId().isPresent());
     return framework;

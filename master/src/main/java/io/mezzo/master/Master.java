@@ -83,9 +83,9 @@ public final class Master {
     return verticle.port();
   }
 
-  /** The master's base URL, e.g. {@code http://127.0.0.1:5050}. */
+  /** The master's base URL, e.g. {@code http://127.0.0.1:5050} ({@code https} when it serves TLS). */
   public String url() {
-    return "http://" + config.ip() + ":" + port();
+    return config.tls().serverScheme() + "://" + config.ip() + ":" + port();
   }
 
   /** True while this master leads and has recovered the registry (it serves the APIs). Safe to call from any thread. */

@@ -5,6 +5,7 @@ import io.mezzo.master.allocator.MinimumAllocatable;
 import io.mezzo.master.api.ApiLimits;
 import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.auth.Security;
+import io.mezzo.node.tls.NodeTls;
 import io.mezzo.master.spi.Authorizer;
 import io.mezzo.master.offers.OfferHistory;
 import io.mezzo.protocol.MesosDurations;
@@ -77,6 +78,7 @@ public final class MasterConfig {
   private final String credentials;
   private final Authorizer authorizer;
   private final String acls;
+  private final NodeTls tls;
 
   private MasterConfig(Builder b) {
     this.zk = b.zk;
@@ -101,6 +103,7 @@ public final class MasterConfig {
     this.credentials = b.credentials;
     this.authorizer = b.authorizer;
     this.acls = b.acls;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -209,7 +212,13 @@ public final class MasterConfig {
 
   /** Authentication and authorization together, for the HTTP routes. */
   public Security security() {
-    return new Security(authentication, authorizer);
+    // A master that serves TLS and knows the cluster CA takes only agents that prove themselves with it.
+    return new Security(authentication, authorizer, tls.serves() && tls.verifies());
+  }
+
+  /** The master's TLS files: its server's certificate and key, and the CA agents' certificates are checked against. */
+  public NodeTls tls() {
+    return tls;
   }
 
   /** The {@code --acls} given (JSON or where it was read from), or null. */
@@ -240,6 +249,7 @@ public final class MasterConfig {
     private String credentials;
     private Authorizer authorizer = Authorizer.PERMISSIVE;
     private String acls;
+    private NodeTls tls = NodeTls.OFF;
     private int port = DEFAULT_PORT;
     private Duration allocationInterval = MesosDurations.parse(DEFAULT_ALLOCATION_INTERVAL);
     private Duration agentReregisterTimeout = MesosDurations.parse(DEFAULT_AGENT_REREGISTER_TIMEOUT);
@@ -365,6 +375,15 @@ public final class MasterConfig {
     public Builder authentication(HttpAuthentication authentication, String credentials) {
       this.authentication = Objects.requireNonNull(authentication, "authentication");
       this.credentials = credentials;
+      return this;
+    }
+
+    /**
+     * Serve HTTPS with {@code tls}'s certificate; with its CA too, ask TLS clients for certificates and
+     * take on the agent channel only agents whose certificate the CA signed. Plain HTTP by default.
+     */
+    public Builder tls(NodeTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

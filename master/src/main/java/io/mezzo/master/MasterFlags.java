@@ -39,10 +39,17 @@ final class MasterFlags {
     flags.put("authenticate-http-readonly", String.valueOf(config.authentication().isOn(Realm.READONLY)));
     flags.put("authenticate-http-readwrite", String.valueOf(config.authentication().isOn(Realm.READWRITE)));
     flags.put("acls", config.acls() == null ? "" : config.acls());
+    flags.put("tls-cert", path(config.tls().cert()));
+    flags.put("tls-key", path(config.tls().key()));
+    flags.put("ca-cert", path(config.tls().ca()));
     flags.put("max-completed-frameworks", String.valueOf(config.maxCompletedFrameworks()));
     flags.put("max-completed-tasks-per-framework", String.valueOf(config.maxCompletedTasksPerFramework()));
     flags.put("max-operator-event-stream-subscribers", String.valueOf(config.maxOperatorEventStreamSubscribers()));
     return flags;
+  }
+
+  private static String path(java.nio.file.Path file) {
+    return file == null ? "" : file.toString();
   }
 
   /** Mesos's duration syntax with the unit that states it exactly ({@code 1secs}, {@code 50ms}). */

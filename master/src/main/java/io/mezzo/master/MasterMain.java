@@ -3,6 +3,7 @@ package io.mezzo.master;
 import io.mezzo.master.api.ApiLimits;
 import io.mezzo.master.auth.BasicAuthenticator;
 import io.mezzo.master.auth.Credentials;
+import io.mezzo.node.tls.NodeTls;
 import io.mezzo.master.auth.HttpAuthentication;
 import io.mezzo.master.auth.HttpAuthentication.Realm;
 import io.mezzo.master.auth.LocalAuthorizer;
@@ -175,6 +176,20 @@ public final class MasterMain implements Callable<Integer> {
           + " refused unless they say \"permissive\": true (MEZZO_ACLS)")
   String acls;
 
+  @Option(names = "--tls-cert", defaultValue = "${env:MEZZO_TLS_CERT}",
+      description = "The master's certificate (PEM); with --tls-key, every endpoint is served over HTTPS only"
+          + " (MEZZO_TLS_CERT)")
+  String tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:MEZZO_TLS_KEY}",
+      description = "The private key of --tls-cert (PEM) (MEZZO_TLS_KEY)")
+  String tlsKey;
+
+  @Option(names = "--ca-cert", defaultValue = "${env:MEZZO_CA_CERT}",
+      description = "The cluster CA (PEM); with --tls-cert, the agent channel takes only agents presenting a"
+          + " certificate this CA signed (MEZZO_CA_CERT)")
+  String caCert;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -195,6 +210,7 @@ public final class MasterMain implements Callable<Integer> {
           .maxOperatorEventStreamSubscribers(maxOperatorEventStreamSubscribers).limits(limits())
           .authentication(authentication(), credentials)
           .authorizer(acls == null || acls.isBlank() ? Authorizer.PERMISSIVE : LocalAuthorizer.parse(acls), acls)
+          .tls(tls())
           .build();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -234,6 +250,16 @@ public final class MasterMain implements Callable<Integer> {
     }
     boolean given = credentials != null && !credentials.isBlank();
     return HttpAuthentication.of(given ? new BasicAuthenticator(Credentials.read(credentials)) : null, realms);
+  }
+
+  /** The TLS files the flags name; a CA without a certificate is refused, since it would check nothing. */
+  NodeTls tls() {
+    NodeTls tls = NodeTls.of(tlsCert, tlsKey, caCert);
+    if (tls.verifies() && !tls.serves()) {
+      throw new IllegalArgumentException("--ca-cert needs --tls-cert and --tls-key: the master checks agents'"
+          + " certificates only over TLS");
+    }
+    return tls;
   }
 
   ApiLimits limits() {

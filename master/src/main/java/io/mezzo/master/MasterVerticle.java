@@ -37,6 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
@@ -114,7 +115,11 @@ final class MasterVerticle extends VerticleBase {
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
         timers, metrics, masters, config.security());
     // gzip (or deflate) when the client asks, as Mesos does; the event streams opt out (identity).
-    return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)).requestHandler(router).listen(config.port(), config.ip())
+    // TLS, when configured, covers every route: there is one server. Client certificates are asked
+    // for, not demanded, so that only the agent channel needs one (see Security#agentCertificates).
+    HttpServerOptions serverOptions = config.tls().server(new HttpServerOptions().setCompressionSupported(true),
+        ClientAuth.REQUEST);
+    return vertx.createHttpServer(serverOptions).requestHandler(router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
           port = s.actualPort();
@@ -135,7 +140,8 @@ final class MasterVerticle extends VerticleBase {
               leading.state().heartbeat();
             }
           });
-          log.info("Master {} listening on {}:{}, candidate in {}", masterId, config.ip(), port, config.zk());
+          log.info("Master {} listening on {}://{}:{}, candidate in {}", masterId, config.tls().serverScheme(),
+              config.ip(), port, config.zk());
         });
   }
 

@@ -28,6 +28,9 @@ class MasterFlagsTest {
       "--agent-ping-timeout=0secs              | agent ping timeout must be positive",
       "--max-agent-ping-timeouts=0             | max agent ping timeouts must be at least 1",
       "--agent-removal-timeout=soon            | is not a duration",
+      "--ca-cert=pom.xml                       | --ca-cert needs --tls-cert and --tls-key",
+      "--tls-key=pom.xml                       | --tls-cert and --tls-key go together",
+      "--tls-cert=/no/cert.pem                 | --tls-cert and --tls-key go together",
   })
   void badAllocatorFlagsExitWithCodeTwo(String flag, String message) {
     StringWriter err = new StringWriter();

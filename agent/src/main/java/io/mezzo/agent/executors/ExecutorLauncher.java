@@ -37,17 +37,20 @@ final class ExecutorLauncher {
   private final Supplier<String> agentEndpoint;
   private final Consumer<RunningExecutor> beforeLaunch;
   private final Optional<ExecutorTokens> tokens;
+  private final Map<String, String> tlsEnvironment;
 
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, where the executor API is
    * @param tokens when present, each executor gets its token in {@value ExecutorTokens#ENV}
+   * @param tlsEnvironment what executors are told about the agent's TLS, added to their environment
    * @param beforeLaunch told, on the context, once the executor's sandbox and launch request
    *     are ready and just before its runtime launches it (the agent checkpoints it then, so
    *     executors are told {@code MESOS_CHECKPOINT=1} and re-subscribe after an agent restart)
    */
   ExecutorLauncher(HostServices services, Supplier<String> agentEndpoint, Optional<ExecutorTokens> tokens,
-      Consumer<RunningExecutor> beforeLaunch) {
+      Consumer<RunningExecutor> beforeLaunch, Map<String, String> tlsEnvironment) {
     this.tokens = tokens;
+    this.tlsEnvironment = Map.copyOf(tlsEnvironment);
     this.context = services.context();
     this.layout = services.layout();
     this.runtimes = services.runtimes();
@@ -118,6 +121,7 @@ final class ExecutorLauncher {
     env.put("MESOS_HTTP_COMMAND_EXECUTOR", "0");
     env.put("MESOS_CONTAINER_ID", executor.containerId);
     tokens.ifPresent(t -> env.put(ExecutorTokens.ENV, t.issue(executor.frameworkId.getValue(), executor.id())));
+    env.putAll(tlsEnvironment);
     AgentID id = agentId.get();
     if (id != null) {
       env.put("MESOS_AGENT_ID", id.getValue());

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -80,15 +81,17 @@ public final class ExecutorRegistry implements TaskHost {
   /**
    * @param agentEndpoint {@code ip:port} of the agent's HTTP API, given to executors
    * @param registrationTimeout how long an executor may take to SUBSCRIBE before it is killed
+   * @param tlsEnvironment how to reach an agent whose HTTP API speaks TLS (Mesos's
+   *     {@code LIBPROCESS_SSL_*} variables, which executor libraries read); empty without TLS
    * @param tokens when present, each executor is given its token (and the executor API requires it)
    */
   public ExecutorRegistry(HostServices services, Supplier<String> agentEndpoint, Duration registrationTimeout,
-      Optional<ExecutorTokens> tokens, MasterNotifier master) {
+      Map<String, String> tlsEnvironment, Optional<ExecutorTokens> tokens, MasterNotifier master) {
     this.services = Objects.requireNonNull(services, "services");
     Objects.requireNonNull(master, "master");
     this.checkpoints = new ExecutorCheckpoints(services.context(), services.checkpoints());
     ExecutorLauncher launcher = new ExecutorLauncher(services, Objects.requireNonNull(agentEndpoint, "agentEndpoint"),
-        Objects.requireNonNull(tokens, "tokens"), checkpoints::write);
+        Objects.requireNonNull(tokens, "tokens"), checkpoints::write, tlsEnvironment);
     this.lifecycle = new ExecutorLifecycle(services, table, launcher, checkpoints, master,
         Objects.requireNonNull(registrationTimeout, "registrationTimeout"));
     this.recovery = new ExecutorRecovery(services, table, launcher, lifecycle);

@@ -6,7 +6,9 @@ import io.mezzo.agent.metrics.AgentMetrics;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.node.http.BodyBudget;
 import io.mezzo.node.http.BoundedBody;
+import io.mezzo.node.tls.NodeTls;
 import io.vertx.core.Future;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -40,6 +42,7 @@ public final class AgentHttpServer {
   private final BodyBudget budget;
   private final AgentMetrics metrics;
   private HttpServer server;
+  private NodeTls tls = NodeTls.OFF;
 
   /**
    * @param host the address to listen on
@@ -71,6 +74,16 @@ public final class AgentHttpServer {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.timers = Objects.requireNonNull(timers, "timers");
     this.budget = new BodyBudget(limits.inflightBodyBytes());
+  }
+
+  /**
+   * Serve every endpoint over TLS with {@code tls}'s certificate (plain HTTP when it has none).
+   * Clients are not asked for certificates: executors, the CLI and browsers connect with none.
+   * Call before {@link #listen()}.
+   */
+  public AgentHttpServer tls(NodeTls tls) {
+    this.tls = Objects.requireNonNull(tls, "tls");
+    return this;
   }
 
   /** What the request bodies in flight take now and at most; for tests and metrics. */
@@ -120,7 +133,8 @@ public final class AgentHttpServer {
       router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(operatorApi);
     }
     // gzip (or deflate) when the client asks, as Mesos does; executor event streams opt out (identity).
-    return vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+    return vertx.createHttpServer(tls.server(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true),
+            ClientAuth.NONE))
         .requestHandler(router)
         .listen(port, host)
         .map(started -> {

@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * Where the agent finds its master: a ZooKeeper URL ({@link ZkUrl}'s syntax,
  * {@code zk://[user:password@]host[:port][,host[:port]...]/path}; the leader is the lowest
- * {@code json.info_} node under the path) or {@code http://host:port} (one fixed master).
+ * {@code json.info_} node under the path) or {@code http://host:port} (one fixed master). As with
+ * Mesos, whether the agent speaks HTTPS to its master is the agent's own setting (a CA to check the
+ * master with), not the URL's: {@code https://host:port} is taken as the same fixed master.
  */
 public sealed interface MasterUrl {
   int DEFAULT_MASTER_PORT = 5050;
@@ -55,7 +57,7 @@ public sealed interface MasterUrl {
     if (trimmed.startsWith(ZkUrl.SCHEME)) {
       return new ZooKeeper(ZkUrl.parse(trimmed));
     }
-    if (trimmed.startsWith("http://")) {
+    if (trimmed.startsWith("http://") || trimmed.startsWith("https://")) {
       return parseFixed(trimmed);
     }
     throw new IllegalArgumentException(

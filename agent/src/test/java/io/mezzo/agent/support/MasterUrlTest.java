@@ -29,10 +29,12 @@ class MasterUrlTest {
   void parsesFixedMasters() {
     assertThat(MasterUrl.parse("http://master:5055")).isEqualTo(new MasterUrl.Fixed("master", 5055));
     assertThat(MasterUrl.parse("http://master/")).isEqualTo(new MasterUrl.Fixed("master", 5050));
+    // The scheme is the agent's own setting (--ca-cert), as in Mesos: https names the same master.
+    assertThat(MasterUrl.parse("https://master:5055")).isEqualTo(new MasterUrl.Fixed("master", 5055));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "master:5050", "https://m:5050", "http://m:5050/path", "http://m:5050?x=1", "http://:5050"})
+  @ValueSource(strings = {"", "master:5050", "ftp://m:5050", "http://m:5050/path", "http://m:5050?x=1", "http://:5050"})
   void refusesBadUrls(String text) {
     assertThatThrownBy(() -> MasterUrl.parse(text)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("master URL");

@@ -8,15 +8,33 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import java.util.Optional;
 
 /** Asks a running cluster's processes how they are, over their HTTP endpoints. */
 public final class ClusterProbe {
-  private final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(2))
-      .build();
+  private final HttpClient http;
+
+  /** A probe of plain HTTP nodes (or HTTPS ones whose certificates the JVM trusts). */
+  public ClusterProbe() {
+    this(Optional.empty());
+  }
+
+  /** A probe that trusts {@code tls} for nodes whose URLs are {@code https}. */
+  public ClusterProbe(Optional<SSLContext> tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(2));
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
+  }
+
+  /** A probe for the cluster whose files are in {@code clusterDir}: it trusts the cluster's CA, if it has one. */
+  public static ClusterProbe forCluster(Path clusterDir) {
+    return new ClusterProbe(ClusterTls.sslContext(clusterDir));
+  }
 
   /** The master's /state when it leads (200), empty when it does not or cannot answer. */
   public Optional<JsonObject> leaderState(NodeProcess master) {

@@ -1,6 +1,7 @@
 package io.mezzo.cli.cluster;
 
 import io.mezzo.discovery.ZkUrl;
+import io.mezzo.node.tls.CertificateAuthority.Purpose;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,11 +62,19 @@ public final class CreateCommand implements Callable<Integer> {
       description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE})")
   Duration timeout;
 
+  @Option(names = "--insecure",
+      description = "Plain HTTP between every node and client, for a throwaway cluster. By default the cluster gets"
+          + " its own CA and a certificate per node: every endpoint speaks HTTPS, and agents prove themselves to"
+          + " the masters with their certificates (mutual TLS)")
+  boolean insecure;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   private final ClusterHome home = ClusterHome.fromEnvironment();
-  private final ClusterProbe probe = new ClusterProbe();
+  private ClusterProbe probe = new ClusterProbe();
+  /** The cluster's CA and node certificates; null for an --insecure cluster. */
+  private ClusterTls tls;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -92,6 +101,10 @@ public final class CreateCommand implements Callable<Integer> {
     Path dir = home.dir(name);
     NodeLauncher launcher = new NodeLauncher(dir, spec);
     ClusterFile cluster = new ClusterFile(name, zk, zk == null, Instant.now().toString(), List.of());
+    if (!insecure) {
+      tls = ClusterTls.create(dir, name);
+      probe = ClusterProbe.forCluster(dir);
+    }
     try {
       cluster = startNodes(cluster, launcher, dir, started.plus(timeout));
       awaitReady(cluster, started.plus(timeout));
@@ -236,8 +249,11 @@ public final class CreateCommand implements Callable<Integer> {
       int port = NodeLauncher.freePort(IP);
       List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port)));
       args.addAll(masterArgs());
-      cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, "http://" + IP + ":" + port, null,
-          args));
+      if (tls != null) {
+        args.addAll(tls.issue("master-" + i, IP, Purpose.SERVER));
+      }
+      cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, scheme() + "://" + IP + ":" + port,
+          null, args));
       home.save(cluster);
     }
     for (int i = 1; i <= agents; i++) {
@@ -249,11 +265,18 @@ public final class CreateCommand implements Callable<Integer> {
         args.add("--resources");
         args.add(agentResources);
       }
-      cluster = cluster.withProcess(launcher.start("agent", "agent-" + i, port, "http://" + IP + ":" + port, workDir,
-          args));
+      if (tls != null) {
+        args.addAll(tls.issue("agent-" + i, IP, Purpose.SERVER_AND_CLIENT));
+      }
+      cluster = cluster.withProcess(launcher.start("agent", "agent-" + i, port, scheme() + "://" + IP + ":" + port,
+          workDir, args));
       home.save(cluster);
     }
     return cluster;
+  }
+
+  private String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   private void awaitReady(ClusterFile cluster, Instant deadline) throws InterruptedException, StartFailed {
@@ -275,7 +298,17 @@ public final class CreateCommand implements Callable<Integer> {
     System.out.printf("%n  ZooKeeper:  %s%n", cluster.zk());
     System.out.printf("  Master:     %s   (state: %s/state)%n", leader.master().url(), leader.master().url());
     System.out.printf("  Web UI:     %s/%n", leader.master().url());
-    System.out.printf("  Files:      %s%n%n", home.dir(name));
+    System.out.printf("  Files:      %s%n", home.dir(name));
+    if (tls != null) {
+      System.out.printf("  TLS:        every node serves HTTPS; the cluster CA is %s%n", tls.ca());
+      System.out.println("              (mezzo commands with --cluster " + name + " trust it; others take --ca-cert "
+          + tls.ca() + ")");
+    } else if (cluster.inContainers()) {
+      System.out.println("  TLS:        off (the docker provider does not make certificates yet)");
+    } else {
+      System.out.println("  TLS:        off (--insecure)");
+    }
+    System.out.println();
     System.out.println("Run a task:        ./mezzo run --cluster " + name + " -- echo hello");
     System.out.println("Run a framework:   ./mezzo batch --cluster " + name + " --tasks 20 --cmd 'echo hi'");
     System.out.println("Frameworks:        any Mesos v1 HTTP framework, pointed at " + cluster.zk()

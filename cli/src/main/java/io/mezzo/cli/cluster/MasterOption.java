@@ -1,7 +1,10 @@
 package io.mezzo.cli.cluster;
 
 import io.mezzo.discovery.ZkUrl;
+import io.mezzo.sdk.ClusterCa;
+import java.nio.file.Path;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -13,6 +16,34 @@ public final class MasterOption {
   @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER}",
       description = "The master: " + ZkUrl.SYNTAX + " or http://host:port (MEZZO_MASTER)")
   String master;
+
+  @Option(names = "--ca-cert", defaultValue = "${env:MEZZO_CA_CERT}",
+      description = "Speak HTTPS to the master and agents, trusting this CA (PEM). With --cluster, the cluster's own"
+          + " CA is used when it was made with TLS (MEZZO_CA_CERT)")
+  Path caCert;
+
+  /**
+   * The TLS trust for the master and the agents: {@code --ca-cert}, else the CA in the directory of
+   * the cluster {@code --cluster} names, when it was made with TLS; empty for plain HTTP.
+   */
+  public Optional<SSLContext> tls(CommandLine commandLine) {
+    return tls(commandLine, caCert, cluster);
+  }
+
+  /** As {@link #tls(CommandLine)}, for commands with their own options. */
+  public static Optional<SSLContext> tls(CommandLine commandLine, Path caCert, String cluster) {
+    if (caCert != null) {
+      try {
+        return Optional.of(ClusterCa.sslContext(caCert));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(commandLine, "--ca-cert: " + e.getMessage());
+      }
+    }
+    if (cluster != null) {
+      return ClusterTls.sslContext(ClusterHome.fromEnvironment().dir(cluster));
+    }
+    return Optional.empty();
+  }
 
   /** The master location to hand to the SDK. */
   public String resolve(CommandLine commandLine) {

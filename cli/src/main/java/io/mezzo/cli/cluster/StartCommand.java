@@ -92,7 +92,7 @@ public final class StartCommand implements Callable<Integer> {
     // A held node's recorded pid is not its process: judge readiness by the others and the leader's view.
     ClusterFile known = new ClusterFile(cluster.name(), cluster.zk(), cluster.embeddedZk(), cluster.created(),
         cluster.processes().stream().filter(p -> !held.contains(p)).toList(), cluster.provider());
-    Optional<String> problem = new ClusterProbe().awaitReady(known, cluster.byRole("agent").size(), deadline);
+    Optional<String> problem = ClusterProbe.forCluster(home.dir(name)).awaitReady(known, cluster.byRole("agent").size(), deadline);
     if (problem.isPresent()) {
       System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: " + home.dir(name));
       return 1;
@@ -114,7 +114,7 @@ public final class StartCommand implements Callable<Integer> {
       return 0;
     }
     System.out.println("Started " + String.join(", ", started));
-    Optional<String> problem = new ClusterProbe().awaitReady(cluster, cluster.byRole("agent").size(), deadline);
+    Optional<String> problem = ClusterProbe.forCluster(home.dir(name)).awaitReady(cluster, cluster.byRole("agent").size(), deadline);
     if (problem.isPresent()) {
       System.err.println("Cluster '" + name + "' is not ready: " + problem.get() + ". Logs: docker logs <container>");
       return 1;

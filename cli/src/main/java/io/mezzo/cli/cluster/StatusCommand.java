@@ -35,7 +35,7 @@ public final class StatusCommand implements Callable<Integer> {
       System.err.println("No cluster named '" + name + "'. See: mezzo cluster list");
       return 1;
     }
-    ClusterProbe probe = new ClusterProbe();
+    ClusterProbe probe = ClusterProbe.forCluster(ClusterHome.fromEnvironment().dir(name));
     Optional<ClusterProbe.Leader> leader = probe.leader(cluster.get());
     JsonArray processes = new JsonArray();
     for (NodeProcess p : cluster.get().processes()) {

@@ -46,8 +46,17 @@ public final class FrameworkRun implements AutoCloseable {
   /** As above, authenticating with {@code credential} when given. */
   public static FrameworkRun start(String master, java.util.Optional<io.mezzo.sdk.Credential> credential,
       FrameworkInfo framework, CommandTasks tasks, PrintWriter err, String prefix) {
-    SchedulerClient client = SchedulerClient.builder().master(master).frameworkInfo(framework).scheduler(tasks)
-        .credential(credential.orElse(null)).build();
+    return start(master, credential, java.util.Optional.empty(), framework, tasks, err, prefix);
+  }
+
+  /** As above, speaking HTTPS to the master with {@code tls} when given. */
+  public static FrameworkRun start(String master, java.util.Optional<io.mezzo.sdk.Credential> credential,
+      java.util.Optional<javax.net.ssl.SSLContext> tls, FrameworkInfo framework, CommandTasks tasks, PrintWriter err,
+      String prefix) {
+    SchedulerClient.Builder builder = SchedulerClient.builder().master(master).frameworkInfo(framework).scheduler(tasks)
+        .credential(credential.orElse(null));
+    tls.ifPresent(builder::sslContext);
+    SchedulerClient client = builder.build();
     client.start();
     return new FrameworkRun(client, tasks, err, prefix);
   }

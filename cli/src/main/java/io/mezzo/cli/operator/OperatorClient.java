@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small client of the master's operator API ({@code POST /api/v1}: protobuf for the calls
@@ -32,8 +33,8 @@ public final class OperatorClient {
   /** How long to wait for ZooKeeper to name a leader (one may be being elected). */
   private static final Duration LEADER_WAIT = Duration.ofSeconds(10);
   private final String master;
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+  private final Optional<SSLContext> tls;
   private String baseUrl;
 
   private final Optional<Credential> credential;
@@ -45,8 +46,31 @@ public final class OperatorClient {
 
   /** A client that authenticates every request with {@code credential} (HTTP Basic), if given. */
   public OperatorClient(String master, Optional<Credential> credential) {
+    this(master, credential, Optional.empty());
+  }
+
+  /**
+   * As above, speaking HTTPS with {@code tls} when given: to the leader found in ZooKeeper (whose
+   * MasterInfo carries no scheme) and to an {@code http://} master URL alike.
+   */
+  public OperatorClient(String master, Optional<Credential> credential, Optional<SSLContext> tls) {
     this.master = master;
     this.credential = credential;
+    this.tls = tls;
+    HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5));
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
+  }
+
+  /** The TLS trust this client speaks HTTPS with, if any; agents' files are read with it too. */
+  public Optional<SSLContext> tls() {
+    return tls;
+  }
+
+  /** {@code https} when this client speaks TLS, else {@code http}. */
+  public String scheme() {
+    return tls.isPresent() ? "https" : "http";
   }
 
   /** Sends one call; returns the decoded Response for GET_* calls and an empty one otherwise. */
@@ -127,7 +151,10 @@ public final class OperatorClient {
       }
       throw new OperatorException("Too many redirects, last to " + url);
     } catch (IOException e) {
-      throw new OperatorException("Cannot reach the master at " + url + ": " + e.getMessage());
+      // A TLS server closes a plain HTTP request without an answer: say what is likely missing.
+      String hint = tls.isEmpty() && url.startsWith("http://")
+          ? " (if the cluster uses TLS, give its CA with --ca-cert, or use --cluster)" : "";
+      throw new OperatorException("Cannot reach the master at " + url + ": " + e.getMessage() + hint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OperatorException("Interrupted");
@@ -159,14 +186,15 @@ public final class OperatorClient {
 
   private String findBaseUrl() {
     if (!master.startsWith(ZkUrl.SCHEME)) {
-      return master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+      String url = master.endsWith("/") ? master.substring(0, master.length() - 1) : master;
+      return tls.isPresent() && url.startsWith("http://") ? "https://" + url.substring("http://".length()) : url;
     }
     ZkUrl zk = ZkUrl.parse(master);
     try (LeaderDetector detector = LeaderDetector.create(zk, Runnable::run)) {
       detector.start();
       MasterInfos.Endpoint leader = MasterInfos.endpoint(detector.awaitLeader(LEADER_WAIT).get());
       String host = leader.host().contains(":") ? "[" + leader.host() + "]" : leader.host();
-      return "http://" + host + ":" + leader.port();
+      return scheme() + "://" + host + ":" + leader.port();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OperatorException("Interrupted");

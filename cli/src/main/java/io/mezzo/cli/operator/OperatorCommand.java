@@ -32,7 +32,8 @@ abstract class OperatorCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine())));
+      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine()),
+          masterOption.tls(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());
       return 1;

@@ -19,7 +19,7 @@ import java.time.Duration;
 final class AgentFiles {
   static final int CHUNK = 64 * 1024;
   private final String agentUrl;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   /** What was read, and the file's offset where it starts. */
   record Chunk(long offset, String data) {
@@ -29,8 +29,12 @@ final class AgentFiles {
     }
   }
 
-  AgentFiles(String agentUrl) {
+  /** @param tls the trust for an agent that serves HTTPS, if any */
+  AgentFiles(String agentUrl, java.util.Optional<javax.net.ssl.SSLContext> tls) {
     this.agentUrl = agentUrl;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    tls.ifPresent(builder::sslContext);
+    this.http = builder.build();
   }
 
   /** The file's size in bytes. @throws NoSuchFileException when the agent has no such file */

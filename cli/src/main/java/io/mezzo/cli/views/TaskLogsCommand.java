@@ -59,7 +59,7 @@ public final class TaskLogsCommand extends ViewCommand {
   int run(OperatorClient client) throws InterruptedException {
     Task task = find(client.get(Call.Type.GET_TASKS).getGetTasks())
         .orElseThrow(() -> new UnknownIdException("No task '" + taskId + "' is known to the master"));
-    AgentFiles files = new AgentFiles(agentUrl(client, task));
+    AgentFiles files = new AgentFiles(agentUrl(client, task), client.tls());
     String executor = task.hasExecutorId() ? task.getExecutorId().getValue() : task.getTaskId().getValue();
     String path = "/frameworks/" + task.getFrameworkId().getValue() + "/executors/" + executor + "/runs/latest/"
         + (stderr ? "stderr" : "stdout");
@@ -111,7 +111,8 @@ public final class TaskLogsCommand extends ViewCommand {
     int at = agent.getPid().lastIndexOf('@');
     String address = at >= 0 ? agent.getPid().substring(at + 1)
         : agent.getAgentInfo().getHostname() + ":" + agent.getAgentInfo().getPort();
-    return "http://" + address;
+    // A cluster speaks TLS everywhere or nowhere: the agent's scheme is the master's.
+    return client.scheme() + "://" + address;
   }
 
   /** Prints from {@code offset} to the end of the file; returns where the end was. */

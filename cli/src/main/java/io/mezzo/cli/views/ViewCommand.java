@@ -41,7 +41,8 @@ abstract class ViewCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine())));
+      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine()),
+          masterOption.tls(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());
       return 1;

@@ -48,6 +48,34 @@ final class Authentication {
     };
   }
 
+  /**
+   * Lets through only a request whose TLS connection carries a client certificate the server
+   * verified (against the cluster CA, during the handshake), when {@code required}; 403 otherwise.
+   * The server asks for client certificates without demanding them, so frameworks, operators and
+   * browsers connect without one and this step is what keeps them off the agent channel.
+   */
+  static Handler<RoutingContext> clientCertificate(boolean required) {
+    return ctx -> {
+      if (required && !verifiedPeer(ctx)) {
+        ctx.fail(new CallRejected(403,
+            "The agent channel takes only agents with a client certificate signed by the cluster CA"));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  private static boolean verifiedPeer(RoutingContext ctx) {
+    if (!ctx.request().isSSL() || ctx.request().connection().sslSession() == null) {
+      return false;
+    }
+    try {
+      return ctx.request().connection().sslSession().getPeerCertificates().length > 0;
+    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+      return false;
+    }
+  }
+
   /** The principal the request proved, if its realm required one. */
   static Optional<String> principal(RoutingContext ctx) {
     return Optional.ofNullable(ctx.get(PRINCIPAL));

@@ -130,7 +130,9 @@ public final class MasterRoutes {
           case OPERATOR -> router.route(path).handler(operatorBody)
               .handler(Authentication.operator(authentication)).handler(gate).handler(operator);
           case EXPLAIN -> router.route(path).handler(noBody).handler(readOnly).handler(gate).handler(operator::explain);
-          case AGENT_CHANNEL -> router.route(path).handler(callBody).handler(gate).handler(agentChannel);
+          case AGENT_CHANNEL -> router.route(path).handler(callBody)
+              .handler(Authentication.clientCertificate(security.agentCertificates())).handler(gate)
+              .handler(agentChannel);
           case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
               .handler(ctx -> state(vertx, ctx, metrics, security.authorizer())).failureHandler(RejectionHandler.BARE);
           default -> throw new IllegalStateException("No handler for " + family);

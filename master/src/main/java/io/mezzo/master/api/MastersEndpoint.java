@@ -104,8 +104,11 @@ public final class MastersEndpoint implements Handler<RoutingContext> {
   private void allowOrigin(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
     ctx.response().putHeader("Vary", "Origin");
-    if (origin != null && origin.startsWith("http://")) {
-      String hostPort = origin.substring("http://".length());
+    // Either scheme: a cluster serves TLS everywhere or nowhere, and the host:port must be a master's.
+    String prefix = origin == null ? null : origin.startsWith("http://") ? "http://"
+        : origin.startsWith("https://") ? "https://" : null;
+    if (prefix != null) {
+      String hostPort = origin.substring(prefix.length());
       if (hostPort.equals(self.get()) || seen.contains(hostPort)) {
         ctx.response().putHeader("Access-Control-Allow-Origin", origin);
       }

@@ -25,6 +25,8 @@ final class AgentRecord {
   /** The agent sent something since the last ping. */
   boolean heardSincePing;
   final long registeredAtMillis;
+  /** The scheme of the agent's HTTP API, as it last registered ("http" or "https"). */
+  String scheme = "http";
 
   AgentRecord(String id, AgentInfo info, Resources total, List<String> runtimes, long registeredAtMillis) {
     this.id = id;

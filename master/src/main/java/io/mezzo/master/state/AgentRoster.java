@@ -124,6 +124,7 @@ final class AgentRoster {
     } else {
       agent = new AgentRecord(id, info.toBuilder().setId(AgentID.newBuilder().setValue(id)).build(), total.total(),
           register.getRuntimesList(), clock.millis());
+      agent.scheme = scheme(register);
       records.agents.put(id, agent);
       agent.stream = stream;
       records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
@@ -174,8 +175,13 @@ final class AgentRoster {
     return bad;
   }
 
+  private static String scheme(AgentCall.Register register) {
+    return "https".equals(register.getScheme()) ? "https" : "http";
+  }
+
   private void reregister(AgentRecord agent, AgentInfo info, Resources total, AgentCall.Register register,
       EventSink<AgentEvent> stream, List<AgentEvent> afterRegistered) {
+    agent.scheme = scheme(register);
     if (agent.stream != null && agent.stream != stream) {
       agent.stream.close();
     }

@@ -130,7 +130,7 @@ final class OfferCycle {
         .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
         .setAgentId(AgentID.newBuilder().setValue(agent.id))
         .setHostname(agent.info.getHostname())
-        .setUrl(URL.newBuilder().setScheme("http")
+        .setUrl(URL.newBuilder().setScheme(agent.scheme)
             .setAddress(Address.newBuilder().setHostname(agent.info.getHostname())
                 .setIp(agent.info.getHostname()).setPort(agent.info.getPort()))
             .setPath("/slave(1)"))
