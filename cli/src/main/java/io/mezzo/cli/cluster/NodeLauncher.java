@@ -69,6 +69,7 @@ final class NodeLauncher {
     command.add(javaBinary());
     command.addAll(jvmOptions);
     command.add("-XX:+UseSerialGC");
+    command.addAll(ClassDataArchive.jvmOptions(role, System.getProperty("java.class.path")));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
