@@ -25,7 +25,8 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * {@code --runs} times, each in a fresh {@code MEZZO_HOME}, and prints the wall-clock time of each
  * create (from launching the command to its exit, which is when a master leads and every agent has
  * registered) and their median. With {@code --results} each run is appended to a CSV under a
- * {@code --label}; {@code --plot} draws every label of that CSV as one PNG.
+ * {@code --label}; {@code --plot} draws every label of that CSV as one PNG ({@code --runs 0} only
+ * draws it again).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.StartupBench --mezzo ./mezzo --agents 3 --runs 5 \
@@ -53,7 +54,9 @@ public final class StartupBench {
   public static void main(String[] args) throws Exception {
     Config config = parse(args);
     Result result = run(config);
-    System.out.printf("median of %d: %.2f s%n", result.runs().size(), result.medianSeconds());
+    if (!result.runs().isEmpty()) {
+      System.out.printf("median of %d: %.2f s%n", result.runs().size(), result.medianSeconds());
+    }
     if (result.runs().stream().anyMatch(r -> !r.ready())) {
       System.exit(1);
     }
@@ -143,6 +146,7 @@ public final class StartupBench {
         "mezzo cluster create --agents " + agents + " to ready (each run: create, then delete)", null, "seconds",
         data, PlotOrientation.VERTICAL, true, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
+    plot.getDomainAxis().setMaximumCategoryLabelLines(4);
     plot.addRangeMarker(new org.jfree.chart.plot.ValueMarker(3.0, Color.RED, new java.awt.BasicStroke(2f)));
     ((BarRenderer) plot.getRenderer()).setItemMargin(0.05);
     if (png.getParent() != null) {

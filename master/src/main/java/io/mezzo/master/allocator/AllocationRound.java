@@ -157,7 +157,7 @@ final class AllocationRound {
         }
       } else {
         Leaf leaf = (Leaf) entry;
-        if (!draftFor(leaf.role, agent, guaranteeOf)) {
+        if (agent.leafMisses.knownForAllFree(leaf, agent, n()) || !draftFor(leaf.role, agent, guaranteeOf)) {
           continue;
         }
         boolean meetsDefault = MinimumAllocatable.isMet(defaultMin, draft.total, n(), draft.ranges != null);

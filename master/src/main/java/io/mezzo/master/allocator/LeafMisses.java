@@ -38,6 +38,29 @@ final class LeafMisses {
     return true;
   }
 
+  /**
+   * {@link #known} for any draft the agent could make now, asked before drafting: true when the
+   * remembered draft holds all the agent's free resources (and it has no reservations, whose
+   * pools a draft may add). Drafting costs the quota caps along the role's path; in a round where
+   * every framework is filtered on every agent, that was most of the round.
+   */
+  boolean knownForAllFree(RoleTree.Leaf leaf, AgentSlot agent, int kinds) {
+    Miss miss = misses == null ? null : misses.get(leaf);
+    if (miss == null || miss.epoch != leaf.epoch || !agent.reserved.isEmpty()
+        || !ScalarKinds.covers(miss.total, agent.unreserved.free, kinds)) {
+      return false;
+    }
+    if (agent.unreserved.hasFreeRanges()) {
+      for (Map.Entry<String, RangeSet> e : agent.unreserved.freeRanges.entrySet()) {
+        RangeSet had = miss.ranges == null ? null : miss.ranges.get(e.getKey());
+        if (had == null || !had.contains(e.getValue())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Every framework of the leaf refused this draft (none was only skipped for this visit). */
   void remember(RoleTree.Leaf leaf, OfferDraft draft, int kinds) {
     if (misses == null) {
