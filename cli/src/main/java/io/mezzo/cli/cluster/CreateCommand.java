@@ -227,23 +227,21 @@ public final class CreateCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Starts every node at once: ZooKeeper, masters and agents start their JVMs side by side (on a
+   * machine with few cores, loading their classes is most of a cluster's start-up), and the
+   * masters and agents find each other through ZooKeeper once it answers, as they do after any
+   * ZooKeeper outage. Only then does it wait for ZooKeeper, to name it if it does not come up.
+   */
   private ClusterFile startNodes(ClusterFile cluster, NodeLauncher launcher, Path dir, Instant deadline)
       throws InterruptedException, StartFailed {
+    NodeProcess zookeeper = null;
     if (zk == null) {
       int zkPort = NodeLauncher.freePort(IP);
-      NodeProcess zookeeper = launcher.start("zookeeper", "zookeeper", zkPort, IP + ":" + zkPort, dir.resolve("zookeeper"),
+      zookeeper = launcher.start("zookeeper", "zookeeper", zkPort, IP + ":" + zkPort, dir.resolve("zookeeper"),
           List.of("--port", Integer.toString(zkPort), "--ip", IP, "--data-dir", dir.resolve("zookeeper").toString()));
       cluster = new ClusterFile(name, "zk://" + IP + ":" + zkPort + "/mezzo", true, cluster.created(), List.of(zookeeper));
       home.save(cluster);
-      while (!ClusterProbe.zooKeeperServing(IP, zkPort)) {
-        if (!zookeeper.alive()) {
-          throw new StartFailed(cluster, "zookeeper (pid " + zookeeper.pid() + ") exited");
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new StartFailed(cluster, "ZooKeeper did not answer on " + IP + ":" + zkPort);
-        }
-        Thread.sleep(100);
-      }
     }
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);
@@ -272,11 +270,27 @@ public final class CreateCommand implements Callable<Integer> {
           workDir, args));
       home.save(cluster);
     }
+    if (zookeeper != null) {
+      awaitZooKeeper(cluster, zookeeper, deadline);
+    }
     return cluster;
   }
 
   private String scheme() {
     return tls == null ? "http" : "https";
+  }
+
+  private static void awaitZooKeeper(ClusterFile cluster, NodeProcess zookeeper, Instant deadline)
+      throws InterruptedException, StartFailed {
+    while (!ClusterProbe.zooKeeperServing(IP, zookeeper.port())) {
+      if (!zookeeper.alive()) {
+        throw new StartFailed(cluster, "zookeeper (pid " + zookeeper.pid() + ") exited");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new StartFailed(cluster, "ZooKeeper did not answer on " + IP + ":" + zookeeper.port());
+      }
+      Thread.sleep(50);
+    }
   }
 
   private void awaitReady(ClusterFile cluster, Instant deadline) throws InterruptedException, StartFailed {

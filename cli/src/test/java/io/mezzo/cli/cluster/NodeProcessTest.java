@@ -51,9 +51,9 @@ class NodeProcessTest {
   void eachKindOfNodeHasItsHeapAndTheEnvironmentAddsOptions() {
     assertThat(NodeLauncher.jvmOptions("master", Map.of())).containsExactly("-Xms128m", "-Xmx512m");
     assertThat(NodeLauncher.jvmOptions("agent", Map.of("MEZZO_AGENT_JAVA_OPTS", " -Xmx1g  -Dx=y ")))
-        .containsExactly("-Xms64m", "-Xmx256m", "-Xmx1g", "-Dx=y");
+        .containsExactly("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xmx1g", "-Dx=y");
     assertThat(NodeLauncher.jvmOptions("zookeeper", Map.of("MEZZO_MASTER_JAVA_OPTS", "-Xmx1g")))
-        .containsExactly("-Xms32m", "-Xmx128m");
+        .containsExactly("-Xms32m", "-Xmx128m", "-XX:TieredStopAtLevel=1");
   }
 
   private NodeProcess node(String role, List<String> args, Instant startedAt) {

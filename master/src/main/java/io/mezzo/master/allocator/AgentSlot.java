@@ -74,6 +74,8 @@ final class AgentSlot {
   final Map<String, Pool> reserved = new LinkedHashMap<>();
   final List<Holding> holdings = new ArrayList<>(2);
   boolean active = true;
+  /** Role leaves that refused this agent's drafts (see {@link LeafMisses}). */
+  final LeafMisses leafMisses = new LeafMisses();
 
   AgentSlot(String id) {
     this.id = id;

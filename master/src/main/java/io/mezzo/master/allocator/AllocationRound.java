@@ -157,20 +157,25 @@ final class AllocationRound {
         }
       } else {
         Leaf leaf = (Leaf) entry;
-        if (!draftFor(leaf.role, agent, guaranteeOf)) {
+        if (agent.leafMisses.knownForAllFree(leaf, agent, n()) || !draftFor(leaf.role, agent, guaranteeOf)) {
           continue;
         }
         boolean meetsDefault = MinimumAllocatable.isMet(defaultMin, draft.total, n(), draft.ranges != null);
-        if (!meetsDefault && customMinimums == 0) {
+        if ((!meetsDefault && customMinimums == 0) || agent.leafMisses.known(leaf, draft, n())) {
           continue;
         }
+        boolean skippedForThisVisit = false;
         for (FrameworkRole client : leaf.clients) {
-          if (client.lastVisit != visit
-              && (client.minimum == null ? meetsDefault
+          if (client.lastVisit == visit) {
+            skippedForThisVisit = true;
+          } else if ((client.minimum == null ? meetsDefault
                   : MinimumAllocatable.isMet(client.minimum, draft.total, n(), draft.ranges != null))
               && !DeclineFilters.isRefused(client, agent, draft.total, draft.ranges, nowMillis, n())) {
             return client;
           }
+        }
+        if (!skippedForThisVisit) {
+          agent.leafMisses.remember(leaf, draft, n());
         }
       }
     }

@@ -76,12 +76,15 @@ final class DeclineFilters {
   void expire(long nowMillis) {
     while (!byExpiry.isEmpty() && byExpiry.peek().expiresMillis <= nowMillis) {
       Filter f = byExpiry.poll();
-      f.client.filters.remove(f.agent, f);
+      if (f.client.filters.remove(f.agent, f)) {
+        f.client.leaf.epoch++;
+      }
     }
   }
 
   void clear(FrameworkRole client) {
     client.filters.clear();
+    client.leaf.epoch++;
   }
 
   void forgetAgent(AgentSlot agent) {

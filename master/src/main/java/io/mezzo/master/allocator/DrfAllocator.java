@@ -103,6 +103,7 @@ public final class DrfAllocator implements Allocator {
       List<Resources> min = minAllocatable.get(role);
       rounds.countCustomMinimum(client, -1);
       client.minimum = min == null ? null : new MinimumAllocatable(min).dense(kinds);
+      client.leaf.epoch++; // a lower minimum may take what the old one refused
       rounds.countCustomMinimum(client, +1);
     }
     framework.roles.values().forEach(c -> tree.setEligible(c, c.eligible()));

@@ -78,6 +78,8 @@ final class RoleTree {
     final RoleNode role;
     final TreeSet<FrameworkRole> clients = new TreeSet<>(BY_SHARE);
     final double[] allocated = ScalarKinds.dense();
+    /** Moves when a framework of the leaf may take what it refused before ({@link LeafMisses}). */
+    long epoch;
 
     Leaf(RoleNode role) {
       super(role.path);
@@ -205,6 +207,7 @@ final class RoleTree {
       return;
     }
     Leaf leaf = client.leaf;
+    leaf.epoch++;
     if (eligible) {
       client.share = dominantShare(client.allocated);
       client.inSet = true;
