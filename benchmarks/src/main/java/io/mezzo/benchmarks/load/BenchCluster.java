@@ -21,7 +21,8 @@ import org.apache.curator.test.TestingServer;
  * The master a load driver measures, with the Vert.x its simulated agents run on: a master the
  * driver starts in its own JVM (with an in-process ZooKeeper and a Vert.x of its own), or one
  * given by URL, or several masters each in a process of its own sharing an in-process ZooKeeper
- * ({@link #startMasterProcesses}, for the failover bench). {@link #close()} stops, quietly and newest first, what was started and what the
+ * ({@link #startMasterProcesses}, for the failover bench). {@link #close()} stops, quietly and
+ * newest first, what was started and what the
  * driver handed over with {@link #closing}.
  */
 final class BenchCluster implements AutoCloseable {
