@@ -4,9 +4,15 @@ import io.mezzo.master.Master;
 import io.mezzo.master.MasterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.curator.test.TestingServer;
@@ -14,7 +20,9 @@ import org.apache.curator.test.TestingServer;
 /**
  * The master a load driver measures, with the Vert.x its simulated agents run on: a master the
  * driver starts in its own JVM (with an in-process ZooKeeper and a Vert.x of its own), or one
- * given by URL. {@link #close()} stops, quietly and newest first, what was started and what the
+ * given by URL, or several masters each in a process of its own sharing an in-process ZooKeeper
+ * ({@link #startMasterProcesses}, for the failover bench). {@link #close()} stops, quietly and
+ * newest first, what was started and what the
  * driver handed over with {@link #closing}.
  */
 final class BenchCluster implements AutoCloseable {
@@ -25,8 +33,16 @@ final class BenchCluster implements AutoCloseable {
 
   private final Deque<Step> closers = new ArrayDeque<>();
   private final Vertx agentsVertx;
+  private final List<MasterProcess> masterProcesses = new ArrayList<>();
   private String masterUrl;
   private String operatorUrl;
+
+  /** A master running {@code MasterMain} in a JVM of its own, on {@code http://127.0.0.1:port}. */
+  record MasterProcess(Process process, int port, Path log) {
+    String url() {
+      return "http://127.0.0.1:" + port;
+    }
+  }
 
   private BenchCluster() {
     agentsVertx = Vertx.vertx();
@@ -62,6 +78,57 @@ final class BenchCluster implements AutoCloseable {
       cluster.closing(() -> await(cluster.agentsVertx.close()));
       cluster.close();
       throw e;
+    }
+  }
+
+  /**
+   * Starts an in-process ZooKeeper and {@code count} masters, each {@code io.mezzo.master.MasterMain}
+   * in its own JVM on this JVM's class path (the benchmarks jar, or the test class path), on a free
+   * port, with {@code flags} added to its command line; their output goes to {@code master-<i>.log}
+   * in {@code logs}. The master URL is the ZooKeeper one; no operator URL is set, since which master
+   * leads is the caller's to find out. Close kills (SIGKILL) the processes still running.
+   */
+  static BenchCluster startMasterProcesses(int count, List<String> flags, Path logs) throws Exception {
+    BenchCluster cluster = new BenchCluster();
+    cluster.closing(() -> await(cluster.agentsVertx.close()));
+    try {
+      TestingServer zookeeper = new TestingServer(true);
+      cluster.closing(zookeeper::close);
+      cluster.masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
+      Path home = Files.createDirectories(logs.resolve("home"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      for (int i = 0; i < count; i++) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+            "io.mezzo.master.MasterMain", "--zk", cluster.masterUrl, "--ip", "127.0.0.1", "--hostname", "127.0.0.1",
+            "--port", Integer.toString(port)));
+        command.addAll(flags);
+        Path log = logs.resolve("master-" + i + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        builder.environment().put("MEZZO_HOME", home.toString());
+        Process process = builder.start();
+        cluster.closing(() -> {
+          process.destroyForcibly();
+          process.waitFor();
+        });
+        cluster.masterProcesses.add(new MasterProcess(process, port, log));
+      }
+      return cluster;
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The masters {@link #startMasterProcesses} started, in start order (empty otherwise). */
+  List<MasterProcess> masterProcesses() {
+    return List.copyOf(masterProcesses);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 

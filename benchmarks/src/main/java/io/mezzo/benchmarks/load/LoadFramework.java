@@ -8,7 +8,9 @@ import io.mezzo.sdk.SchedulerDriver;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.Filters;
+import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
+import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.Protos.Offer;
 import io.mezzo.v1.Protos.OfferID;
 import io.mezzo.v1.Protos.Resource;
@@ -51,6 +53,9 @@ public final class LoadFramework implements Scheduler {
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger acceptsFailed = new AtomicInteger();
   private final CountDownLatch allTerminal;
+  private final AtomicInteger subscriptions = new AtomicInteger();
+  private volatile long lastSubscribed;
+  private final AtomicInteger reconciledRunning = new AtomicInteger();
   private volatile long firstAccept;
   private int launched;
   private SchedulerClient client;
@@ -75,6 +80,36 @@ public final class LoadFramework implements Scheduler {
   /** A task's resources freed on an agent at {@code nanos}; the next offer of that agent ends the round trip. */
   public void freed(AgentID agentId, long nanos) {
     freedAt.putIfAbsent(agentId.getValue(), nanos);
+  }
+
+  @Override
+  public void subscribed(SchedulerDriver driver, FrameworkID frameworkId, MasterInfo master) {
+    lastSubscribed = System.nanoTime();
+    subscriptions.incrementAndGet();
+  }
+
+  /** SUBSCRIBED events so far: the first, then one per re-subscription (after a failover). */
+  public int subscriptions() {
+    return subscriptions.get();
+  }
+
+  /** System.nanoTime of the latest SUBSCRIBED event, 0 before the first. */
+  long lastSubscribed() {
+    return lastSubscribed;
+  }
+
+  /**
+   * Asks the master for the state of every task it knows of this framework (implicit
+   * reconciliation) and starts counting the RUNNING answers from zero ({@link #reconciledRunning}).
+   */
+  public java.util.concurrent.CompletableFuture<Void> reconcile() {
+    reconciledRunning.set(0);
+    return client.reconcile(List.of());
+  }
+
+  /** RUNNING answers to the latest {@link #reconcile()}. */
+  public int reconciledRunning() {
+    return reconciledRunning.get();
   }
 
   @Override
@@ -139,6 +174,12 @@ public final class LoadFramework implements Scheduler {
   @Override
   public void update(SchedulerDriver driver, TaskStatus status) {
     String id = status.getTaskId().getValue();
+    if (status.getReason() == TaskStatus.Reason.REASON_RECONCILIATION) {
+      if (status.getState() == TaskState.TASK_RUNNING) {
+        reconciledRunning.incrementAndGet();
+      }
+      return; // an answer, not a change: nothing to acknowledge (it carries no uuid)
+    }
     if (status.getState() == TaskState.TASK_RUNNING) {
       calls.submit(() -> driver.acknowledge(status)).thenRun(() -> {
         Long accepted = acceptedAt.remove(id);
