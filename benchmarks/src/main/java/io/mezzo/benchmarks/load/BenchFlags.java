@@ -33,6 +33,19 @@ final class BenchFlags {
     return new BenchFlags(values);
   }
 
+  /** A driver's configuration from its command line; on a bad one, the error and the usage, then exit 2. */
+  static <C> C parseOrExit(String[] args, java.util.function.Function<String[], C> parse,
+      java.util.function.Supplier<String> usage) {
+    try {
+      return parse.apply(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(usage.get());
+      System.exit(2);
+      throw e;
+    }
+  }
+
   String string(String flag, String fallback) {
     return values.getOrDefault(flag, fallback);
   }

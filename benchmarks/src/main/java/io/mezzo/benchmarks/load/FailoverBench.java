@@ -63,15 +63,7 @@ public final class FailoverBench {
   private FailoverBench() {}
 
   public static void main(String[] args) throws Exception {
-    Config config;
-    try {
-      config = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
+    Config config = BenchFlags.parseOrExit(args, FailoverBench::parse, FailoverBench::usage);
     Result result = run(config);
     System.out.println(result.summary());
     System.exit(result.reregistered() == config.agents() && result.resubscribed() ? 0 : 1);

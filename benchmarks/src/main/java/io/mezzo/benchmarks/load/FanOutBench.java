@@ -96,15 +96,7 @@ public final class FanOutBench {
   private FanOutBench() {}
 
   public static void main(String[] args) throws Exception {
-    Config config;
-    try {
-      config = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
+    Config config = BenchFlags.parseOrExit(args, FanOutBench::parse, FanOutBench::usage);
     Result result = run(config);
     System.out.println(result.summary());
     System.exit(result.finished() == config.tasks() ? 0 : 1);

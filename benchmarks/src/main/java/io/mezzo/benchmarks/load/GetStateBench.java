@@ -52,15 +52,7 @@ public final class GetStateBench {
   private GetStateBench() {}
 
   public static void main(String[] args) throws Exception {
-    Config config;
-    try {
-      config = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
+    Config config = BenchFlags.parseOrExit(args, GetStateBench::parse, GetStateBench::usage);
     Result result = run(config);
     System.out.println(result.summary());
     System.exit(result.tasksRunning() == config.tasks() ? 0 : 1);

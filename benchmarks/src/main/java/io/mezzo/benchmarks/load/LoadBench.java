@@ -43,15 +43,7 @@ public final class LoadBench {
   private LoadBench() {}
 
   public static void main(String[] args) throws Exception {
-    Config config;
-    try {
-      config = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(usage());
-      System.exit(2);
-      return;
-    }
+    Config config = BenchFlags.parseOrExit(args, LoadBench::parse, LoadBench::usage);
     Result result = run(config);
     System.out.println(result.summary());
     System.exit(result.finishedAcknowledged() == config.tasks() ? 0 : 1);
