@@ -240,7 +240,7 @@ public final class FailoverBench {
     return null;
   }
 
-  static Config parse(String[] args) throws IOException {
+  static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
         "--resources", "--timeout", "--logs");
     int masters = flags.integer("--masters", 3);
@@ -252,7 +252,15 @@ public final class FailoverBench {
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : Files.createTempDirectory("failover-bench"));
+        logs != null ? logs : temporaryLogs());
+  }
+
+  private static Path temporaryLogs() {
+    try {
+      return Files.createTempDirectory("failover-bench");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String usage() {
