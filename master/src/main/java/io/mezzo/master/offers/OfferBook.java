@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ public final class OfferBook {
   public enum Outcome { ACCEPTED, DECLINED, RESCINDED, DISCARDED, EXPIRED }
 
   private final Map<String, OfferRecord> outstanding = new LinkedHashMap<>();
+  // The same offers by agent and by framework: GET_STATE asks for every agent's and framework's
+  // offers, and a scan of all outstanding offers per agent made it quadratic.
+  private final Map<String, Map<String, OfferRecord>> byAgent = new HashMap<>();
+  private final Map<String, Map<String, OfferRecord>> byFramework = new HashMap<>();
   private final Map<String, Outcome> spent;
 
   public OfferBook(int spentMemory) {
@@ -48,7 +53,12 @@ public final class OfferBook {
   }
 
   public void add(OfferRecord offer) {
-    outstanding.put(offer.id(), offer);
+    OfferRecord replaced = outstanding.put(offer.id(), offer);
+    if (replaced != null) {
+      unindex(replaced);
+    }
+    byAgent.computeIfAbsent(offer.agentId(), a -> new LinkedHashMap<>()).put(offer.id(), offer);
+    byFramework.computeIfAbsent(offer.frameworkId(), f -> new LinkedHashMap<>()).put(offer.id(), offer);
   }
 
   public Optional<OfferRecord> get(String offerId) {
@@ -63,29 +73,32 @@ public final class OfferBook {
   public OfferRecord remove(String offerId, Outcome outcome) {
     OfferRecord offer = outstanding.remove(offerId);
     if (offer != null) {
+      unindex(offer);
       spent.put(offerId, outcome);
     }
     return offer;
   }
 
-  public List<OfferRecord> forAgent(String agentId) {
-    List<OfferRecord> out = new ArrayList<>();
-    for (OfferRecord o : outstanding.values()) {
-      if (o.agentId().equals(agentId)) {
-        out.add(o);
-      }
-    }
-    return out;
+  private void unindex(OfferRecord offer) {
+    unindex(byAgent, offer.agentId(), offer.id());
+    unindex(byFramework, offer.frameworkId(), offer.id());
   }
 
-  public List<OfferRecord> forFramework(String frameworkId) {
-    List<OfferRecord> out = new ArrayList<>();
-    for (OfferRecord o : outstanding.values()) {
-      if (o.frameworkId().equals(frameworkId)) {
-        out.add(o);
-      }
+  private static void unindex(Map<String, Map<String, OfferRecord>> index, String key, String offerId) {
+    Map<String, OfferRecord> offers = index.get(key);
+    if (offers != null && offers.remove(offerId) != null && offers.isEmpty()) {
+      index.remove(key);
     }
-    return out;
+  }
+
+  /** The agent's outstanding offers, oldest first; a copy. */
+  public List<OfferRecord> forAgent(String agentId) {
+    return new ArrayList<>(byAgent.getOrDefault(agentId, Map.of()).values());
+  }
+
+  /** The framework's outstanding offers, oldest first; a copy. */
+  public List<OfferRecord> forFramework(String frameworkId) {
+    return new ArrayList<>(byFramework.getOrDefault(frameworkId, Map.of()).values());
   }
 
   public Collection<OfferRecord> outstanding() {
