@@ -9,18 +9,15 @@ import io.mezzo.it.nodes.NodeContainer;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -42,8 +39,6 @@ class PartitionFaultsIT {
   /** Pinged every 2 s, unreachable after 3 unanswered pings. */
   private static final Duration AGENT_SILENCE = Duration.ofSeconds(6);
   private static final Duration WAIT = Duration.ofSeconds(120);
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(20)).build();
   private ContainerCluster cluster;
   /** The master a test cut off ZooKeeper, to heal after it. */
   private MasterContainer cutOff;
@@ -102,16 +97,13 @@ class PartitionFaultsIT {
       // accepts their connections, and the master reads them the moment it runs again.
       Awaitility.await().pollDelay(Duration.ofMillis(500)).atMost(WAIT)
           .until(() -> Duration.between(paused, Instant.now()).compareTo(SESSION_TIMEOUT.plusSeconds(4)) > 0);
-      List<CompletableFuture<HttpResponse<String>>> waiting = callsAsLeader(old.url());
-      // Half a second for the calls to reach the kernel's accept queue; none can be answered before the unpause.
-      Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+      // Each call's connection is accepted by the frozen master's kernel and its request written before
+      // the unpause; none can be answered before it.
+      List<RawHttp> waiting = callsAsLeader(old.url());
 
       old.unpause();
       Instant unpaused = Instant.now();
-      List<Integer> answers = new ArrayList<>();
-      for (CompletableFuture<HttpResponse<String>> call : waiting) {
-        answers.add(call.get(30, TimeUnit.SECONDS).statusCode());
-      }
+      List<Integer> answers = answers(waiting);
       assertThat(answers).as("what %s answered, after the pause, to calls made during it", old.name())
           .allSatisfy(status -> assertThat(status).isIn(307, 503));
       neverLeadsFor(old.url(), Duration.ofSeconds(5));
@@ -164,10 +156,7 @@ class PartitionFaultsIT {
       assertThat(Duration.between(cut, lastLed)).as("the cut master leads on for at most its lease")
           .isLessThan(SESSION_TIMEOUT);
       neverLeadsFor(old.url(), Duration.ofSeconds(5));
-      List<Integer> answers = new ArrayList<>();
-      for (CompletableFuture<HttpResponse<String>> call : callsAsLeader(old.url())) {
-        answers.add(call.get(30, TimeUnit.SECONDS).statusCode());
-      }
+      List<Integer> answers = answers(callsAsLeader(old.url()));
       assertThat(answers).as("what the cut master answers to calls").allSatisfy(s -> assertThat(s).isIn(307, 503));
 
       String after = old.getLogs().substring(logBefore);
@@ -216,17 +205,34 @@ class PartitionFaultsIT {
   }
 
   /** The leader-only calls: the v0 state and the operator API's GET_STATE, sent now, answered whenever. */
-  private List<CompletableFuture<HttpResponse<String>>> callsAsLeader(String url) {
-    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+  /**
+   * Six calls only a leader answers with 200 ({@code /state} and GET_STATE, three of each), each on its
+   * own connection, sent when this returns: connected, and the request written.
+   */
+  private static List<RawHttp> callsAsLeader(String url) throws IOException {
+    byte[] getState = "{\"type\":\"GET_STATE\"}".getBytes(StandardCharsets.UTF_8);
+    List<RawHttp> calls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/state")).timeout(Duration.ofSeconds(60))
-          .build(), HttpResponse.BodyHandlers.ofString()));
-      calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(url + "/api/v1")).timeout(Duration.ofSeconds(60))
-          .header("Content-Type", "application/json").header("Accept", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"GET_STATE\"}")).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      RawHttp state = RawHttp.connect(url, 0);
+      state.get("/state");
+      calls.add(state);
+      RawHttp api = RawHttp.connect(url, 0);
+      api.post("/api/v1", Map.of("Content-Type", "application/json", "Accept", "application/json"),
+          getState.length, getState, getState.length);
+      calls.add(api);
     }
     return calls;
+  }
+
+  /** The status of each call's response, in order; closes the connections. */
+  private static List<Integer> answers(List<RawHttp> calls) throws IOException {
+    List<Integer> answers = new ArrayList<>();
+    for (RawHttp call : calls) {
+      try (call) {
+        answers.add(call.readHead().status());
+      }
+    }
+    return answers;
   }
 
   /** For {@code period}, polled every 100 ms, the master never answers {@code /state} as leader. */

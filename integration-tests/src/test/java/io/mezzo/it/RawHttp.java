@@ -56,6 +56,15 @@ final class RawHttp implements AutoCloseable {
     out.flush();
   }
 
+  /** Sends a GET with no headers beyond Host. */
+  void get(String path) throws IOException {
+    write(("GET " + path + " HTTP/1.1\r\nHost: " + hostPort + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  void write(byte[] bytes) throws IOException {
+    write(bytes, 0, bytes.length);
+  }
+
   void write(byte[] bytes, int from, int count) throws IOException {
     socket.getOutputStream().write(bytes, from, count);
     socket.getOutputStream().flush();

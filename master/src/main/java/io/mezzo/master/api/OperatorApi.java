@@ -164,7 +164,7 @@ final class OperatorApi implements Handler<RoutingContext> {
 
   /** Each framework's user, which the task and executor views need; nothing when nothing is hidden. */
   private static Map<String, String> frameworkUsers(ClusterState state, ViewFilter view) {
-    return view.everything() ? Map.of() : ViewFilter.users(state.getFrameworks());
+    return view.everything() ? Map.of() : state.frameworkUsers();
   }
 
   private static Response.GetRoles roles(ClusterState state, OperatorState op) {
@@ -301,9 +301,7 @@ final class OperatorApi implements Handler<RoutingContext> {
     }
     ViewFilter view = ViewFilter.of(authorizer, Authentication.principal(ctx));
     if (!view.everything()) {
-      boolean hidden = leading.state().getFrameworks().getFrameworksList().stream()
-          .anyMatch(f -> f.getFrameworkInfo().getId().getValue().equals(frameworkId) && !view.framework(f.getFrameworkInfo()));
-      if (hidden) {
+      if (leading.state().frameworkInfo(frameworkId).filter(info -> !view.framework(info)).isPresent()) {
         // As for an unknown framework: a hidden one's existence is not told either.
         throw new CallRejected(404, "Framework " + frameworkId + " is not known to this master");
       }

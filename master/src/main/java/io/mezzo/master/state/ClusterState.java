@@ -491,6 +491,26 @@ public final class ClusterState {
     return OperatorProtos.tasks(records);
   }
 
+  /** An active framework's FrameworkInfo, if this master has a framework with that id. */
+  public java.util.Optional<io.mezzo.v1.Protos.FrameworkInfo> frameworkInfo(String frameworkId) {
+    assertOwner();
+    FrameworkRecord framework = records.frameworks.get(frameworkId);
+    return framework == null ? java.util.Optional.empty() : java.util.Optional.of(framework.info);
+  }
+
+  /**
+   * Each framework's OS user by framework id, active and completed, which the view ACLs on tasks and
+   * executors need; without building a GET_FRAMEWORKS snapshot.
+   */
+  public Map<String, String> frameworkUsers() {
+    assertOwner();
+    Map<String, String> users = new java.util.HashMap<>();
+    records.completed.frameworks().forEach(f -> users.put(f.getFrameworkInfo().getId().getValue(),
+        f.getFrameworkInfo().getUser()));
+    records.frameworks.values().forEach(f -> users.put(f.id, f.info.getUser()));
+    return users;
+  }
+
   /**
    * GET_ROLES: every role in use, with {@code weights} (roles without one weigh 1) and the
    * {@code otherRoles} the caller knows of (quota, reservations).
