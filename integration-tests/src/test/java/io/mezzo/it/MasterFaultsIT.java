@@ -60,17 +60,7 @@ class MasterFaultsIT {
 
   @AfterEach
   void everyNodeRunsAgain() {
-    List<NodeContainer> nodes = new ArrayList<>();
-    nodes.add(cluster.zookeeper());
-    nodes.addAll(cluster.masters());
-    nodes.addAll(cluster.agents());
-    for (NodeContainer node : nodes) {
-      if (!node.runningNow()) {
-        node.startNode();
-      }
-    }
-    cluster.awaitLeader();
-    cluster.awaitAgents(3);
+    cluster.restore();
   }
 
   @Test

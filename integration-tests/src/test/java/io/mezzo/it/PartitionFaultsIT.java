@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mezzo.it.nodes.AgentContainer;
 import io.mezzo.it.nodes.ContainerCluster;
 import io.mezzo.it.nodes.MasterContainer;
-import io.mezzo.it.nodes.NodeContainer;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -61,20 +60,11 @@ class PartitionFaultsIT {
   /** Whatever a test froze or cut runs and connects again; the cluster has a leader and its agent. */
   @AfterEach
   void everyNodeRunsAgain() {
-    List<NodeContainer> nodes = new ArrayList<>(cluster.masters());
-    nodes.addAll(cluster.agents());
-    for (NodeContainer node : nodes) {
-      if (Boolean.TRUE.equals(node.getDockerClient().inspectContainerCmd(node.getContainerId()).exec().getState()
-          .getPaused())) {
-        node.unpause();
-      }
-    }
     if (cutOff != null) {
       cutOff.healRouteTo(cluster.zookeeper());
       cutOff = null;
     }
-    cluster.awaitLeader();
-    cluster.awaitAgents(1);
+    cluster.restore();
   }
 
   @Test

@@ -112,6 +112,27 @@ public final class ContainerCluster implements Startable {
     return zookeeper.url();
   }
 
+  /**
+   * Undoes what a test did to the nodes: every paused node resumes, every stopped one starts again;
+   * then a master leads and every agent is active. What a test changed inside a node (a route) is
+   * the test's to undo.
+   */
+  public void restore() {
+    List<NodeContainer> nodes = new ArrayList<>();
+    nodes.add(zookeeper);
+    nodes.addAll(masters);
+    nodes.addAll(agents);
+    for (NodeContainer node : nodes) {
+      if (node.pausedNow()) {
+        node.unpause();
+      } else if (!node.runningNow()) {
+        node.startNode();
+      }
+    }
+    awaitLeader();
+    awaitAgents(agents.size());
+  }
+
   /** The master that leads now (answers {@code /state} with 200), if one does. */
   public Optional<MasterContainer> leader() {
     return leaderAmong(masters);

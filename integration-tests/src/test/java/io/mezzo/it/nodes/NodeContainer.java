@@ -145,4 +145,9 @@ public class NodeContainer extends GenericContainer<NodeContainer> {
     Boolean running = docker().inspectContainerCmd(getContainerId()).exec().getState().getRunning();
     return Boolean.TRUE.equals(running);
   }
+
+  /** True while the container is paused ({@code docker pause}). */
+  public boolean pausedNow() {
+    return Boolean.TRUE.equals(docker().inspectContainerCmd(getContainerId()).exec().getState().getPaused());
+  }
 }
