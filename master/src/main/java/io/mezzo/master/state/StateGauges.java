@@ -3,12 +3,14 @@ package io.mezzo.master.state;
 import io.mezzo.master.spi.Resources;
 import io.mezzo.v1.Protos.TaskState;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The counts that Mesos serves as master gauges, taken in one pass over the state on its
  * context: agents and frameworks by connection, outstanding offers, tasks per state, and the
- * total and used resources of the registered agents (used = what tasks and executors hold).
+ * total and used scalar resources of the registered agents (used = what tasks and executors hold;
+ * summed in plain maps: an immutable sum per task built two maps per task on every scrape).
  *
  * @param tasks the number of tasks the master tracks in each state (terminal ones until acknowledged;
  *     TASK_UNREACHABLE for the partition-aware frameworks' tasks on unreachable agents)
@@ -29,20 +31,20 @@ public record StateGauges(int agentsConnected, int agentsDisconnected, int agent
 
   static StateGauges of(ClusterRecords records) {
     int agentsConnected = 0;
-    Resources total = Resources.EMPTY;
-    Resources used = Resources.EMPTY;
+    Map<String, Double> total = new HashMap<>();
+    Map<String, Double> used = new HashMap<>();
     Map<TaskState, Integer> tasks = new EnumMap<>(TaskState.class);
     for (AgentRecord agent : records.agents.values()) {
       agentsConnected += agent.connected() ? 1 : 0;
-      total = total.plus(agent.total);
+      add(total, agent.total);
       for (TaskRecord task : agent.tasks.values()) {
         tasks.merge(task.state, 1, Integer::sum);
         if (!task.resourcesRecovered) {
-          used = used.plus(task.resources);
+          add(used, task.resources);
         }
       }
       for (ExecutorRecord executor : agent.executors.values()) {
-        used = used.plus(executor.resources.total());
+        add(used, executor.resources.total());
       }
     }
     for (UnreachableAgent agent : records.unreachableAgents.values()) {
@@ -59,6 +61,10 @@ public record StateGauges(int agentsConnected, int agentsDisconnected, int agent
     }
     return new StateGauges(agentsConnected, records.agents.size() - agentsConnected, records.unreachableAgents.size(),
         frameworksConnected, records.frameworks.size() - frameworksConnected, records.offers.outstanding().size(),
-        tasks, total, used);
+        tasks, Resources.scalars(total), Resources.scalars(used));
+  }
+
+  private static void add(Map<String, Double> sum, Resources resources) {
+    resources.scalars().forEach((name, value) -> sum.merge(name, value, Double::sum));
   }
 }
