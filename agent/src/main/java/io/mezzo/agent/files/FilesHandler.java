@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Mesos files API over the sandboxes: {@code /files/browse}, {@code /files/read} and
  * {@code /files/download}, each taking a virtual {@code path} (see {@link FilesRoot}), with the
- * same answers as Mesos's files.cpp.
+ * same answers as Mesos's files.cpp. Each call reads a sandbox only once {@link SandboxAccess}
+ * lets its caller ({@link SandboxGate}).
  *
  * <p>Browse lists every entry, but read and download serve regular files only: a FIFO, socket or
  * device in a sandbox is refused (400) from its attributes, read without following links and
@@ -66,12 +67,13 @@ public final class FilesHandler {
   }
 
   private java.util.function.Predicate<String> allowedOrigins = origin -> false;
-  private SandboxAccess access = SandboxAccess.OPEN;
+  private SandboxGate gate;
 
   /** @param timeout how long one call may take before it is answered 504 */
   public FilesHandler(Vertx vertx, FilesRoot root, Duration timeout) {
     this.root = root;
     this.executor = new FilesExecutor(vertx, THREADS, QUEUED, timeout);
+    this.gate = new SandboxGate(root, executor, SandboxAccess.OPEN);
   }
 
   /**
@@ -92,7 +94,7 @@ public final class FilesHandler {
    * {@link #mount}.
    */
   public FilesHandler access(SandboxAccess access) {
-    this.access = Objects.requireNonNull(access, "access");
+    this.gate = new SandboxGate(root, executor, Objects.requireNonNull(access, "access"));
     return this;
   }
 
@@ -115,36 +117,8 @@ public final class FilesHandler {
     router.get("/files/download").handler(this::download);
   }
 
-  /** Work on a file or directory that {@link FilesRoot#resolve} found and {@link #access} allowed; on the files threads. */
-  private interface FileWork<T> {
-    T on(Path real) throws IOException;
-  }
-
-  /**
-   * Runs {@code work} on what {@code virtualPath} names, once {@code principal} may read it: the
-   * sandbox the path names is checked before anything is looked up (so another's sandbox does not
-   * even say what exists in it), and again when links lead into another sandbox.
-   */
-  private <T> Future<T> guarded(Optional<String> principal, String virtualPath, FileWork<T> work) {
-    SandboxId named;
-    try {
-      named = root.sandboxOf(virtualPath);
-    } catch (FileRequestException e) {
-      return Future.failedFuture(e);
-    }
-    return access.check(principal, named).compose(allowed -> executor.submit(() -> {
-      Path real = root.resolve(virtualPath);
-      SandboxId reached = access.open() ? named : root.sandboxOfReal(real);
-      return reached.equals(named) ? new Resolved<>(work.on(real), null, null) : new Resolved<T>(null, real, reached);
-    })).compose(resolved -> resolved.elsewhere == null ? Future.succeededFuture(resolved.result)
-        : access.check(principal, resolved.elsewhere).compose(allowed -> executor.submit(() -> work.on(resolved.real))));
-  }
-
-  /** The result, or the real path and its other sandbox still to be checked. */
-  private record Resolved<T>(T result, Path real, SandboxId elsewhere) {}
-
-  private void respond(RoutingContext ctx, FileWork<Object> work) {
-    guarded(CallerPrincipal.of(ctx), ctx.request().getParam("path"), work).onComplete(result -> {
+  private void respond(RoutingContext ctx, SandboxGate.FileWork<Object> work) {
+    gate.run(CallerPrincipal.of(ctx), ctx.request().getParam("path"), work).onComplete(result -> {
       if (result.succeeded()) {
         String body = result.result() instanceof JsonArray array ? array.encode() : ((JsonObject) result.result()).encode();
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
@@ -211,7 +185,7 @@ public final class FilesHandler {
    * read that sandbox).
    */
   public Future<List<FileInfo>> listFiles(Optional<String> principal, String virtualPath) {
-    return guarded(principal, virtualPath, dir -> {
+    return gate.run(principal, virtualPath, dir -> {
       if (!Files.isDirectory(dir)) {
         throw new FileRequestException(400, "'" + virtualPath + "' is not a directory.");
       }
@@ -239,7 +213,7 @@ public final class FilesHandler {
     if (offset < 0 || (length != null && length < 0)) {
       return Future.failedFuture(new FileRequestException(400, "Negative offset or length."));
     }
-    return guarded(principal, virtualPath, file -> {
+    return gate.run(principal, virtualPath, file -> {
       try (FileChannel channel = openRegular(file, virtualPath, "read")) {
         long size = channel.size();
         long wanted = Math.min(length == null ? Math.max(0, size - offset) : length, MAX_READ);
@@ -265,7 +239,7 @@ public final class FilesHandler {
 
   private void download(RoutingContext ctx) {
     String virtualPath = ctx.request().getParam("path");
-    guarded(CallerPrincipal.of(ctx), virtualPath, file -> {
+    gate.run(CallerPrincipal.of(ctx), virtualPath, file -> {
       FileChannel channel = openRegular(file, virtualPath, "download");
       return new Opened(file, channel, channel.size());
     }).onComplete(result -> {
