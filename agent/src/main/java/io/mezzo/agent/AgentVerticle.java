@@ -342,19 +342,24 @@ final class AgentVerticle extends VerticleBase {
     return state.future();
   }
 
-  /** Whose {@code sandbox} is, looked up on the agent's context among live and completed tasks and executors. */
+  /**
+   * Whose {@code sandbox} is, looked up on the agent's context among live and completed tasks and
+   * executors; completes back on the caller's context, so the files call goes on off the agent's loop.
+   */
   private Future<Optional<SandboxOwner>> sandboxOwner(SandboxId sandbox) {
+    io.vertx.core.Context caller = vertx.getOrCreateContext();
     Promise<Optional<SandboxOwner>> owner = Promise.promise();
     context.runOnContext(v -> {
-      if (hosts == null) {
-        owner.complete(Optional.empty());
-        return;
+      Optional<SandboxOwner> found = Optional.empty();
+      if (hosts != null) {
+        List<TaskView> tasks = new ArrayList<>(hosts.taskViews());
+        taskHistory.completedTasks().forEach(record -> tasks.add(record.view()));
+        List<ExecutorView> all = new ArrayList<>(executors.views());
+        all.addAll(executors.completedViews());
+        found = SandboxOwnerIndex.find(sandbox, tasks, all);
       }
-      List<TaskView> tasks = new ArrayList<>(hosts.taskViews());
-      taskHistory.completedTasks().forEach(record -> tasks.add(record.view()));
-      List<ExecutorView> all = new ArrayList<>(executors.views());
-      all.addAll(executors.completedViews());
-      owner.complete(SandboxOwnerIndex.find(sandbox, tasks, all));
+      Optional<SandboxOwner> answer = found;
+      caller.runOnContext(back -> owner.complete(answer));
     });
     return owner.future();
   }

@@ -8,8 +8,8 @@ import java.util.Optional;
  * executors it tracks and remembers (the FrameworkInfo the master sent with each launch, which is
  * checkpointed with the task, so the answer survives an agent restart).
  *
- * <p>Called from a Vert.x context for each guarded files call; the answer may complete on another
- * context (the agent's own). Never fails for an unknown sandbox: that answers empty.
+ * <p>Called from a Vert.x context (the HTTP server's) for each guarded files call; completes on
+ * that context, whatever context it looked on. Never fails for an unknown sandbox: that answers empty.
  */
 public interface SandboxOwners {
 
