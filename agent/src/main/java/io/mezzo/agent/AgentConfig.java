@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import io.mezzo.agent.checkpoint.RecoverMode;
+import io.mezzo.agent.http.AgentSecurity;
 import io.mezzo.agent.http.HttpLimits;
 import io.mezzo.agent.runtime.cgroups.CgroupsMode;
 import io.mezzo.agent.support.MasterUrl;
@@ -59,6 +60,7 @@ public final class AgentConfig {
   private final boolean authenticateHttpExecutors;
   private final Path executorSecretKey;
   private final NodeTls tls;
+  private final AgentSecurity security;
 
   private AgentConfig(Builder builder) {
     if (builder.master == null) {
@@ -107,6 +109,7 @@ public final class AgentConfig {
       throw new IllegalArgumentException("An executor secret key is only used with executor authentication on");
     }
     tls = builder.tls;
+    security = builder.security;
   }
 
   public static Builder builder() {
@@ -120,7 +123,8 @@ public final class AgentConfig {
         .resources(resources).attributes(attributes).runtimes(runtimes)
         .executorRegistrationTimeout(executorRegistrationTimeout).cgroups(cgroups).recover(recover)
         .logRotation(logMaxSize, logMaxFiles).ociRuntime(ociRuntime)
-        .httpLimits(httpLimits).tls(tls).authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey);
+        .httpLimits(httpLimits).tls(tls).authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey)
+        .security(security);
   }
 
   /** Where the leading master is found. */
@@ -215,6 +219,11 @@ public final class AgentConfig {
     return tls;
   }
 
+  /** Who may read the HTTP API and whose sandboxes ({@code --credentials}, {@code --authenticate-http-readonly}, {@code --acls}). */
+  public AgentSecurity security() {
+    return security;
+  }
+
   /**
    * This configuration as the agent's flags, by their names without {@code --} and with their
    * values in flag syntax, as the operator API's GET_FLAGS shows them; resources and attributes
@@ -253,6 +262,7 @@ public final class AgentConfig {
     if (tls.verifies()) {
       flags.put("ca-cert", tls.ca().toString());
     }
+    security.flags(flags);
     return flags;
   }
 
@@ -316,6 +326,7 @@ public final class AgentConfig {
     private boolean authenticateHttpExecutors;
     private Path executorSecretKey;
     private NodeTls tls = NodeTls.OFF;
+    private AgentSecurity security = AgentSecurity.NONE;
 
     private Builder() {}
 
@@ -433,6 +444,12 @@ public final class AgentConfig {
      */
     public Builder tls(NodeTls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** {@code --credentials}, {@code --authenticate-http-readonly} and {@code --acls}; default {@link AgentSecurity#NONE}. */
+    public Builder security(AgentSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 

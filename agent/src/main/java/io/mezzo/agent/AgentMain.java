@@ -1,6 +1,7 @@
 package io.mezzo.agent;
 
 import io.mezzo.node.tls.NodeTls;
+import io.mezzo.agent.http.AgentSecurity;
 import io.mezzo.agent.support.MasterUrl;
 import io.mezzo.agent.support.MesosBytes;
 import io.mezzo.agent.support.MesosDuration;
@@ -146,6 +147,23 @@ public final class AgentMain implements Callable<Integer> {
       description = "The key (at least 32 bytes) that signs executor tokens. Default: executor-secret.key in the work "
           + "directory, made with mode 0600 on first start. Env: MEZZO_EXECUTOR_SECRET_KEY.")
   Path executorSecretKey;
+
+  @Option(names = "--credentials", defaultValue = "${env:MEZZO_CREDENTIALS}", paramLabel = "FILE",
+      description = "Principals and secrets in Mesos's JSON ({\"credentials\":[{\"principal\":…,\"secret\":…}]}), a path or "
+          + "file:// URL; the same file as the master's. Env: MEZZO_CREDENTIALS.")
+  String credentials;
+
+  @Option(names = "--authenticate-http-readonly", defaultValue = "${env:MEZZO_AUTHENTICATE_HTTP_READONLY:-false}",
+      description = "/files/*, /state, /metrics, /metrics/snapshot and the operator API (/api/v1) need HTTP Basic "
+          + "credentials from --credentials (401 otherwise); /health stays open. Default: ${DEFAULT-VALUE}. "
+          + "Env: MEZZO_AUTHENTICATE_HTTP_READONLY.")
+  boolean authenticateHttpReadonly;
+
+  @Option(names = "--acls", defaultValue = "${env:MEZZO_ACLS}", paramLabel = "JSON|FILE",
+      description = "Mesos's ACL JSON, inline or a path or file:// URL (the master's file serves). The agent checks "
+          + "access_sandboxes: a principal reads its own frameworks' sandboxes, others' only when a rule allows it "
+          + "(permissive: false unless given). Without it every caller reads every sandbox. Env: MEZZO_ACLS.")
+  String acls;
 
   @Option(names = "--log-max-size", defaultValue = "${env:MEZZO_LOG_MAX_SIZE:-10MB}", converter = MesosBytes.class,
       paramLabel = "SIZE",
@@ -294,6 +312,12 @@ public final class AgentMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("Invalid TLS option: " + e.getMessage());
     }
+    AgentSecurity security;
+    try {
+      security = AgentSecurity.fromFlags(credentials, authenticateHttpReadonly, acls);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     if (master.strip().startsWith("https://") && !tls.verifies()) {
       throw usage("Invalid value for option '--master': an https:// master needs --ca-cert to check its certificate");
     }
@@ -311,6 +335,7 @@ public final class AgentMain implements Callable<Integer> {
         .cgroups(cgroupsMode)
         .recover(recoverMode)
         .authenticateHttpExecutors(authenticateHttpExecutors, executorSecretKey)
+        .security(security)
         .logRotation(logMaxSize, logMaxFiles)
         .httpLimits(httpLimits)
         .ociRuntime(runtimeNames.contains(OciRuntime.NAME) ? ociBinary : null)

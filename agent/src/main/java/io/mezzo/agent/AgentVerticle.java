@@ -13,6 +13,11 @@ import io.mezzo.agent.executors.ExecutorTokens;
 import io.mezzo.agent.fetcher.Fetcher;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.files.FilesRoot;
+import io.mezzo.agent.files.SandboxAccess;
+import io.mezzo.agent.files.SandboxId;
+import io.mezzo.agent.files.SandboxOwner;
+import io.mezzo.agent.executors.ExecutorView;
+import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.operator.AgentOperatorApi;
@@ -241,7 +246,7 @@ final class AgentVerticle extends VerticleBase {
       io.mezzo.agent.detector.MasterAddress master = link == null ? null : link.master();
       return master != null
           && origin.equals((config.tls().verifies() ? "https" : "http") + "://" + master.host() + ":" + master.port());
-    });
+    }).access(SandboxAccess.of(config.security().acls(), this::sandboxOwner));
     AgentOperatorApi operatorApi = new AgentOperatorApi(vertx, new AgentOperatorApi.Source() {
       @Override
       public Future<AgentSnapshot> snapshot() {
@@ -266,7 +271,8 @@ final class AgentVerticle extends VerticleBase {
     // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
     // rotation below: a timer per request in flight would show among the ones tests count.
     httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors, executorTokens),
-        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics).tls(config.tls());
+        operatorApi, this::state, config.httpLimits(), Timers.vertx(vertx), metrics).tls(config.tls())
+        .security(config.security());
     // Vert.x timers even when tests inject manual ones: rotation is housekeeping, not a timeout
     // a test moves time for, and a timer re-armed every second would show among theirs.
     logRotator = new LogRotator(context, new ContextTimers(Timers.vertx(vertx), context), hosts::liveSandboxes,
@@ -334,6 +340,28 @@ final class AgentVerticle extends VerticleBase {
           hosts.taskViews(), executors.views()));
     });
     return state.future();
+  }
+
+  /**
+   * Whose {@code sandbox} is, looked up on the agent's context among live and completed tasks and
+   * executors; completes back on the caller's context, so the files call goes on off the agent's loop.
+   */
+  private Future<Optional<SandboxOwner>> sandboxOwner(SandboxId sandbox) {
+    io.vertx.core.Context caller = vertx.getOrCreateContext();
+    Promise<Optional<SandboxOwner>> owner = Promise.promise();
+    context.runOnContext(v -> {
+      Optional<SandboxOwner> found = Optional.empty();
+      if (hosts != null) {
+        List<TaskView> tasks = new ArrayList<>(hosts.taskViews());
+        taskHistory.completedTasks().forEach(record -> tasks.add(record.view()));
+        List<ExecutorView> all = new ArrayList<>(executors.views());
+        all.addAll(executors.completedViews());
+        found = SandboxOwnerIndex.find(sandbox, tasks, all);
+      }
+      Optional<SandboxOwner> answer = found;
+      caller.runOnContext(back -> owner.complete(answer));
+    });
+    return owner.future();
   }
 
   /** What the operator API shows, copied on the agent's context. */

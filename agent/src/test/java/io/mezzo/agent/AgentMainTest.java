@@ -54,6 +54,10 @@ class AgentMainTest {
       "--master=http://m:5050 --work-dir=WORK --tls-cert=FILE       | --tls-cert and --tls-key go together",
       "--master=http://m:5050 --work-dir=WORK --ca-cert=/no/ca.pem  | --ca-cert /no/ca.pem is not a readable file",
       "--master=https://m:5050 --work-dir=WORK                      | an https:// master needs --ca-cert",
+      "--master=http://m:5050 --work-dir=WORK --authenticate-http-readonly | --authenticate-http-readonly needs credentials (--credentials)",
+      "--master=http://m:5050 --work-dir=WORK --credentials=/no/creds.json | Cannot read the credentials file /no/creds.json",
+      "--master=http://m:5050 --work-dir=WORK --credentials=FILE     | Invalid credentials file",
+      "--master=http://m:5050 --work-dir=WORK --acls={\"access_sandboxes\":{}} | 'access_sandboxes' must be an array",
   })
   void badFlagsExitWithCodeTwoAndSayWhatIsWrong(String args, String message) throws Exception {
     Path file = Files.writeString(workDir.resolve("a-file"), "x");
@@ -65,6 +69,26 @@ class AgentMainTest {
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains(message);
     assertThat(workDir.resolve("agent.json")).doesNotExist();
+  }
+
+  @Test
+  void securityFlagsAreReadOnceAndShownWithoutSecrets() throws Exception {
+    Path credentials = Files.writeString(workDir.resolve("creds.json"),
+        "{\"credentials\":[{\"principal\":\"ops\",\"secret\":\"ops-secret\"}]}");
+    String acls = "{\"access_sandboxes\":[{\"principals\":{\"values\":[\"ops\"]},\"users\":{\"type\":\"ANY\"}}]}";
+    AgentMain main = new AgentMain();
+    main.dockerReachable = () -> false;
+    main.agentIsRoot = () -> false;
+    new CommandLine(main).parseArgs("--master", "http://m:5050", "--work-dir", workDir.toString(),
+        "--credentials", credentials.toString(), "--authenticate-http-readonly", "--acls", acls);
+
+    AgentConfig config = main.config();
+
+    assertThat(config.security().authenticatesReadonly()).isTrue();
+    assertThat(config.security().acls()).isPresent();
+    assertThat(config.flags()).containsEntry("credentials", credentials.toString())
+        .containsEntry("authenticate-http-readonly", "true").containsEntry("acls", acls);
+    assertThat(config.flags().values()).noneMatch(value -> value.contains("ops-secret"));
   }
 
   @Test

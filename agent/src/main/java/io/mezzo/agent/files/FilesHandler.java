@@ -1,5 +1,6 @@
 package io.mezzo.agent.files;
 
+import io.mezzo.agent.support.CallerPrincipal;
 import io.mezzo.v1.Protos.FileInfo;
 import io.mezzo.v1.Protos.TimeInfo;
 import io.vertx.core.Future;
@@ -25,7 +26,7 @@ import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Mesos files API over the sandboxes: {@code /files/browse}, {@code /files/read} and
  * {@code /files/download}, each taking a virtual {@code path} (see {@link FilesRoot}), with the
- * same answers as Mesos's files.cpp.
+ * same answers as Mesos's files.cpp. Each call reads a sandbox only once {@link SandboxAccess}
+ * lets its caller ({@link SandboxGate}).
  *
  * <p>Browse lists every entry, but read and download serve regular files only: a FIFO, socket or
  * device in a sandbox is refused (400) from its attributes, read without following links and
@@ -64,12 +66,14 @@ public final class FilesHandler {
     this(vertx, root, CALL_TIMEOUT);
   }
 
-  /** @param timeout how long one call may take before it is answered 504 */
   private java.util.function.Predicate<String> allowedOrigins = origin -> false;
+  private SandboxGate gate;
 
+  /** @param timeout how long one call may take before it is answered 504 */
   public FilesHandler(Vertx vertx, FilesRoot root, Duration timeout) {
     this.root = root;
     this.executor = new FilesExecutor(vertx, THREADS, QUEUED, timeout);
+    this.gate = new SandboxGate(root, executor, SandboxAccess.OPEN);
   }
 
   /**
@@ -81,6 +85,16 @@ public final class FilesHandler {
    */
   public FilesHandler allowOrigins(java.util.function.Predicate<String> allowed) {
     this.allowedOrigins = java.util.Objects.requireNonNull(allowed, "allowed");
+    return this;
+  }
+
+  /**
+   * Who may read which sandbox (403 for the others); {@link SandboxAccess#OPEN} unless set. The
+   * caller of the HTTP endpoints is the principal their authentication proved. Called once, before
+   * {@link #mount}.
+   */
+  public FilesHandler access(SandboxAccess access) {
+    this.gate = new SandboxGate(root, executor, Objects.requireNonNull(access, "access"));
     return this;
   }
 
@@ -97,14 +111,14 @@ public final class FilesHandler {
       }
       ctx.next();
     });
-    router.get("/files/browse").handler(ctx -> respond(ctx, () -> browse(ctx.request().getParam("path"))));
-    router.get("/files/read").handler(ctx -> respond(ctx, () -> read(
-        ctx.request().getParam("path"), ctx.request().getParam("offset"), ctx.request().getParam("length"))));
+    router.get("/files/browse").handler(ctx -> respond(ctx, dir -> browse(ctx.request().getParam("path"), dir)));
+    router.get("/files/read").handler(ctx -> respond(ctx, file -> read(
+        ctx.request().getParam("path"), file, ctx.request().getParam("offset"), ctx.request().getParam("length"))));
     router.get("/files/download").handler(this::download);
   }
 
-  private void respond(RoutingContext ctx, Callable<Object> work) {
-    executor.submit(work).onComplete(result -> {
+  private void respond(RoutingContext ctx, SandboxGate.FileWork<Object> work) {
+    gate.run(CallerPrincipal.of(ctx), ctx.request().getParam("path"), work).onComplete(result -> {
       if (result.succeeded()) {
         String body = result.result() instanceof JsonArray array ? array.encode() : ((JsonObject) result.result()).encode();
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
@@ -114,8 +128,7 @@ public final class FilesHandler {
     });
   }
 
-  JsonArray browse(String virtualPath) throws IOException {
-    Path dir = root.resolve(virtualPath);
+  private static JsonArray browse(String virtualPath, Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new FileRequestException(400, "'" + virtualPath + "' is not a directory.");
     }
@@ -132,13 +145,13 @@ public final class FilesHandler {
     return files;
   }
 
-  JsonObject read(String virtualPath, String offsetParam, String lengthParam) throws IOException {
+  private static JsonObject read(String virtualPath, Path file, String offsetParam, String lengthParam)
+      throws IOException {
     long offset = number(offsetParam, "offset");
     long length = number(lengthParam, "length");
     if (offset < -1 || length < -1) {
       throw new FileRequestException(400, "Negative offset or length.");
     }
-    Path file = root.resolve(virtualPath);
     try (FileChannel channel = openRegular(file, virtualPath, "read")) {
       long size = channel.size();
       if (offset == -1) {
@@ -168,11 +181,11 @@ public final class FilesHandler {
   /**
    * The operator API's LIST_FILES: the entries of a sandbox directory, under the same rules as
    * {@code /files/browse}, run on the files threads. Completes on the caller's context; fails with a
-   * {@link FileRequestException} carrying the status to answer.
+   * {@link FileRequestException} carrying the status to answer (403 when {@code principal} may not
+   * read that sandbox).
    */
-  public Future<List<FileInfo>> listFiles(String virtualPath) {
-    return executor.submit(() -> {
-      Path dir = root.resolve(virtualPath);
+  public Future<List<FileInfo>> listFiles(Optional<String> principal, String virtualPath) {
+    return gate.run(principal, virtualPath, dir -> {
       if (!Files.isDirectory(dir)) {
         throw new FileRequestException(400, "'" + virtualPath + "' is not a directory.");
       }
@@ -194,14 +207,13 @@ public final class FilesHandler {
    * of the file when null), at most {@value #MAX_READ} per call, and the file's size; an offset at or
    * past the end reads nothing. Regular files only and confined to the sandboxes, as
    * {@code /files/read}; run on the files threads, completes on the caller's context, fails with a
-   * {@link FileRequestException}.
+   * {@link FileRequestException} (403 when {@code principal} may not read that sandbox).
    */
-  public Future<FileRead> readFile(String virtualPath, long offset, Long length) {
+  public Future<FileRead> readFile(Optional<String> principal, String virtualPath, long offset, Long length) {
     if (offset < 0 || (length != null && length < 0)) {
       return Future.failedFuture(new FileRequestException(400, "Negative offset or length."));
     }
-    return executor.submit(() -> {
-      Path file = root.resolve(virtualPath);
+    return gate.run(principal, virtualPath, file -> {
       try (FileChannel channel = openRegular(file, virtualPath, "read")) {
         long size = channel.size();
         long wanted = Math.min(length == null ? Math.max(0, size - offset) : length, MAX_READ);
@@ -227,8 +239,7 @@ public final class FilesHandler {
 
   private void download(RoutingContext ctx) {
     String virtualPath = ctx.request().getParam("path");
-    executor.submit(() -> {
-      Path file = root.resolve(virtualPath);
+    gate.run(CallerPrincipal.of(ctx), virtualPath, file -> {
       FileChannel channel = openRegular(file, virtualPath, "download");
       return new Opened(file, channel, channel.size());
     }).onComplete(result -> {

@@ -28,6 +28,56 @@ public final class FilesRoot {
    *     sandboxes, 404 when nothing is there
    */
   Path resolve(String virtualPath) {
+    Path lexical = lexical(virtualPath);
+    Path root = workDir.resolve(FRAMEWORKS);
+    Path real;
+    Path realRoot;
+    try {
+      realRoot = root.toRealPath();
+      real = lexical.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new FileRequestException(404, "No file at '" + virtualPath + "'.");
+    } catch (IOException e) {
+      throw new FileRequestException(500, "Cannot resolve '" + virtualPath + "': " + e.getMessage());
+    }
+    if (!real.startsWith(realRoot)) {
+      throw outside(virtualPath);
+    }
+    return real;
+  }
+
+  /**
+   * Whose sandbox {@code virtualPath} names, by its elements once {@code ..} is taken out, before
+   * any link is followed; not blocking.
+   *
+   * @throws FileRequestException as {@link #resolve} for a missing, malformed or outside path
+   */
+  SandboxId sandboxOf(String virtualPath) {
+    return sandboxOf(workDir.resolve(FRAMEWORKS).relativize(lexical(virtualPath)));
+  }
+
+  /** Whose sandbox a path that {@link #resolve} answered is in, now that links are followed. Blocking. */
+  SandboxId sandboxOfReal(Path real) {
+    try {
+      return sandboxOf(workDir.resolve(FRAMEWORKS).toRealPath().relativize(real));
+    } catch (IOException e) {
+      throw new FileRequestException(500, "Cannot resolve the sandboxes' root: " + e.getMessage());
+    }
+  }
+
+  private static SandboxId sandboxOf(Path relative) {
+    if (relative.toString().isEmpty()) {
+      return SandboxId.NONE;
+    }
+    String framework = relative.getName(0).toString();
+    if (relative.getNameCount() >= 3 && relative.getName(1).toString().equals("executors")) {
+      return new SandboxId(framework, relative.getName(2).toString());
+    }
+    return new SandboxId(framework, null);
+  }
+
+  /** The path inside the work dir, normalized; refused when it is malformed or not under {@code frameworks/}. */
+  private Path lexical(String virtualPath) {
     if (virtualPath == null || virtualPath.isEmpty()) {
       throw new FileRequestException(400, "Expecting 'path=value' in query.");
     }
@@ -44,24 +94,10 @@ public final class FilesRoot {
     } catch (InvalidPathException e) {
       throw new FileRequestException(400, "Bad path '" + virtualPath + "': " + e.getReason());
     }
-    Path root = workDir.resolve(FRAMEWORKS);
-    if (!lexical.startsWith(root)) {
+    if (!lexical.startsWith(workDir.resolve(FRAMEWORKS))) {
       throw outside(virtualPath);
     }
-    Path real;
-    Path realRoot;
-    try {
-      realRoot = root.toRealPath();
-      real = lexical.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new FileRequestException(404, "No file at '" + virtualPath + "'.");
-    } catch (IOException e) {
-      throw new FileRequestException(500, "Cannot resolve '" + virtualPath + "': " + e.getMessage());
-    }
-    if (!real.startsWith(realRoot)) {
-      throw outside(virtualPath);
-    }
-    return real;
+    return lexical;
   }
 
   private static FileRequestException outside(String virtualPath) {

@@ -43,6 +43,7 @@ public final class AgentHttpServer {
   private final AgentMetrics metrics;
   private HttpServer server;
   private NodeTls tls = NodeTls.OFF;
+  private AgentSecurity security = AgentSecurity.NONE;
 
   /**
    * @param host the address to listen on
@@ -86,6 +87,15 @@ public final class AgentHttpServer {
     return this;
   }
 
+  /**
+   * Put {@code /state}, {@code /files/*}, the metrics and the operator API behind {@code security}'s
+   * authentication ({@code /health} and the executor API stay as they are). Call before {@link #listen()}.
+   */
+  public AgentHttpServer security(AgentSecurity security) {
+    this.security = Objects.requireNonNull(security, "security");
+    return this;
+  }
+
   /** What the request bodies in flight take now and at most; for tests and metrics. */
   public BodyBudget bodyBudget() {
     return budget;
@@ -97,7 +107,8 @@ public final class AgentHttpServer {
     BoundedBody noBody = bounded(0);
     router.route("/health").handler(noBody);
     router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));
-    router.route("/state").handler(noBody);
+    Handler<RoutingContext> readonly = security.readonly();
+    router.route("/state").handler(noBody).handler(readonly);
     router.get("/state").handler(ctx -> state.get().onComplete(result -> {
       if (result.succeeded()) {
         json(ctx.response(), result.result());
@@ -105,9 +116,9 @@ public final class AgentHttpServer {
         ctx.fail(result.cause());
       }
     }));
-    router.route("/files/*").handler(noBody);
+    router.route("/files/*").handler(noBody).handler(readonly);
     if (metrics != null) {
-      router.route("/metrics*").handler(noBody);
+      router.route("/metrics*").handler(noBody).handler(readonly);
       router.get("/metrics/snapshot").handler(ctx -> metrics.snapshot().onComplete(result -> {
         if (result.succeeded()) {
           JsonObject body = new JsonObject();
@@ -130,7 +141,7 @@ public final class AgentHttpServer {
       executorApi.mount(router, bounded(limits.executorBodyBytes()));
     }
     if (operatorApi != null) {
-      router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(operatorApi);
+      router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(readonly).handler(operatorApi);
     }
     // gzip (or deflate) when the client asks, as Mesos does; executor event streams opt out (identity).
     return vertx.createHttpServer(tls.server(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true),

@@ -3,6 +3,7 @@ package io.mezzo.agent.operator;
 import com.google.protobuf.ByteString;
 import io.mezzo.agent.files.FileRequestException;
 import io.mezzo.agent.files.FilesHandler;
+import io.mezzo.agent.support.CallerPrincipal;
 import io.mezzo.node.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.ProtocolException;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * with {@code Allow}), a Content-Type (400) that is exactly JSON or protobuf (415), a body that
  * parses (400), an {@code Accept} that allows JSON or protobuf (406; none means JSON), the call's
  * payload when it needs one (400); UNKNOWN and the calls Mezzo does not serve get 501. LIST_FILES and READ_FILE follow the files API's rules and answers
- * ({@link FilesHandler}). The body comes from {@link BoundedBody}.
+ * ({@link FilesHandler}), including its sandbox access check (403) for the authenticated caller. The body comes from {@link BoundedBody}.
  *
  * <p>The GET_* calls about tasks take an {@link AgentSnapshot} copied on the agent's context and
  * build and encode the response on a worker thread, so a large agent's state does not hold the
@@ -98,10 +99,11 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
       fail(request.response(), 406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
       return;
     }
-    answer(call, accepted.get(), request.response());
+    answer(call, accepted.get(), request.response(), CallerPrincipal.of(ctx));
   }
 
-  private void answer(Call call, Codec codec, HttpServerResponse response) {
+  /** @param principal the authenticated caller, whose sandbox access LIST_FILES and READ_FILE check */
+  private void answer(Call call, Codec codec, HttpServerResponse response, Optional<String> principal) {
     switch (call.getType()) {
       case GET_HEALTH -> respond(response, codec, Future.succeededFuture(Response.newBuilder()
           .setType(Response.Type.GET_HEALTH)
@@ -139,7 +141,7 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
           fail(response, 400, "Expecting 'list_files' to be present");
           return;
         }
-        respond(response, codec, files.listFiles(call.getListFiles().getPath()).map(infos -> Response.newBuilder()
+        respond(response, codec, files.listFiles(principal, call.getListFiles().getPath()).map(infos -> Response.newBuilder()
             .setType(Response.Type.LIST_FILES)
             .setListFiles(Response.ListFiles.newBuilder().addAllFileInfos(infos)).build()));
       }
@@ -150,7 +152,7 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
         }
         Call.ReadFile read = call.getReadFile();
         // uint64 on the wire: a value past Long.MAX_VALUE arrives negative and is refused as such.
-        respond(response, codec, files.readFile(read.getPath(), read.getOffset(),
+        respond(response, codec, files.readFile(principal, read.getPath(), read.getOffset(),
             read.hasLength() ? read.getLength() : null).map(result -> Response.newBuilder()
             .setType(Response.Type.READ_FILE)
             .setReadFile(Response.ReadFile.newBuilder().setSize(result.size()).setData(ByteString.copyFrom(result.data())))

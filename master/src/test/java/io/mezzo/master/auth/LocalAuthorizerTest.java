@@ -73,7 +73,7 @@ class LocalAuthorizerTest {
     String[][] cases = {
         {"{", "not a JSON object"},
         {"{\"permissive\": \"yes\"}", "'permissive' must be true or false"},
-        {"{\"access_sandboxes\": []}", "unknown or unsupported action 'access_sandboxes'"},
+        {"{\"get_endpoints\": []}", "unknown or unsupported action 'get_endpoints'"},
         {"{\"run_tasks\": {}}", "'run_tasks' must be an array"},
         {"{\"run_tasks\": [1]}", "run_tasks[0] is not an object"},
         {"{\"run_tasks\": [{\"principals\": {\"type\": \"ANY\"}}]}", "run_tasks[0].users must be"},
