@@ -1,6 +1,7 @@
 package io.mezzo.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mezzo.master.api.ApiLimits;
 import io.mezzo.master.api.LeaderGate;
@@ -32,6 +33,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +47,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A cluster made by {@code mezzo cluster create} without {@code --insecure}, attacked by a caller on
  * the same machine without its credentials: every route of the master's router refuses it, a
  * principal cannot speak for another's framework, and the frameworks that have the generated
- * credentials keep working. A task started before the cases is still running after them.
+ * credentials keep working, and ZooKeeper takes writes from the masters only. A task started
+ * before the cases is still running after them.
  * Strangers on the agent channel (no client certificate) are {@link ClusterTlsIT}'s, and show up
  * here only as the one route that answers 403 rather than 401.
  */
@@ -248,6 +254,40 @@ class SecureClusterIT {
     Mezzo.Result run = cluster.mezzo().run(120, "run", "--cluster", CLUSTER, "--", "echo", "hello, authenticated");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).contains("hello, authenticated");
+  }
+
+  @Test
+  void zooKeeperIsReadableByAnyoneAndWritableOnlyByTheMasters() throws Exception {
+    String zk = cluster.zk();
+    assertThat(zk).as("the URL agents and clients get carries no secret").doesNotContain("@");
+    String hosts = zk.substring("zk://".length(), zk.indexOf('/', "zk://".length()));
+    try (CuratorFramework stranger = CuratorFrameworkFactory.newClient(hosts, new RetryOneTime(200))) {
+      stranger.start();
+      assertThat(stranger.blockUntilConnected(30, TimeUnit.SECONDS)).isTrue();
+      String leader = stranger.getChildren().forPath("/mezzo").stream().filter(c -> c.startsWith("json.info_"))
+          .sorted().findFirst().orElseThrow();
+      byte[] published = stranger.getData().forPath("/mezzo/" + leader);
+      assertThat(new String(published, java.nio.charset.StandardCharsets.UTF_8)).contains("\"hostname\"");
+
+      byte[] forged = "{\"id\":\"forged\",\"hostname\":\"evil\",\"port\":1}".getBytes();
+      assertThatThrownBy(() -> stranger.create().forPath("/mezzo/json.info_0000000000", forged))
+          .isInstanceOf(KeeperException.NoAuthException.class);
+      assertThatThrownBy(() -> stranger.setData().forPath("/mezzo/" + leader, forged))
+          .isInstanceOf(KeeperException.NoAuthException.class);
+      assertThatThrownBy(() -> stranger.delete().forPath("/mezzo/" + leader))
+          .isInstanceOf(KeeperException.NoAuthException.class);
+      assertThat(stranger.getData().forPath("/mezzo/" + leader)).isEqualTo(published);
+    }
+    // The masters' secret is in a file of the owner's, never on a command line others can read.
+    Path digest = cluster.dir().resolve("zk-masters");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(digest))).isEqualTo("rw-------");
+    String secret = Files.readString(digest).strip().replaceAll("^zk://[^:]+:([^@]+)@.*$", "$1");
+    assertThat(secret).hasSizeGreaterThan(20);
+    assertThat(Files.readString(cluster.dir().resolve("cluster.json"))).doesNotContain(secret);
+    JsonObject masterProcess = cluster.status().getJsonArray("processes").stream().map(o -> (JsonObject) o)
+        .filter(p -> p.getString("role").equals("master")).findFirst().orElseThrow();
+    assertThat(ProcessHandle.of(masterProcess.getLong("pid")).orElseThrow().info().commandLine().orElseThrow())
+        .contains("master").doesNotContain(secret);
   }
 
   private HttpResponse<String> send(HttpMethod method, String path, Credential credential) throws Exception {

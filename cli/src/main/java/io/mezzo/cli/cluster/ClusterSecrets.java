@@ -22,9 +22,18 @@ import java.util.List;
  * principal may register in any role and run tasks, tear down only its own frameworks, and see
  * only the frameworks, tasks and executors of the OS user that made the cluster. Both files are
  * of mode 0600. {@link LocalClusters} reads them back for the {@code mezzo} commands and the SDK.
+ *
+ * <p>With the embedded ZooKeeper, the masters also get ZooKeeper {@code digest} credentials
+ * ({@link #masterZooKeeper}): the URL with {@code user:secret@} is kept in {@code zk-masters}
+ * (0600) and reaches a master in its environment ({@code MEZZO_ZK}), never on its command line,
+ * where any local user could read it.
  */
 public final class ClusterSecrets {
   private static final int SECRET_BYTES = 24;
+  /** The masters' ZooKeeper URL with their digest credentials. */
+  static final String MASTER_ZK_FILE = "zk-masters";
+  /** The ZooKeeper user of the masters' digest. */
+  static final String ZK_USER = "mezzo";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path credentials;
@@ -106,6 +115,33 @@ public final class ClusterSecrets {
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Gives the masters ZooKeeper digest credentials on {@code zk} (the embedded ZooKeeper's plain
+   * URL, which agents and clients keep using: they only read there) and returns the URL the
+   * masters use. They create every node readable by anyone and writable only with the digest.
+   */
+  String masterZooKeeper(String zk) {
+    if (!zk.startsWith("zk://")) {
+      throw new IllegalArgumentException("Not a zk:// URL: " + zk);
+    }
+    String withDigest = "zk://" + ZK_USER + ":" + secret() + "@" + zk.substring("zk://".length());
+    writeOwnerOnly(credentials.getParent().resolve(MASTER_ZK_FILE), withDigest);
+    return withDigest;
+  }
+
+  /** The masters' ZooKeeper URL with its digest, when {@code cluster create} gave them one. */
+  static java.util.Optional<String> masterZooKeeper(Path clusterDir) {
+    Path file = clusterDir.resolve(MASTER_ZK_FILE);
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 

@@ -248,9 +248,16 @@ public final class CreateCommand implements Callable<Integer> {
       cluster = new ClusterFile(name, "zk://" + IP + ":" + zkPort + "/mezzo", true, cluster.created(), List.of(zookeeper));
       home.save(cluster);
     }
+    // With the embedded ZooKeeper of a secure cluster, the masters get a digest there (through their
+    // environment: see NodeLauncher) and only they can write; everyone else reads the plain URL.
+    boolean zkDigest = secrets != null && zookeeper != null;
+    if (zkDigest) {
+      secrets.masterZooKeeper(cluster.zk());
+    }
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);
-      List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port)));
+      List<String> args = new ArrayList<>(zkDigest ? List.of() : List.of("--zk", cluster.zk()));
+      args.addAll(List.of("--ip", IP, "--port", Integer.toString(port)));
       args.addAll(masterArgs());
       if (tls != null) {
         args.addAll(tls.issue("master-" + i, IP, Purpose.SERVER));

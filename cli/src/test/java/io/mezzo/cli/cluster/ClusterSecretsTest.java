@@ -43,6 +43,20 @@ class ClusterSecretsTest {
   }
 
   @Test
+  void theMastersZooKeeperDigestIsKeptOwnerOnlyAndParses() throws Exception {
+    ClusterSecrets secrets = ClusterSecrets.create(dir, "alice");
+    assertThat(ClusterSecrets.masterZooKeeper(dir)).isEmpty();
+
+    String url = secrets.masterZooKeeper("zk://127.0.0.1:2181/mezzo");
+
+    assertThat(url).matches("zk://mezzo:[A-Za-z0-9_-]{32}@127\\.0\\.0\\.1:2181/mezzo");
+    assertThat(io.mezzo.discovery.ZkUrl.parse(url).credentials()).isPresent();
+    assertThat(ClusterSecrets.masterZooKeeper(dir)).contains(url);
+    Path file = dir.resolve(ClusterSecrets.MASTER_ZK_FILE);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+  }
+
+  @Test
   void eachClusterGetsSecretsOfItsOwn() {
     ClusterSecrets.create(dir.resolve("a"), "alice");
     ClusterSecrets.create(dir.resolve("b"), "alice");
