@@ -8,6 +8,7 @@ import io.mezzo.cli.cluster.MasterOption;
 import io.mezzo.cli.framework.FrameworkRun;
 import io.mezzo.cli.framework.TaskTemplate;
 import io.mezzo.discovery.ZkUrl;
+import io.mezzo.sdk.LocalClusters;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
@@ -104,7 +105,7 @@ public final class BatchCommand implements Callable<Integer> {
         });
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(masterUrl, credentialOption.credential(spec.commandLine()),
+      started = FrameworkRun.start(masterUrl, MasterOption.credential(spec.commandLine(), credentialOption, cluster, LocalClusters.FRAMEWORK),
           MasterOption.tls(spec.commandLine(), caCert, cluster), frameworkInfo(), scheduler, err, "");
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.mezzo.cli;
 
 import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
+import io.mezzo.sdk.LocalClusters;
 import io.mezzo.cli.framework.CommandTasks;
 import io.mezzo.cli.framework.FrameworkRun;
 import io.mezzo.cli.framework.TaskTemplate;
@@ -103,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
         .build();
     FrameworkRun started;
     try {
-      started = FrameworkRun.start(master, credentialOption.credential(spec.commandLine()),
+      started = FrameworkRun.start(master, masterOption.credential(spec.commandLine(), credentialOption, LocalClusters.FRAMEWORK),
           masterOption.tls(spec.commandLine()), framework, task, err, "mezzo: ");
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);

@@ -317,6 +317,22 @@ public final class SchedulerClient implements SchedulerDriver {
       return this;
     }
 
+    /**
+     * Reaches the local cluster {@code name} that {@code mezzo cluster create} made
+     * ({@link LocalClusters}): its masters through its ZooKeeper, over HTTPS trusting its CA, and
+     * authenticated as its frameworks' principal ({@value LocalClusters#FRAMEWORK}), each when the
+     * cluster has one (a cluster made {@code --insecure} has neither CA nor credentials).
+     *
+     * @throws IllegalArgumentException when there is no such cluster or its files cannot be read
+     */
+    public Builder localCluster(String name) {
+      LocalClusters.Access cluster = LocalClusters.open(name);
+      master(cluster.zk());
+      cluster.sslContext().ifPresent(this::sslContext);
+      cluster.frameworkCredential().ifPresent(this::credential);
+      return this;
+    }
+
     /** The encoding of calls and events; protobuf by default. */
     public Builder codec(Codec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");

@@ -2,6 +2,7 @@ package io.mezzo.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mezzo.sdk.LocalClusters;
 import io.mezzo.v1.Protos.TaskState;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class ClusterNodesIT {
   void startAfterTheMasterWasKilledStartsTheMasterOnlyAndTheTaskKeepsRunning() throws Exception {
     create();
     JsonObject before = status();
-    framework = TestFramework.start(before.getString("zk"), "nodes-it", caPem());
+    framework = TestFramework.start(LocalClusters.open(home.resolve("clusters").resolve(CLUSTER)), "nodes-it");
     framework.launch(TestFramework.task("long", "process", Machine.IMAGE, "sleep 600", 32));
     framework.await("long", TaskState.TASK_RUNNING);
     long zookeeper = pid(before, "zookeeper");
@@ -72,7 +73,7 @@ class ClusterNodesIT {
   void deleteAfterTheAgentWasKilledLeavesNoTaskBehind() throws Exception {
     create();
     JsonObject status = status();
-    framework = TestFramework.start(status.getString("zk"), "nodes-it", caPem());
+    framework = TestFramework.start(LocalClusters.open(home.resolve("clusters").resolve(CLUSTER)), "nodes-it");
     framework.launch(TestFramework.task("orphan-1", "process", Machine.IMAGE, "sleep 600", 32),
         TestFramework.task("orphan-2", "process", Machine.IMAGE, "sleep 600", 32));
     framework.await("orphan-1", TaskState.TASK_RUNNING);
@@ -98,11 +99,6 @@ class ClusterNodesIT {
     Mezzo.Result created = mezzo.run(180, "cluster", "create", "--name", CLUSTER, "--agents", "1",
         "--agent-resources", "cpus:2;mem:1024;disk:1024;ports:[31000-31009]");
     assertThat(created.exitCode()).as(created.toString()).isZero();
-  }
-
-  /** The cluster's CA: this suite runs the default cluster, which speaks TLS. */
-  private Path caPem() {
-    return home.resolve("clusters").resolve(CLUSTER).resolve("tls").resolve("ca.pem");
   }
 
   private JsonObject status() throws Exception {

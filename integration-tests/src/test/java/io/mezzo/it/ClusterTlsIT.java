@@ -124,8 +124,13 @@ class ClusterTlsIT {
 
     Mezzo.Result withoutCa = mezzo.run(60, "agents", "--master", status.getString("zk"));
     assertThat(withoutCa.exitCode()).isEqualTo(1);
+    // The master also wants the operator's credential when it is not found through --cluster.
+    Path secret = home.resolve("admin.secret");
+    Files.writeString(secret, new JsonObject(Files.readString(home.resolve("clusters").resolve(CLUSTER)
+        .resolve("credentials.json"))).getJsonArray("credentials").stream().map(o -> (JsonObject) o)
+        .filter(c -> c.getString("principal").equals("admin")).findFirst().orElseThrow().getString("secret"));
     Mezzo.Result withCa = mezzo.run(60, "agents", "--master", status.getString("zk"), "--ca-cert",
-        tls().resolve("ca.pem").toString());
+        tls().resolve("ca.pem").toString(), "--principal", "admin", "--secret-file", secret.toString());
     assertThat(withCa.exitCode()).as(withCa.toString()).isZero();
   }
 }

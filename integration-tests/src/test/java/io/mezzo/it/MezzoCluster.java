@@ -2,6 +2,7 @@ package io.mezzo.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mezzo.sdk.LocalClusters;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,36 +41,47 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
   private final int agents;
   private final String agentResources;
   private final int masters;
+  private final boolean secure;
   private boolean perClass;
   private Path home;
   private Mezzo mezzo;
   private Mezzo.Result created;
   private Mezzo.Result deleted;
 
-  private MezzoCluster(String name, int agents, String agentResources, int masters) {
+  private MezzoCluster(String name, int agents, String agentResources, int masters, boolean secure) {
     this.name = name;
     this.agents = agents;
     this.agentResources = agentResources;
     this.masters = masters;
+    this.secure = secure;
   }
 
   /** One agent with 4 cpus, 4 GiB and ports 31000-31099, unless {@link #agents} or {@link #agentResources} change it. */
   static MezzoCluster named(String name) {
-    return new MezzoCluster(name, 1, RESOURCES, 1);
+    return new MezzoCluster(name, 1, RESOURCES, 1, false);
   }
 
   MezzoCluster agents(int count) {
-    return new MezzoCluster(name, count, agentResources, masters);
+    return new MezzoCluster(name, count, agentResources, masters, secure);
   }
 
   /** {@code --masters count} (one unless set). */
   MezzoCluster masters(int count) {
-    return new MezzoCluster(name, agents, agentResources, count);
+    return new MezzoCluster(name, agents, agentResources, count, secure);
   }
 
   /** Each agent's {@code --agent-resources}, in Mesos syntax. */
   MezzoCluster agentResources(String resources) {
-    return new MezzoCluster(name, agents, resources, masters);
+    return new MezzoCluster(name, agents, resources, masters, secure);
+  }
+
+  /**
+   * The default cluster, without {@code --insecure}: TLS with the cluster's CA, and the masters
+   * authenticating every API with the credentials and ACLs {@code cluster create} generated
+   * ({@link #access()} reaches it as the SDK's {@code localCluster} does).
+   */
+  MezzoCluster secure() {
+    return new MezzoCluster(name, agents, agentResources, masters, true);
   }
 
   @Override
@@ -101,10 +113,14 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
     home = Files.createTempDirectory("mezzo-it-" + name);
     mezzo = new Mezzo(home);
     deleted = null;
-    // Plain HTTP: these suites speak to the nodes with raw HTTP clients and a browser that do not
-    // trust a cluster CA. ClusterTlsIT and ClusterNodesIT cover the default, TLS, cluster.
+    // Plain HTTP unless secure(): most suites speak to the nodes with raw HTTP clients and a browser
+    // that neither trust a cluster CA nor authenticate. ClusterTlsIT, ClusterNodesIT and
+    // SecureClusterIT cover the default, secure, cluster.
     List<String> args = new ArrayList<>(List.of("cluster", "create", "--name", name, "--agents",
-        Integer.toString(agents), "--agent-resources", agentResources, "--insecure"));
+        Integer.toString(agents), "--agent-resources", agentResources));
+    if (!secure) {
+      args.add("--insecure");
+    }
     if (masters != 1) {
       args.addAll(List.of("--masters", Integer.toString(masters)));
     }
@@ -140,6 +156,16 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback, BeforeE
   /** The cluster's ZooKeeper, {@code zk://host:port/path}. */
   String zk() throws IOException, InterruptedException {
     return status().getString("zk");
+  }
+
+  /** The cluster's directory: cluster.json, logs, and for a secure cluster tls/, credentials.json, acls.json. */
+  Path dir() {
+    return home.resolve("clusters").resolve(name);
+  }
+
+  /** Its ZooKeeper, CA and generated credentials, read as the SDK reads them. */
+  LocalClusters.Access access() {
+    return LocalClusters.open(dir());
   }
 
   /** The work directory of the agent named {@code agent} (agent-1, agent-2, ...). */

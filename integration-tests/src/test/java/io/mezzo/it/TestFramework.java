@@ -50,8 +50,8 @@ final class TestFramework implements Scheduler, AutoCloseable {
   /** An offer as it reached the framework: its id (which starts with the offering master's id) and when. */
   record Received(String offerId, java.time.Instant at) {}
 
-  private TestFramework(String master, String name, java.nio.file.Path caPem,
-      FrameworkInfo.Capability.Type... capabilities) {
+  private TestFramework(String master, String name, javax.net.ssl.SSLContext tls,
+      io.mezzo.sdk.Credential credential, FrameworkInfo.Capability.Type... capabilities) {
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser("root").setName(name).setRole("*")
         .setFailoverTimeout(3600);
     for (FrameworkInfo.Capability.Type capability : capabilities) {
@@ -59,10 +59,10 @@ final class TestFramework implements Scheduler, AutoCloseable {
     }
     SchedulerClient.Builder builder = SchedulerClient.builder().master(master).frameworkInfo(info.build())
         .scheduler(this);
-    if (caPem != null) {
-      builder.caCertificate(caPem);
+    if (tls != null) {
+      builder.sslContext(tls);
     }
-    client = builder.build();
+    client = builder.credential(credential).build();
   }
 
   /** A framework subscribed to the cluster's master at {@code master} (zk:// or http://). */
@@ -78,7 +78,25 @@ final class TestFramework implements Scheduler, AutoCloseable {
   /** As above, speaking HTTPS to a TLS cluster whose CA is {@code caPem} (plain HTTP when null). */
   static TestFramework start(String master, String name, java.nio.file.Path caPem,
       FrameworkInfo.Capability.Type... capabilities) {
-    TestFramework framework = new TestFramework(master, name, caPem, capabilities);
+    return started(new TestFramework(master, name, caPem == null ? null : io.mezzo.sdk.ClusterCa.sslContext(caPem),
+        null, capabilities));
+  }
+
+  /**
+   * A framework on a cluster made by {@code mezzo cluster create}, reached as the SDK's
+   * {@code localCluster} does: its ZooKeeper, its CA and its framework principal, when it has them.
+   */
+  static TestFramework start(io.mezzo.sdk.LocalClusters.Access cluster, String name) {
+    return start(cluster, cluster.frameworkCredential().orElse(null), name);
+  }
+
+  /** As {@link #start(io.mezzo.sdk.LocalClusters.Access, String)}, authenticated as {@code credential}. */
+  static TestFramework start(io.mezzo.sdk.LocalClusters.Access cluster, io.mezzo.sdk.Credential credential,
+      String name) {
+    return started(new TestFramework(cluster.zk(), name, cluster.sslContext().orElse(null), credential));
+  }
+
+  private static TestFramework started(TestFramework framework) {
     framework.client.start();
     Awaitility.await().atMost(WAIT).until(() -> framework.client.frameworkId().isPresent());
     return framework;

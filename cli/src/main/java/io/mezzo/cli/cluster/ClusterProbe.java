@@ -1,5 +1,7 @@
 package io.mezzo.cli.cluster;
 
+import io.mezzo.sdk.Credential;
+import io.mezzo.sdk.LocalClusters;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,31 +18,41 @@ import java.util.Optional;
 /** Asks a running cluster's processes how they are, over their HTTP endpoints. */
 public final class ClusterProbe {
   private final HttpClient http;
+  private final Optional<Credential> credential;
 
   /** A probe of plain HTTP nodes (or HTTPS ones whose certificates the JVM trusts). */
   public ClusterProbe() {
-    this(Optional.empty());
+    this(Optional.empty(), Optional.empty());
   }
 
-  /** A probe that trusts {@code tls} for nodes whose URLs are {@code https}. */
-  public ClusterProbe(Optional<SSLContext> tls) {
+  /**
+   * A probe that trusts {@code tls} for nodes whose URLs are {@code https}, and reads the masters'
+   * {@code /state} as {@code credential} when given.
+   */
+  public ClusterProbe(Optional<SSLContext> tls, Optional<Credential> credential) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(Duration.ofSeconds(2));
     tls.ifPresent(builder::sslContext);
     this.http = builder.build();
+    this.credential = credential;
   }
 
-  /** A probe for the cluster whose files are in {@code clusterDir}: it trusts the cluster's CA, if it has one. */
+  /**
+   * A probe for the cluster whose files are in {@code clusterDir}: it trusts the cluster's CA and
+   * authenticates as its operator, when the cluster has them.
+   */
   public static ClusterProbe forCluster(Path clusterDir) {
-    return new ClusterProbe(ClusterTls.sslContext(clusterDir));
+    return new ClusterProbe(ClusterTls.sslContext(clusterDir), LocalClusters.credential(clusterDir, LocalClusters.OPERATOR));
   }
 
   /** The master's /state when it leads (200), empty when it does not or cannot answer. */
   public Optional<JsonObject> leaderState(NodeProcess master) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(master.url() + "/state"))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(master.url() + "/state"))
+          .timeout(Duration.ofSeconds(3));
+      credential.ifPresent(c -> request.header("Authorization", c.authorization()));
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? Optional.of(new JsonObject(response.body())) : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();

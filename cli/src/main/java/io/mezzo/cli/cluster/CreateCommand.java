@@ -2,6 +2,7 @@ package io.mezzo.cli.cluster;
 
 import io.mezzo.discovery.ZkUrl;
 import io.mezzo.node.tls.CertificateAuthority.Purpose;
+import io.mezzo.sdk.LocalClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,9 +64,10 @@ public final class CreateCommand implements Callable<Integer> {
   Duration timeout;
 
   @Option(names = "--insecure",
-      description = "Plain HTTP between every node and client, for a throwaway cluster. By default the cluster gets"
-          + " its own CA and a certificate per node: every endpoint speaks HTTPS, and agents prove themselves to"
-          + " the masters with their certificates (mutual TLS)")
+      description = "An open cluster, for a throwaway: plain HTTP between every node and client, and no"
+          + " credentials or ACLs. By default the cluster gets its own CA and a certificate per node (every"
+          + " endpoint speaks HTTPS, agents prove themselves to the masters with their certificates), and"
+          + " credentials for an operator and for frameworks with ACLs that the masters enforce")
   boolean insecure;
 
   @CommandLine.Spec
@@ -75,6 +77,8 @@ public final class CreateCommand implements Callable<Integer> {
   private ClusterProbe probe = new ClusterProbe();
   /** The cluster's CA and node certificates; null for an --insecure cluster. */
   private ClusterTls tls;
+  /** The cluster's credentials and ACLs; null for an --insecure cluster. */
+  private ClusterSecrets secrets;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -103,6 +107,7 @@ public final class CreateCommand implements Callable<Integer> {
     ClusterFile cluster = new ClusterFile(name, zk, zk == null, Instant.now().toString(), List.of());
     if (!insecure) {
       tls = ClusterTls.create(dir, name);
+      secrets = ClusterSecrets.create(dir, System.getProperty("user.name"));
       probe = ClusterProbe.forCluster(dir);
     }
     try {
@@ -243,12 +248,22 @@ public final class CreateCommand implements Callable<Integer> {
       cluster = new ClusterFile(name, "zk://" + IP + ":" + zkPort + "/mezzo", true, cluster.created(), List.of(zookeeper));
       home.save(cluster);
     }
+    // With the embedded ZooKeeper of a secure cluster, the masters get a digest there (through their
+    // environment: see NodeLauncher) and only they can write; everyone else reads the plain URL.
+    boolean zkDigest = secrets != null && zookeeper != null;
+    if (zkDigest) {
+      secrets.masterZooKeeper(cluster.zk());
+    }
     for (int i = 1; i <= masters; i++) {
       int port = NodeLauncher.freePort(IP);
-      List<String> args = new ArrayList<>(List.of("--zk", cluster.zk(), "--ip", IP, "--port", Integer.toString(port)));
+      List<String> args = new ArrayList<>(zkDigest ? List.of() : List.of("--zk", cluster.zk()));
+      args.addAll(List.of("--ip", IP, "--port", Integer.toString(port)));
       args.addAll(masterArgs());
       if (tls != null) {
         args.addAll(tls.issue("master-" + i, IP, Purpose.SERVER));
+      }
+      if (secrets != null) {
+        args.addAll(secrets.masterFlags());
       }
       cluster = cluster.withProcess(launcher.start("master", "master-" + i, port, scheme() + "://" + IP + ":" + port,
           null, args));
@@ -321,6 +336,17 @@ public final class CreateCommand implements Callable<Integer> {
       System.out.println("  TLS:        off (the docker provider does not make certificates yet)");
     } else {
       System.out.println("  TLS:        off (--insecure)");
+    }
+    if (secrets != null) {
+      System.out.printf("  Auth:       credentials of '%s' (operator) and '%s' (frameworks) in %s,%n",
+          LocalClusters.OPERATOR, LocalClusters.FRAMEWORK, secrets.credentials());
+      System.out.printf("              ACLs in %s%n", secrets.acls());
+      System.out.println("              (mezzo commands with --cluster " + name + " use them; the SDK's"
+          + " SchedulerClient.builder().localCluster(\"" + name + "\") too)");
+    } else if (cluster.inContainers()) {
+      System.out.println("  Auth:       off (the docker provider does not make credentials yet)");
+    } else {
+      System.out.println("  Auth:       off (--insecure): anyone who reaches a master may do anything");
     }
     System.out.println();
     System.out.println("Run a task:        ./mezzo run --cluster " + name + " -- echo hello");

@@ -2,6 +2,8 @@ package io.mezzo.cli.cluster;
 
 import io.mezzo.discovery.ZkUrl;
 import io.mezzo.sdk.ClusterCa;
+import io.mezzo.sdk.Credential;
+import io.mezzo.sdk.LocalClusters;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -43,6 +45,37 @@ public final class MasterOption {
       return ClusterTls.sslContext(ClusterHome.fromEnvironment().dir(cluster));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Who the command is to the master; see {@link #credential(CommandLine, CredentialOption, String, String)}.
+   *
+   * @param defaultPrincipal the cluster's principal to use when none is given: {@link LocalClusters#OPERATOR}
+   *     for the operator API, {@link LocalClusters#FRAMEWORK} for a framework
+   */
+  public Optional<Credential> credential(CommandLine commandLine, CredentialOption given, String defaultPrincipal) {
+    return credential(commandLine, given, cluster, defaultPrincipal);
+  }
+
+  /**
+   * Who a command is to the master, as for TLS the one place every command asks: {@code --principal}
+   * with its secret from {@code --secret-file} or {@code MEZZO_SECRET}; else, with {@code --cluster},
+   * the credential that {@code cluster create} generated for {@code --principal} or, without one,
+   * for {@code defaultPrincipal}; empty when there is none (an {@code --insecure} cluster, a
+   * principal only claimed).
+   */
+  public static Optional<Credential> credential(CommandLine commandLine, CredentialOption given, String cluster,
+      String defaultPrincipal) {
+    Optional<Credential> explicit = given.credential(commandLine);
+    if (explicit.isPresent() || cluster == null) {
+      return explicit;
+    }
+    try {
+      return LocalClusters.credential(ClusterHome.fromEnvironment().dir(cluster),
+          given.principal().orElse(defaultPrincipal));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine, e.getMessage());
+    }
   }
 
   /** The master location to hand to the SDK. */

@@ -88,6 +88,10 @@ final class NodeLauncher {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().keySet().removeIf(k -> k.startsWith("MEZZO_") && !k.equals("MEZZO_HOME"));
+      if (role.equals("master") && !args.contains("--zk")) {
+        // The masters' ZooKeeper URL carries their digest secret: in the environment, not in ps.
+        ClusterSecrets.masterZooKeeper(clusterDir).ifPresent(zk -> builder.environment().put("MEZZO_ZK", zk));
+      }
       Process process = builder.start();
       String started = process.info().startInstant().map(Instant::toString).orElse(null);
       return new NodeProcess(role, name, process.pid(), started, port, url, log.toString(),

@@ -1,7 +1,10 @@
 package io.mezzo.cli.cluster;
 
+import io.mezzo.sdk.LocalClusters;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -35,7 +38,8 @@ public final class StatusCommand implements Callable<Integer> {
       System.err.println("No cluster named '" + name + "'. See: mezzo cluster list");
       return 1;
     }
-    ClusterProbe probe = ClusterProbe.forCluster(ClusterHome.fromEnvironment().dir(name));
+    Path dir = ClusterHome.fromEnvironment().dir(name);
+    ClusterProbe probe = ClusterProbe.forCluster(dir);
     Optional<ClusterProbe.Leader> leader = probe.leader(cluster.get());
     JsonArray processes = new JsonArray();
     for (NodeProcess p : cluster.get().processes()) {
@@ -50,7 +54,10 @@ public final class StatusCommand implements Callable<Integer> {
         .put("zk", cluster.get().zk())
         .put("master", leader.map(l -> l.master().url()).orElse(null))
         .put("agents_registered", leader.map(ClusterProbe.Leader::activeAgents).orElse(0))
-        .put("processes", processes);
+        .put("processes", processes)
+        .put("ca_cert", ClusterTls.caFile(dir).map(Path::toString).orElse(null))
+        .put("credentials", existing(dir.resolve(LocalClusters.CREDENTIALS_FILE)))
+        .put("acls", existing(dir.resolve(LocalClusters.ACLS_FILE)));
     if (output.equals("json")) {
       System.out.println(status.encodePrettily());
       return 0;
@@ -58,6 +65,9 @@ public final class StatusCommand implements Callable<Integer> {
     System.out.printf("Cluster %s%n  ZooKeeper: %s%n  Master:    %s%n  Agents registered: %d%n%n", name,
         cluster.get().zk(), leader.map(l -> l.master().url()).orElse("(no leader)"),
         status.getInteger("agents_registered"));
+    System.out.printf("  TLS CA:      %s%n  Credentials: %s%n  ACLs:        %s%n%n",
+        orNone(status.getString("ca_cert")), orNone(status.getString("credentials")),
+        orNone(status.getString("acls")));
     System.out.printf("  %-10s %-10s %-8s %-8s %s%n", "ROLE", "NAME", "PID", "ALIVE", "URL");
     for (Object o : processes) {
       JsonObject p = (JsonObject) o;
@@ -66,5 +76,13 @@ public final class StatusCommand implements Callable<Integer> {
           p.getBoolean("alive") ? "yes" : "no", p.getString("url"), p.getBoolean("leading", false) ? "  (leader)" : "");
     }
     return 0;
+  }
+
+  private static String orNone(String path) {
+    return path == null ? "none" : path;
+  }
+
+  private static String existing(Path file) {
+    return Files.isRegularFile(file) ? file.toString() : null;
   }
 }

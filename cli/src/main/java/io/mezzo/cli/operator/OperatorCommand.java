@@ -2,6 +2,7 @@ package io.mezzo.cli.operator;
 
 import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
+import io.mezzo.sdk.LocalClusters;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
 import io.mezzo.protocol.Ids;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ abstract class OperatorCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine()),
+      return run(new OperatorClient(master, masterOption.credential(spec.commandLine(), credentialOption, LocalClusters.OPERATOR),
           masterOption.tls(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());

@@ -2,6 +2,7 @@ package io.mezzo.cli.views;
 
 import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
+import io.mezzo.sdk.LocalClusters;
 import io.mezzo.cli.operator.OperatorClient;
 import io.mezzo.cli.operator.OperatorClient.OperatorException;
 import java.io.PrintWriter;
@@ -41,7 +42,7 @@ abstract class ViewCommand implements Callable<Integer> {
     }
     String master = masterOption.resolve(spec.commandLine());
     try {
-      return run(new OperatorClient(master, credentialOption.credential(spec.commandLine()),
+      return run(new OperatorClient(master, masterOption.credential(spec.commandLine(), credentialOption, LocalClusters.OPERATOR),
           masterOption.tls(spec.commandLine())));
     } catch (OperatorException e) {
       err().println("Error: " + e.getMessage());

@@ -20,8 +20,12 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * java -cp examples/target/mezzo-examples-*-all.jar io.mezzo.examples.batch.BatchFramework \
- *     --master http://127.0.0.1:5050 --tasks 5 --cmd 'echo hi'
+ *     --cluster demo --tasks 5 --cmd 'echo hi'
  * </pre>
+ *
+ * <p>{@code --cluster} names a cluster made by {@code mezzo cluster create} on this machine: the
+ * SDK finds its masters, trusts its CA and authenticates as its framework principal
+ * ({@link SchedulerClient.Builder#localCluster}). {@code --master} reaches any master over plain HTTP.
  */
 @Command(
     name = "batch-framework",
@@ -47,6 +51,10 @@ public final class BatchFramework implements Callable<Integer> {
   @Option(names = "--master", defaultValue = "${env:MEZZO_MASTER:-zk://127.0.0.1:2181/mezzo}",
       description = "zk://host:port/path or http://host:port (env MEZZO_MASTER; default: ${DEFAULT-VALUE})")
   String master;
+
+  @Option(names = "--cluster", description = "A local cluster made by 'mezzo cluster create' (instead of --master):"
+      + " its masters, its CA and its framework principal's credential")
+  String cluster;
 
   @Option(names = "--tasks", defaultValue = "20", description = "How many tasks to run (default: ${DEFAULT-VALUE})")
   int tasks;
@@ -89,13 +97,19 @@ public final class BatchFramework implements Callable<Integer> {
     });
     SchedulerClient client;
     try {
-      client = SchedulerClient.builder()
-          .master(master)
+      SchedulerClient.Builder builder = SchedulerClient.builder();
+      if (cluster != null) {
+        builder.localCluster(cluster);
+      } else {
+        builder.master(master);
+      }
+      client = builder
           .frameworkInfo(frameworkInfo())
           .scheduler(scheduler)
           .build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
+      throw new ParameterException(spec.commandLine(),
+          (cluster != null ? "Invalid --cluster: " : "Invalid --master: ") + e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
     try {

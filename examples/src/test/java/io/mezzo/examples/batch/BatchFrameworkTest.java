@@ -17,6 +17,7 @@ class BatchFrameworkTest {
     assertThat(BatchFramework.run("--cmd", "echo hi", "--mem", "abc")).isEqualTo(2);
     assertThat(BatchFramework.run("--cmd", "echo hi", "--timeout", "0")).isEqualTo(2);
     assertThat(BatchFramework.run("--cmd", "echo hi", "--master", "ftp://nowhere")).isEqualTo(2);
+    assertThat(BatchFramework.run("--cmd", "echo hi", "--cluster", "Not_A_Cluster")).isEqualTo(2);
   }
 
   @Test
