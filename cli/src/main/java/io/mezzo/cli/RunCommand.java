@@ -2,6 +2,7 @@ package io.mezzo.cli;
 
 import io.mezzo.cli.cluster.CredentialOption;
 import io.mezzo.cli.cluster.MasterOption;
+import io.mezzo.sdk.Credential;
 import io.mezzo.sdk.LocalClusters;
 import io.mezzo.cli.framework.CommandTasks;
 import io.mezzo.cli.framework.FrameworkRun;
@@ -103,9 +104,10 @@ public final class RunCommand implements Callable<Integer> {
         .setRole(role)
         .build();
     FrameworkRun started;
+    Optional<Credential> credential = masterOption.credential(spec.commandLine(), credentialOption, LocalClusters.FRAMEWORK);
     try {
-      started = FrameworkRun.start(master, masterOption.credential(spec.commandLine(), credentialOption, LocalClusters.FRAMEWORK),
-          masterOption.tls(spec.commandLine()), framework, task, err, "mezzo: ");
+      started = FrameworkRun.start(master, credential, masterOption.tls(spec.commandLine()), framework, task, err,
+          "mezzo: ");
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), "Invalid --master: " + e.getMessage(), e);
     }
@@ -122,7 +124,7 @@ public final class RunCommand implements Callable<Integer> {
         return 1;
       }
       if (progress.agentUrl != null && run.frameworkId().isPresent()) {
-        SandboxFiles files = new SandboxFiles(progress.agentUrl, err, masterOption.tls(spec.commandLine()));
+        SandboxFiles files = new SandboxFiles(progress.agentUrl, err, masterOption.tls(spec.commandLine()), credential);
         String sandbox = "/frameworks/" + run.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
         err.flush();
         files.copy(sandbox + "/stdout", spec.commandLine().getOut());

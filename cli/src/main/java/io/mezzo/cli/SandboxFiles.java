@@ -17,13 +17,17 @@ final class SandboxFiles {
   private final String agentUrl;
   private final PrintWriter err;
   private final HttpClient http;
+  private final java.util.Optional<io.mezzo.sdk.Credential> credential;
 
   /**
    * @param err where a file that cannot be read is reported
    * @param tls the trust for an agent that serves HTTPS, if any
+   * @param credential sent as HTTP Basic, for an agent that authenticates its readers
    */
-  SandboxFiles(String agentUrl, PrintWriter err, java.util.Optional<javax.net.ssl.SSLContext> tls) {
+  SandboxFiles(String agentUrl, PrintWriter err, java.util.Optional<javax.net.ssl.SSLContext> tls,
+      java.util.Optional<io.mezzo.sdk.Credential> credential) {
     this.agentUrl = agentUrl;
+    this.credential = credential;
     this.err = err;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     tls.ifPresent(builder::sslContext);
@@ -37,8 +41,9 @@ final class SandboxFiles {
       while (true) {
         String url = agentUrl + "/files/read?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8)
             + "&offset=" + offset + "&length=" + CHUNK;
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        credential.ifPresent(c -> request.header("Authorization", c.authorization()));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
           err.printf("mezzo: cannot read %s from the agent: HTTP %d %s%n", path, response.statusCode(),
               response.body());

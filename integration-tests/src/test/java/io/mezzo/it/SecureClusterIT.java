@@ -256,6 +256,51 @@ class SecureClusterIT {
     assertThat(run.stdout()).contains("hello, authenticated");
   }
 
+  /**
+   * The agents authenticate their readers and guard each sandbox: nothing without credentials, a
+   * sandbox for its framework's principal and for the operator, not for another framework principal;
+   * {@code mezzo task logs} reads it as the operator.
+   */
+  @Test
+  void theAgentsSandboxesAreReadOnlyByTheirFrameworksPrincipalAndTheOperator() throws Exception {
+    JsonObject agentProcess = cluster.status().getJsonArray("processes").stream().map(o -> (JsonObject) o)
+        .filter(p -> p.getString("role").equals("agent")).findFirst().orElseThrow();
+    String agent = agentProcess.getString("url");
+    String stdout = "/frameworks/" + before.frameworkId().getValue() + "/executors/before/runs/latest/stdout";
+    String read = agent + "/files/read?path=" + java.net.URLEncoder.encode(stdout, java.nio.charset.StandardCharsets.UTF_8)
+        + "&offset=0&length=100";
+
+    assertThat(get(read, null).statusCode()).as("no credentials").isEqualTo(401);
+    assertThat(get(read, Credential.of(LocalClusters.FRAMEWORK, "wrong")).statusCode()).as("a wrong secret")
+        .isEqualTo(401);
+    assertThat(get(read, framework).statusCode()).as("the framework's own principal").isEqualTo(200);
+    assertThat(get(read, admin).statusCode()).as("the operator").isEqualTo(200);
+    assertThat(get(agent + "/health", null).statusCode()).as("the agent's health is public").isEqualTo(200);
+
+    try (TestFramework other = TestFramework.start(cluster.access(), admin, "secure-it-admin")) {
+      other.launch(TestFramework.task("admins", "process", Machine.IMAGE, "echo only for admin; sleep 600", 32));
+      other.await("admins", TaskState.TASK_RUNNING);
+      String admins = agent + "/files/read?path=" + java.net.URLEncoder.encode("/frameworks/"
+          + other.frameworkId().getValue() + "/executors/admins/runs/latest/stdout",
+          java.nio.charset.StandardCharsets.UTF_8) + "&offset=0&length=100";
+      HttpResponse<String> refused = get(admins, framework);
+      assertThat(refused.statusCode()).as("another principal's sandbox").isEqualTo(403);
+      assertThat(refused.body()).contains("access_sandboxes");
+
+      Mezzo.Result logs = cluster.mezzo().run(60, "task", "logs", "admins", "--cluster", CLUSTER);
+      assertThat(logs.exitCode()).as(logs.toString()).isZero();
+      assertThat(logs.stdout()).contains("only for admin");
+    }
+  }
+
+  private HttpResponse<String> get(String url, Credential credential) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (credential != null) {
+      request.header("Authorization", credential.authorization());
+    }
+    return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void zooKeeperIsReadableByAnyoneAndWritableOnlyByTheMasters() throws Exception {
     String zk = cluster.zk();

@@ -81,7 +81,10 @@ public final class ClusterSecrets {
         .put("view_executors", rules(rule("principals", operator, "users", any),
             rule("principals", framework, "users", ownUser)))
         .put("view_agents", rules(rule("principals", both, "agents", any)))
-        .put("view_flags", rules(rule("principals", operator, "flags", any)));
+        .put("view_flags", rules(rule("principals", operator, "flags", any)))
+        // The agents read this file too: a framework principal reads its own frameworks' sandboxes
+        // (the agent's rule), the operator every sandbox.
+        .put("access_sandboxes", rules(rule("principals", operator, "users", any)));
   }
 
   private static JsonObject values(String... values) {
@@ -149,6 +152,11 @@ public final class ClusterSecrets {
   public List<String> masterFlags() {
     return List.of("--credentials", credentials.toString(), "--acls", acls.toString(),
         "--authenticate-http-frameworks", "--authenticate-http-readonly", "--authenticate-http-readwrite");
+  }
+
+  /** The agents' flags: HTTP Basic on their read-only endpoints, {@code access_sandboxes} on their files. */
+  public List<String> agentFlags() {
+    return List.of("--credentials", credentials.toString(), "--acls", acls.toString(), "--authenticate-http-readonly");
   }
 
   public Path credentials() {

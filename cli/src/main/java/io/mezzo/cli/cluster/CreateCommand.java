@@ -281,6 +281,9 @@ public final class CreateCommand implements Callable<Integer> {
       if (tls != null) {
         args.addAll(tls.issue("agent-" + i, IP, Purpose.SERVER_AND_CLIENT));
       }
+      if (secrets != null) {
+        args.addAll(secrets.agentFlags());
+      }
       cluster = cluster.withProcess(launcher.start("agent", "agent-" + i, port, scheme() + "://" + IP + ":" + port,
           workDir, args));
       home.save(cluster);

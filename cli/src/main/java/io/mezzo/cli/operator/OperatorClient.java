@@ -68,6 +68,11 @@ public final class OperatorClient {
     return tls;
   }
 
+  /** Who this client authenticates as, if anyone; agents' files are read as the same principal. */
+  public Optional<Credential> credential() {
+    return credential;
+  }
+
   /** {@code https} when this client speaks TLS, else {@code http}. */
   public String scheme() {
     return tls.isPresent() ? "https" : "http";

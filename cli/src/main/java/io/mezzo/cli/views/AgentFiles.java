@@ -20,6 +20,7 @@ final class AgentFiles {
   static final int CHUNK = 64 * 1024;
   private final String agentUrl;
   private final HttpClient http;
+  private final java.util.Optional<io.mezzo.sdk.Credential> credential;
 
   /** What was read, and the file's offset where it starts. */
   record Chunk(long offset, String data) {
@@ -29,9 +30,14 @@ final class AgentFiles {
     }
   }
 
-  /** @param tls the trust for an agent that serves HTTPS, if any */
-  AgentFiles(String agentUrl, java.util.Optional<javax.net.ssl.SSLContext> tls) {
+  /**
+   * @param tls the trust for an agent that serves HTTPS, if any
+   * @param credential sent as HTTP Basic, for an agent that authenticates its readers
+   */
+  AgentFiles(String agentUrl, java.util.Optional<javax.net.ssl.SSLContext> tls,
+      java.util.Optional<io.mezzo.sdk.Credential> credential) {
     this.agentUrl = agentUrl;
+    this.credential = credential;
     HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
     tls.ifPresent(builder::sslContext);
     this.http = builder.build();
@@ -53,8 +59,9 @@ final class AgentFiles {
         + "&offset=" + offset + "&length=" + length;
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+      credential.ifPresent(c -> request.header("Authorization", c.authorization()));
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new OperatorException("Cannot reach the agent at " + agentUrl + ": " + e.getMessage());
     }

@@ -59,7 +59,7 @@ public final class TaskLogsCommand extends ViewCommand {
   int run(OperatorClient client) throws InterruptedException {
     Task task = find(client.get(Call.Type.GET_TASKS).getGetTasks())
         .orElseThrow(() -> new UnknownIdException("No task '" + taskId + "' is known to the master"));
-    AgentFiles files = new AgentFiles(agentUrl(client, task), client.tls());
+    AgentFiles files = new AgentFiles(agentUrl(client, task), client.tls(), client.credential());
     String executor = task.hasExecutorId() ? task.getExecutorId().getValue() : task.getTaskId().getValue();
     String path = "/frameworks/" + task.getFrameworkId().getValue() + "/executors/" + executor + "/runs/latest/"
         + (stderr ? "stderr" : "stdout");
