@@ -82,6 +82,8 @@ public final class ClusterSecrets {
             rule("principals", framework, "users", ownUser)))
         .put("view_agents", rules(rule("principals", both, "agents", any)))
         .put("view_flags", rules(rule("principals", operator, "flags", any)))
+        .put("set_log_level", rules(rule("principals", operator, "level", any)))
+        .put("mark_agents_gone", rules(rule("principals", operator, "agents", any)))
         // The agents read this file too: a framework principal reads its own frameworks' sandboxes
         // (the agent's rule), the operator every sandbox.
         .put("access_sandboxes", rules(rule("principals", operator, "users", any)));

@@ -240,7 +240,17 @@ final class OperatorApi implements Handler<RoutingContext> {
               "tear down a framework of principal");
         }
       }
+      case SET_LOGGING_LEVEL -> checkAny(Action.SET_LOG_LEVEL, principal, "set_log_level");
+      case MARK_AGENT_GONE -> checkAny(Action.MARK_AGENT_GONE, principal, "mark_agents_gone");
       default -> { }
+    }
+  }
+
+  /** An action whose object Mesos checks as ANY: refused with its ACL's name. */
+  private void checkAny(Action action, Optional<String> principal, String acl) {
+    if (!authorizer.approved(action, principal, Optional.empty())) {
+      throw new CallRejected(403, "Not authorized to " + acl
+          + principal.map(p -> " as principal '" + p + "'").orElse(" without a principal"));
     }
   }
 

@@ -26,7 +26,9 @@ public final class LocalAuthorizer implements Authorizer {
       Map.entry(Action.VIEW_TASK, Acls.Action.VIEW_TASKS),
       Map.entry(Action.VIEW_EXECUTOR, Acls.Action.VIEW_EXECUTORS),
       Map.entry(Action.VIEW_AGENT, Acls.Action.VIEW_AGENTS),
-      Map.entry(Action.VIEW_FLAGS, Acls.Action.VIEW_FLAGS)));
+      Map.entry(Action.VIEW_FLAGS, Acls.Action.VIEW_FLAGS),
+      Map.entry(Action.SET_LOG_LEVEL, Acls.Action.SET_LOG_LEVEL),
+      Map.entry(Action.MARK_AGENT_GONE, Acls.Action.MARK_AGENTS_GONE)));
 
   private final Acls acls;
 

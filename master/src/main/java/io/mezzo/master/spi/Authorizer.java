@@ -40,7 +40,11 @@ public interface Authorizer {
     /** No object (ANY): the agents' list. */
     VIEW_AGENT,
     /** No object (ANY): the master's flags; GET_FLAGS answers 403 when denied. */
-    VIEW_FLAGS
+    VIEW_FLAGS,
+    /** No object (ANY): SET_LOGGING_LEVEL. */
+    SET_LOG_LEVEL,
+    /** No object (ANY): MARK_AGENT_GONE. */
+    MARK_AGENT_GONE
   }
 
   /**

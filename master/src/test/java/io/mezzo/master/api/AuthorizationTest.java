@@ -231,6 +231,23 @@ class AuthorizationTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void onlyAPrincipalTheAclsNameMaySetTheLoggingLevelOrMarkAnAgentGone() throws Exception {
+    String setLevel = "{\"type\":\"SET_LOGGING_LEVEL\",\"set_logging_level\":{\"level\":1,"
+        + "\"duration\":{\"nanoseconds\":1000000000}}}";
+    HttpResponse<String> refused = operator(setLevel, FW);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).isEqualTo("Not authorized to set_log_level as principal 'fw'");
+    assertThat(operator(setLevel, OPS).statusCode()).isEqualTo(200);
+
+    String markGone = "{\"type\":\"MARK_AGENT_GONE\",\"mark_agent_gone\":{\"agent_id\":{\"value\":\"no-such-agent\"}}}";
+    HttpResponse<String> gone = operator(markGone, FW);
+    assertThat(gone.statusCode()).isEqualTo(403);
+    assertThat(gone.body()).isEqualTo("Not authorized to mark_agents_gone as principal 'fw'");
+    // Past the ACL, the master answers for the agent itself: it knows no such agent.
+    assertThat(operator(markGone, OPS).statusCode()).isEqualTo(404);
+  }
+
   private HttpResponse<String> operator(String json, String authorization) throws Exception {
     return fixture.http.send(HttpRequest.newBuilder(URI.create(fixture.url() + "/api/v1"))
         .header("Content-Type", "application/json").header("Accept", "application/json")

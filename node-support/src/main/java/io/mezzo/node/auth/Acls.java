@@ -43,7 +43,11 @@ public final class Acls {
     VIEW_AGENTS("view_agents", "agents"),
     VIEW_FLAGS("view_flags", "flags"),
     /** Object: the OS user of the task or executor whose sandbox is read. */
-    ACCESS_SANDBOXES("access_sandboxes", "users");
+    ACCESS_SANDBOXES("access_sandboxes", "users"),
+    /** Object: the level (Mesos checks ANY). */
+    SET_LOG_LEVEL("set_log_level", "level"),
+    /** Object: the agents (Mesos checks ANY). */
+    MARK_AGENTS_GONE("mark_agents_gone", "agents");
 
     private final String key;
     private final String objectField;
