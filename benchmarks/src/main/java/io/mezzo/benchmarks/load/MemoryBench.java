@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * S5, the master's memory: one master ({@code MasterMain}) in a process of its own, measured from
+ * S5, the master's memory: one master ({@code MasterMain}) in a process of its own (ZooKeeper in a
+ * third), measured from
  * outside with {@code jcmd <pid> GC.class_histogram}, which runs a full GC first and sums the
  * live objects left: the heap's live set. Measured three times: with nothing registered, with
  * {@code --agents} simulated agents, and with those agents running {@code --tasks} tasks of the
@@ -58,7 +59,7 @@ public final class MemoryBench {
   public static Result run(Config config) throws Exception {
     Files.createDirectories(config.logs());
     List<String> masterFlags = List.of("--allocation-interval", "200ms", "--zk-session-timeout", "60000ms");
-    try (BenchCluster cluster = BenchCluster.startMasterProcesses(1, masterFlags, config.logs())) {
+    try (BenchCluster cluster = BenchCluster.startMasterProcesses(1, masterFlags, config.logs(), true)) {
       long deadline = System.nanoTime() + config.timeout().toNanos();
       BenchCluster.MasterProcess master = cluster.masterProcesses().get(0);
       OperatorProbe probe = new OperatorProbe(master.url());
