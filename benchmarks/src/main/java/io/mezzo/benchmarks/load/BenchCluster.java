@@ -122,7 +122,7 @@ final class BenchCluster implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile());
         builder.environment().put("MEZZO_HOME", home.toString());
-        Process process = builder.start();
+        Process process = killedAtExit(builder.start());
         cluster.closing(() -> {
           process.destroyForcibly();
           process.waitFor();
@@ -136,6 +136,12 @@ final class BenchCluster implements AutoCloseable {
     }
   }
 
+  /** {@code process}, killed (SIGKILL) when this JVM exits, however it does: a driver stopped by a signal closes nothing. */
+  static Process killedAtExit(Process process) {
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return process;
+  }
+
   /** Starts ZooKeeper (tick 3 s: sessions of up to 60 s) and waits until it accepts connections. */
   private String startZooKeeperProcess(String java, Path logs) throws Exception {
     int port = freePort();
@@ -143,6 +149,7 @@ final class BenchCluster implements AutoCloseable {
     Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
         "org.apache.zookeeper.server.ZooKeeperServerMain", Integer.toString(port), data.toString(), "3000")
         .redirectErrorStream(true).redirectOutput(logs.resolve("zookeeper.log").toFile()).start();
+    killedAtExit(process);
     closing(() -> {
       process.destroyForcibly();
       process.waitFor();

@@ -36,7 +36,7 @@ public final class MemoryBench {
     }
 
     double bytesPerTask() {
-      return tasks == 0 ? Double.NaN : (double) (tasksBytes - agentsBytes) / tasks;
+      return tasksRunning == 0 ? Double.NaN : (double) (tasksBytes - agentsBytes) / tasksRunning;
     }
 
     String summary() {
@@ -93,8 +93,9 @@ public final class MemoryBench {
         long building = System.nanoTime();
         long lastPrint = building;
         Map<String, Double> metrics = probe.metrics();
-        while (metrics.getOrDefault("master/tasks_running", 0.0) < config.tasks()
-            || metrics.getOrDefault("master/outstanding_offers", 0.0) > 0) {
+        // A task the master dropped (an ACCEPT that failed twice) is not launched again: the framework suppressed.
+        while (metrics.getOrDefault("master/tasks_running", 0.0) + load.failed() + load.acceptsFailed()
+            < config.tasks() || metrics.getOrDefault("master/outstanding_offers", 0.0) > 0) {
           BenchCluster.check(deadline, metrics.get("master/tasks_running") + " of " + config.tasks()
               + " tasks running, " + metrics.get("master/outstanding_offers") + " offers outstanding");
           Thread.sleep(500);

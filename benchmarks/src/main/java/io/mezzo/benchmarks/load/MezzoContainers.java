@@ -97,7 +97,7 @@ final class MezzoContainers {
         "--runtimes", "process," + runtime, "--resources", resources)
         .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
     builder.environment().put("MEZZO_HOME", dir.resolve("home").toString());
-    return builder.start();
+    return BenchCluster.killedAtExit(builder.start());
   }
 
   /** Launches the containers as offers come, and hears them running and ending. */
