@@ -93,9 +93,11 @@ public final class MemoryBench {
         long building = System.nanoTime();
         long lastPrint = building;
         Map<String, Double> metrics = probe.metrics();
-        // A task the master dropped (an ACCEPT that failed twice) is not launched again: the framework suppressed.
-        while (metrics.getOrDefault("master/tasks_running", 0.0) + load.failed() + load.acceptsFailed()
-            < config.tasks() || metrics.getOrDefault("master/outstanding_offers", 0.0) > 0) {
+        // Every task running, or (when an ACCEPT was lost: the framework suppressed, so its tasks are
+        // not launched again) every launched task settled: none staging or starting, no offer out.
+        while (!(metrics.getOrDefault("master/tasks_running", 0.0) >= config.tasks()
+            || load.launched() == config.tasks() && settled(metrics))
+            || metrics.getOrDefault("master/outstanding_offers", 0.0) > 0) {
           BenchCluster.check(deadline, metrics.get("master/tasks_running") + " of " + config.tasks()
               + " tasks running, " + metrics.get("master/outstanding_offers") + " offers outstanding");
           Thread.sleep(500);
@@ -121,6 +123,12 @@ public final class MemoryBench {
       }
       return result;
     }
+  }
+
+  private static boolean settled(Map<String, Double> metrics) {
+    return metrics.getOrDefault("master/tasks_running", 0.0) > 0
+        && metrics.getOrDefault("master/tasks_staging", 0.0) == 0
+        && metrics.getOrDefault("master/tasks_starting", 0.0) == 0;
   }
 
   private static void awaitLeading(BenchCluster.MasterProcess master, OperatorProbe probe, long deadline)
