@@ -89,14 +89,29 @@ final class BenchCluster implements AutoCloseable {
    * leads is the caller's to find out. Close kills (SIGKILL) the processes still running.
    */
   static BenchCluster startMasterProcesses(int count, List<String> flags, Path logs) throws Exception {
+    return startMasterProcesses(count, flags, logs, false);
+  }
+
+  /**
+   * As {@link #startMasterProcesses(int, List, Path)}, with ZooKeeper in a process of its own
+   * when {@code zookeeperProcess} ({@code ZooKeeperServerMain}, output in {@code zookeeper.log}):
+   * a driver JVM busy with thousands of agents can starve an in-process ZooKeeper long enough
+   * for the master's leader lease to run out.
+   */
+  static BenchCluster startMasterProcesses(int count, List<String> flags, Path logs, boolean zookeeperProcess)
+      throws Exception {
     BenchCluster cluster = new BenchCluster();
     cluster.closing(() -> await(cluster.agentsVertx.close()));
     try {
-      TestingServer zookeeper = new TestingServer(true);
-      cluster.closing(zookeeper::close);
-      cluster.masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
-      Path home = Files.createDirectories(logs.resolve("home"));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      if (zookeeperProcess) {
+        cluster.masterUrl = "zk://" + cluster.startZooKeeperProcess(java, logs) + "/mezzo";
+      } else {
+        TestingServer zookeeper = new TestingServer(true);
+        cluster.closing(zookeeper::close);
+        cluster.masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
+      }
+      Path home = Files.createDirectories(logs.resolve("home"));
       for (int i = 0; i < count; i++) {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -107,7 +122,7 @@ final class BenchCluster implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile());
         builder.environment().put("MEZZO_HOME", home.toString());
-        Process process = builder.start();
+        Process process = killedAtExit(builder.start());
         cluster.closing(() -> {
           process.destroyForcibly();
           process.waitFor();
@@ -118,6 +133,38 @@ final class BenchCluster implements AutoCloseable {
     } catch (Exception e) {
       cluster.close();
       throw e;
+    }
+  }
+
+  /** {@code process}, killed (SIGKILL) when this JVM exits, however it does: a driver stopped by a signal closes nothing. */
+  static Process killedAtExit(Process process) {
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return process;
+  }
+
+  /** Starts ZooKeeper (tick 3 s: sessions of up to 60 s) and waits until it accepts connections. */
+  private String startZooKeeperProcess(String java, Path logs) throws Exception {
+    int port = freePort();
+    Path data = Files.createDirectories(logs.resolve("zookeeper-data"));
+    Process process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        "org.apache.zookeeper.server.ZooKeeperServerMain", Integer.toString(port), data.toString(), "3000")
+        .redirectErrorStream(true).redirectOutput(logs.resolve("zookeeper.log").toFile()).start();
+    killedAtExit(process);
+    closing(() -> {
+      process.destroyForcibly();
+      process.waitFor();
+    });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return "127.0.0.1:" + port;
+      } catch (IOException e) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("ZooKeeper exited; see " + logs.resolve("zookeeper.log"));
+        }
+        check(deadline, "ZooKeeper accepting connections");
+        Thread.sleep(100);
+      }
     }
   }
 

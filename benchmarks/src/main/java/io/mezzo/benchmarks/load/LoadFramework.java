@@ -58,11 +58,23 @@ public final class LoadFramework implements Scheduler {
   private final AtomicInteger reconciledRunning = new AtomicInteger();
   private volatile long firstAccept;
   private int launched;
+  private boolean suppressWhenLaunched;
+  private boolean suppressed;
   private SchedulerClient client;
 
   public LoadFramework(int wanted) {
     this.wanted = wanted;
     this.allTerminal = new CountDownLatch(wanted);
+  }
+
+  /**
+   * Once every wanted task is launched, the framework suppresses its offers (the leftovers of the
+   * offer in hand are still declined): the master then holds no outstanding offer for it, so a
+   * measurement of the master's state sees agents and tasks only. Call before {@link #start}.
+   */
+  public LoadFramework suppressWhenLaunched() {
+    this.suppressWhenLaunched = true;
+    return this;
   }
 
   /** Subscribes to the master ({@code http://host:port} or {@code zk://...}). */
@@ -145,6 +157,10 @@ public final class LoadFramework implements Scheduler {
     }
     if (!unused.isEmpty()) {
       driver.decline(unused, NO_FILTER);
+    }
+    if (suppressWhenLaunched && launched == wanted && !suppressed) {
+      suppressed = true;
+      driver.suppress();
     }
   }
 

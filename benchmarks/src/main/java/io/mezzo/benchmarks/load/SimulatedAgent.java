@@ -43,6 +43,12 @@ final class SimulatedAgent {
 
     /** A task's terminal update was acknowledged: its resources are free at the master. */
     void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos);
+
+    /**
+     * A task ended on the agent, which is about to send its terminal update (System.nanoTime
+     * {@code nanos}, taken just before): the moment the task's resources free on the agent.
+     */
+    default void ending(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
   }
 
   private final Context context;
@@ -152,6 +158,7 @@ final class SimulatedAgent {
   private void finish(FrameworkID frameworkId, TaskID taskId, TaskState state) {
     RunningTask task = tasks.get(key(frameworkId, taskId));
     if (task != null && !StatusUpdateManager.isTerminal(task.getState())) {
+      listener.ending(agentId, taskId, state, System.nanoTime());
       report(frameworkId, taskId, state);
     }
   }

@@ -95,6 +95,12 @@ public final class SimulatedAgents {
             io.mezzo.v1.Protos.TaskState state, long nanos) {
           listener.freed(agentId, taskId, state, nanos);
         }
+
+        @Override
+        public void ending(io.mezzo.v1.Protos.AgentID agentId, io.mezzo.v1.Protos.TaskID taskId,
+            io.mezzo.v1.Protos.TaskState state, long nanos) {
+          listener.ending(agentId, taskId, state, nanos);
+        }
       };
       List<Future<Void>> started = new ArrayList<>();
       for (int i = 0; i < options.agents(); i++) {
