@@ -133,7 +133,7 @@ final class BenchCluster implements AutoCloseable {
    */
   static TestingServer zooKeeper() throws Exception {
     return new TestingServer(new org.apache.curator.test.InstanceSpec(null, -1, -1, -1, true, -1, 500, -1,
-        java.util.Map.of("maxSessionTimeout", 40_000)), true);
+        java.util.Map.of("maxSessionTimeout", "40000")), true);
   }
 
   private static int freePort() throws IOException {
