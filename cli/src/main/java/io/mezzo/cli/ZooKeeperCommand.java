@@ -33,9 +33,14 @@ public final class ZooKeeperCommand implements Callable<Integer> {
     Properties config = new Properties();
     config.setProperty("clientPort", Integer.toString(port));
     config.setProperty("clientPortAddress", ip);
-    config.setProperty("tickTime", "2000");
-    config.setProperty("initLimit", "10");
-    config.setProperty("syncLimit", "5");
+    // ZooKeeper ends an expired session only at the next tick after its timeout: with 2 s ticks a dead
+    // leader's session outlived --zk-session-timeout by up to 2 s, and the failover waited for it.
+    // The session bounds stay what 2 s ticks gave (4 s to 40 s).
+    config.setProperty("tickTime", "500");
+    config.setProperty("minSessionTimeout", "4000");
+    config.setProperty("maxSessionTimeout", "40000");
+    config.setProperty("initLimit", "40");
+    config.setProperty("syncLimit", "20");
     config.setProperty("admin.enableServer", "false");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr,stat");
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()

@@ -98,6 +98,11 @@ public final class Master {
     return verticle.curator();
   }
 
+  /** How many elections this master has won: unchanged while a term is suspended and resumed (for tests). */
+  long electionsWon() {
+    return verticle.electionsWon();
+  }
+
   /** What the request bodies being read take now, and at most: for metrics and tests (known after start). */
   public io.mezzo.node.http.BodyBudget bodyBudget() {
     return verticle.bodyBudget();

@@ -102,7 +102,7 @@ final class MasterVerticle extends VerticleBase {
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
-    LeaderGate gate = new LeaderGate(this::acting, () -> leaderHostPort, this::ownHostPort);
+    LeaderGate gate = new LeaderGate(this::acting, () -> leadership, () -> leaderHostPort, this::ownHostPort);
     Timers timers = MasterRoutes.contextTimers(vertx);
     OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
@@ -152,8 +152,9 @@ final class MasterVerticle extends VerticleBase {
   }
 
   /**
-   * The leadership as the APIs see it: a term whose fence broke is over at once, even before the
-   * election's news reaches the context and {@link #stepDown} drops its state.
+   * The leadership as the APIs see it: a term whose fence does not hold acts as a follower at once,
+   * whether it broke (before the election's news reaches the context and {@link #stepDown} drops its
+   * state) or is suspended (the state stays, and acts again once the fence holds again).
    */
   private Leadership acting() {
     Leadership now = leadership;
@@ -307,6 +308,11 @@ final class MasterVerticle extends VerticleBase {
   /** True while leading with the registry read. Safe from any thread. */
   boolean isLeader() {
     return acting() instanceof Leading;
+  }
+
+  /** The number of elections this master has won (its term's number while it leads). */
+  long electionsWon() {
+    return leadership.term();
   }
 
   /** The ZooKeeper client, for tests that expire its session. */

@@ -11,6 +11,11 @@ public final class MasterSessions {
     KillSession.kill(master.zooKeeperClient().getZookeeperClient().getZooKeeper());
   }
 
+  /** How many elections the master has won: the same number before and after a resumed term. */
+  public static long electionsWon(Master master) {
+    return master.electionsWon();
+  }
+
   /** The server of {@code ensemble} the master's ZooKeeper client is connected to now. */
   public static org.apache.curator.test.InstanceSpec connectedServer(Master master,
       org.apache.curator.test.TestingCluster ensemble) throws Exception {

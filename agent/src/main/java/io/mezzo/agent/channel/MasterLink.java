@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * with the agent's id and tasks when it has them), passes events on, answers the master's
  * PINGs with PONG, notices a silent master (no event, ping or heartbeat, for the total ping
  * timeout the master announced in REGISTERED, as a Mesos agent does; for three heartbeat
- * intervals from a master that announces none), and reconnects with backoff when the stream ends.
+ * intervals from a master that announces none), and reconnects with backoff when the stream ends;
+ * when the detector names a new leader it forgets that backoff and registers within a short
+ * jittered window ({@link ReconnectBackoff#newLeader()}).
  * Owned by one Vert.x context: every method runs on it, timers included.
  */
 public final class MasterLink {
@@ -49,6 +51,8 @@ public final class MasterLink {
   private final Listener listener;
 
   private MasterAddress leader;
+  /** True once the detector named any leader: every later one is a failover. */
+  private boolean leaderSeen;
   private MasterConnection connection;
   private boolean registered;
   private Duration heartbeatInterval = seconds(Wire.HEARTBEAT_INTERVAL_SECONDS);
@@ -131,8 +135,23 @@ public final class MasterLink {
     }
     drop();
     cancel(reconnect);
-    backoff.reset();
-    connect();
+    reconnect = null;
+    if (newLeader == null) {
+      backoff.reset();
+      return;
+    }
+    if (!leaderSeen) {
+      // The first leader this agent hears of (at start): register now.
+      leaderSeen = true;
+      backoff.reset();
+      connect();
+      return;
+    }
+    // A failover: the backoff that grew while the old leader was unreachable is forgotten, and the
+    // agents of a whole cluster reach the new leader spread over the window (see ReconnectBackoff).
+    Duration delay = backoff.newLeader();
+    log.info("New leading master {}; registering in {} ms", newLeader, delay.toMillis());
+    reconnect = timers.schedule(delay, this::connect);
   }
 
   private void connect() {

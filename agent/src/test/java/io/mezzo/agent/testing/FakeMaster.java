@@ -38,6 +38,7 @@ public final class FakeMaster implements AutoCloseable {
   private volatile Context streamContext;
   private volatile String streamId;
   private volatile FakeMaster redirectTo;
+  private volatile boolean recovering;
 
   private FakeMaster(Vertx vertx, String agentId) {
     this.vertx = vertx;
@@ -77,6 +78,11 @@ public final class FakeMaster implements AutoCloseable {
   }
 
   /** Answers REGISTER with 307 to {@code leader}, as a master that is not the leader does. */
+  /** While true, REGISTER gets 503, as from a leader that is still reading its registry. */
+  public void recovering(boolean recovering) {
+    this.recovering = recovering;
+  }
+
   public void redirectTo(FakeMaster leader) {
     this.redirectTo = leader;
   }
@@ -156,6 +162,8 @@ public final class FakeMaster implements AutoCloseable {
         request.response().setStatusCode(307)
             .putHeader("Location", "//127.0.0.1:" + redirectTo.port() + Wire.AGENT_CHANNEL_PATH)
             .end();
+      } else if (call.getType() == AgentCall.Type.REGISTER && recovering) {
+        request.response().setStatusCode(503).end("Master has not finished recovery");
       } else if (call.getType() == AgentCall.Type.REGISTER) {
         register(request, context, call);
       } else if (streamId == null || !streamId.equals(request.getHeader(Wire.AGENT_STREAM_ID))) {

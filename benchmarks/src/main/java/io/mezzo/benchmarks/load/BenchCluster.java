@@ -61,7 +61,7 @@ final class BenchCluster implements AutoCloseable {
       cluster.operatorUrl = operatorUrl;
       if (masterUrl == null) {
         // Each handed over as soon as it exists, so it is stopped after what comes later.
-        TestingServer zookeeper = new TestingServer(true);
+        TestingServer zookeeper = zooKeeper();
         cluster.closing(zookeeper::close);
         Vertx masterVertx = Vertx.vertx();
         cluster.closing(() -> await(masterVertx.close()));
@@ -107,7 +107,7 @@ final class BenchCluster implements AutoCloseable {
       if (zookeeperProcess) {
         cluster.masterUrl = "zk://" + cluster.startZooKeeperProcess(java, logs) + "/mezzo";
       } else {
-        TestingServer zookeeper = new TestingServer(true);
+        TestingServer zookeeper = zooKeeper();
         cluster.closing(zookeeper::close);
         cluster.masterUrl = "zk://" + zookeeper.getConnectString() + "/mezzo";
       }
@@ -171,6 +171,16 @@ final class BenchCluster implements AutoCloseable {
   /** The masters {@link #startMasterProcesses} started, in start order (empty otherwise). */
   List<MasterProcess> masterProcesses() {
     return List.copyOf(masterProcesses);
+  }
+
+  /**
+   * An in-process ZooKeeper with ticks of 500 ms, as Mezzo's own embedded one
+   * ({@code mezzo zookeeper}): ZooKeeper ends a session only at a tick after its timeout, and the
+   * default 3 s tick put up to 3 s between a dead leader's session timeout and the next election.
+   */
+  static TestingServer zooKeeper() throws Exception {
+    return new TestingServer(new org.apache.curator.test.InstanceSpec(null, -1, -1, -1, true, -1, 500, -1,
+        java.util.Map.of("maxSessionTimeout", "40000")), true);
   }
 
   private static int freePort() throws IOException {

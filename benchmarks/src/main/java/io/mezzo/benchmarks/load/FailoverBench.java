@@ -123,6 +123,8 @@ public final class FailoverBench {
         killedAt[0] = kill;
         leader.process().destroyForcibly(); // SIGKILL: no goodbye to ZooKeeper, agents or the framework
       }
+      // Wall-clock, to line the masters' logs (election, recovery) up against the kill.
+      System.err.println(java.time.LocalTime.now() + " killed " + leader.url());
       leader.process().waitFor();
       List<BenchCluster.MasterProcess> survivors = new ArrayList<>(cluster.masterProcesses());
       survivors.remove(leader);

@@ -22,6 +22,7 @@ public final class LeaderGate implements Handler<RoutingContext> {
   private static final String LEADING = "mezzo.leading";
 
   private final Supplier<Leadership> leadership;
+  private final Supplier<Leadership> term;
   private final Supplier<Optional<String>> leaderHostPort;
   private final Supplier<String> ownHostPort;
 
@@ -32,7 +33,18 @@ public final class LeaderGate implements Handler<RoutingContext> {
    */
   public LeaderGate(Supplier<Leadership> leadership, Supplier<Optional<String>> leaderHostPort,
       Supplier<String> ownHostPort) {
+    this(leadership, leadership, leaderHostPort, ownHostPort);
+  }
+
+  /**
+   * As above, for a master whose term may be suspended: {@code leadership} is what it may do now (a
+   * follower's while the term is suspended), {@code term} the term it holds, suspended or not. A
+   * stream of a suspended term stays the term's ({@link #isCurrent}), and calls get 503 meanwhile.
+   */
+  public LeaderGate(Supplier<Leadership> leadership, Supplier<Leadership> term,
+      Supplier<Optional<String>> leaderHostPort, Supplier<String> ownHostPort) {
     this.leadership = leadership;
+    this.term = term;
     this.leaderHostPort = leaderHostPort;
     this.ownHostPort = ownHostPort;
   }
@@ -45,6 +57,8 @@ public final class LeaderGate implements Handler<RoutingContext> {
       ctx.next();
     } else if (now instanceof Recovering) {
       ctx.fail(new CallRejected(503, "Master has not finished recovery"));
+    } else if (!(term.get() instanceof Leadership.Follower)) {
+      ctx.fail(new CallRejected(503, "This master's leadership is suspended until ZooKeeper confirms its session"));
     } else {
       redirectToLeader(ctx, ctx.request().uri());
     }
@@ -106,6 +120,6 @@ public final class LeaderGate implements Handler<RoutingContext> {
    * not touch the state of a term that has ended.
    */
   boolean isCurrent(Leading leading) {
-    return leadership.get() == leading;
+    return term.get() == leading;
   }
 }

@@ -43,17 +43,23 @@ import org.slf4j.LoggerFactory;
  * of the session ZooKeeper granted, if shorter): every sixth of the session timeout the
  * election's renewing thread checks that the latch node still exists, and each answer extends the
  * lease from the moment its request was sent. A master frozen past the lease (paused, stopped,
- * starved) finds its fence broken the moment it runs again, before ZooKeeper or Curator tell it
- * anything; a latch node found gone breaks the fence too.
+ * starved) finds its fence not holding the moment it runs again, before ZooKeeper or Curator tell
+ * it anything, and acts again only once a renewal sent after the freeze is answered; a latch node
+ * found gone breaks the fence.
  *
- * <p><b>Stepping down.</b> On SUSPENDED or LOST, on Curator's event thread and before anything
- * else, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode}); the master
- * hears of it on its context. After a SUSPENDED the latch itself checks on RECONNECTED whether
- * this master still holds it, and if so a new term starts. After a LOST (the session expired,
- * so the latch node is gone) the old latch is closed and a fresh one joins the election once the
- * client is connected again, once however many LOSTs Curator reported meanwhile. A fence
- * broken by someone else while connected (a registry write refused because the latch node is
- * gone) also means a fresh latch.
+ * <p><b>Suspending, resuming, stepping down.</b> On SUSPENDED, on Curator's event thread and before
+ * anything else, the term's fence is <em>suspended</em>: the master stops acting as leader at once
+ * but keeps its state, its streams and its json.info_ node, since the session may well be alive
+ * (the client moving to another server of the ensemble, a short network cut). On RECONNECTED the
+ * election asks ZooKeeper whether the term's latch node still exists and belongs to the term's
+ * session; if it does, that session outlived the disconnection, nobody else can have led meanwhile
+ * (a latch node with a lower sequence cannot appear), and the same term <em>resumes</em>. On LOST
+ * (the session expired, so the latch node is gone), or when the latch node is found gone or owned
+ * by another session, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode});
+ * the master hears of it on its context and drops the term. After a LOST the old latch is closed
+ * and a fresh one joins the election once the client is connected again, once however many LOSTs
+ * Curator reported meanwhile. A fence broken by someone else while connected (a registry write
+ * refused because the latch node is gone) also means a fresh latch.
  *
  * <p><b>Threads.</b> Latch callbacks come through an executor that hops onto the master's context,
  * where all the election's state lives; ZooKeeper work that may wait (publishing, sweeping, closing
@@ -136,13 +142,16 @@ public final class CuratorLeaderElection implements LeaderElection {
   /** One won election: the fence, the latch that won it, and the node that publishes it. */
   private static final class Term {
     final LeaderLatch latch;
+    /** The ZooKeeper session the term was won in: its latch node is that session's ephemeral node. */
+    final long session;
     LeaderFence fence;
     volatile MasterInfoNode published;
     /** Set on the context once the master was told it leads in this term. */
     boolean announced;
 
-    Term(LeaderLatch latch) {
+    Term(LeaderLatch latch, long session) {
       this.latch = latch;
+      this.session = session;
     }
   }
 
@@ -181,14 +190,18 @@ public final class CuratorLeaderElection implements LeaderElection {
 
   /** On Curator's event thread: never blocks, and acts before the context hears of it. */
   private void connectionChanged(ConnectionState state) {
-    if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+    Term t = current;
+    if (state == ConnectionState.SUSPENDED) {
       disconnected = true;
-      if (state == ConnectionState.LOST) {
-        sessionLost = true;
-      }
-      Term t = current;
       if (t != null) {
-        t.fence.breakFence("the ZooKeeper connection is " + state);
+        t.fence.suspend("the ZooKeeper connection is SUSPENDED");
+        log.warn("Leading suspended: the ZooKeeper connection is SUSPENDED; waiting to learn whether the session lives");
+      }
+    } else if (state == ConnectionState.LOST) {
+      disconnected = true;
+      sessionLost = true;
+      if (t != null) {
+        t.fence.breakFence("the ZooKeeper session was LOST");
         closePublished(t);
       }
     } else if (state.isConnected()) {
@@ -198,7 +211,46 @@ public final class CuratorLeaderElection implements LeaderElection {
         // The old session's latch node is gone with it: a fresh latch joins under the new session.
         LeaderLatch stale = latch;
         context.runOnContext(v -> rejoin("the ZooKeeper session was lost", stale));
+      } else if (t != null && !t.fence.isBroken()) {
+        confirm(t, t.fence.suspensions(), ticker.getAsLong());
       }
+    }
+  }
+
+  /**
+   * Asks ZooKeeper, without blocking, whether the term's latch node still exists as its session's
+   * own. Yes renews the lease from {@code sentAt} and ends suspension number {@code suspension}
+   * (unless a newer one began meanwhile); no breaks the fence; no answer (the connection dropped
+   * again) changes nothing, and the next state change or renewal decides.
+   */
+  private void confirm(Term t, long suspension, long sentAt) {
+    LeaderFence fence = t.fence;
+    try {
+      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      if (session != t.session) {
+        fence.breakFence("the ZooKeeper session changed from 0x" + Long.toHexString(t.session) + " to 0x"
+            + Long.toHexString(session));
+        return;
+      }
+      client.checkExists().inBackground((c, event) -> {
+        renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
+        Stat stat = event.getStat();
+        if (event.getResultCode() == KeeperException.Code.OK.intValue() && stat != null
+            && stat.getEphemeralOwner() == t.session) {
+          fence.renew(sentAt);
+          if (fence.resume(suspension)) {
+            log.info("Leading resumed in the same term: ZooKeeper still holds latch node {} of session 0x{}",
+                fence.node(), Long.toHexString(t.session));
+          }
+        } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+          fence.breakFence("the leader latch node " + fence.node() + " is gone");
+        } else if (stat != null) {
+          fence.breakFence("the leader latch node " + fence.node() + " belongs to another session");
+        }
+      }).forPath(fence.node());
+    } catch (Exception e) {
+      renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
+      log.debug("Could not check the leader latch node {}: {}", fence.node(), e.toString());
     }
   }
 
@@ -212,9 +264,11 @@ public final class CuratorLeaderElection implements LeaderElection {
 
       @Override
       public void notLeader() {
+        // The latch says so on every SUSPENDED, when the session may well live on: the term is
+        // suspended already, and ZooKeeper decides whether it ends (see #confirm).
         Term t = term;
-        if (t != null && t.latch == fresh) {
-          t.fence.breakFence("this master no longer holds the leader latch");
+        if (t != null && t.latch == fresh && !disconnected) {
+          confirm(t, -1, ticker.getAsLong());
         }
       }
     }, task -> context.runOnContext(v -> task.run()));
@@ -230,12 +284,19 @@ public final class CuratorLeaderElection implements LeaderElection {
     if (latchNode == null) {
       return;
     }
-    Term t = new Term(won);
+    long session;
+    try {
+      session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return;
+    }
+    Term t = new Term(won, session);
     t.fence = new LeaderFence(latchNode, ticker, lease(), why -> context.runOnContext(v -> termEnded(t, why)));
     term = t;
     current = t;
     if (disconnected) {
-      // The connection was suspended between the check above and publishing the term.
+      // The connection was suspended between the check above and publishing the term: a term not
+      // announced yet is not worth resuming.
       t.fence.breakFence("the ZooKeeper connection is SUSPENDED");
     }
     log.info("Won the election with latch node {}; publishing MasterInfo under {}", latchNode, path);
@@ -256,13 +317,27 @@ public final class CuratorLeaderElection implements LeaderElection {
   }
 
   /**
-   * On the renewing thread: one asynchronous read of the term's latch node. Its answer renews the
-   * lease from the moment it was sent; a missing node breaks the fence. A read still unanswered
-   * after a session timeout is not waited for any longer: the lease has run out by then anyway.
+   * On the renewing thread: one asynchronous read of the term's latch node (see {@link #confirm}).
+   * Its answer renews the lease from the moment it was sent; a missing node breaks the fence. A
+   * read still unanswered after a session timeout is not waited for any longer: the lease has run
+   * out by then anyway. Renewals go on while the lease has run out: one sent after a freeze and
+   * answered is what lets the term act again.
    */
   private void renewLease() {
     Term t = current;
-    if (t == null || !t.fence.holds()) {
+    if (t == null || t.fence.isBroken()) {
+      return;
+    }
+    // Nothing vouched for the term for a whole session timeout: ZooKeeper has ended the session, or
+    // may at any moment, and another master may be elected. Waiting for Curator's LOST (a session
+    // timeout after SUSPENDED, which itself comes late on a silent network) would only keep the
+    // term's streams open for longer, away from the next leader.
+    if (t.fence.overdueBy(sessionTimeout.minus(lease()))) {
+      t.fence.breakFence("no ZooKeeper answer vouched for the term for a whole session timeout ("
+          + sessionTimeout.toMillis() + "ms)");
+      return;
+    }
+    if (disconnected) {
       return;
     }
     long sentAt = ticker.getAsLong();
@@ -271,39 +346,26 @@ public final class CuratorLeaderElection implements LeaderElection {
         || !renewalSentAt.compareAndSet(inFlight, sentAt)) {
       return;
     }
-    LeaderFence fence = t.fence;
-    try {
-      client.checkExists().inBackground((c, event) -> {
-        renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
-        if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
-          fence.renew(sentAt);
-        } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-          fence.breakFence("the leader latch node " + fence.node() + " is gone");
-        }
-      }).forPath(fence.node());
-    } catch (Exception e) {
-      renewalSentAt.compareAndSet(sentAt, Long.MIN_VALUE);
-      log.debug("Could not renew the leader lease: {}", e.toString());
-    }
+    confirm(t, -1, sentAt);
   }
 
   /** On the lane: the json.info_ node, and only once it exists is the master told it leads. */
   private void publish(Term t) {
-    if (!t.fence.holds()) {
+    if (faltered(t)) {
       return;
     }
     sweepOwnInfoNodes();
     MasterInfoNode node = new MasterInfoNode(client, path, masterInfoJson);
     node.start();
     t.published = node;
-    if (!t.fence.holds()) {
+    if (faltered(t)) {
       // Broken while the node was being made: Curator's thread may have missed it.
       closePublished(t);
       return;
     }
     boolean created = awaitCreated(t, node);
     context.runOnContext(v -> {
-      if (term != t || !t.fence.holds()) {
+      if (term != t || faltered(t)) {
         return;
       }
       if (!created) {
@@ -314,6 +376,18 @@ public final class CuratorLeaderElection implements LeaderElection {
       log.info("Elected leader; published {}", node.getActualPath());
       leadership.accept(Optional.of(t.fence));
     });
+  }
+
+  /**
+   * True when a term not announced yet lost its footing: a term that was never acted on is not
+   * worth suspending, so a doubt (a suspended connection, a lease run out) breaks it at once.
+   */
+  private static boolean faltered(Term t) {
+    if (t.fence.holds()) {
+      return false;
+    }
+    t.fence.breakFence("before it was announced: " + t.fence.whyNotHolding().orElse("the fence broke"));
+    return true;
   }
 
   private boolean awaitCreated(Term t, MasterInfoNode node) {

@@ -22,7 +22,9 @@ import org.apache.zookeeper.data.Stat;
  * (the leader's latch node) still exists, and the compare-and-set of the record on its version.
  * So a master that lost leadership, whether it knows yet or not, cannot write, and a leader
  * cannot overwrite what another wrote. A write refused by the fence breaks the fence (the
- * master steps down); a write after the fence broke is refused before any I/O. Either way
+ * master steps down); a write while the fence does not hold (broken, or the term suspended) is
+ * refused before any I/O, and one that reached ZooKeeper's client before a suspension is still
+ * checked against the latch node when the client sends it. Either way
  * nothing changes in ZooKeeper. All ZooKeeper I/O runs in {@code executeBlocking}; the futures
  * complete on {@code context}.
  */
@@ -144,7 +146,7 @@ public final class Registry {
   public static final class NotLeading extends RegistryException {
     NotLeading(String path, LeaderFence fence) {
       super("Refused to write the registry at " + path + ": this master no longer leads ("
-          + fence.brokenBecause().orElse("its leader latch node " + fence.node() + " is gone") + ")", null);
+          + fence.whyNotHolding().orElse("its leader latch node " + fence.node() + " is gone") + ")", null);
     }
   }
 

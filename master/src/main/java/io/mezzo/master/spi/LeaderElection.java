@@ -14,9 +14,12 @@ import java.util.function.Consumer;
  * idempotently: the same {@link LeaderFence} twice in a row, or empty twice, means nothing new.
  * A term ends with an empty {@code leadership} call before another fence is handed out.
  *
- * <p>On any doubt (a suspended or lost ZooKeeper connection) they break the current fence at once,
- * on the thread that learns it, and then call {@code leadership(Optional.empty())}, so that two
- * masters never act as leader together. Whoever finds the fence refused (a registry write)
+ * <p>On a doubt that may clear up (a suspended ZooKeeper connection) they suspend the current
+ * fence at once, on the thread that learns it, and resume it, without any callback, once ZooKeeper
+ * shows the term's session and latch node survived; the master keeps its term's state meanwhile
+ * and does nothing as leader. On a certainty (a lost session, a latch node gone) they break the
+ * fence at once and then call {@code leadership(Optional.empty())}, so that two masters never act
+ * as leader together. Whoever finds the fence refused (a registry write)
  * breaks it with {@link LeaderFence#breakFence}: the implementation then steps down and joins
  * the election again.
  */

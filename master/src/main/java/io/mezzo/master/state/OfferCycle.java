@@ -75,6 +75,7 @@ final class OfferCycle {
     Instant now = clock.instant();
     expireOffers(now);
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
+    List<OfferRecord> created = new ArrayList<>();
     for (Allocation allocation : allocator.allocate(now)) {
       FrameworkRecord framework = records.frameworks.get(allocation.frameworkId());
       AgentRecord agent = records.agents.get(allocation.agentId());
@@ -93,13 +94,18 @@ final class OfferCycle {
       OfferRecord record = new OfferRecord(offer.getId().getValue(), framework.id, agent.id, allocation.role(),
           allocation.resources(), offer, now, allocation.offered());
       records.offers.add(record);
+      created.add(record);
       records.observer.applied(OfferEvents.created(record, now));
       framework.offers.add(offer.getId().getValue());
       byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
     }
     if (!records.leading.getAsBoolean()) {
-      // The fence broke during the round: the state is about to be dropped, and no offer may leave.
-      log.warn("Not sending {} offers: this master no longer leads", byFramework.size());
+      // The fence broke or the term was suspended during the round: no offer may leave. A suspended
+      // term keeps this state and may resume, so the unsent offers go back to the allocator.
+      log.warn("Not sending offers to {} frameworks: this master does not act as leader now", byFramework.size());
+      for (OfferRecord unsent : created) {
+        discard(unsent, RescindReason.LEADERSHIP_LOST, "This master stopped acting as leader before the offer left");
+      }
       return;
     }
     byFramework.forEach((frameworkId, list) -> records.frameworks.get(frameworkId).send(Event.newBuilder()

@@ -181,6 +181,10 @@ final class TaskLauncher {
       agentGoneDuringLaunch(framework, role, agentId, List.of(task), total);
       return available.minus(total);
     }
+    if (!stillLeading(framework, agent)) {
+      notLaunched(framework, role, agentId, List.of(task), total);
+      return available.minus(total);
+    }
     TaskInfo sent = task;
     if (task.hasExecutor()) {
       ExecutorInfo executor = TaskValidation.withFramework(task.getExecutor(), framework.id);
@@ -189,9 +193,6 @@ final class TaskLauncher {
     }
     track(framework, agent, role, sent, needed);
     launched.add(task.getTaskId());
-    if (!stillLeading(framework, agent)) {
-      return available.minus(total);
-    }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK)
         .setRunTask(AgentEvent.RunTask.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(framework.id))
@@ -268,15 +269,16 @@ final class TaskLauncher {
       agentGoneDuringLaunch(framework, role, agent.id, tasks, total);
       return available.minus(total);
     }
+    if (!stillLeading(framework, agent)) {
+      notLaunched(framework, role, agent.id, tasks, total);
+      return available.minus(total);
+    }
     ExecutorInfo executor = TaskValidation.withFramework(group.getExecutor(), framework.id);
     trackExecutor(framework, agent, role, executor, executorNeeds);
     for (TaskInfo task : tasks) {
       track(framework, agent, role, task.toBuilder().setExecutor(executor).build(),
           ProtoResources.toAgentResources(task.getResourcesList()).resources());
       launched.add(task.getTaskId());
-    }
-    if (!stillLeading(framework, agent)) {
-      return available.minus(total);
     }
     agent.send(AgentEvent.newBuilder().setType(AgentEvent.Type.RUN_TASK_GROUP)
         .setRunTaskGroup(AgentEvent.RunTaskGroup.newBuilder()
@@ -316,6 +318,23 @@ final class TaskLauncher {
     for (TaskInfo task : tasks) {
       masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
           TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
+      records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
+    }
+  }
+
+  /**
+   * Tasks whose launch never left because this master stopped acting as leader mid-ACCEPT: a term
+   * that is only suspended keeps its state and may resume, so they must not stay tracked as
+   * staging. Their resources go back, and the framework hears TASK_DROPPED (partition-aware) or
+   * TASK_LOST, as Mesos sends for a launch that never reached its agent.
+   */
+  private void notLaunched(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
+      AgentResources total) {
+    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
+    for (TaskInfo task : tasks) {
+      masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
+          TaskStatus.Reason.REASON_MASTER_DISCONNECTED, "The master stopped acting as leader before the launch left");
       records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
     }
   }

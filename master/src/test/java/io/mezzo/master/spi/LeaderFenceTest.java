@@ -24,7 +24,7 @@ class LeaderFenceTest {
   }
 
   @Test
-  void holdsForTheLeaseAndBreaksOnceTheTickerPassesItWithoutAnyOtherEvent() {
+  void holdsForTheLeaseAndStopsHoldingOnceTheTickerPassesItWithoutAnyOtherEvent() {
     LeaderFence fence = fence();
     advance(LEASE);
     assertThat(fence.holds()).isTrue();
@@ -33,10 +33,10 @@ class LeaderFenceTest {
     // A frozen process resumes: the first look at the fence finds the lease gone.
     advance(Duration.ofNanos(1));
     assertThat(fence.holds()).isFalse();
-    assertThat(broken).singleElement().satisfies(why -> assertThat(why).contains("lease ran out"));
-    assertThat(fence.brokenBecause()).isPresent();
-    assertThat(fence.holds()).isFalse();
-    assertThat(broken).hasSize(1);
+    assertThat(fence.whyNotHolding()).hasValueSatisfying(why -> assertThat(why).contains("lease ran out"));
+    // A doubt, not the end of the term: nothing is broken.
+    assertThat(fence.isBroken()).isFalse();
+    assertThat(broken).isEmpty();
   }
 
   @Test
@@ -55,17 +55,53 @@ class LeaderFenceTest {
   }
 
   @Test
-  void anAnswerToARequestSentBeforeAFreezeDoesNotMendARunOutLease() {
+  void anAnswerToARequestSentBeforeAFreezeDoesNotMendARunOutLeaseButOneSentAfterItDoes() {
     LeaderFence fence = fence();
     long sentBeforeThePause = now.get();
     advance(Duration.ofSeconds(30));
-    // The reply to the read sent before the pause arrives after it: too late, the term is over.
+    // The reply to the read sent before the pause arrives after it: too late to vouch for now.
     fence.renew(sentBeforeThePause);
     assertThat(fence.holds()).isFalse();
-    // Even a fresh answer does not revive it: a broken fence stays broken.
+    // A read sent after the pause and answered: the session, and the latch node, outlived the pause.
     fence.renew(now.get());
+    assertThat(fence.holds()).isTrue();
+    assertThat(fence.leaseLeft()).contains(LEASE);
+    assertThat(broken).isEmpty();
+  }
+
+  @Test
+  void aSuspendedTermHoldsAgainOnlyWhenResumedForItsLatestSuspension() {
+    LeaderFence fence = fence();
+    long first = fence.suspend("the ZooKeeper connection is SUSPENDED");
     assertThat(fence.holds()).isFalse();
-    assertThat(broken).hasSize(1);
+    assertThat(fence.suspendedBecause()).hasValue("the ZooKeeper connection is SUSPENDED");
+    assertThat(fence.whyNotHolding()).hasValueSatisfying(why -> assertThat(why).startsWith("suspended: "));
+    long second = fence.suspend("the ZooKeeper connection is SUSPENDED");
+    assertThat(second).isGreaterThan(first);
+    assertThat(fence.suspensions()).isEqualTo(second);
+
+    // An answer to a check sent during the first suspension raced the second one: it resumes nothing.
+    assertThat(fence.resume(first)).isFalse();
+    assertThat(fence.holds()).isFalse();
+    assertThat(fence.resume(second)).isTrue();
+    assertThat(fence.holds()).isTrue();
+    assertThat(fence.suspendedBecause()).isEmpty();
+    assertThat(broken).isEmpty();
+  }
+
+  @Test
+  void aBrokenFenceStaysBrokenWhateverComesAfter() {
+    LeaderFence fence = fence();
+    long suspension = fence.suspend("the ZooKeeper connection is SUSPENDED");
+    fence.breakFence("the ZooKeeper session was LOST");
+    assertThat(fence.resume(suspension)).isFalse();
+    fence.renew(now.get());
+    fence.suspend("again");
+    assertThat(fence.holds()).isFalse();
+    assertThat(fence.isBroken()).isTrue();
+    assertThat(fence.whyNotHolding()).hasValue("the ZooKeeper session was LOST");
+    fence.breakFence("twice");
+    assertThat(broken).containsExactly("the ZooKeeper session was LOST");
   }
 
   @Test
