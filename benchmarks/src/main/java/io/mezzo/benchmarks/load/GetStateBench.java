@@ -1,8 +1,5 @@
 package io.mezzo.benchmarks.load;
 
-import io.mezzo.v1.Protos.AgentID;
-import io.mezzo.v1.Protos.TaskID;
-import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.master.Protos.Call;
 import io.mezzo.v1.master.Protos.Response;
 import java.time.Duration;
@@ -64,13 +61,7 @@ public final class GetStateBench {
         master -> master.allocationInterval(Duration.ofMillis(200)))) {
       String masterUrl = cluster.masterUrl();
       SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
-          masterUrl, config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true), new SimulatedAgent.Listener() {
-            @Override
-            public void registered(SimulatedAgent agent, boolean first) {}
-
-            @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-          });
+          masterUrl, config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true), SimulatedAgent.Listener.NONE);
       cluster.closing(() -> BenchCluster.await(agents.close()));
       long deadline = System.nanoTime() + config.timeout().toNanos();
       BenchCluster.await(agents.start());

@@ -1,8 +1,5 @@
 package io.mezzo.benchmarks.load;
 
-import io.mezzo.v1.Protos.AgentID;
-import io.mezzo.v1.Protos.TaskID;
-import io.mezzo.v1.Protos.TaskState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,13 +66,7 @@ public final class MemoryBench {
 
       SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
           cluster.masterUrl(), config.resources(), Duration.ofMillis(10), Duration.ofDays(1), true),
-          new SimulatedAgent.Listener() {
-            @Override
-            public void registered(SimulatedAgent agent, boolean first) {}
-
-            @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-          });
+          SimulatedAgent.Listener.NONE);
       cluster.closing(() -> BenchCluster.await(agents.close()));
       BenchCluster.await(agents.start());
       while (probe.metrics().getOrDefault("master/slaves_active", 0.0) < config.agents()) {

@@ -39,6 +39,15 @@ import java.util.Map;
 final class SimulatedAgent {
   /** What the bench hears from an agent, on the agent's context. */
   interface Listener {
+    /** Hears nothing: for a driver that follows the master's metrics instead. */
+    Listener NONE = new Listener() {
+      @Override
+      public void registered(SimulatedAgent agent, boolean first) {}
+
+      @Override
+      public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+    };
+
     void registered(SimulatedAgent agent, boolean first);
 
     /** A task's terminal update was acknowledged: its resources are free at the master. */

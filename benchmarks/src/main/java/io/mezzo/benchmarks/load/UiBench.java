@@ -1,9 +1,6 @@
 package io.mezzo.benchmarks.load;
 
 import io.mezzo.testkit.Browser;
-import io.mezzo.v1.Protos.AgentID;
-import io.mezzo.v1.Protos.TaskID;
-import io.mezzo.v1.Protos.TaskState;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,13 +80,7 @@ public final class UiBench {
       String master = cluster.operatorUrl();
       SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
           zk, "cpus:16;mem:65536;disk:500000;ports:[31000-32000]", Duration.ofMillis(10), Duration.ofDays(1)),
-          new SimulatedAgent.Listener() {
-            @Override
-            public void registered(SimulatedAgent agent, boolean first) {}
-
-            @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-          });
+          SimulatedAgent.Listener.NONE);
       cluster.closing(() -> BenchCluster.await(agents.close()));
       BenchCluster.await(agents.start());
       waitUntil(deadline, "agents registered", () -> metric(master, "master/slaves_active") >= config.agents());

@@ -313,13 +313,8 @@ final class TaskLauncher {
 
   private void agentGoneDuringLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
       AgentResources total) {
-    boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-    allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
-    for (TaskInfo task : tasks) {
-      masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_AGENT_DISCONNECTED, "Agent is disconnected");
-      records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
-    }
+    dropLaunch(framework, role, agentId, tasks, total, TaskStatus.Reason.REASON_AGENT_DISCONNECTED,
+        "Agent is disconnected");
   }
 
   /**
@@ -330,12 +325,19 @@ final class TaskLauncher {
    */
   private void notLaunched(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
       AgentResources total) {
+    dropLaunch(framework, role, agentId, tasks, total, TaskStatus.Reason.REASON_MASTER_DISCONNECTED,
+        "The master stopped acting as leader before the launch left");
+  }
+
+  /** A launch that never reached its agent: its resources go back, its tasks end DROPPED or LOST. */
+  private void dropLaunch(FrameworkRecord framework, String role, String agentId, List<TaskInfo> tasks,
+      AgentResources total, TaskStatus.Reason reason, String message) {
     boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
+    TaskState state = aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST;
     allocator.recover(framework.id, role, agentId, total, 0, clock.instant());
     for (TaskInfo task : tasks) {
-      masterUpdate(clock, framework, task.getTaskId(), agentId, aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST,
-          TaskStatus.Reason.REASON_MASTER_DISCONNECTED, "The master stopped acting as leader before the launch left");
-      records.counters.taskTerminated(aware ? TaskState.TASK_DROPPED : TaskState.TASK_LOST);
+      masterUpdate(clock, framework, task.getTaskId(), agentId, state, reason, message);
+      records.counters.taskTerminated(state);
     }
   }
 
