@@ -1,6 +1,5 @@
 package io.mezzo.agent.runtime.oci;
 
-import io.mezzo.agent.runtime.TaskWrapper;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import java.io.IOException;
@@ -27,15 +26,25 @@ final class OciBinary {
   static final String CHILD_CGROUP = "oci";
   private static final Logger log = LoggerFactory.getLogger(OciBinary.class);
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
-  private static final Duration CREATE_WAIT = Duration.ofSeconds(10);
+  /** How long a container may take to be created; a loaded machine has taken over 10 s. */
+  static final Duration CREATE_WAIT = Duration.ofSeconds(60);
+
+  /** What became of a container {@link #awaitCreated} waited for. */
+  enum Creation { CREATED, EXITED, TIMED_OUT }
 
   private final Path path;
   private final Path stateRoot;
+  private final Duration createWait;
   private volatile Boolean supportsKeep;
 
   OciBinary(Path path, Path stateRoot) {
+    this(path, stateRoot, CREATE_WAIT);
+  }
+
+  OciBinary(Path path, Path stateRoot, Duration createWait) {
     this.path = Objects.requireNonNull(path, "path");
     this.stateRoot = Objects.requireNonNull(stateRoot, "stateRoot").toAbsolutePath();
+    this.createWait = Objects.requireNonNull(createWait, "createWait");
   }
 
   Path path() {
@@ -63,28 +72,35 @@ final class OciBinary {
 
   /**
    * Waits until the runtime has created the container (its state file exists: runc's
-   * {@code state.json}, crun's {@code status}), so that RUNNING means running. False when the
+   * {@code state.json}, crun's {@code status}), so that RUNNING means running. EXITED when the
    * runtime exited without ever creating it (known only with {@code --keep}, which keeps the
-   * state of a container that ended at once); true after {@link #CREATE_WAIT} in any case.
+   * state of a container that ended at once; without it an exit counts as created and ended);
+   * TIMED_OUT when it still runs without a container after the create wait (60 s): the launch
+   * fails rather than report a container that may never run.
+   *
+   * @param alive whether the runtime's process still runs
    */
-  boolean awaitCreated(String containerId, TaskWrapper process) {
+  Creation awaitCreated(String containerId, java.util.function.BooleanSupplier alive) {
     Path dir = stateRoot.resolve(containerId);
-    long deadline = System.nanoTime() + CREATE_WAIT.toNanos();
+    long deadline = System.nanoTime() + createWait.toNanos();
     while (true) {
       boolean created = Files.exists(dir.resolve("state.json")) || Files.exists(dir.resolve("status"));
       if (created) {
-        return true;
+        return Creation.CREATED;
       }
-      if (!process.alive()) {
-        return !supportsKeep();
+      if (!alive.getAsBoolean()) {
+        return supportsKeep() ? Creation.EXITED : Creation.CREATED;
       }
       if (System.nanoTime() > deadline) {
-        log.warn("[container={}] {} has not created the container after {}; reporting it running", containerId,
-            name(), CREATE_WAIT);
-        return true;
+        log.warn("[container={}] {} has not created the container after {}", containerId, name(), createWait);
+        return Creation.TIMED_OUT;
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
+  }
+
+  Duration createWait() {
+    return createWait;
   }
 
   /**

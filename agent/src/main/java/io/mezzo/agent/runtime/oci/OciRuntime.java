@@ -201,7 +201,18 @@ public final class OciRuntime extends AbstractContainerRuntime<WrappedContainer>
       }
       throw new ContainerLaunchException("Failed to start the OCI container: " + e.getMessage(), e);
     }
-    if (!binary.awaitCreated(containerId, process)) {
+    OciBinary.Creation creation = binary.awaitCreated(containerId, process::alive);
+    if (creation == OciBinary.Creation.TIMED_OUT) {
+      ProcessHandle.of(process.taskPid()).ifPresent(runtime -> {
+        runtime.descendants().forEach(ProcessHandle::destroyForcibly);
+        runtime.destroyForcibly();
+      });
+      binary.run("delete", "--force", containerId);
+      removeAll(bundle, cgroup);
+      throw new ContainerLaunchException("Failed to start the OCI container: " + binary.name()
+          + " had not created it after " + binary.createWait().toSeconds() + " s");
+    }
+    if (creation == OciBinary.Creation.EXITED) {
       String why = lastLine(request.sandbox().resolve("stderr"));
       String status = process.exitStatus().map(String::valueOf).orElse("unknown");
       binary.run("delete", "--force", containerId);

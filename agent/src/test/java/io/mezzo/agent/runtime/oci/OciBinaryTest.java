@@ -1,0 +1,47 @@
+package io.mezzo.agent.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mezzo.agent.runtime.oci.OciBinary.Creation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Waiting for the OCI runtime to create a container, with a stand-in binary (no root, no runc). */
+class OciBinaryTest {
+  @TempDir
+  Path dir;
+
+  /** A binary whose {@code run --help} mentions {@code --keep} when {@code keep}, as runc's does. */
+  private OciBinary binary(boolean keep, Duration createWait) throws IOException {
+    Path script = dir.resolve("fake-runc");
+    Files.writeString(script, "#!/bin/sh\n" + (keep ? "echo '   --keep   keep the container'\n" : "true\n"));
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    return new OciBinary(script, dir.resolve("state"), createWait);
+  }
+
+  @Test
+  void aContainerWhoseStateFileExistsIsCreated() throws IOException {
+    OciBinary binary = binary(true, Duration.ofSeconds(5));
+    Files.createDirectories(dir.resolve("state/c1"));
+    Files.writeString(dir.resolve("state/c1/state.json"), "{}");
+    assertThat(binary.awaitCreated("c1", () -> true)).isEqualTo(Creation.CREATED);
+  }
+
+  @Test
+  void aRuntimeThatExitedWithoutCreatingItIsToldApartOnlyWithKeep() throws IOException {
+    assertThat(binary(true, Duration.ofSeconds(5)).awaitCreated("c2", () -> false)).isEqualTo(Creation.EXITED);
+    // Without --keep an ended container leaves no state: its exit is its end, reported by the wait.
+    assertThat(binary(false, Duration.ofSeconds(5)).awaitCreated("c2", () -> false)).isEqualTo(Creation.CREATED);
+  }
+
+  @Test
+  void aRuntimeStillWithoutAContainerAfterTheWaitIsNotReportedRunning() throws IOException {
+    OciBinary binary = binary(true, Duration.ofMillis(50));
+    assertThat(binary.awaitCreated("c3", () -> true)).isEqualTo(Creation.TIMED_OUT);
+  }
+}
