@@ -7,6 +7,7 @@ import io.mezzo.sdk.LocalClusters;
 import io.mezzo.cli.framework.CommandTasks;
 import io.mezzo.cli.framework.FrameworkRun;
 import io.mezzo.cli.framework.TaskTemplate;
+import io.mezzo.cli.views.AgentFiles;
 import io.mezzo.master.DurationFlag;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
@@ -124,11 +125,11 @@ public final class RunCommand implements Callable<Integer> {
         return 1;
       }
       if (progress.agentUrl != null && run.frameworkId().isPresent()) {
-        SandboxFiles files = new SandboxFiles(progress.agentUrl, err, masterOption.tls(spec.commandLine()), credential);
+        AgentFiles files = new AgentFiles(progress.agentUrl, masterOption.tls(spec.commandLine()), credential);
         String sandbox = "/frameworks/" + run.frameworkId().get().getValue() + "/executors/" + taskId + "/runs/latest";
         err.flush();
-        files.copy(sandbox + "/stdout", spec.commandLine().getOut());
-        files.copy(sandbox + "/stderr", err);
+        files.copy(sandbox + "/stdout", spec.commandLine().getOut(), err);
+        files.copy(sandbox + "/stderr", err, err);
       }
       run.teardown();
       return exitCode(outcome.get().ended().get(taskId));

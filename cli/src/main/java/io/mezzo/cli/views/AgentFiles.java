@@ -14,9 +14,10 @@ import java.time.Duration;
 
 /**
  * A task's sandbox files through the agent's Mesos files API ({@code GET /files/read}: a
- * {@code length} of data from an {@code offset}; offset -1 answers the file's size).
+ * {@code length} of data from an {@code offset}; offset -1 answers the file's size). Used by
+ * {@code task logs} and by {@code run}, which prints its task's output.
  */
-final class AgentFiles {
+public final class AgentFiles {
   static final int CHUNK = 64 * 1024;
   private final String agentUrl;
   private final HttpClient http;
@@ -34,7 +35,7 @@ final class AgentFiles {
    * @param tls the trust for an agent that serves HTTPS, if any
    * @param credential sent as HTTP Basic, for an agent that authenticates its readers
    */
-  AgentFiles(String agentUrl, java.util.Optional<javax.net.ssl.SSLContext> tls,
+  public AgentFiles(String agentUrl, java.util.Optional<javax.net.ssl.SSLContext> tls,
       java.util.Optional<io.mezzo.sdk.Credential> credential) {
     this.agentUrl = agentUrl;
     this.credential = credential;
@@ -77,6 +78,29 @@ final class AgentFiles {
       return new Chunk(body.getLong("offset", offset), body.getString("data", ""));
     } catch (DecodeException | ClassCastException e) {
       throw new OperatorException("The agent's answer reading " + path + " did not parse: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Copies the whole file to {@code out}; reports on {@code err}, without failing, when it cannot be
+   * read (a task's output is a courtesy once the task has ended).
+   */
+  public void copy(String path, java.io.PrintWriter out, java.io.PrintWriter err) throws InterruptedException {
+    long offset = 0;
+    try {
+      while (true) {
+        Chunk chunk = read(path, offset, CHUNK);
+        if (chunk.data().isEmpty()) {
+          return;
+        }
+        out.print(chunk.data());
+        offset = chunk.end();
+      }
+    } catch (NoSuchFileException | OperatorException e) {
+      err.printf("mezzo: cannot read %s from the agent: %s%n", path, e.getMessage());
+    } finally {
+      out.flush();
+      err.flush();
     }
   }
 
