@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * (the client moving to another server of the ensemble, a short network cut). On RECONNECTED the
  * election asks ZooKeeper whether the term's latch node still exists and belongs to the term's
  * session; if it does, that session outlived the disconnection, nobody else can have led meanwhile
- * (a latch node with a lower sequence cannot appear), and the same term <em>resumes</em>. On LOST
+ * (a latch node with a lower sequence cannot appear), and the same term <em>resumes</em>; should that
+ * answer be lost, the next lease renewal sent while connected gives the same proof. On LOST
  * (the session expired, so the latch node is gone), or when the latch node is found gone or owned
  * by another session, the fence breaks and the json.info_ node closes (see {@link MasterInfoNode});
  * the master hears of it on its context and drops the term. After a LOST the old latch is closed
@@ -318,7 +319,8 @@ public final class CuratorLeaderElection implements LeaderElection {
 
   /**
    * On the renewing thread: one asynchronous read of the term's latch node (see {@link #confirm}).
-   * Its answer renews the lease from the moment it was sent; a missing node breaks the fence. A
+   * Its answer renews the lease from the moment it was sent and resumes a suspended term whose
+   * session it proves alive; a missing node breaks the fence. A
    * read still unanswered after a session timeout is not waited for any longer: the lease has run
    * out by then anyway. Renewals go on while the lease has run out: one sent after a freeze and
    * answered is what lets the term act again.
@@ -337,6 +339,8 @@ public final class CuratorLeaderElection implements LeaderElection {
           + sessionTimeout.toMillis() + "ms)");
       return;
     }
+    // Read before the connection is: a suspension that begins after this is not resumed by this renewal.
+    long suspension = t.fence.suspensions();
     if (disconnected) {
       return;
     }
@@ -346,7 +350,11 @@ public final class CuratorLeaderElection implements LeaderElection {
         || !renewalSentAt.compareAndSet(inFlight, sentAt)) {
       return;
     }
-    confirm(t, -1, sentAt);
+    // Sent while connected, an answer that finds the node as its session's own also ends the
+    // suspension: the confirmation sent on RECONNECTED may have been lost (the connection dropped
+    // again, the server it reached left the ensemble), and a term must not stay suspended for good
+    // while its session lives and the latch node blocks every other master.
+    confirm(t, suspension, sentAt);
   }
 
   /** On the lane: the json.info_ node, and only once it exists is the master told it leads. */

@@ -46,12 +46,33 @@ class ZooKeeperEnsembleTest {
   @BeforeEach
   void start() throws Exception {
     List<InstanceSpec> specs = new ArrayList<>();
+    // Nine ports free at once: Curator's own random picks may give one server the same client and
+    // election port, which ZooKeeper refuses.
+    int[] ports = freePorts(9);
     for (int i = 0; i < 3; i++) {
       // Ticks of 500 ms let the servers grant 4 s sessions.
-      specs.add(new InstanceSpec(null, -1, -1, -1, true, -1, 500, -1));
+      specs.add(new InstanceSpec(null, ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], true, i + 1, 500, -1));
     }
     ensemble = new TestingCluster(specs);
     ensemble.start();
+  }
+
+  private static int[] freePorts(int n) throws java.io.IOException {
+    java.net.ServerSocket[] sockets = new java.net.ServerSocket[n];
+    int[] ports = new int[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+    } finally {
+      for (java.net.ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
+    }
+    return ports;
   }
 
   @AfterEach

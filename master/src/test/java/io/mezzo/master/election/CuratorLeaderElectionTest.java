@@ -410,6 +410,24 @@ class CuratorLeaderElectionTest {
   }
 
   @Test
+  void aSuspendedTermWhoseReconnectAnswerWasLostResumesAtTheNextRenewalWhileItsSessionLives() throws Exception {
+    Candidate a = new Candidate(5051);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
+    Candidate b = new Candidate(5052);
+    LeaderFence first = a.fence;
+
+    // Connected, yet suspended: what a confirmation sent on RECONNECTED and never answered leaves.
+    first.suspend("a reconnect whose confirmation was lost");
+    assertThat(first.holds()).isFalse();
+
+    // A renewal sent while connected finds the latch node its session's own: the same term acts again.
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(first::holds);
+    assertThat(a.fence).isSameAs(first);
+    assertThat(a.told).hasSize(1);
+    assertThat(b.told).isEmpty();
+  }
+
+  @Test
   void answeredRenewalsCarryTheLeaseForwardWhileTheSessionLives() throws Exception {
     Candidate a = new Candidate(5051);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(a::leads);
