@@ -44,7 +44,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
@@ -84,6 +87,8 @@ final class MasterVerticle extends VerticleBase {
   private volatile LeaderFence fence;
   private Optional<String> leaderHostPort = Optional.empty();
   private boolean allocationPending;
+  /** Agents whose resources freed since the last round, for a round over them alone (see {@link #resourcesFreed}). */
+  private final Set<String> freedAgents = new LinkedHashSet<>();
   private volatile int port;
 
   MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory,
@@ -216,6 +221,7 @@ final class MasterVerticle extends VerticleBase {
       LeaderFence term = fence;
       recovered.fencedBy(term::holds);
       recovered.countInto(metrics);
+      recovered.onResourcesFreed(this::resourcesFreed);
       electedAt = clock.instant();
       become(elected.recovered(recovered, new OperatorState(registry, read.result(), allocator, recovered)));
       log.info("Master {} is the leader", masterId);
@@ -261,8 +267,32 @@ final class MasterVerticle extends VerticleBase {
 
   private void allocateNow() {
     allocationPending = false;
+    freedAgents.clear();
     if (acting() instanceof Leading leading) {
       metrics.timeAllocation(() -> leading.state().allocate());
+    }
+  }
+
+  /**
+   * Resources freed on an agent (a task ended, the agent registered): a round over the agents freed
+   * meanwhile runs once the context has handled what is queued before it, rather than waiting up to
+   * an allocation interval. Those queued events batch into one round; its cost is that of those
+   * agents, not of the cluster.
+   */
+  private void resourcesFreed(String agentId) {
+    if (freedAgents.add(agentId) && freedAgents.size() == 1) {
+      context.runOnContext(v -> allocateFreed());
+    }
+  }
+
+  private void allocateFreed() {
+    if (freedAgents.isEmpty()) {
+      return;
+    }
+    List<String> agents = List.copyOf(freedAgents);
+    freedAgents.clear();
+    if (acting() instanceof Leading leading) {
+      metrics.timeAllocation(() -> leading.state().allocate(agents));
     }
   }
 

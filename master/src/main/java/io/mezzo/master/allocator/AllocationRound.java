@@ -57,13 +57,13 @@ final class AllocationRound {
     this.freeUnreserved = agents.freeUnreserved;
   }
 
-  /** One round: what each framework role is offered now. */
-  List<Allocation> run(Instant now) {
+  /** One round over {@code candidates} (every agent, or those whose resources just freed): what each framework role is offered now. */
+  List<Allocation> run(Instant now, List<AgentSlot> candidates) {
     round++;
     long nowMillis = now.toEpochMilli();
     filters.expire(nowMillis);
     tree.refresh(); // orders the roles, and the frameworks in each, by share
-    List<AgentSlot> order = agentsInRandomOrder();
+    List<AgentSlot> order = inRandomOrder(candidates);
     List<Grant> grants = new ArrayList<>();
     if (quota.hasGuarantees()) {
       requiredHeadroom = quota.requiredHeadroom(n());
@@ -95,8 +95,8 @@ final class AllocationRound {
     return kinds.size();
   }
 
-  private List<AgentSlot> agentsInRandomOrder() {
-    List<AgentSlot> order = new ArrayList<>(agents.all());
+  private List<AgentSlot> inRandomOrder(List<AgentSlot> candidates) {
+    List<AgentSlot> order = new ArrayList<>(candidates);
     Collections.shuffle(order, random);
     return order;
   }

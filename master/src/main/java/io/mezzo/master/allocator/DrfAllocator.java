@@ -253,7 +253,20 @@ public final class DrfAllocator implements Allocator {
 
   @Override
   public List<Allocation> allocate(Instant now) {
-    return rounds.run(now);
+    return rounds.run(now, agents.all());
+  }
+
+  /** A round over these agents only; the others keep what they have free for the next round. */
+  @Override
+  public List<Allocation> allocate(Instant now, java.util.Collection<String> agentIds) {
+    List<AgentSlot> some = new java.util.ArrayList<>(agentIds.size());
+    for (String id : agentIds) {
+      AgentSlot agent = agents.get(id);
+      if (agent != null) {
+        some.add(agent);
+      }
+    }
+    return rounds.run(now, some);
   }
 
   // ================================================================ why not

@@ -21,15 +21,13 @@ import java.util.UUID;
  */
 final class AgentChannelApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
-  private final Runnable allocationTrigger;
   private final long streamQueueBytes;
   private final MasterMetrics metrics;
 
   /** @param streamQueueBytes the unsent bytes an agent's event stream may queue before it is closed */
-  AgentChannelApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics) {
+  AgentChannelApi(LeaderGate gate, long streamQueueBytes, MasterMetrics metrics) {
     this.metrics = metrics;
     this.gate = gate;
-    this.allocationTrigger = allocationTrigger;
     this.streamQueueBytes = streamQueueBytes;
   }
 
@@ -66,7 +64,6 @@ final class AgentChannelApi implements Handler<RoutingContext> {
         state.checkAgentCaller(call.getAgentId().getValue(), request.getHeader(Wire.AGENT_STREAM_ID));
         state.executorTerminated(call.getAgentId().getValue(), call.getExecutorTerminated());
         request.response().setStatusCode(202).end();
-        allocationTrigger.run();
       }
       case PONG -> {
         if (!call.hasAgentId()) {
@@ -103,7 +100,6 @@ final class AgentChannelApi implements Handler<RoutingContext> {
           state.agentDisconnected(agentId, streamId);
         }
       });
-      allocationTrigger.run();
     }
   }
 }

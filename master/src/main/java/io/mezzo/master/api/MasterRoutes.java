@@ -71,7 +71,8 @@ public final class MasterRoutes {
    * The router of a master.
    *
    * @param gate this master's leader gate
-   * @param allocationTrigger asks for an allocation round soon (after a subscribe, revive, ...)
+   * @param allocationTrigger asks for a whole allocation round soon (after a subscribe, a revive, a framework update);
+   *     resources freed on agents start rounds of their own (see {@code ClusterState#onResourcesFreed})
    * @param limits the body caps per endpoint, the body read timeout and the stream queue size
    * @param budget what the request bodies in flight may take together (see {@link ApiLimits#inflightBodyBytes()})
    */
@@ -118,7 +119,7 @@ public final class MasterRoutes {
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
         new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics,
         security.authorizer());
-    AgentChannelApi agentChannel = new AgentChannelApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics);
+    AgentChannelApi agentChannel = new AgentChannelApi(gate, limits.streamQueueBytes(), metrics);
     Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
     for (Family family : Family.values()) {
       for (String path : family.paths) {

@@ -95,6 +95,16 @@ public interface Allocator {
    */
   List<Allocation> allocate(Instant now);
 
+  /**
+   * A round over these agents only, for resources that just became free (a task ended, an agent
+   * registered): the master runs it soon after, so they need not wait for the next periodic round.
+   * Returns what {@link #allocate(Instant)} would offer of these agents; agents it does not know are
+   * ignored. The default runs a whole round, which is always correct, only slower.
+   */
+  default List<Allocation> allocate(Instant now, java.util.Collection<String> agentIds) {
+    return allocate(now);
+  }
+
   // Optional capabilities. An allocator that lacks one throws UnsupportedOperationException,
   // which the master turns into a clear "not supported by this allocator" answer.
 

@@ -77,4 +77,9 @@ public abstract class ForwardingAllocator implements Allocator {
   public List<Allocation> allocate(Instant now) {
     return delegate.allocate(now);
   }
+
+  @Override
+  public List<Allocation> allocate(Instant now, java.util.Collection<String> agentIds) {
+    return delegate.allocate(now, agentIds);
+  }
 }

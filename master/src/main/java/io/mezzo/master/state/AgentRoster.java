@@ -154,6 +154,7 @@ final class AgentRoster {
     stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.REGISTERED).setRegistered(registered).build());
     afterRegistered.forEach(stream::send);
     pings.start(agent);
+    records.freed.accept(id);
     return id;
   }
 

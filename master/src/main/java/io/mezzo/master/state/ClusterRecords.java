@@ -33,6 +33,11 @@ final class ClusterRecords {
    * See {@link ClusterState#fencedBy}.
    */
   BooleanSupplier leading = () -> true;
+  /**
+   * Told an agent's id when resources on it became free for a reason other than an offer coming
+   * back (a task or executor ended, the agent registered); see {@link ClusterState#onResourcesFreed}.
+   */
+  java.util.function.Consumer<String> freed = agentId -> { };
   /** Told the events Mesos counts in its metrics; see {@link ClusterState#countInto}. */
   StateCounters counters = StateCounters.NONE;
   /** Ended tasks and removed frameworks kept for the operator API; its limits are set by {@link ClusterState}. */

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -249,7 +250,26 @@ public final class ClusterState {
   /** Runs one allocation round and sends the resulting offers. */
   public void allocate() {
     assertOwner();
-    offerCycle.allocate();
+    offerCycle.allocate(null);
+  }
+
+  /** A round over these agents only (see {@link #onResourcesFreed}); unknown ids are ignored. */
+  public void allocate(java.util.Collection<String> agentIds) {
+    assertOwner();
+    offerCycle.allocate(agentIds);
+  }
+
+  /**
+   * Called with an agent's id, on the owner, when resources on it became free other than by an
+   * offer coming back: a task or executor ended, or the agent registered or re-registered. The
+   * master runs a round over such agents soon after ({@link #allocate(java.util.Collection)}), so a
+   * framework need not wait for the next periodic round. Declined, rescinded and expired offers
+   * wait for that round, as in Mesos: offering them again at once would only bounce them between
+   * the master and a framework that declines without a filter.
+   */
+  public void onResourcesFreed(Consumer<String> listener) {
+    assertOwner();
+    records.freed = Objects.requireNonNull(listener, "listener");
   }
 
   public void decline(String frameworkId, Call.Decline decline) {

@@ -108,6 +108,11 @@ public final class ConfinedAllocator implements Allocator {
   }
 
   @Override
+  public List<Allocation> allocate(Instant now, java.util.Collection<String> agentIds) {
+    return checked().allocate(now, agentIds);
+  }
+
+  @Override
   public void updateWeights(Map<String, Double> weights) {
     checked().updateWeights(weights);
   }

@@ -67,16 +67,26 @@ final class OfferCycle {
     this.reservations = reservations;
   }
 
-  /** Runs one allocation round and sends the resulting offers. */
-  void allocate() {
+  /**
+   * Runs one allocation round and sends the resulting offers: over every agent when
+   * {@code agentIds} is null (the periodic round, which also expires offers), else over those agents
+   * only (resources that just freed).
+   */
+  void allocate(java.util.Collection<String> agentIds) {
     if (!records.leading.getAsBoolean()) {
       return;
     }
     Instant now = clock.instant();
-    expireOffers(now);
+    List<Allocation> allocations;
+    if (agentIds == null) {
+      expireOffers(now);
+      allocations = allocator.allocate(now);
+    } else {
+      allocations = allocator.allocate(now, agentIds);
+    }
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
     List<OfferRecord> created = new ArrayList<>();
-    for (Allocation allocation : allocator.allocate(now)) {
+    for (Allocation allocation : allocations) {
       FrameworkRecord framework = records.frameworks.get(allocation.frameworkId());
       AgentRecord agent = records.agents.get(allocation.agentId());
       if (framework == null || !framework.connected() || agent == null || !agent.connected()) {

@@ -109,6 +109,7 @@ final class TaskRelay {
         ExecutorRecord.key(frameworkId, terminated.getExecutorId().getValue()));
     if (executor != null && !executor.resources.isEmpty()) {
       allocator.recover(frameworkId, executor.role, agentId, executor.resources, 0, clock.instant());
+      records.freed.accept(agentId);
     }
     FrameworkRecord framework = records.frameworks.get(frameworkId);
     if (framework != null) {
@@ -176,6 +177,7 @@ final class TaskRelay {
       if (isTerminal(status.getState()) && !task.resourcesRecovered) {
         task.resourcesRecovered = true;
         allocator.recover(frameworkId, task.role, agentId, task.allocation, 0, clock.instant());
+        records.freed.accept(agentId);
       }
       if (!resent) {
         records.observer.applied(OperatorProtos.taskUpdated(frameworkId, status));

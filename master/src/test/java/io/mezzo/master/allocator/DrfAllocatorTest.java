@@ -66,6 +66,24 @@ class DrfAllocatorTest {
   }
 
   @Test
+  void aRoundOverSomeAgentsOffersOnlyThoseAndLeavesTheOthersForTheNextWholeRound() {
+    DrfAllocator allocator = new DrfAllocator(new Random(5));
+    for (int i = 0; i < 4; i++) {
+      allocator.addAgent("a" + i, Resources.cpusMem(2, 1024), Resources.EMPTY);
+    }
+    allocator.addFramework("f1", Set.of("*"), Set.of());
+    allocator.addFramework("f2", Set.of("*"), Set.of());
+
+    List<Allocation> some = allocator.allocate(T0, List.of("a1", "a3", "unknown"));
+
+    assertThat(some).extracting(Allocation::agentId).containsExactlyInAnyOrder("a1", "a3");
+    // Shares still decide within the round: one agent each.
+    assertThat(some).extracting(Allocation::frameworkId).containsExactlyInAnyOrder("f1", "f2");
+    assertThat(allocator.allocate(T0)).extracting(Allocation::agentId).containsExactlyInAnyOrder("a0", "a2");
+    assertThat(allocator.allocate(T0, List.of("a0", "a1"))).isEmpty();
+  }
+
+  @Test
   void allocatedResourcesAreNotOfferedAgainUntilRecovered() {
     DrfAllocator allocator = new DrfAllocator(new Random(1));
     allocator.addAgent("a1", Resources.cpusMem(2, 1024), Resources.EMPTY);

@@ -10,6 +10,7 @@ import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
 import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.AgentInfo;
 import io.mezzo.v1.Protos.CommandInfo;
+import io.mezzo.v1.Protos.Filters;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import io.mezzo.v1.Protos.MasterInfo;
@@ -162,6 +163,38 @@ class ClusterStateTest {
   private static List<TaskStatus> updates(RecordingSink<Event> stream) {
     return stream.events.stream().filter(e -> e.getType() == Event.Type.UPDATE).map(e -> e.getUpdate().getStatus())
         .toList();
+  }
+
+  @Test
+  void anEndedTaskOrARegistrationTellsWhichAgentFreedAndARoundOverItOffersThatButADeclineTellsNothing() {
+    List<String> freed = new ArrayList<>();
+    state.onResourcesFreed(freed::add);
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    String frameworkId = launchRunning(plain, "t1");
+    assertThat(freed).isEmpty();
+
+    state.statusUpdate(agentId, StatusUpdate.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+            .setState(TaskState.TASK_FINISHED).setUuid(ByteString.copyFrom(new byte[] {1})))
+        .build());
+    assertThat(freed).containsExactly(agentId);
+
+    // The agent's whole 2 cpus, the task's half included, in a round over that agent alone.
+    int offersBefore = (int) plain.events.stream().filter(e -> e.getType() == Event.Type.OFFERS).count();
+    state.allocate(List.of(agentId));
+    assertThat(plain.events.stream().filter(e -> e.getType() == Event.Type.OFFERS).count()).isEqualTo(offersBefore + 1);
+    Offer again = lastOffer(plain);
+    assertThat(again.getResourcesList()).filteredOn(r -> r.getName().equals("cpus"))
+        .extracting(r -> r.getScalar().getValue()).containsExactly(2.0);
+
+    state.decline(frameworkId, Call.Decline.newBuilder().addOfferIds(again.getId())
+        .setFilters(Filters.newBuilder().setRefuseSeconds(0)).build());
+    assertThat(freed).as("a declined offer waits for the periodic round").containsExactly(agentId);
+
+    String second = state.registerAgent(AgentCall.Register.newBuilder().setAgentInfo(AgentInfo.newBuilder()
+        .setHostname("h2").setPort(5051).addResources(scalar("cpus", 1)).addResources(scalar("mem", 512))).build(),
+        new RecordingSink<>("agent-stream-2"));
+    assertThat(freed).containsExactly(agentId, second);
   }
 
   @Test
