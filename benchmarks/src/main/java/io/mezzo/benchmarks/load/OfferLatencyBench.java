@@ -83,11 +83,14 @@ public final class OfferLatencyBench {
       double registerSeconds = (System.nanoTime() - registering) / 1e9;
       System.err.printf("%,d agents registered in %.1f s%n", config.agents(), registerSeconds);
       cluster.closing(framework::close);
+      long started = System.nanoTime();
       framework.start(cluster.masterUrl());
       if (!framework.awaitSamples(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException("Timed out: " + framework.samples().size() + " of " + config.samples()
             + " samples");
       }
+      // Each sample with when it was taken, to tell the first wave from the steady state.
+      Files.writeString(config.logs().resolve("samples.csv"), framework.samples().csv(started));
       Result result = new Result(config.agents(), framework.launched(), framework.failed(),
           framework.samples().sortedMillis(), registerSeconds);
       if (config.plot() != null) {

@@ -31,6 +31,18 @@ final class Samples {
     return millis;
   }
 
+  /**
+   * One line per sample in the order added: seconds since {@code originNanos} (System.nanoTime)
+   * when it was taken, and its latency in milliseconds, under a header line.
+   */
+  synchronized String csv(long originNanos) {
+    StringBuilder out = new StringBuilder("seconds,millis\n");
+    for (int i = 0; i < size; i++) {
+      out.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f%n", (at[i] - originNanos) / 1e9, nanos[i] / 1e6));
+    }
+    return out.toString();
+  }
+
   /** When each sample was taken (System.nanoTime), in the order added. */
   synchronized long[] times() {
     return Arrays.copyOf(at, size);

@@ -157,10 +157,11 @@ public final class LeaderFence {
    * Ends suspension number {@code suspension}: the election has seen ZooKeeper vouch, since that
    * suspension began, for the same session and latch node. Refused (false) when the fence is broken
    * or was suspended again since, so an answer that raced a newer disconnection resumes nothing.
-   * Does not renew the lease: pair it with {@link #renew(long)} for the same answer.
+   * Also false when the term is not suspended (nothing to resume). Does not renew the lease: pair it
+   * with {@link #renew(long)} for the same answer.
    */
   public synchronized boolean resume(long suspension) {
-    if (brokenBecause.get() != null || suspension != suspensions) {
+    if (brokenBecause.get() != null || suspension != suspensions || suspendedBecause == null) {
       return false;
     }
     suspendedBecause = null;

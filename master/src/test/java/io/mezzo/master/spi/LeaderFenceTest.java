@@ -86,6 +86,9 @@ class LeaderFenceTest {
     assertThat(fence.resume(second)).isTrue();
     assertThat(fence.holds()).isTrue();
     assertThat(fence.suspendedBecause()).isEmpty();
+    // A renewal's answer asks to resume too: a term that is not suspended has nothing to resume.
+    assertThat(fence.resume(second)).isFalse();
+    assertThat(fence.holds()).isTrue();
     assertThat(broken).isEmpty();
   }
 
