@@ -19,6 +19,11 @@ final class HttpsMasterDetector implements MasterDetector {
     return https(plain.schedulerEndpoint());
   }
 
+  @Override
+  public java.util.Optional<URI> knownEndpoint() {
+    return plain.knownEndpoint().map(HttpsMasterDetector::https);
+  }
+
   static URI https(URI endpoint) {
     return "http".equals(endpoint.getScheme()) ? URI.create("https" + endpoint.toString().substring(4)) : endpoint;
   }

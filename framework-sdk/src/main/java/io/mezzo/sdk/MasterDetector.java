@@ -17,6 +17,15 @@ interface MasterDetector extends AutoCloseable {
    */
   URI schedulerEndpoint() throws InterruptedException;
 
+  /**
+   * The leader's endpoint as the detector knows it right now, without waiting or asking anyone;
+   * empty when it does not follow the leader (a fixed URL) or knows of none. The client checks it
+   * while it backs off, to try a new leader at once rather than at the end of a grown backoff.
+   */
+  default java.util.Optional<URI> knownEndpoint() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases connections (the ZooKeeper session); idempotent. */
   @Override
   void close();

@@ -143,6 +143,7 @@ final class SubscriptionLoop {
       while (!closed.getAsBoolean()) {
         Subscription sub = new Subscription(Thread.currentThread(), null, clock.millis());
         subscription = sub;
+        detected = null;
         try {
           subscribeAndRead(sub);
         } catch (InterruptedException | InterruptedIOException e) {
@@ -175,8 +176,15 @@ final class SubscriptionLoop {
         failures = sub.isSubscribed() ? 0 : failures + 1;
         Duration delay = backoff.delay(Math.max(0, failures - 1));
         log.info("[framework={}] Subscribing again in {} ms", id(), delay.toMillis());
-        if (sleepUnlessClosed(delay)) {
+        URI named = sleepUnlessClosedOrNewLeader(delay, detected);
+        if (named == CLOSED) {
           break;
+        }
+        if (named != null) {
+          // A failover: the detector names another master. The backoff grew while no master led;
+          // the new leader is tried now, and its own refusals back off from the start again.
+          log.info("[framework={}] The detector names a new leader at {}: subscribing now", id(), named);
+          failures = 0;
         }
       }
     } finally {
@@ -185,7 +193,8 @@ final class SubscriptionLoop {
   }
 
   private void subscribeAndRead(Subscription sub) throws IOException, InterruptedException {
-    sub.endpoint(detector.schedulerEndpoint());
+    detected = detector.schedulerEndpoint();
+    sub.endpoint(detected);
     if (closed.getAsBoolean()) {
       return;
     }
@@ -316,23 +325,42 @@ final class SubscriptionLoop {
     }
   }
 
-  /** True if the client was closed while waiting. */
-  private boolean sleepUnlessClosed(Duration delay) {
+  /**
+   * The endpoint the detector named for the current attempt (null if it named none), on the
+   * connection thread. Not the subscription's endpoint, which a redirect may have moved elsewhere.
+   */
+  private URI detected;
+
+  /** What {@link #sleepUnlessClosedOrNewLeader} answers when the client was closed while waiting. */
+  private static final URI CLOSED = URI.create("mezzo:closed");
+  /** How often a backoff looks whether the detector names a new leader. */
+  private static final long LEADER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /**
+   * Waits out {@code delay}, unless the client closes ({@link #CLOSED}) or the detector comes to
+   * name a leader other than {@code tried}, the endpoint it named for the last attempt (null when
+   * it named none): then that leader's endpoint, at once. Null when the delay ran out.
+   */
+  private URI sleepUnlessClosedOrNewLeader(Duration delay, URI tried) {
     long deadline = System.nanoTime() + delay.toNanos();
     while (!closed.getAsBoolean()) {
+      java.util.Optional<URI> known = detector.knownEndpoint();
+      if (known.isPresent() && !known.get().equals(tried)) {
+        return known.get();
+      }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return false;
+        return null;
       }
       try {
-        if (closing.await(left, TimeUnit.NANOSECONDS)) {
-          return true;
+        if (closing.await(Math.min(left, LEADER_CHECK_NANOS), TimeUnit.NANOSECONDS)) {
+          return CLOSED;
         }
       } catch (InterruptedException e) {
         // stop() interrupts; the loop condition tells
       }
     }
-    return true;
+    return CLOSED;
   }
 
   private void awaitClose() {

@@ -56,6 +56,12 @@ final class ZooKeeperMasterDetector implements MasterDetector {
     return endpoint;
   }
 
+  /** The leader the detector's watch follows, once a first lookup started it. */
+  @Override
+  public synchronized java.util.Optional<URI> knownEndpoint() {
+    return detector == null ? java.util.Optional.empty() : detector.leader().map(ZooKeeperMasterDetector::endpointOf);
+  }
+
   /** The scheduler API endpoint of the master MasterInfo describes ({@link MasterInfos#endpoint}). */
   static URI endpointOf(MasterInfo info) {
     MasterInfos.Endpoint endpoint = MasterInfos.endpoint(info);

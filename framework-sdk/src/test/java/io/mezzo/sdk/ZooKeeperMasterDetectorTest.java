@@ -85,6 +85,38 @@ class ZooKeeperMasterDetectorTest {
   }
 
   @Test
+  void aNewLeaderIsTriedAtOnceNotAtTheEndOfTheBackoff() throws Exception {
+    RecordingScheduler scheduler = new RecordingScheduler();
+    try (FakeMaster leader = FakeMaster.start(); FakeMaster standby = FakeMaster.start()) {
+      publish("json.info_0000000001", leader.masterInfo());
+      SchedulerClient client = SchedulerClient.builder()
+          .master("zk://" + zookeeper.getConnectString() + "/mezzo")
+          .frameworkInfo(frameworkInfo())
+          .scheduler(scheduler)
+          // A minute at least between attempts: longer than this test waits for anything.
+          .reconnectBackoff(Duration.ofMinutes(2), Duration.ofMinutes(2))
+          .build();
+      try {
+        client.start();
+        await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
+
+        // The leader dies while ZooKeeper still names it: the client backs off for a minute or more.
+        leader.answerSubscribeWith(503, "No leader elected");
+        leader.closeStream();
+        await().atMost(WAIT).until(() -> scheduler.disconnects.get() == 1);
+        // Its session ends, the standby publishes itself: the client subscribes there now.
+        curator.delete().forPath("/mezzo/json.info_0000000001");
+        publish("json.info_0000000002", standby.masterInfo());
+        await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 2);
+        assertThat(standby.calls(Call.Type.SUBSCRIBE)).hasSize(1);
+        assertThat(leader.calls(Call.Type.SUBSCRIBE)).hasSize(1);
+      } finally {
+        client.close().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void waitsUntilAMasterRegisters() throws Exception {
     ZooKeeperMasterDetector detector = new ZooKeeperMasterDetector(
         ZkUrl.parse("zk://" + zookeeper.getConnectString() + "/mezzo"), Duration.ofMillis(300));

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Master failover under load: {@code --masters} masters, each {@code MasterMain} in a JVM of its
- * own sharing one ZooKeeper, {@code --agents} simulated agents and a load framework (on the SDK)
+ * own sharing one ZooKeeper (in a process of its own too: in the bench's JVM, busy with thousands of
+ * agents reconnecting at once, it answered the new leader late), {@code --agents} simulated agents and a load framework (on the SDK)
  * keeping {@code --tasks} tasks RUNNING; then the leading master is killed with SIGKILL and the
  * bench measures, from the kill, (a) a surviving master answering the operator API as leader
  * (and, since that answer queues behind the re-registrations, when the first agent re-registered),
@@ -74,7 +75,7 @@ public final class FailoverBench {
     Files.createDirectories(config.logs());
     List<String> masterFlags = List.of("--zk-session-timeout", config.sessionTimeout().toMillis() + "ms",
         "--allocation-interval", "200ms");
-    try (BenchCluster cluster = BenchCluster.startMasterProcesses(config.masters(), masterFlags, config.logs())) {
+    try (BenchCluster cluster = BenchCluster.startMasterProcesses(config.masters(), masterFlags, config.logs(), true)) {
       long deadline = System.nanoTime() + config.timeout().toNanos();
       BenchCluster.MasterProcess leader = awaitLeader(cluster.masterProcesses(), deadline);
       System.err.println("leader: " + leader.url() + " (logs in " + config.logs() + ")");
