@@ -21,6 +21,7 @@ import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.agent.health.HealthCheckers;
 import io.mezzo.agent.http.AgentHttpServer;
 import io.mezzo.agent.operator.AgentOperatorApi;
+import io.mezzo.agent.operator.ViewAccess;
 import io.mezzo.agent.operator.AgentSnapshot;
 import io.mezzo.agent.operator.TaskHistory;
 import io.mezzo.agent.metrics.AgentGauges;
@@ -267,7 +268,7 @@ final class AgentVerticle extends VerticleBase {
       public Future<Map<String, Double>> metrics() {
         return metrics.snapshot();
       }
-    }, files);
+    }, files).views(config.security().acls());
     // Vert.x timers for the body read timeouts even when tests inject manual ones, as for log
     // rotation below: a timer per request in flight would show among the ones tests count.
     httpServer = new AgentHttpServer(vertx, config.ip(), config.port(), files, new ExecutorApi(context, executors, executorTokens),
@@ -324,8 +325,16 @@ final class AgentVerticle extends VerticleBase {
     return httpPort;
   }
 
-  /** What {@code GET /state} answers, rendered on the agent's context. */
+  /** What {@code GET /state} answers to everyone (no view ACLs), rendered on the agent's context. */
   Future<JsonObject> state() {
+    return state(Optional.empty());
+  }
+
+  /**
+   * What {@code GET /state} answers to {@code caller}, rendered on the agent's context: with
+   * {@code --acls}, only the tasks and executors the view ACLs let the caller see ({@link ViewAccess}).
+   */
+  Future<JsonObject> state(Optional<String> caller) {
     if (context == null) {
       return Future.failedFuture(new IllegalStateException("The agent has not started yet"));
     }
@@ -336,8 +345,9 @@ final class AgentVerticle extends VerticleBase {
         return;
       }
       MasterAddress master = link.master();
+      ViewAccess views = ViewAccess.of(config.security().acls(), caller);
       state.complete(AgentStateJson.render(agentId, config.hostname(), httpPort, master, link.registered(),
-          hosts.taskViews(), executors.views()));
+          views.tasks(hosts.taskViews()), views.executors(executors.views())));
     });
     return state.future();
   }

@@ -3,6 +3,7 @@ package io.mezzo.agent.http;
 import io.mezzo.agent.executors.ExecutorApi;
 import io.mezzo.agent.files.FilesHandler;
 import io.mezzo.agent.metrics.AgentMetrics;
+import io.mezzo.agent.support.CallerPrincipal;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.node.http.BodyBudget;
 import io.mezzo.node.http.BoundedBody;
@@ -18,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +39,7 @@ public final class AgentHttpServer {
   private final FilesHandler files;
   private final ExecutorApi executorApi;
   private final Handler<RoutingContext> operatorApi;
-  private final Supplier<Future<JsonObject>> state;
+  private final Function<Optional<String>, Future<JsonObject>> state;
   private final HttpLimits limits;
   private final Timers timers;
   private final BodyBudget budget;
@@ -51,18 +54,21 @@ public final class AgentHttpServer {
    * @param state renders {@code /state}; called on the server's context
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, Supplier<Future<JsonObject>> state) {
-    this(vertx, host, port, files, null, null, state, HttpLimits.defaults(), Timers.vertx(vertx), null);
+    this(vertx, host, port, files, null, null, caller -> state.get(), HttpLimits.defaults(), Timers.vertx(vertx), null);
   }
 
   /**
    * @param executorApi the executor API to serve, or null for none
    * @param operatorApi the operator API ({@code POST /api/v1}) to serve, or null for none; it reads
    *     the call from {@link BoundedBody#body}
+   * @param state renders {@code /state} for the authenticated caller (empty: none), which it may
+   *     filter by the view ACLs; called on the server's context
    * @param timers arms the body read timeouts
    * @param metrics served on {@code /metrics/snapshot} (Mesos's JSON) and {@code /metrics} (Prometheus text); null for none
    */
   public AgentHttpServer(Vertx vertx, String host, int port, FilesHandler files, ExecutorApi executorApi,
-      Handler<RoutingContext> operatorApi, Supplier<Future<JsonObject>> state, HttpLimits limits, Timers timers,
+      Handler<RoutingContext> operatorApi, Function<Optional<String>, Future<JsonObject>> state, HttpLimits limits,
+      Timers timers,
       AgentMetrics metrics) {
     this.metrics = metrics;
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -109,7 +115,7 @@ public final class AgentHttpServer {
     router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));
     Handler<RoutingContext> readonly = security.readonly();
     router.route("/state").handler(noBody).handler(readonly);
-    router.get("/state").handler(ctx -> state.get().onComplete(result -> {
+    router.get("/state").handler(ctx -> state.apply(CallerPrincipal.of(ctx)).onComplete(result -> {
       if (result.succeeded()) {
         json(ctx.response(), result.result());
       } else {

@@ -62,11 +62,21 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final Source source;
   private final FilesHandler files;
+  private Optional<io.mezzo.node.auth.Acls> acls = Optional.empty();
 
   public AgentOperatorApi(Vertx vertx, Source source, FilesHandler files) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.source = Objects.requireNonNull(source, "source");
     this.files = Objects.requireNonNull(files, "files");
+  }
+
+  /**
+   * Filters GET_STATE, GET_TASKS, GET_EXECUTORS, GET_FRAMEWORKS and GET_CONTAINERS by the view ACLs
+   * ({@link ViewAccess}) for each caller. Call before serving.
+   */
+  public AgentOperatorApi views(Optional<io.mezzo.node.auth.Acls> acls) {
+    this.acls = Objects.requireNonNull(acls, "acls");
+    return this;
   }
 
   @Override
@@ -104,6 +114,7 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
 
   /** @param principal the authenticated caller, whose sandbox access LIST_FILES and READ_FILE check */
   private void answer(Call call, Codec codec, HttpServerResponse response, Optional<String> principal) {
+    ViewAccess views = ViewAccess.of(acls, principal);
     switch (call.getType()) {
       case GET_HEALTH -> respond(response, codec, Future.succeededFuture(Response.newBuilder()
           .setType(Response.Type.GET_HEALTH)
@@ -123,17 +134,17 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
         values.forEach((name, value) -> metrics.addMetrics(Metric.newBuilder().setName(name).setValue(value)));
         return Response.newBuilder().setType(Response.Type.GET_METRICS).setGetMetrics(metrics).build();
       }));
-      case GET_STATE -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_STATE -> fromSnapshot(response, codec, views, s -> Response.newBuilder()
           .setType(Response.Type.GET_STATE).setGetState(OperatorResponses.state(s)).build());
-      case GET_TASKS -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_TASKS -> fromSnapshot(response, codec, views, s -> Response.newBuilder()
           .setType(Response.Type.GET_TASKS).setGetTasks(OperatorResponses.tasks(s)).build());
-      case GET_EXECUTORS -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_EXECUTORS -> fromSnapshot(response, codec, views, s -> Response.newBuilder()
           .setType(Response.Type.GET_EXECUTORS).setGetExecutors(OperatorResponses.executors(s)).build());
-      case GET_FRAMEWORKS -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_FRAMEWORKS -> fromSnapshot(response, codec, views, s -> Response.newBuilder()
           .setType(Response.Type.GET_FRAMEWORKS).setGetFrameworks(OperatorResponses.frameworks(s)).build());
-      case GET_CONTAINERS -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_CONTAINERS -> fromSnapshot(response, codec, views, s -> Response.newBuilder()
           .setType(Response.Type.GET_CONTAINERS).setGetContainers(OperatorResponses.containers(s)).build());
-      case GET_AGENT -> fromSnapshot(response, codec, s -> Response.newBuilder()
+      case GET_AGENT -> fromSnapshot(response, codec, ViewAccess.ALL, s -> Response.newBuilder()
           .setType(Response.Type.GET_AGENT)
           .setGetAgent(Response.GetAgent.newBuilder().setAgentInfo(s.agentInfo())).build());
       case LIST_FILES -> {
@@ -163,10 +174,14 @@ public final class AgentOperatorApi implements Handler<RoutingContext> {
     }
   }
 
-  /** Takes a snapshot on the agent's context, then builds and encodes the response on a worker thread. */
-  private void fromSnapshot(HttpServerResponse response, Codec codec, Function<AgentSnapshot, Response> build) {
+  /**
+   * Takes a snapshot on the agent's context, then keeps what the caller may see and builds and
+   * encodes the response on a worker thread.
+   */
+  private void fromSnapshot(HttpServerResponse response, Codec codec, ViewAccess views,
+      Function<AgentSnapshot, Response> build) {
     source.snapshot()
-        .compose(snapshot -> vertx.executeBlocking(() -> codec.encode(build.apply(snapshot)), false))
+        .compose(snapshot -> vertx.executeBlocking(() -> codec.encode(build.apply(views.filter(snapshot))), false))
         .onComplete(encoded -> send(response, codec, encoded.succeeded() ? encoded.result() : null, encoded.cause()));
   }
 

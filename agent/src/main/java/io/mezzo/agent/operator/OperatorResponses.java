@@ -205,13 +205,13 @@ final class OperatorResponses {
         }
         if (terminal(view)) {
           ended.add(record);
-        } else {
+        } else if (snapshot.views().executorOf(view)) {
           executors.live.putIfAbsent(key(view), executorOf(view));
         }
       }
       for (TaskRecord record : ended) {
         TaskView view = record.view();
-        if (standsIn(view) && !executors.live.containsKey(key(view))) {
+        if (standsIn(view) && !executors.live.containsKey(key(view)) && snapshot.views().executorOf(view)) {
           executors.completed.putIfAbsent(key(view), executorOf(view));
         }
       }

@@ -209,7 +209,7 @@ class SandboxAccessTest {
       }
     }, files);
     server = new AgentHttpServer(vertx, "127.0.0.1", 0, files, null, operatorApi,
-        () -> Future.succeededFuture(new JsonObject().put("id", "agent-1")), HttpLimits.defaults(), Timers.vertx(vertx),
+        caller -> Future.succeededFuture(new JsonObject().put("id", "agent-1")), HttpLimits.defaults(), Timers.vertx(vertx),
         new io.mezzo.agent.metrics.AgentMetrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
             io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT), java.time.Clock.systemUTC(),
             vertx.getOrCreateContext(), () -> null)).security(security);

@@ -124,7 +124,7 @@ class RequestBodyLimitsTest {
   private void start(HttpLimits limits, Timers timers) throws Exception {
     server = new AgentHttpServer(vertxes.vertx(), "127.0.0.1", 0, new FilesHandler(vertxes.vertx(), new FilesRoot(workDir)),
         null, ctx -> ctx.response().end("read " + BoundedBody.body(ctx).length()),
-        () -> Future.succeededFuture(new JsonObject()), limits, timers, null);
+        caller -> Future.succeededFuture(new JsonObject()), limits, timers, null);
     port = server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
