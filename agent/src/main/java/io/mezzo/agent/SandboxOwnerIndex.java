@@ -4,6 +4,7 @@ import io.mezzo.agent.executors.ExecutorView;
 import io.mezzo.agent.files.SandboxId;
 import io.mezzo.agent.files.SandboxOwner;
 import io.mezzo.agent.tasks.TaskView;
+import io.mezzo.protocol.RunAs;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
@@ -50,9 +51,7 @@ final class SandboxOwnerIndex {
   private static SandboxOwner owner(FrameworkInfo framework, CommandInfo command) {
     Optional<String> principal = framework == null || !framework.hasPrincipal()
         ? Optional.empty() : Optional.of(framework.getPrincipal());
-    Optional<String> user = command != null && command.hasUser() && !command.getUser().isEmpty()
-        ? Optional.of(command.getUser())
-        : framework == null ? Optional.empty() : Optional.of(framework.getUser());
-    return new SandboxOwner(principal, user);
+    // An empty user (no command user, no framework) is none: SandboxOwner drops it.
+    return new SandboxOwner(principal, Optional.of(RunAs.user(command, framework == null ? null : framework.getUser())));
   }
 }

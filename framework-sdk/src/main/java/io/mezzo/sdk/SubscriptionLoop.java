@@ -18,6 +18,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -344,7 +345,7 @@ final class SubscriptionLoop {
   private URI sleepUnlessClosedOrNewLeader(Duration delay, URI tried) {
     long deadline = System.nanoTime() + delay.toNanos();
     while (!closed.getAsBoolean()) {
-      java.util.Optional<URI> known = detector.knownEndpoint();
+      Optional<URI> known = detector.knownEndpoint();
       if (known.isPresent() && !known.get().equals(tried)) {
         return known.get();
       }

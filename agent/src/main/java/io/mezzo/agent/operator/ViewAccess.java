@@ -3,6 +3,7 @@ package io.mezzo.agent.operator;
 import io.mezzo.agent.executors.ExecutorView;
 import io.mezzo.agent.tasks.TaskView;
 import io.mezzo.node.auth.Acls;
+import io.mezzo.protocol.RunAs;
 import io.mezzo.v1.Protos.CommandInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
 import java.util.List;
@@ -41,22 +42,17 @@ public final class ViewAccess {
   }
 
   public boolean task(TaskView task) {
-    return framework(task.frameworkInfo())
-        && approved(Acls.Action.VIEW_TASKS, user(task.task().hasCommand() ? task.task().getCommand() : null,
-            task.frameworkInfo()));
+    return visible(Acls.Action.VIEW_TASKS, commandOf(task), task.frameworkInfo());
   }
 
   public boolean executor(ExecutorView executor) {
-    return framework(executor.frameworkInfo())
-        && approved(Acls.Action.VIEW_EXECUTORS, user(executor.info().hasCommand() ? executor.info().getCommand() : null,
-            executor.frameworkInfo()));
+    return visible(Acls.Action.VIEW_EXECUTORS, executor.info().hasCommand() ? executor.info().getCommand() : null,
+        executor.frameworkInfo());
   }
 
   /** The executor the agent stands in for to run this task (a command task's): shown as the task's user's. */
   boolean executorOf(TaskView task) {
-    return framework(task.frameworkInfo())
-        && approved(Acls.Action.VIEW_EXECUTORS, user(task.task().hasCommand() ? task.task().getCommand() : null,
-            task.frameworkInfo()));
+    return visible(Acls.Action.VIEW_EXECUTORS, commandOf(task), task.frameworkInfo());
   }
 
   public List<TaskView> tasks(List<TaskView> tasks) {
@@ -78,8 +74,13 @@ public final class ViewAccess {
         executors(snapshot.executors()), executors(snapshot.completedExecutors()), this);
   }
 
-  private static String user(CommandInfo command, FrameworkInfo framework) {
-    return command != null && command.hasUser() && !command.getUser().isEmpty() ? command.getUser() : framework.getUser();
+  /** Its framework visible, and {@code action} approved on the user it runs as ({@link RunAs}). */
+  private boolean visible(Acls.Action action, CommandInfo command, FrameworkInfo framework) {
+    return framework(framework) && approved(action, RunAs.user(command, framework.getUser()));
+  }
+
+  private static CommandInfo commandOf(TaskView task) {
+    return task.task().hasCommand() ? task.task().getCommand() : null;
   }
 
   private boolean approved(Acls.Action action, String user) {

@@ -2,6 +2,7 @@ package io.mezzo.master.auth;
 
 import io.mezzo.master.spi.Authorizer;
 import io.mezzo.master.spi.Authorizer.Action;
+import io.mezzo.protocol.RunAs;
 import io.mezzo.protocol.TaskStates;
 import io.mezzo.v1.Protos.ExecutorInfo;
 import io.mezzo.v1.Protos.FrameworkInfo;
@@ -74,8 +75,7 @@ public final class ViewFilter {
   }
 
   public boolean executor(ExecutorInfo info, String frameworkUser) {
-    String user = info.hasCommand() && info.getCommand().hasUser() ? info.getCommand().getUser() : frameworkUser;
-    return approved(Action.VIEW_EXECUTOR, user);
+    return approved(Action.VIEW_EXECUTOR, RunAs.user(info.hasCommand() ? info.getCommand() : null, frameworkUser));
   }
 
   public boolean agents() {
@@ -168,7 +168,7 @@ public final class ViewFilter {
       }
       Offer.Operation.Launch.Builder launch = operation.getLaunch().toBuilder().clearTaskInfos();
       for (TaskInfo task : operation.getLaunch().getTaskInfosList()) {
-        String user = task.hasCommand() && task.getCommand().hasUser() ? task.getCommand().getUser() : frameworkUser;
+        String user = RunAs.user(task.hasCommand() ? task.getCommand() : null, frameworkUser);
         if (approved(Action.VIEW_TASK, user)) {
           launch.addTaskInfos(task);
         } else {
