@@ -156,9 +156,13 @@ public final class ClusterSecrets {
         "--authenticate-http-frameworks", "--authenticate-http-readonly", "--authenticate-http-readwrite");
   }
 
-  /** The agents' flags: HTTP Basic on their read-only endpoints, {@code access_sandboxes} on their files. */
+  /**
+   * The agents' flags: HTTP Basic on their read-only endpoints, {@code access_sandboxes} on their
+   * files, and a token per executor on the executor API.
+   */
   public List<String> agentFlags() {
-    return List.of("--credentials", credentials.toString(), "--acls", acls.toString(), "--authenticate-http-readonly");
+    return List.of("--credentials", credentials.toString(), "--acls", acls.toString(), "--authenticate-http-readonly",
+        "--authenticate-http-executors");
   }
 
   public Path credentials() {

@@ -40,6 +40,8 @@ class ClusterSecretsTest {
     assertThat(secrets.masterFlags()).containsSubsequence("--credentials", secrets.credentials().toString())
         .containsSubsequence("--acls", secrets.acls().toString())
         .contains("--authenticate-http-frameworks", "--authenticate-http-readonly", "--authenticate-http-readwrite");
+    assertThat(secrets.agentFlags()).containsSubsequence("--credentials", secrets.credentials().toString())
+        .contains("--authenticate-http-readonly", "--authenticate-http-executors");
   }
 
   @Test
