@@ -152,7 +152,12 @@ public final class ClusterSecrets {
 
   /** The masters' flags that turn authentication and authorization on with these files. */
   public List<String> masterFlags() {
-    return List.of("--credentials", credentials.toString(), "--acls", acls.toString(),
+    return masterFlags(credentials.toString(), acls.toString());
+  }
+
+  /** The masters' flags, with the files at these paths where the masters run. */
+  static List<String> masterFlags(String credentials, String acls) {
+    return List.of("--credentials", credentials, "--acls", acls,
         "--authenticate-http-frameworks", "--authenticate-http-readonly", "--authenticate-http-readwrite");
   }
 
@@ -161,7 +166,12 @@ public final class ClusterSecrets {
    * files, and a token per executor on the executor API.
    */
   public List<String> agentFlags() {
-    return List.of("--credentials", credentials.toString(), "--acls", acls.toString(), "--authenticate-http-readonly",
+    return agentFlags(credentials.toString(), acls.toString());
+  }
+
+  /** The agents' flags, with the files at these paths where the agents run. */
+  static List<String> agentFlags(String credentials, String acls) {
+    return List.of("--credentials", credentials, "--acls", acls, "--authenticate-http-readonly",
         "--authenticate-http-executors");
   }
 

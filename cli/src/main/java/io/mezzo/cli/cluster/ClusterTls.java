@@ -75,9 +75,23 @@ public final class ClusterTls {
     } catch (IOException e) {
       // a machine without a resolvable name: the addresses above are enough for a local cluster
     }
+    Issued issued = issue(node, names, purpose);
+    return flags(issued.cert().toString(), issued.key().toString(), ca().toString());
+  }
+
+  /** Issues {@code node}'s certificate for exactly {@code names} (addresses or host names). */
+  Issued issue(String node, List<String> names, Purpose purpose) {
     Path cert = dir.resolve(node + ".pem");
     Path key = dir.resolve(node + "-key.pem");
     ca.issue(node, names, purpose).write(cert, key);
-    return List.of("--tls-cert", cert.toString(), "--tls-key", key.toString(), "--ca-cert", ca().toString());
+    return new Issued(cert, key);
   }
+
+  /** The flags that give a node its certificate, its key and the cluster CA, by their paths where it runs. */
+  static List<String> flags(String cert, String key, String ca) {
+    return List.of("--tls-cert", cert, "--tls-key", key, "--ca-cert", ca);
+  }
+
+  /** A node's certificate and key files. */
+  record Issued(Path cert, Path key) {}
 }

@@ -153,7 +153,13 @@ public final class CreateCommand implements Callable<Integer> {
       DockerCluster containers = new DockerCluster(home, docker);
       ClusterFile cluster = null;
       try {
-        cluster = containers.create(name, masters, agents, masterArgs(), agentResources, jar.get());
+        if (!insecure) {
+          Path dir = home.dir(name);
+          tls = ClusterTls.create(dir, name);
+          secrets = ClusterSecrets.create(dir, System.getProperty("user.name"));
+          probe = ClusterProbe.forCluster(dir);
+        }
+        cluster = containers.create(name, masters, agents, masterArgs(), agentResources, jar.get(), tls, secrets);
         awaitReady(cluster, started.plus(timeout));
       } catch (StartFailed | RuntimeException e) {
         System.err.println("Cluster '" + name + "' did not start: " + e.getMessage());
@@ -335,8 +341,6 @@ public final class CreateCommand implements Callable<Integer> {
       System.out.printf("  TLS:        every node serves HTTPS; the cluster CA is %s%n", tls.ca());
       System.out.println("              (mezzo commands with --cluster " + name + " trust it; others take --ca-cert "
           + tls.ca() + ")");
-    } else if (cluster.inContainers()) {
-      System.out.println("  TLS:        off (the docker provider does not make certificates yet)");
     } else {
       System.out.println("  TLS:        off (--insecure)");
     }
@@ -346,8 +350,6 @@ public final class CreateCommand implements Callable<Integer> {
       System.out.printf("              ACLs in %s%n", secrets.acls());
       System.out.println("              (mezzo commands with --cluster " + name + " use them; the SDK's"
           + " SchedulerClient.builder().localCluster(\"" + name + "\") too)");
-    } else if (cluster.inContainers()) {
-      System.out.println("  Auth:       off (the docker provider does not make credentials yet)");
     } else {
       System.out.println("  Auth:       off (--insecure): anyone who reaches a master may do anything");
     }
