@@ -1,4 +1,4 @@
-// Calls to the master's operator API (JSON), the explain endpoint, and an agent's files API.
+// Calls to the master's operator API (JSON), the explain endpoint, and an agent's files API (through the master).
 
 export async function call(type, extra = {}) {
   const response = await fetch('/api/v1', {
@@ -26,10 +26,12 @@ export function agentUrl(agentInfo) {
   return `${location.protocol}//${agentInfo.hostname}:${agentInfo.port || 5051}`;
 }
 
-/**
- * Reads part of a file through an agent's files API ({data, offset}). Cross-origin: it works when
- * the agent allows it (Access-Control-Allow-Origin); a refusal surfaces as a TypeError.
- */
+/** Where this master passes an agent's files API on (read, browse, download), on the page's own origin. */
+export function agentFiles(agentId) {
+  return `/agents/${encodeURIComponent(agentId)}`;
+}
+
+/** Reads part of a file through an agent's files API at base ({data, offset}); null when it is not there. */
 export async function readFile(base, path, offset, length) {
   const url = `${base}/files/read?path=${encodeURIComponent(path)}&offset=${offset}&length=${length}`;
   const response = await fetch(url);

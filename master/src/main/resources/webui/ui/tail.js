@@ -1,6 +1,5 @@
-// A live tail of a sandbox file through the agent's files API (/files/read), read from the
-// browser. The agent is another origin than the master serving this page, so this needs the
-// agent to allow it (Access-Control-Allow-Origin); otherwise the tail says so and links the file.
+// A live tail of a sandbox file through the agent's files API (/files/read), which the master
+// serving this page passes on (base is /agents/<id>), so the page reads from its own origin.
 
 import {h, clear} from './dom.js';
 import {readFile} from './api.js';
@@ -56,12 +55,9 @@ export class Tail {
   }
 
   failed(error) {
-    const refused = error instanceof TypeError;
-    clear(this.note, h('span', {class: 'error'}, refused
-      ? `The agent at ${this.base} did not let this page read its files (it is another origin, and the agent sends `
-        + 'no Access-Control-Allow-Origin), or it cannot be reached. Use the download link.'
-      : error.message));
-    if (!refused && !this.stopped) this.timer = setTimeout(() => this.follow(), 5 * IDLE_MS);
+    clear(this.note, h('span', {class: 'error'}, error instanceof TypeError
+      ? `The master did not answer (${error.message}); retrying.` : error.message));
+    if (!this.stopped) this.timer = setTimeout(() => this.follow(), 5 * IDLE_MS);
   }
 
   stop() {

@@ -287,10 +287,31 @@ class SecureClusterIT {
       assertThat(refused.statusCode()).as("another principal's sandbox").isEqualTo(403);
       assertThat(refused.body()).contains("access_sandboxes");
 
+      // The same reads through the master, as the web UI makes them: the agent decides for the caller.
+      String throughMaster = master + "/agents/" + agentOf("before");
+      String ownRead = throughMaster + read.substring(agent.length());
+      assertThat(get(ownRead, null).statusCode()).as("no credentials, through the master").isEqualTo(401);
+      HttpResponse<String> own = get(ownRead, framework);
+      assertThat(own.statusCode()).as("the framework's own sandbox, through the master").isEqualTo(200);
+      assertThat(new JsonObject(own.body()).getString("data")).isEqualTo(
+          new JsonObject(get(read, framework).body()).getString("data"));
+      assertThat(get(throughMaster + admins.substring(agent.length()), framework).statusCode())
+          .as("another principal's sandbox, through the master").isEqualTo(403);
+      assertThat(get(throughMaster + admins.substring(agent.length()), admin).statusCode())
+          .as("the operator, through the master").isEqualTo(200);
+
       Mezzo.Result logs = cluster.mezzo().run(60, "task", "logs", "admins", "--cluster", CLUSTER);
       assertThat(logs.exitCode()).as(logs.toString()).isZero();
       assertThat(logs.stdout()).contains("only for admin");
     }
+  }
+
+  /** The id of the agent that runs task {@code taskId}, from the master's {@code /state}. */
+  private String agentOf(String taskId) throws Exception {
+    JsonObject state = new JsonObject(get(master + "/state", admin).body());
+    return state.getJsonArray("frameworks").stream().map(f -> (JsonObject) f)
+        .flatMap(f -> f.getJsonArray("tasks").stream().map(t -> (JsonObject) t))
+        .filter(t -> t.getString("id").equals(taskId)).findFirst().orElseThrow().getString("slave_id");
   }
 
   private HttpResponse<String> get(String url, Credential credential) throws Exception {

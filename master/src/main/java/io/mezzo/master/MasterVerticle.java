@@ -118,7 +118,7 @@ final class MasterVerticle extends VerticleBase {
         () -> election == null ? Future.succeededFuture(java.util.List.of()) : election.participants(),
         this::ownHostPort, () -> MastersEndpoint.State.of(acting()));
     Router router = MasterRoutes.router(vertx, gate, this::requestAllocation, config.limits(), bodyBudget, operator,
-        timers, metrics, masters, config.security());
+        timers, metrics, masters, config.security(), config.tls());
     // gzip (or deflate) when the client asks, as Mesos does; the event streams opt out (identity).
     // TLS, when configured, covers every route: there is one server. Client certificates are asked
     // for, not demanded, so that only the agent channel needs one (see Security#agentCertificates).

@@ -5,7 +5,7 @@ import {h, clear, section, idLink, keyValues, badge, dateTime} from '../dom.js';
 import {formatResources} from '../resources.js';
 import {VirtualTable} from '../table.js';
 import {replaceQuery} from '../router.js';
-import {agentUrl} from '../api.js';
+import {agentFiles, agentUrl} from '../api.js';
 import {Tail} from '../tail.js';
 
 export function mount(container, route, context) {
@@ -78,11 +78,13 @@ function startTails(el, store, task) {
     clear(el, h('p', {class: 'muted'}, 'The task\'s agent is not known, so its sandbox cannot be read.'));
     return [];
   }
-  const base = agentUrl(agent.info);
+  // Read through this master (its /agents/<id>/files/...), which asks the agent with this page's
+  // credentials: the page needs no access to the agent's own origin.
+  const base = agentFiles(task.agent_id.value);
   const executor = task.executor_id ? task.executor_id.value : task.task_id.value;
   const dir = `/frameworks/${task.framework_id.value}/executors/${executor}/runs/latest`;
   const tails = ['stdout', 'stderr'].map(name => new Tail(base, `${dir}/${name}`, name));
-  clear(el, h('p', {}, 'Agent ', h('code', {}, base), ', sandbox ', h('code', {id: 'sandbox-path'}, dir), ' ',
+  clear(el, h('p', {}, 'Agent ', h('code', {}, agentUrl(agent.info)), ', sandbox ', h('code', {id: 'sandbox-path'}, dir), ' ',
     h('a', {href: `${base}/files/browse?path=${encodeURIComponent(dir)}`, target: '_blank'}, '(browse)')),
   tails.map(t => t.el));
   tails.forEach(t => t.start());

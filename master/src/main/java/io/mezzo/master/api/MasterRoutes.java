@@ -11,6 +11,7 @@ import io.mezzo.master.state.Timers;
 import io.mezzo.node.http.BodyBudget;
 import io.mezzo.node.http.BoundedBody;
 import io.mezzo.node.http.ReadTimer;
+import io.mezzo.node.tls.NodeTls;
 import io.mezzo.protocol.Wire;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -31,6 +32,8 @@ import java.util.List;
  * page, which waits for one ({@link LeaderGate#page}). Its modules under {@code /ui/} and the chart
  * library's WebJar under {@code /webjars/} are served by any master. {@code /masters}
  * ({@link MastersEndpoint}) tells the page which masters the cluster has and which one leads.
+ * {@code /agents/<id>/files/...} ({@link AgentFilesProxy}) lets the page read sandboxes from its
+ * own origin.
  */
 public final class MasterRoutes {
   /** The API families behind the leader gate, each with its paths (Mesos's, and libprocess's under /master). */
@@ -40,12 +43,18 @@ public final class MasterRoutes {
     EXPLAIN("/api/v1/explain", "/master/api/v1/explain"),
     AGENT_CHANNEL(Wire.AGENT_CHANNEL_PATH),
     /** The v0 JSON state for old tools (GET only). */
-    STATE("/state", "/state.json", "/master/state", "/master/state.json");
+    STATE("/state", "/state.json", "/master/state", "/master/state.json"),
+    /** An agent's files API, passed on for the web UI (GET only; {@link AgentFilesProxy}). */
+    AGENT_FILES(AgentFilesProxy.PATHS);
 
     final List<String> paths;
 
     Family(String... paths) {
-      this.paths = List.of(paths);
+      this(List.of(paths));
+    }
+
+    Family(List<String> paths) {
+      this.paths = paths;
     }
   }
 
@@ -108,6 +117,19 @@ public final class MasterRoutes {
   public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
       BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics,
       MastersEndpoint masters, Security security) {
+    return router(vertx, gate, allocationTrigger, limits, budget, operatorOptions, timers, metrics, masters, security,
+        NodeTls.OFF);
+  }
+
+  /**
+   * The router of a master, as above, reaching agents for the web UI's sandbox reads
+   * ({@link AgentFilesProxy}) with {@code tls}'s client settings.
+   *
+   * @param tls the master's TLS: with a CA, agents are reached over TLS verified against it
+   */
+  public static Router router(Vertx vertx, LeaderGate gate, Runnable allocationTrigger, ApiLimits limits,
+      BodyBudget budget, OperatorOptions operatorOptions, Timers timers, MasterMetrics metrics,
+      MastersEndpoint masters, Security security, NodeTls tls) {
     HttpAuthentication authentication = security.authentication();
     Router router = Router.router(vertx);
     ReadTimer readTimer = ReadTimer.vertx(vertx);
@@ -121,6 +143,7 @@ public final class MasterRoutes {
         security.authorizer());
     AgentChannelApi agentChannel = new AgentChannelApi(gate, limits.streamQueueBytes(), metrics);
     Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
+    AgentFilesProxy agentFiles = new AgentFilesProxy(vertx, tls);
     for (Family family : Family.values()) {
       for (String path : family.paths) {
         // Bodies are read before the gate: a follower answers once the whole request is in, and too
@@ -136,6 +159,7 @@ public final class MasterRoutes {
               .handler(agentChannel);
           case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
               .handler(ctx -> state(vertx, ctx, metrics, security.authorizer())).failureHandler(RejectionHandler.BARE);
+          case AGENT_FILES -> router.get(path).handler(noBody).handler(readOnly).handler(gate).handler(agentFiles);
           default -> throw new IllegalStateException("No handler for " + family);
         }
       }

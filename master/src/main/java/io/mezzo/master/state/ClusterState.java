@@ -178,6 +178,21 @@ public final class ClusterState {
     return agent == null ? Optional.empty() : Optional.of(agent.total);
   }
 
+  /**
+   * Where a registered agent's HTTP API is, {@code scheme://host:port}, as it registered: the
+   * scheme it serves and the host name and port of its AgentInfo.
+   */
+  public Optional<String> agentUrl(String agentId) {
+    assertOwner();
+    AgentRecord agent = records.agents.get(agentId);
+    if (agent == null) {
+      return Optional.empty();
+    }
+    String host = agent.info.getHostname();
+    return Optional.of(agent.scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        + agent.info.getPort());
+  }
+
   /** The total resources of all registered agents. */
   public Resources totalResources() {
     assertOwner();

@@ -54,7 +54,13 @@ final class FakeAgent implements AutoCloseable {
    */
   static FakeAgent register(HttpClient http, String masterUrl, String agentId, Resource... resources)
       throws Exception {
-    AgentInfo.Builder info = AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(5051)
+    return register(http, masterUrl, agentId, 5051, resources);
+  }
+
+  /** As above, saying its HTTP API is at {@code 127.0.0.1:port}. */
+  static FakeAgent register(HttpClient http, String masterUrl, String agentId, int port, Resource... resources)
+      throws Exception {
+    AgentInfo.Builder info = AgentInfo.newBuilder().setHostname("127.0.0.1").setPort(port)
         .addAllResources(List.of(resources));
     if (agentId != null) {
       info.setId(AgentID.newBuilder().setValue(agentId));

@@ -78,7 +78,7 @@ class LeaderGateTest {
   /** What each API expects; the gate answers before the method is looked at. */
   private HttpResponse<String> send(Family family, String path) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path));
-    if (family == Family.STATE || family == Family.EXPLAIN) {
+    if (family == Family.STATE || family == Family.EXPLAIN || family == Family.AGENT_FILES) {
       request.GET();
     } else {
       request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}"));

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.mezzo.protocol.RecordIO;
 import io.mezzo.v1.master.Protos.Event;
 import io.mezzo.v1.master.Protos.Response;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -14,10 +15,12 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +45,8 @@ final class FakeUiBackend implements AutoCloseable {
   private volatile Response.GetRoles roles = Response.GetRoles.getDefaultInstance();
   private volatile JsonArray whyNot = new JsonArray();
   private volatile MastersEndpoint.State masterState = MastersEndpoint.State.LEADING;
+  /** What /agents/<id>/files/read answers, per agent id. */
+  private final Map<String, Handler<RoutingContext>> agentFiles = new java.util.concurrent.ConcurrentHashMap<>();
   /** The election's participants /masters lists; empty means this master alone, leading. */
   private volatile List<Participant> participants = List.of();
 
@@ -55,6 +60,15 @@ final class FakeUiBackend implements AutoCloseable {
     router.get("/ui/*").handler(StaticHandler.create("webui/ui"));
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.get("/health").handler(ctx -> ctx.response().end());
+    // The master's pass-through to an agent's files API, to the agents' files the test gives.
+    router.get("/agents/:agent_id/files/read").handler(ctx -> {
+      Handler<RoutingContext> files = agentFiles.get(ctx.pathParam("agent_id"));
+      if (files == null) {
+        ctx.response().setStatusCode(404).end("No agent '" + ctx.pathParam("agent_id") + "' is registered");
+      } else {
+        files.handle(ctx);
+      }
+    });
     // The real endpoint, CORS included, over participants the test sets.
     router.get("/masters").handler(new MastersEndpoint(() -> Future.succeededFuture(participants.isEmpty()
         ? List.of(new Participant(address(), true)) : participants), this::address, () -> masterState));
@@ -175,6 +189,11 @@ final class FakeUiBackend implements AutoCloseable {
 
   private static void respond(HttpServerResponse response, Response message) {
     response.putHeader("Content-Type", "application/json").end(JsonCodec.print(message));
+  }
+
+  /** Serves agent {@code agentId}'s files API through {@code /agents/<id>/files/read}, as the master passes it on. */
+  void agentFiles(String agentId, Handler<RoutingContext> files) {
+    agentFiles.put(agentId, files);
   }
 
   @Override

@@ -80,6 +80,7 @@ class WebUiBrowserTest {
         declined("offer-0", "fw-web", "agent-1", "web", now - 58, true),
         created("offer-2", "fw-web", "agent-2", "web", now - 90),
         created("offer-1", "fw-batch", "agent-1", "eng", now - 20)));
+    backend.agentFiles("agent-1", agentFiles::read);
     backend.master(UiFixtures.master(backend.port()));
     backend.roles(Response.GetRoles.newBuilder()
         .addRoles(io.mezzo.v1.Protos.Role.newBuilder().setName("eng").setWeight(2)
