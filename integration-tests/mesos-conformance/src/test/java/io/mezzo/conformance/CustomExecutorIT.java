@@ -38,7 +38,7 @@ class CustomExecutorIT {
 
   @BeforeAll
   void connect() {
-    http = new SchedulerHttp(cluster.masterUrl());
+    http = new SchedulerHttp(cluster.masterUrl(), cluster.access());
   }
 
   private static Resource scalar(String name, double value) {
@@ -56,7 +56,7 @@ class CustomExecutorIT {
   void aCustomExecutorRunsTasksAndTalksToItsScheduler(Encoding encoding) throws Exception {
     Call subscribe = Call.newBuilder().setType(Call.Type.SUBSCRIBE).setSubscribe(Call.Subscribe.newBuilder()
         .setFrameworkInfo(FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
-            .setName("custom-executor"))).build();
+            .setPrincipal(ClusterAccess.FRAMEWORK).setName("custom-executor"))).build();
     try (EventStream stream = http.subscribe(subscribe, encoding)) {
       FrameworkID id = stream.next(Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId();
       Offer offer = stream.next(Event.Type.OFFERS).getOffers().getOffers(0);

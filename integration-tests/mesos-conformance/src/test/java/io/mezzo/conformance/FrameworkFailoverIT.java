@@ -6,9 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -37,19 +34,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FrameworkFailoverIT {
-  private final HttpClient plain = HttpClient.newHttpClient();
   @RegisterExtension
   static final MezzoCluster cluster = MezzoCluster.named("failover");
   private SchedulerHttp http;
+  /** The operator's view of the master ({@code /state}), which the test watches the framework in. */
+  private OperatorHttp operator;
 
   @BeforeAll
   void connect() {
-    http = new SchedulerHttp(cluster.masterUrl());
+    http = new SchedulerHttp(cluster.masterUrl(), cluster.access());
+    operator = new OperatorHttp(cluster.masterUrl(), cluster.access());
   }
 
   private static Call subscribe(String name, double failoverTimeout, FrameworkID id) {
     FrameworkInfo.Builder info = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
-        .setName(name).setFailoverTimeout(failoverTimeout);
+        .setPrincipal(ClusterAccess.FRAMEWORK).setName(name).setFailoverTimeout(failoverTimeout);
     Call.Builder call = Call.newBuilder().setType(Call.Type.SUBSCRIBE);
     if (id != null) {
       info.setId(id);
@@ -89,9 +88,7 @@ class FrameworkFailoverIT {
   }
 
   private JsonObject masterState() throws Exception {
-    HttpResponse<String> response = plain.send(HttpRequest.newBuilder(URI.create(cluster.masterUrl() + "/state"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    return new JsonParser().parse(response.body()).getAsJsonObject();
+    return new JsonParser().parse(operator.get("/state")).getAsJsonObject();
   }
 
   private JsonObject framework(String id) throws Exception {
@@ -158,9 +155,9 @@ class FrameworkFailoverIT {
     for (JsonElement slave : masterState().getAsJsonArray("slaves")) {
       JsonObject agent = slave.getAsJsonObject();
       if (agent.get("id").getAsString().equals(agentId)) {
-        String url = "http://" + agent.get("hostname").getAsString() + ":" + agent.get("port").getAsInt() + "/state";
-        return new JsonParser().parse(plain.send(HttpRequest.newBuilder(URI.create(url)).build(),
-            HttpResponse.BodyHandlers.ofString()).body()).getAsJsonObject();
+        // The agent serves HTTPS only, as the cluster's every node: a Mesos client with SSL on speaks https to it.
+        String url = "https://" + agent.get("hostname").getAsString() + ":" + agent.get("port").getAsInt();
+        return new JsonParser().parse(new OperatorHttp(url, cluster.access()).get("/state")).getAsJsonObject();
       }
     }
     throw new AssertionError("agent " + agentId + " is not in the master's state");

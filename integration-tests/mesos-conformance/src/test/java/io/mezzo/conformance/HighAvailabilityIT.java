@@ -16,19 +16,27 @@ import java.util.concurrent.TimeUnit;
 import org.apache.mesos.v1.Protos.MasterInfo;
 import org.apache.zookeeper.ZooKeeper;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What Mesos clients need to find the leader: the json.info_ node in ZooKeeper (with pid),
- * 307 with a protocol-relative Location from a standby, 503 when no master leads.
+ * What Mesos clients need to find the leader: the json.info_ node in ZooKeeper (with pid), which
+ * anyone may read, 307 with a protocol-relative Location from a standby (so the client keeps
+ * https), 503 when no master leads. The scheduler calls authenticate as a framework does
+ * ({@link SchedulerHttp}): a master checks credentials before it looks for the leader.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HighAvailabilityIT {
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   @RegisterExtension
   static final MezzoCluster cluster = MezzoCluster.named("ha").masters(2).agents(0);
+  private HttpClient http;
+
+  @BeforeAll
+  void connect() {
+    http = cluster.access().http().followRedirects(HttpClient.Redirect.NEVER).build();
+  }
 
   @Test
   void theLeaderPublishesMasterInfoJsonWhereMesosDetectorsLook() throws Exception {
@@ -47,7 +55,8 @@ class HighAvailabilityIT {
       JsonFormat.parser().ignoringUnknownFields().merge(json, info);
       assertThat(info.getPid()).isEqualTo("master@127.0.0.1:" + info.getPort());
       assertThat(info.getIp()).isEqualTo(16777343);
-      assertThat(cluster.masterUrl()).isEqualTo("http://127.0.0.1:" + info.getAddress().getPort());
+      // MasterInfo carries no scheme, as in Mesos: clients with TLS on speak https to it.
+      assertThat(URI.create(cluster.masterUrl()).getAuthority()).isEqualTo("127.0.0.1:" + info.getAddress().getPort());
     } finally {
       client.close();
     }
@@ -56,11 +65,11 @@ class HighAvailabilityIT {
   @Test
   void aStandbyRedirectsToTheLeaderKeepingThePath() throws Exception {
     assertThat(cluster.standbyUrls()).hasSize(1);
-    String leaderHostPort = cluster.masterUrl().substring("http://".length());
+    String leaderHostPort = URI.create(cluster.masterUrl()).getAuthority();
+    SchedulerHttp standby = new SchedulerHttp(cluster.standbyUrls().get(0), cluster.access());
     for (String path : List.of("/api/v1/scheduler", "/master/api/v1/scheduler")) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cluster.standbyUrls().get(0) + path))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = standby.raw("POST", path, "application/json", null,
+          "{}".getBytes(StandardCharsets.UTF_8), null);
       assertThat(response.statusCode()).isEqualTo(307);
       assertThat(response.headers().firstValue("Location")).hasValue("//" + leaderHostPort + path);
     }
@@ -74,16 +83,18 @@ class HighAvailabilityIT {
   void aMasterThatKnowsNoLeaderAnswers503() throws Exception {
     int zkPort = freePort();
     int port = freePort();
-    Process lonely = cluster.spawn("master", "--zk", "zk://127.0.0.1:" + zkPort + "/nobody", "--port",
-        Integer.toString(port));
+    Process lonely = cluster.spawnMaster("zk://127.0.0.1:" + zkPort + "/nobody", port);
     try {
-      String url = "http://127.0.0.1:" + port;
+      String url = "https://127.0.0.1:" + port;
       Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
           HttpRequest.newBuilder(URI.create(url + "/health")).build(), HttpResponse.BodyHandlers.discarding())
           .statusCode() == 200);
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/scheduler"))
+      // Started with the cluster masters' flags, it wants credentials before it looks for a leader.
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(url + SchedulerHttp.PATH))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+          HttpResponse.BodyHandlers.ofString()).statusCode()).as("without credentials").isEqualTo(401);
+      HttpResponse<String> response = new SchedulerHttp(url, cluster.access()).raw("POST", SchedulerHttp.PATH,
+          "application/json", null, "{}".getBytes(StandardCharsets.UTF_8), null);
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).isEqualTo("No leader elected");
     } finally {

@@ -17,7 +17,10 @@ import org.apache.mesos.v1.Protos.Value;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 
-/** A Mesos v1 framework on plain HTTP, subscribed for the length of a test and torn down by {@link #close}. */
+/**
+ * A Mesos v1 framework (principal {@value ClusterAccess#FRAMEWORK}, over {@link SchedulerHttp}),
+ * subscribed for the length of a test and torn down by {@link #close}.
+ */
 final class MesosFramework implements AutoCloseable {
   final SchedulerHttp http;
   final Encoding encoding;
@@ -36,6 +39,7 @@ final class MesosFramework implements AutoCloseable {
     Call subscribe = Call.newBuilder().setType(Call.Type.SUBSCRIBE)
         .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo.newBuilder()
             .setUser(System.getProperty("user.name", "root")).setName(name).addRoles(role)
+            .setPrincipal(ClusterAccess.FRAMEWORK)
             .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))))
         .build();
     return new MesosFramework(http, encoding, http.subscribe(subscribe, encoding));

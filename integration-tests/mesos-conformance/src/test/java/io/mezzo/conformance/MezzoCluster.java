@@ -22,6 +22,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final MezzoCluster cluster = MezzoCluster.named("conformance").agents(2);
  * }</pre>
  *
+ * <p>It is the default, secure, cluster: every node serves HTTPS only with a certificate of the
+ * cluster's own CA, the masters authenticate every API with HTTP Basic and enforce the ACLs
+ * {@code create} generated, and the agents authenticate their readers and give each executor its
+ * own token. {@link #access()} is what a Mesos client is configured with to reach it: the CA and
+ * the principals' secrets, found through {@code cluster status -o json}.
+ *
  * <p>It is created before the class's {@code @BeforeAll} methods and, after its last test and
  * {@code @AfterAll} methods, its nodes' logs are copied to {@code target/cluster-logs/NAME} and
  * it is deleted (also when the create failed half-way, as {@code cluster delete} allows).
@@ -35,6 +41,7 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
   private Path home;
   private String masterUrl;
   private String zk;
+  private ClusterAccess access;
   /** Masters that do not lead (with 2 masters or more). */
   private final List<String> standbyUrls = new ArrayList<>();
   /** The agents' processes: url and pid. */
@@ -76,15 +83,19 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
     home = Files.createTempDirectory("mezzo-conformance");
     List<String> create = new ArrayList<>(List.of("cluster", "create", "--name", name, "--masters",
         Integer.toString(masters), "--agents", Integer.toString(agents),
-        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]",
-        // Plain HTTP: the suite's raw HTTP clients and its executor do not carry the cluster CA.
-        "--insecure"));
+        "--agent-resources", "cpus:4;mem:4096;disk:4096;ports:[31000-31099]"));
     create.addAll(createArgs);
     run(180, create.toArray(String[]::new));
     JsonObject status = new JsonParser().parse(run(60, "cluster", "status", "--name", name, "-o", "json"))
         .getAsJsonObject();
     masterUrl = status.get("master").getAsString();
     zk = status.get("zk").getAsString();
+    String ca = path(status, "ca_cert");
+    String credentials = path(status, "credentials");
+    if (!masterUrl.startsWith("https://") || ca == null || credentials == null || path(status, "acls") == null) {
+      throw new IllegalStateException("cluster create made no secure cluster: " + status);
+    }
+    access = ClusterAccess.read(Path.of(ca), Path.of(credentials));
     status.getAsJsonArray("processes").forEach(p -> {
       JsonObject process = p.getAsJsonObject();
       if (process.get("role").getAsString().equals("master") && !process.get("leading").getAsBoolean()) {
@@ -96,6 +107,10 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
     });
   }
 
+  private static String path(JsonObject status, String key) {
+    return status.has(key) && !status.get(key).isJsonNull() ? status.get(key).getAsString() : null;
+  }
+
   @Override
   public void afterAll(ExtensionContext context) throws IOException, InterruptedException {
     if (home == null) {
@@ -105,14 +120,19 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
     run(120, "cluster", "delete", "--name", name);
   }
 
-  /** The leading master, {@code http://host:port}. */
+  /** The leading master, {@code https://host:port}. */
   String masterUrl() {
     return masterUrl;
   }
 
-  /** The cluster's ZooKeeper, {@code zk://host:port/path}. */
+  /** The cluster's ZooKeeper, {@code zk://host:port/path}: anyone may read there, only the masters write. */
   String zk() {
     return zk;
+  }
+
+  /** The cluster CA and the principals' secrets, for the suite's clients. */
+  ClusterAccess access() {
+    return access;
   }
 
   /** The masters that do not lead. */
@@ -120,15 +140,55 @@ final class MezzoCluster implements BeforeAllCallback, AfterAllCallback {
     return List.copyOf(standbyUrls);
   }
 
-  /** The agents, {@code http://host:port} and pid each. */
+  /** The agents, {@code https://host:port} and pid each. */
   List<Node> agents() {
     return List.copyOf(agentNodes);
   }
 
-  /** Runs {@code mezzo ARGS} as a background process of this test (e.g. a master with no ZooKeeper). */
-  Process spawn(String... args) throws IOException {
-    return new ProcessBuilder(command(args)).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  /**
+   * Starts one more master as a background process of this test, on {@code port} and ZooKeeper
+   * {@code zk}, with every other flag that {@code cluster create} gave the cluster's first master
+   * (its certificate and the cluster CA, credentials, ACLs, authentication), as an operator adds
+   * a master to a Mesos cluster: like the others but for where it runs. Its log goes to
+   * {@code target/cluster-logs/NAME/spawned-master-PORT.log}.
+   */
+  Process spawnMaster(String zk, int port) throws IOException {
+    List<String> args = new ArrayList<>(List.of("master", "--zk", zk, "--port", Integer.toString(port)));
+    args.addAll(withoutPlacement(recordedArgs("master-1")));
+    Path log = Path.of("target", "cluster-logs", name, "spawned-master-" + port + ".log");
+    Files.createDirectories(log.getParent());
+    ProcessBuilder builder = new ProcessBuilder(command(args.toArray(String[]::new))).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("MEZZO_"));
+    return builder.start();
+  }
+
+  /** The arguments {@code cluster create} started node {@code node} with, as cluster.json records them. */
+  private List<String> recordedArgs(String node) throws IOException {
+    JsonObject file = new JsonParser().parse(Files.readString(home.resolve("clusters").resolve(name)
+        .resolve("cluster.json"))).getAsJsonObject();
+    for (var p : file.getAsJsonArray("processes")) {
+      JsonObject process = p.getAsJsonObject();
+      if (process.get("name").getAsString().equals(node)) {
+        List<String> args = new ArrayList<>();
+        process.getAsJsonArray("args").forEach(a -> args.add(a.getAsString()));
+        return args;
+      }
+    }
+    throw new IllegalStateException("cluster.json records no node " + node);
+  }
+
+  /** {@code args} without the flags that say where a node runs: {@code --zk} and {@code --port} with their values. */
+  private static List<String> withoutPlacement(List<String> args) {
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--zk") || args.get(i).equals("--port")) {
+        i++;
+      } else {
+        kept.add(args.get(i));
+      }
+    }
+    return kept;
   }
 
   private List<String> command(String... args) {

@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A Mesos operator's view of a Mezzo cluster started by {@code mezzo cluster create}: the
  * master's and the agent's {@code POST /api/v1} and the master's event stream, read with the
- * official Apache Mesos 1.11 classes on protobuf-java 3 in both encodings. The answers are
+ * official Apache Mesos 1.11 classes on protobuf-java 3 in both encodings, over HTTPS trusting the
+ * cluster CA and authenticated as the operator principal {@value ClusterAccess#OPERATOR}, whom the
+ * cluster's ACLs let see everything (a framework's sandbox too). The answers are
  * checked against what the test did: two agents, a framework in role {@code ops} with one
  * running task. (The bare call types, GET_HEALTH and so on, are the agent's; the master's are
  * written Call.Type.X.)
@@ -62,8 +64,8 @@ class OperatorApiConformanceIT {
 
   @BeforeAll
   void startATask() throws Exception {
-    master = new OperatorHttp(cluster.masterUrl());
-    scheduler = new SchedulerHttp(cluster.masterUrl());
+    master = new OperatorHttp(cluster.masterUrl(), cluster.access());
+    scheduler = new SchedulerHttp(cluster.masterUrl(), cluster.access());
     sleeper = MesosFramework.subscribe(scheduler, "operator-sleeper", ROLE, Encoding.PROTOBUF);
     // The sleeper then keeps away from both agents for an hour, so the other frameworks get their offers.
     List<Offer> offers = sleeper.offers();
@@ -168,7 +170,7 @@ class OperatorApiConformanceIT {
         .orElseThrow().getAgentInfo().getPort();
     String url = cluster.agents().stream().map(MezzoCluster.Node::url).filter(u -> URI.create(u).getPort() == port)
         .findFirst().orElseThrow(() -> new AssertionError("no agent process listens on " + port));
-    return new OperatorHttp(url);
+    return new OperatorHttp(url, cluster.access());
   }
 
   private static org.apache.mesos.v1.agent.Protos.Response agent(OperatorHttp agent,

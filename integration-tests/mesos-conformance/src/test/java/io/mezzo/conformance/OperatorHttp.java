@@ -8,15 +8,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain HTTP to a node's operator API, {@code POST /api/v1}, as a Mesos operator tool sends it. */
+/**
+ * HTTPS to a node's operator API, {@code POST /api/v1}, and its other endpoints ({@code /state}),
+ * as a Mesos operator tool sends it: trusting the cluster CA, authenticated with HTTP Basic as
+ * principal {@value ClusterAccess#OPERATOR}.
+ */
 final class OperatorHttp {
   static final String PATH = "/api/v1";
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String baseUrl;
+  private final String authorization;
 
-  OperatorHttp(String baseUrl) {
+  OperatorHttp(String baseUrl, ClusterAccess access) {
     this.baseUrl = baseUrl;
+    this.http = access.http().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this.authorization = access.authorization(ClusterAccess.OPERATOR);
   }
 
   String baseUrl() {
@@ -40,14 +46,27 @@ final class OperatorHttp {
   HttpResponse<byte[]> raw(Message call, Encoding encoding) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + PATH))
         .header("Content-Type", encoding.mediaType).header("Accept", encoding.mediaType)
+        .header("Authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofByteArray(encoding.encode(call))).timeout(Duration.ofSeconds(30)).build();
     return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** {@code GET path} (e.g. {@code /state}); fails unless it answers 200. */
+  String get(String path) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Authorization", authorization).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET " + baseUrl + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
   }
 
   /** Opens the operator event stream (SUBSCRIBE), records decoded as {@code prototype}'s type. */
   <E extends Message> RecordStream<E> subscribe(Message subscribe, Encoding encoding, E prototype) throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + PATH))
         .header("Content-Type", encoding.mediaType).header("Accept", encoding.mediaType)
+        .header("Authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofByteArray(encoding.encode(subscribe))).build();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {

@@ -3,8 +3,12 @@ package io.mezzo.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.apache.mesos.v1.Protos.AgentID;
@@ -33,7 +37,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A Mesos v1 framework's view of a Mezzo cluster started by {@code mezzo cluster create}:
- * the official Apache Mesos 1.11 classes on protobuf-java 3, plain HTTP, both encodings.
+ * the official Apache Mesos 1.11 classes on protobuf-java 3, both encodings, over HTTPS trusting
+ * the cluster CA and authenticated as principal {@value ClusterAccess#FRAMEWORK}, as a framework
+ * of a secure Mesos cluster is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchedulerApiConformanceIT {
@@ -44,13 +50,14 @@ class SchedulerApiConformanceIT {
 
   @BeforeAll
   void connect() {
-    http = new SchedulerHttp(cluster.masterUrl());
+    http = new SchedulerHttp(cluster.masterUrl(), cluster.access());
   }
 
   private static Call subscribe(String name) {
     return Call.newBuilder().setType(Call.Type.SUBSCRIBE)
         .setSubscribe(Call.Subscribe.newBuilder().setFrameworkInfo(
-            FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root")).setName(name)))
+            FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
+                .setPrincipal(ClusterAccess.FRAMEWORK).setName(name)))
         .build();
   }
 
@@ -143,7 +150,8 @@ class SchedulerApiConformanceIT {
       assertThat(offer.getId().getValue()).contains("-O");
       assertThat(offer.getAgentId().getValue()).contains("-S");
       assertThat(offer.getHostname()).isEqualTo("127.0.0.1");
-      assertThat(offer.getUrl().getScheme()).isEqualTo("http");
+      assertThat(offer.getUrl().getScheme()).as("the scheme the agents serve").isEqualTo("https")
+          .isEqualTo(URI.create(cluster.agents().get(0).url()).getScheme());
       assertThat(offer.getUrl().getAddress().getPort()).isPositive();
       assertThat(offer.getResourcesList()).extracting(Resource::getName).contains("cpus", "mem", "disk", "ports");
       assertThat(offer.getResourcesList()).allSatisfy(r -> assertThat(r.getRole()).isEqualTo("*"));
@@ -349,7 +357,7 @@ class SchedulerApiConformanceIT {
   @EnumSource(Encoding.class)
   void updateFrameworkChangesRolesAndRescindsOffersOfRolesLeft(Encoding encoding) throws Exception {
     FrameworkInfo multiRole = FrameworkInfo.newBuilder().setUser(System.getProperty("user.name", "root"))
-        .setName("roles").addRoles("blue")
+        .setPrincipal(ClusterAccess.FRAMEWORK).setName("roles").addRoles("blue")
         .addCapabilities(FrameworkInfo.Capability.newBuilder().setType(FrameworkInfo.Capability.Type.MULTI_ROLE))
         .build();
     try (EventStream stream = http.subscribe(Call.newBuilder().setType(Call.Type.SUBSCRIBE)
@@ -383,6 +391,26 @@ class SchedulerApiConformanceIT {
       FrameworkID id = stream.next(Event.Type.SUBSCRIBED).getSubscribed().getFrameworkId();
       assertThat(http.call(Call.newBuilder().setType(Call.Type.TEARDOWN).setFrameworkId(id).build(), Encoding.PROTOBUF,
           stream.streamId()).statusCode()).isEqualTo(202);
+    }
+  }
+
+  /** As a Mesos master with --authenticate_http_frameworks: no call gets through without valid credentials. */
+  @Test
+  void aCallWithoutValidCredentialsIs401WithMesossChallenge() throws Exception {
+    HttpClient anonymous = cluster.access().http().build();
+    String wrongSecret = "Basic " + Base64.getEncoder().encodeToString(
+        (ClusterAccess.FRAMEWORK + ":not-the-secret").getBytes(StandardCharsets.UTF_8));
+    for (String authorization : new String[] {null, wrongSecret}) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.masterUrl() + SchedulerHttp.PATH))
+          .header("Content-Type", Encoding.JSON.mediaType)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Encoding.JSON.encode(subscribe("anonymous"))));
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      HttpResponse<String> response = anonymous.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("Authorization: " + authorization).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .hasValue("Basic realm=\"mesos-master-scheduler\"");
     }
   }
 

@@ -9,15 +9,21 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 
-/** Plain HTTP to {@code /api/v1/scheduler}, with the headers a Mesos v1 framework sends. */
+/**
+ * HTTPS to {@code /api/v1/scheduler}, with the headers a Mesos v1 framework sends: it trusts the
+ * cluster CA and authenticates every call with HTTP Basic as principal
+ * {@value ClusterAccess#FRAMEWORK}, as a Mesos scheduler library given a credential does.
+ */
 final class SchedulerHttp {
   static final String PATH = "/api/v1/scheduler";
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String masterUrl;
+  private final String authorization;
 
-  SchedulerHttp(String masterUrl) {
+  SchedulerHttp(String masterUrl, ClusterAccess access) {
     this.masterUrl = masterUrl;
+    this.http = access.http().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    this.authorization = access.authorization(ClusterAccess.FRAMEWORK);
   }
 
   EventStream subscribe(Call subscribe, Encoding encoding) throws Exception {
@@ -28,6 +34,7 @@ final class SchedulerHttp {
     HttpRequest request = HttpRequest.newBuilder(URI.create(masterUrl + path))
         .header("Content-Type", encoding.mediaType)
         .header("Accept", encoding.mediaType)
+        .header("Authorization", authorization)
         .POST(HttpRequest.BodyPublishers.ofByteArray(encoding.encode(subscribe)))
         .build();
     HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -46,7 +53,8 @@ final class SchedulerHttp {
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(masterUrl + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-        .timeout(Duration.ofSeconds(30));
+        .timeout(Duration.ofSeconds(30))
+        .header("Authorization", authorization);
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }

@@ -8,7 +8,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import org.apache.mesos.v1.Protos.ExecutorID;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.TaskID;
@@ -22,10 +27,19 @@ import org.apache.mesos.v1.executor.Protos.Event;
  * the agent named by MESOS_AGENT_ENDPOINT, answers LAUNCH with TASK_RUNNING, KILL with
  * TASK_KILLED, echoes every MESSAGE back with "-pong" appended, and exits on SHUTDOWN.
  * The conformance suite runs it as a task's ExecutorInfo command.
+ *
+ * <p>It reaches the agent as Mesos's executor libraries do: over HTTPS when the agent sets
+ * {@code LIBPROCESS_SSL_ENABLED}, checking the agent's certificate against
+ * {@code LIBPROCESS_SSL_CA_FILE} when {@code LIBPROCESS_SSL_VERIFY_SERVER_CERT} is set (else the
+ * JVM's default trust, never none), and with {@code MESOS_EXECUTOR_AUTHENTICATION_TOKEN} as a
+ * bearer token on every call when the agent gave one.
  */
 public final class TestExecutor {
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final String endpoint = System.getenv("MESOS_AGENT_ENDPOINT");
+  private final boolean ssl = enabled(System.getenv("LIBPROCESS_SSL_ENABLED"));
+  private final HttpClient http = ssl ? HttpClient.newBuilder().sslContext(sslContext()).build()
+      : HttpClient.newHttpClient();
+  private final URI api = URI.create((ssl ? "https://" : "http://") + System.getenv("MESOS_AGENT_ENDPOINT")
+      + "/api/v1/executor");
   private final FrameworkID frameworkId = FrameworkID.newBuilder().setValue(System.getenv("MESOS_FRAMEWORK_ID")).build();
   private final ExecutorID executorId = ExecutorID.newBuilder().setValue(System.getenv("MESOS_EXECUTOR_ID")).build();
 
@@ -74,7 +88,7 @@ public final class TestExecutor {
   }
 
   private HttpRequest request(Call.Builder call) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + endpoint + "/api/v1/executor"))
+    HttpRequest.Builder request = HttpRequest.newBuilder(api)
         .header("Content-Type", "application/x-protobuf").header("Accept", "application/x-protobuf")
         .POST(HttpRequest.BodyPublishers.ofByteArray(call.setFrameworkId(frameworkId).setExecutorId(executorId)
             .build().toByteArray()));
@@ -84,6 +98,23 @@ public final class TestExecutor {
       request.header("Authorization", "Bearer " + token);
     }
     return request.build();
+  }
+
+  /** Libprocess's reading of a boolean variable: 1, true or yes (any case). */
+  private static boolean enabled(String value) {
+    return value != null && List.of("1", "true", "yes").contains(value.trim().toLowerCase(Locale.ROOT));
+  }
+
+  private static SSLContext sslContext() {
+    String caFile = System.getenv("LIBPROCESS_SSL_CA_FILE");
+    if (enabled(System.getenv("LIBPROCESS_SSL_VERIFY_SERVER_CERT")) && caFile != null) {
+      return ClusterAccess.trusting(Path.of(caFile));
+    }
+    try {
+      return SSLContext.getDefault();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] nextRecord(InputStream in) throws IOException {
