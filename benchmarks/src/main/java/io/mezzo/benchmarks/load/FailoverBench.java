@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Master failover under load: {@code --masters} masters, each {@code MasterMain} in a JVM of its
@@ -29,13 +29,40 @@ import java.util.concurrent.ConcurrentHashMap;
  * A killed leader's ZooKeeper session has to expire before another master can lead, so (a) is
  * bounded below by the session timeout ({@code --zk-session-timeout}, default 10 s).
  *
+ * <p>With {@code --agent-processes 1} the agents run in the bench's JVM. With more, they are split
+ * over that many {@link AgentDriver} processes ({@link AgentDriverProcesses}), which report each
+ * agent's registrations with wall-clock times: one JVM cannot hold 10,000 agents (one socket each,
+ * and a process may open 20,000 descriptors here). The bench keeps ZooKeeper, the masters, the
+ * framework, the kill and (a), (c) and (d); (b) it computes from the drivers' reports, against the
+ * wall-clock time of the kill, which it reads together with the {@code System.nanoTime} the other
+ * figures are measured from.
+ *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.load.FailoverBench --masters 3 \
  *   --agents 1000 --tasks 10000</pre>
  */
 public final class FailoverBench {
-  /** The bench's settings; see {@link #usage()}. */
+  /** Agents per driver process when {@code --agent-processes} is not given. */
+  static final int AGENTS_PER_PROCESS = 2_500;
+
+  /**
+   * The bench's settings; see {@link #usage()}.
+   *
+   * @param agentProcesses processes the agents run in: 1 is the bench's own JVM, more are child
+   *     processes ({@link AgentDriver})
+   * @param agentProcessHeap each child's maximum heap ({@code -Xmx}), e.g. {@code 2g}
+   */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
-      Duration timeout, Path logs) {}
+      Duration timeout, Path logs, int agentProcesses, String agentProcessHeap) {
+    public Config {
+      checkAgentProcesses(agents, agentProcesses);
+    }
+
+    /** The agents in the bench's JVM. */
+    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
+        Path logs) {
+      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, 1, "2g");
+    }
+  }
 
   /**
    * What a run measured; times in seconds from the kill.
@@ -80,29 +107,11 @@ public final class FailoverBench {
       BenchCluster.MasterProcess leader = awaitLeader(cluster.masterProcesses(), deadline);
       System.err.println("leader: " + leader.url() + " (logs in " + config.logs() + ")");
 
-      // Each agent's first re-registration after the kill, by hostname.
-      Map<String, Long> reregisteredAt = new ConcurrentHashMap<>();
-      long[] killedAt = new long[1];
-      SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
-          cluster.masterUrl(), config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true),
-          new SimulatedAgent.Listener() {
-            @Override
-            public void registered(SimulatedAgent agent, boolean first) {
-              long now = System.nanoTime();
-              synchronized (killedAt) {
-                if (!first && killedAt[0] != 0) {
-                  reregisteredAt.putIfAbsent(agent.hostname(), now);
-                }
-              }
-            }
-
-            @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-          });
-      cluster.closing(() -> BenchCluster.await(agents.close()));
-      BenchCluster.await(agents.start());
-      while (agents.registered() < config.agents()) {
-        BenchCluster.check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
+      Registrations registrations = new Registrations();
+      Runnable agentsRunning = startAgents(config, cluster, registrations);
+      while (registrations.registered() < config.agents()) {
+        agentsRunning.run();
+        BenchCluster.check(deadline, registrations.registered() + " of " + config.agents() + " agents registered");
         Thread.sleep(50);
       }
       LoadFramework load = new LoadFramework(config.tasks()).start(cluster.masterUrl());
@@ -110,6 +119,7 @@ public final class FailoverBench {
       OperatorProbe probe = new OperatorProbe(leader.url());
       int running = 0;
       while (running < config.tasks()) {
+        agentsRunning.run();
         BenchCluster.check(deadline, running + " of " + config.tasks() + " tasks running");
         Thread.sleep(200);
         running = (int) Math.round(probe.metrics().getOrDefault("master/tasks_running", 0.0));
@@ -118,12 +128,8 @@ public final class FailoverBench {
           leader.url());
 
       int subscriptionsBefore = load.subscriptions();
-      long kill;
-      synchronized (killedAt) {
-        kill = System.nanoTime();
-        killedAt[0] = kill;
-        leader.process().destroyForcibly(); // SIGKILL: no goodbye to ZooKeeper, agents or the framework
-      }
+      // SIGKILL: no goodbye to ZooKeeper, agents or the framework
+      long kill = registrations.kill(() -> leader.process().destroyForcibly());
       // Wall-clock, to line the masters' logs (election, recovery) up against the kill.
       System.err.println(java.time.LocalTime.now() + " killed " + leader.url());
       leader.process().waitFor();
@@ -134,9 +140,10 @@ public final class FailoverBench {
       cluster.closing(watch::close);
       long newLeaderAt = 0;
       long resubscribedAt = 0;
-      while (newLeaderAt == 0 || reregisteredAt.size() < config.agents() || resubscribedAt == 0) {
+      while (newLeaderAt == 0 || registrations.reregistered() < config.agents() || resubscribedAt == 0) {
+        agentsRunning.run();
         BenchCluster.check(deadline, String.format("after the kill: leader %s, %d of %d agents re-registered,"
-            + " framework re-subscribed %s", newLeaderAt != 0, reregisteredAt.size(), config.agents(),
+            + " framework re-subscribed %s", newLeaderAt != 0, registrations.reregistered(), config.agents(),
             resubscribedAt != 0));
         if (newLeaderAt == 0) {
           newLeaderAt = watch.answeredAt();
@@ -146,8 +153,8 @@ public final class FailoverBench {
         }
         Thread.sleep(10);
       }
-      long allReregisteredAt = reregisteredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-      long firstReregisteredAt = reregisteredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+      double allReregistered = registrations.lastReregisteredSeconds();
+      double firstReregistered = registrations.firstReregisteredSeconds();
 
       long reconcileSent = System.nanoTime();
       load.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -157,15 +164,92 @@ public final class FailoverBench {
       }
       long reconciledAt = System.nanoTime();
       System.err.printf("reconciliation answered in %.2f s%n", (reconciledAt - reconcileSent) / 1e9);
-      return new Result(config.masters(), config.agents(), config.tasks(), reregisteredAt.size(),
+      return new Result(config.masters(), config.agents(), config.tasks(), registrations.reregistered(),
           load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
-          seconds(kill, firstReregisteredAt), seconds(kill, allReregisteredAt), seconds(kill, resubscribedAt),
-          seconds(kill, reconciledAt));
+          firstReregistered, allReregistered, seconds(kill, resubscribedAt), seconds(kill, reconciledAt));
     }
   }
 
   private static double seconds(long from, long to) {
     return (to - from) / 1e9;
+  }
+
+  /**
+   * Starts the agents, in this JVM or in {@code config.agentProcesses()} child processes, telling
+   * {@code registrations} of every registration; they are stopped when {@code cluster} closes.
+   * Returns a check that fails the run if a child process failed or exited.
+   */
+  private static Runnable startAgents(Config config, BenchCluster cluster, Registrations registrations)
+      throws Exception {
+    if (config.agentProcesses() > 1) {
+      AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
+          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), config.logs(), registrations);
+      cluster.closing(drivers::close);
+      System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(),
+          config.agentProcesses());
+      return drivers::checkRunning;
+    }
+    SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
+        cluster.masterUrl(), config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true),
+        new SimulatedAgent.Listener() {
+          @Override
+          public void registered(SimulatedAgent agent, boolean first) {
+            registrations.registered(agent.hostname(), first, AgentDriver.epochMicros());
+          }
+
+          @Override
+          public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+        });
+    cluster.closing(() -> BenchCluster.await(agents.close()));
+    BenchCluster.await(agents.start());
+    return () -> {};
+  }
+
+  /**
+   * The agents' registrations, wherever the agents run: how many registered, and each agent's first
+   * re-registration after the kill, by host name. Re-registration times are wall-clock
+   * ({@link AgentDriver#epochMicros()}), taken by the agent's process; the kill's wall-clock time is
+   * read under the same lock as the events are counted, so a re-registration counts if and only if
+   * its process saw it after the kill.
+   */
+  private static final class Registrations implements AgentDriver.Events {
+    private int registered;
+    private final Map<String, Long> reregisteredAt = new HashMap<>();
+    private long killedAtMicros;
+
+    @Override
+    public synchronized void registered(String hostname, boolean first, long epochMicros) {
+      if (first) {
+        registered++;
+      } else if (killedAtMicros != 0 && epochMicros >= killedAtMicros) {
+        reregisteredAt.putIfAbsent(hostname, epochMicros);
+      }
+    }
+
+    /** Runs {@code kill} and returns the System.nanoTime it ran at; re-registrations count from then on. */
+    synchronized long kill(Runnable kill) {
+      long nanos = System.nanoTime();
+      killedAtMicros = AgentDriver.epochMicros();
+      kill.run();
+      return nanos;
+    }
+
+    synchronized int registered() {
+      return registered;
+    }
+
+    /** Agents that re-registered since the kill (distinct). */
+    synchronized int reregistered() {
+      return reregisteredAt.size();
+    }
+
+    synchronized double firstReregisteredSeconds() {
+      return (reregisteredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow() - killedAtMicros) / 1e6;
+    }
+
+    synchronized double lastReregisteredSeconds() {
+      return (reregisteredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow() - killedAtMicros) / 1e6;
+    }
   }
 
   private static BenchCluster.MasterProcess awaitLeader(List<BenchCluster.MasterProcess> masters, long deadline)
@@ -245,17 +329,35 @@ public final class FailoverBench {
 
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
-        "--resources", "--timeout", "--logs");
+        "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
     }
+    int agents = flags.integer("--agents", 1_000);
+    if (agents < 1) {
+      throw new IllegalArgumentException("--agents must be at least 1, got " + agents);
+    }
+    String heap = flags.string("--agent-process-heap", "2g");
+    if (!heap.matches("[0-9]+[kKmMgG]?")) {
+      throw new IllegalArgumentException("Bad --agent-process-heap " + heap + ": use a -Xmx size such as 2g or 512m");
+    }
+    int processes = flags.integer("--agent-processes", Math.max(1, (agents + AGENTS_PER_PROCESS - 1)
+        / AGENTS_PER_PROCESS));
+    checkAgentProcesses(agents, processes); // before a temporary logs directory is made
     Path logs = flags.path("--logs");
-    return new Config(masters, flags.integer("--agents", 1_000), flags.integer("--tasks", 10_000),
+    return new Config(masters, agents, flags.integer("--tasks", 10_000),
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : temporaryLogs());
+        logs != null ? logs : temporaryLogs(), processes, heap);
+  }
+
+  private static void checkAgentProcesses(int agents, int processes) {
+    if (processes < 1 || processes > agents) {
+      throw new IllegalArgumentException("--agent-processes must be between 1 and --agents (" + agents + "), got "
+          + processes);
+    }
   }
 
   private static Path temporaryLogs() {
@@ -269,6 +371,9 @@ public final class FailoverBench {
   static String usage() {
     return "usage: FailoverBench [--masters 3] [--agents 1000] [--tasks 10000] [--zk-session-timeout 10s]\n"
         + "  [--resources cpus:1;mem:1024;... (10 tasks of 0.1 cpus per agent)] [--timeout 20m]\n"
-        + "  [--logs dir (the masters' output; default a new temporary directory)]";
+        + "  [--logs dir (the masters' and agent processes' output; default a new temporary directory)]\n"
+        + "  [--agent-processes K (processes the agents run in; default one per 2,500 agents, at least 1;\n"
+        + "    1 runs them in this JVM, more in child JVMs each with its share)]\n"
+        + "  [--agent-process-heap 2g (each child's -Xmx)]";
   }
 }

@@ -29,13 +29,24 @@ public final class SimulatedAgents {
    *
    * @param runningOnly a task reports RUNNING without STARTING first: half the status updates and
    *     acknowledgements, to build a large running state fast (the GET_STATE bench)
+   * @param firstIndex the first agent's number: agent {@code i} is {@code sim-<firstIndex + i>}, so
+   *     agents run by several processes against one master have distinct host names
    */
   public record Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration,
-      boolean runningOnly) {
+      boolean runningOnly, int firstIndex) {
     public Options {
       if (agents < 1) {
         throw new IllegalArgumentException("--agents must be at least 1, got " + agents);
       }
+      if (firstIndex < 0) {
+        throw new IllegalArgumentException("--first-index must not be negative, got " + firstIndex);
+      }
+    }
+
+    /** Agents numbered from 0. */
+    public Options(int agents, String master, String resources, Duration startDelay, Duration taskDuration,
+        boolean runningOnly) {
+      this(agents, master, resources, startDelay, taskDuration, runningOnly, 0);
     }
 
     /** Tasks report STARTING, then RUNNING. */
@@ -107,7 +118,7 @@ public final class SimulatedAgents {
         int shard = i % shardContexts.size();
         SimulatedAgent agent = new SimulatedAgent(shardContexts.get(shard), clients.get(i / AGENTS_PER_CLIENT),
             detectors.get(shard).view(),
-            timers, agentInfo(i), options.startDelay(), options.taskDuration(), counting);
+            timers, agentInfo(options.firstIndex() + i), options.startDelay(), options.taskDuration(), counting);
         agent.runningOnly(options.runningOnly());
         agents.add(agent);
         started.add(agent.start());

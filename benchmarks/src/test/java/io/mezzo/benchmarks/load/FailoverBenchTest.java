@@ -7,23 +7,54 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The failover bench at a small size: correctness only, no timing asserted. */
 class FailoverBenchTest {
-  @Test
-  void afterTheLeaderIsKilledEveryAgentReregistersAndTheFrameworkResubscribesAndReconciles(@TempDir Path logs)
-      throws Exception {
+  /** 1: the agents in the test's JVM; 2: in two {@link AgentDriver} processes of 10 agents each. */
+  @ParameterizedTest(name = "agents in {0} process(es)")
+  @ValueSource(ints = {1, 2})
+  void afterTheLeaderIsKilledEveryAgentReregistersAndTheFrameworkResubscribesAndReconciles(int agentProcesses,
+      @TempDir Path logs) throws Exception {
     FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
-        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs));
+        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m"));
 
     assertThat(result.reregistered()).isEqualTo(20);
     assertThat(result.resubscribed()).isTrue();
     assertThat(result.reconciled()).isEqualTo(100);
     assertThat(result.leaderSeconds()).isPositive();
+    assertThat(result.firstReregisteredSeconds()).isPositive();
+    if (agentProcesses > 1) {
+      assertThat(logs.resolve("agents-0.log")).exists();
+      assertThat(logs.resolve("agents-1.log")).exists();
+    }
   }
 
   @Test
   void oneMasterIsNotAFailover() {
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--masters", "1"})).hasMessageContaining("--masters");
+  }
+
+  @Test
+  void agentsRunInOneProcessPer2500ByDefault(@TempDir Path logs) {
+    assertThat(FailoverBench.parse(new String[] {"--agents", "1000", "--logs", logs.toString()}).agentProcesses())
+        .isEqualTo(1);
+    assertThat(FailoverBench.parse(new String[] {"--agents", "2501", "--logs", logs.toString()}).agentProcesses())
+        .isEqualTo(2);
+    assertThat(FailoverBench.parse(new String[] {"--agents", "10000", "--logs", logs.toString()}).agentProcesses())
+        .isEqualTo(4);
+    assertThat(FailoverBench.parse(new String[] {"--agents", "10000", "--agent-processes", "3", "--logs",
+        logs.toString()}).agentProcesses()).isEqualTo(3);
+  }
+
+  @Test
+  void agentProcessesMustEachHaveAnAgent() {
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agents", "2", "--agent-processes", "3"}))
+        .hasMessageContaining("--agent-processes");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agent-processes", "0"}))
+        .hasMessageContaining("--agent-processes");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agent-process-heap", "lots"}))
+        .hasMessageContaining("--agent-process-heap");
   }
 }
