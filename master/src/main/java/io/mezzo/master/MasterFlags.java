@@ -33,6 +33,7 @@ final class MasterFlags {
     flags.put("max-operator-body-bytes", String.valueOf(config.limits().operatorBodyBytes()));
     flags.put("max-stream-queue-bytes", String.valueOf(config.limits().streamQueueBytes()));
     flags.put("body-read-timeout", duration(config.limits().bodyReadTimeout()));
+    flags.put("max-subscriptions-per-principal", String.valueOf(config.limits().subscriptionsPerPrincipal()));
     flags.put("offer-history", String.valueOf(config.offerHistory()));
     flags.put("credentials", config.credentials() == null ? "" : config.credentials());
     flags.put("authenticate-http-frameworks", String.valueOf(config.authentication().isOn(Realm.SCHEDULER)));

@@ -121,6 +121,12 @@ public final class MasterMain implements Callable<Integer> {
           + " (MEZZO_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS, default ${DEFAULT-VALUE})")
   int maxOperatorEventStreamSubscribers;
 
+  @Option(names = "--max-subscriptions-per-principal",
+      defaultValue = "${env:MEZZO_MAX_SUBSCRIPTIONS_PER_PRINCIPAL:-" + ApiLimits.DEFAULT_SUBSCRIPTIONS_PER_PRINCIPAL + "}",
+      description = "Event streams (framework and operator subscriptions together) one authenticated principal may"
+          + " hold open; one more gets 429 (MEZZO_MAX_SUBSCRIPTIONS_PER_PRINCIPAL, default ${DEFAULT-VALUE})")
+  int maxSubscriptionsPerPrincipal;
+
   @Option(names = "--max-inflight-body-bytes", defaultValue = "${env:MEZZO_MAX_INFLIGHT_BODY_BYTES}",
       converter = ByteSizeFlag.class,
       description = "Memory all request bodies being read may take together; beyond it requests get 503"
@@ -264,7 +270,7 @@ public final class MasterMain implements Callable<Integer> {
 
   ApiLimits limits() {
     return new ApiLimits(maxInflightBodyBytes != null ? maxInflightBodyBytes : ApiLimits.defaultInflightBodyBytes(),
-        maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes, bodyReadTimeout);
+        maxCallBodyBytes, maxOperatorBodyBytes, maxStreamQueueBytes, bodyReadTimeout, maxSubscriptionsPerPrincipal);
   }
 
   /** This build's version, as GET_VERSION reports it (e.g. {@code 0.1.0-SNAPSHOT}). */

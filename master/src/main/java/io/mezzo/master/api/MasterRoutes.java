@@ -136,11 +136,12 @@ public final class MasterRoutes {
     BoundedBody callBody = new BoundedBody(budget, limits.callBodyBytes(), limits.bodyReadTimeout(), readTimer);
     BoundedBody operatorBody = new BoundedBody(budget, limits.operatorBodyBytes(), limits.bodyReadTimeout(), readTimer);
     BoundedBody noBody = new BoundedBody(budget, 0, limits.bodyReadTimeout(), readTimer);
+    SubscriptionCap streamsPerPrincipal = new SubscriptionCap(limits.subscriptionsPerPrincipal());
     SchedulerApi scheduler = new SchedulerApi(gate, allocationTrigger, limits.streamQueueBytes(), metrics,
-        security.authorizer());
+        security.authorizer(), streamsPerPrincipal);
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
-        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions), metrics,
-        security.authorizer());
+        new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions, streamsPerPrincipal),
+        metrics, security.authorizer());
     AgentChannelApi agentChannel = new AgentChannelApi(gate, limits.streamQueueBytes(), metrics);
     Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
     AgentFilesProxy agentFiles = new AgentFilesProxy(vertx, tls);

@@ -81,7 +81,8 @@ final class OperatorApi implements Handler<RoutingContext> {
     ViewFilter view = ViewFilter.of(authorizer, Authentication.principal(ctx));
     if (call.getType() == Call.Type.SUBSCRIBE) {
       // The stream's encoding: JSON unless Accept asks for protobuf, as on the scheduler stream.
-      stream.subscribe(request, leading, Negotiation.accepted(accept).orElseThrow(), view.stream());
+      stream.subscribe(request, leading, Negotiation.accepted(accept).orElseThrow(), view.stream(),
+          Authentication.principal(ctx));
       return;
     }
     Optional<Response> read = read(leading, call, view);

@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +45,15 @@ final class OperatorStream {
   private final OperatorOptions options;
   /** Oldest first. */
   private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+  private final SubscriptionCap cap;
   private ClusterState observed;
   private boolean flushScheduled;
   private long heartbeatTimer = -1;
 
-  OperatorStream(Vertx vertx, LeaderGate gate, Timers timers, long queueBytes, OperatorOptions options) {
+  /** @param cap the streams each principal may hold open, shared with the scheduler API's */
+  OperatorStream(Vertx vertx, LeaderGate gate, Timers timers, long queueBytes, OperatorOptions options,
+      SubscriptionCap cap) {
+    this.cap = cap;
     this.vertx = vertx;
     this.gate = gate;
     this.timers = timers;
@@ -75,8 +80,13 @@ final class OperatorStream {
     }
   }
 
-  /** @param view what the caller may see: events it may not are left out of its stream */
-  void subscribe(HttpServerRequest request, Leading leading, Codec codec, ViewFilter.Stream view) {
+  /**
+   * @param view what the caller may see: events it may not are left out of its stream
+   * @param principal the caller's authenticated principal, whose streams are counted
+   */
+  void subscribe(HttpServerRequest request, Leading leading, Codec codec, ViewFilter.Stream view,
+      Optional<String> principal) {
+    Runnable release = cap.open(principal);
     ClusterState state = leading.state();
     if (observed != state) {
       // A new leadership term: the streams of the old one saw their last event.
@@ -97,7 +107,9 @@ final class OperatorStream {
     sink.readBy("operator=" + id);
     Subscriber subscriber = new Subscriber(id, sink, leading, view);
     subscribers.put(id, subscriber);
+    response.endHandler(v -> release.run());
     response.closeHandler(v -> {
+      release.run();
       sink.markClosed();
       subscribers.remove(id);
     });

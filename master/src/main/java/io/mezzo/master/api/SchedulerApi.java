@@ -31,14 +31,17 @@ final class SchedulerApi implements Handler<RoutingContext> {
   private final long streamQueueBytes;
   private final MasterMetrics metrics;
   private final Authorizer authorizer;
+  private final SubscriptionCap cap;
 
   /**
    * @param allocationTrigger asks for an allocation round soon (after a subscribe or revive)
    * @param streamQueueBytes the unsent bytes a subscription may queue before it is closed
    * @param authorizer decides the register_frameworks and run_tasks ACLs
+   * @param cap the streams each principal may hold open, shared with the operator stream's
    */
   SchedulerApi(LeaderGate gate, Runnable allocationTrigger, long streamQueueBytes, MasterMetrics metrics,
-      Authorizer authorizer) {
+      Authorizer authorizer, SubscriptionCap cap) {
+    this.cap = cap;
     this.authorizer = authorizer;
     this.metrics = metrics;
     this.gate = gate;
@@ -60,7 +63,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     }
     Optional<String> principal = Authentication.principal(ctx);
     if (call.getType() == Call.Type.SUBSCRIBE) {
-      subscribe(leading, request, principal.isPresent() ? withPrincipal(call, principal.get()) : call);
+      subscribe(leading, request, principal.isPresent() ? withPrincipal(call, principal.get()) : call, principal);
       return;
     }
     ClusterState state = leading.state();
@@ -70,7 +73,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     request.response().setStatusCode(status).end();
   }
 
-  private void subscribe(Leading leading, HttpServerRequest request, Call call) {
+  private void subscribe(Leading leading, HttpServerRequest request, Call call, Optional<String> principal) {
     Optional<Codec> streamCodec = Negotiation.accepted(request.getHeader("Accept"));
     if (streamCodec.isEmpty()) {
       throw new CallRejected(406, "Expecting 'Accept' to allow application/json or application/x-protobuf");
@@ -78,6 +81,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     if (request.getHeader(Wire.MESOS_STREAM_ID) != null) {
       throw new CallRejected(400, "Subscribe calls should not include the '" + Wire.MESOS_STREAM_ID + "' header");
     }
+    Runnable release = cap.open(principal);
     metrics.schedulerCall(call);
     String streamId = UUID.randomUUID().toString();
     HttpServerResponse response = request.response()
@@ -88,6 +92,8 @@ final class SchedulerApi implements Handler<RoutingContext> {
         .putHeader("Content-Type", streamCodec.get().mediaType())
         .putHeader(Wire.MESOS_STREAM_ID, streamId)
         .putHeader("Cache-Control", "no-cache");
+    response.endHandler(v -> release.run());
+    response.closeHandler(v -> release.run());
     HttpEventSink<Event> sink = new HttpEventSink<>(response, request.connection(), streamCodec.get(), streamId, streamQueueBytes);
     Optional<String> denied = unauthorizedRoles(call.getSubscribe().getFrameworkInfo(),
         call.getSubscribe().getFrameworkInfo().hasPrincipal()
@@ -104,6 +110,7 @@ final class SchedulerApi implements Handler<RoutingContext> {
     if (frameworkId != null) {
       sink.readBy("framework=" + frameworkId);
       response.closeHandler(v -> {
+        release.run();
         sink.markClosed();
         if (gate.isCurrent(leading)) {
           state.frameworkDisconnected(frameworkId, streamId);

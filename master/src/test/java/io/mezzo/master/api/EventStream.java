@@ -54,6 +54,11 @@ final class EventStream<E extends Message> implements AutoCloseable {
     reader.start();
   }
 
+  /** The response's status: 200 for a stream. */
+  int status() {
+    return response.statusCode();
+  }
+
   String header(String name) {
     return response.headers().firstValue(name).orElse(null);
   }
