@@ -68,15 +68,8 @@ final class DockerCluster {
       List<String> args = new ArrayList<>(secrets == null ? List.of("--zk", innerZk(name)) : List.of());
       args.addAll(List.of("--port", Integer.toString(MASTER_PORT)));
       args.addAll(masterArgs);
-      Map<String, Path> files = new LinkedHashMap<>();
-      if (tls != null) {
-        args.addAll(certificate(tls, name, node, ip, Purpose.SERVER, files));
-      }
-      if (secrets != null) {
-        args.addAll(ClusterSecrets.masterFlags(CREDENTIALS, ACLS));
-        files.put(CREDENTIALS, secrets.credentials());
-        files.put(ACLS, secrets.acls());
-      }
+      Map<String, Path> files = secured(args, tls, secrets, name, node, ip, Purpose.SERVER,
+          ClusterSecrets.masterFlags(CREDENTIALS, ACLS));
       cluster = cluster.withProcess(docker.run(name, new DockerNodes.NodeSpec("master", node, ip, MASTER_PORT, scheme,
           args, masterEnv, files), NodeLauncher.jvmOptions("master", System.getenv())));
       home.save(cluster);
@@ -90,20 +83,32 @@ final class DockerCluster {
         args.add("--resources");
         args.add(agentResources);
       }
-      Map<String, Path> files = new LinkedHashMap<>();
-      if (tls != null) {
-        args.addAll(certificate(tls, name, node, ip, Purpose.SERVER_AND_CLIENT, files));
-      }
-      if (secrets != null) {
-        args.addAll(ClusterSecrets.agentFlags(CREDENTIALS, ACLS));
-        files.put(CREDENTIALS, secrets.credentials());
-        files.put(ACLS, secrets.acls());
-      }
+      Map<String, Path> files = secured(args, tls, secrets, name, node, ip, Purpose.SERVER_AND_CLIENT,
+          ClusterSecrets.agentFlags(CREDENTIALS, ACLS));
       cluster = cluster.withProcess(docker.run(name, new DockerNodes.NodeSpec("agent", node, ip, AGENT_PORT, scheme,
           args, Map.of(), files), NodeLauncher.jvmOptions("agent", System.getenv())));
       home.save(cluster);
     }
     return cluster;
+  }
+
+  /**
+   * What a node of a secure cluster gets (nothing with an {@code --insecure} one): adds to
+   * {@code args} the flags for its certificate, the CA and, with {@code authFlags}, the credentials
+   * and ACLs, and returns those files by their paths in its container.
+   */
+  private static Map<String, Path> secured(List<String> args, ClusterTls tls, ClusterSecrets secrets, String cluster,
+      String node, String ip, Purpose purpose, List<String> authFlags) {
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (tls != null) {
+      args.addAll(certificate(tls, cluster, node, ip, purpose, files));
+    }
+    if (secrets != null) {
+      args.addAll(authFlags);
+      files.put(CREDENTIALS, secrets.credentials());
+      files.put(ACLS, secrets.acls());
+    }
+    return files;
   }
 
   /**
