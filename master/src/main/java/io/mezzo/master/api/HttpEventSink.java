@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * A RecordIO-framed event stream on a chunked HTTP response, with a bounded queue of unsent
  * bytes: a reader that falls {@code maxQueueBytes} behind (it stopped reading, or reads slower than
  * the master writes) has its connection closed, which drops what was queued for it; its framework
- * or agent sees a disconnect and subscribes again, as after any other. Used on the response's
- * context only.
+ * or agent sees a disconnect and subscribes again, as after any other. While half of that is
+ * unsent the stream is not {@link #ready()}: bulk answers (a reconciliation of many tasks) wait for
+ * it to drain instead of overrunning it. Used on the response's context only.
  */
 final class HttpEventSink<E extends Message> implements EventSink<E> {
   private static final Logger log = LoggerFactory.getLogger(HttpEventSink.class);
@@ -141,6 +142,21 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
   /** The peer went away. */
   void markClosed() {
     closed = true;
+  }
+
+  /** Ready while less than half the cap is unsent (closed streams too: what they are sent is dropped). */
+  @Override
+  public boolean ready() {
+    return closed || unsentBytes() < maxQueueBytes / 2;
+  }
+
+  /** What is written to the connection and not yet on the wire. */
+  private long unsentBytes() {
+    if (connection instanceof ConnectionBase base) {
+      io.netty.channel.ChannelOutboundBuffer unsent = base.channelHandlerContext().channel().unsafe().outboundBuffer();
+      return unsent == null ? 0 : unsent.totalPendingWriteBytes();
+    }
+    return response.writeQueueFull() ? maxQueueBytes : 0;
   }
 
   /** True once closed by either end (or for falling behind). */

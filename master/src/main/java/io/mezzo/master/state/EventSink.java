@@ -10,4 +10,12 @@ public interface EventSink<E> {
 
   /** Ends the stream. Idempotent. */
   void close();
+
+  /**
+   * Whether the reader keeps up well enough for more of a bulk answer (a reconciliation's updates)
+   * to be sent now: false while much of what was sent is still unsent. Events are sent either way.
+   */
+  default boolean ready() {
+    return true;
+  }
 }

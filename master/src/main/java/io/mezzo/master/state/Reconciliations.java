@@ -4,7 +4,9 @@ import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -14,10 +16,15 @@ import java.util.function.Consumer;
  * per turn of the master's context, the next slice on a timer, so that a call naming tens of
  * thousands of tasks does not hold the context (and with it {@code /health}, heartbeats and every
  * other call) while its updates are made and encoded (JSON encoding is most of the time: about
- * 1 s for 20,000 updates on a cold JVM, 50 to 150 ms warm). Calls are answered in the order they came, each one's tasks in the order it
- * named them; each answer is made when its slice runs, so it is never older than an update the
- * framework already got. What is left of a call is dropped when its framework's stream changes
- * or closes: the answers would have gone nowhere, and a scheduler reconciles again on resubscribing.
+ * 1 s for 20,000 updates on a cold JVM, 50 to 150 ms warm). Each framework's calls are answered in
+ * the order they came, each one's tasks in the order it named them; frameworks take turns. Each
+ * answer is made when its slice runs, so it is never older than an update the framework already
+ * got. A framework whose stream is not {@link EventSink#ready() ready} (its reader is far behind)
+ * is passed over until it is, so that 100,000 answers wait for the reader instead of overrunning
+ * its stream's queue, and a reader that does not read holds up no other framework; while every
+ * waiting framework's stream is behind, the slices look again every {@link #BEHIND_RETRY}. What is
+ * left of a call is dropped when its framework's stream changes or closes: the answers would have
+ * gone nowhere, and a scheduler reconciles again on resubscribing.
  */
 final class Reconciliations {
   /** Tasks answered per turn of the context. */
@@ -28,12 +35,17 @@ final class Reconciliations {
   private static final int CLOCK_EVERY = 25;
   /** Task ids a framework may have waiting for an answer; a RECONCILE beyond that is refused with 503. */
   static final int MAX_PENDING_PER_FRAMEWORK = 200_000;
+  /** How soon the slices look again while every waiting framework's stream is behind. */
+  static final Duration BEHIND_RETRY = Duration.ofMillis(20);
 
   private final Timers timers;
   private final Clock clock;
-  private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+  /** Each framework's calls waiting, in order; frameworks in the order of their turns. */
+  private final LinkedHashMap<String, ArrayDeque<Pending<?>>> queues = new LinkedHashMap<>();
   private final Map<String, Integer> pendingByFramework = new HashMap<>();
   private boolean scheduled;
+  /** The timer of a look again while every waiting framework is behind, or -1. */
+  private long retryTimer = -1;
 
   Reconciliations(Timers timers, Clock clock) {
     this.timers = timers;
@@ -56,7 +68,14 @@ final class Reconciliations {
           + " tasks waiting for reconciliation; retry later");
     }
     pendingByFramework.put(framework.id, waiting + items.size());
-    queue.add(new Pending<>(framework, framework.stream, items, answer));
+    queues.computeIfAbsent(framework.id, id -> new ArrayDeque<>())
+        .add(new Pending<>(framework, framework.stream, items, answer));
+    if (retryTimer >= 0) {
+      // Only waiting for readers that are behind: this call's framework may go on now.
+      timers.cancel(retryTimer);
+      retryTimer = -1;
+      scheduled = false;
+    }
     if (!scheduled) {
       runSlice();
     }
@@ -69,28 +88,49 @@ final class Reconciliations {
 
   private void runSlice() {
     scheduled = false;
+    retryTimer = -1;
     long deadline = clock.millis() + TURN_MILLIS;
     int budget = SLICE;
-    while (budget > 0 && !queue.isEmpty()) {
-      if (budget < SLICE && clock.millis() >= deadline) {
-        break;
-      }
-      Pending<?> head = queue.peek();
-      if (!head.stillWanted()) {
-        settle(head.framework.id, head.remaining());
-        queue.poll();
-        continue;
-      }
-      int answered = head.answer(Math.min(budget, CLOCK_EVERY));
-      budget -= answered;
-      settle(head.framework.id, answered);
-      if (head.remaining() == 0) {
-        queue.poll();
+    boolean answeredAny = true;
+    // Rounds over the frameworks until the slice's budget or time is spent, or none can go on.
+    while (budget > 0 && !queues.isEmpty() && answeredAny) {
+      answeredAny = false;
+      for (String frameworkId : new ArrayList<>(queues.keySet())) {
+        if (budget <= 0 || (budget < SLICE && clock.millis() >= deadline)) {
+          budget = 0;
+          break;
+        }
+        ArrayDeque<Pending<?>> calls = queues.get(frameworkId);
+        Pending<?> head = calls.peek();
+        if (!head.stillWanted()) {
+          settle(frameworkId, head.remaining());
+          calls.poll();
+          answeredAny = true;
+        } else if (head.stream.ready()) {
+          int answered = head.answer(Math.min(budget, CLOCK_EVERY));
+          budget -= answered;
+          settle(frameworkId, answered);
+          answeredAny = true;
+          if (head.remaining() == 0) {
+            calls.poll();
+          }
+        } else {
+          continue;
+        }
+        // It had its turn: to the back of the line, or out of it when it has nothing left.
+        queues.remove(frameworkId);
+        if (!calls.isEmpty()) {
+          queues.put(frameworkId, calls);
+        }
       }
     }
-    if (!queue.isEmpty()) {
+    if (!queues.isEmpty()) {
       scheduled = true;
-      timers.schedule(Duration.ZERO, this::runSlice);
+      if (answeredAny || budget <= 0) {
+        timers.schedule(Duration.ZERO, this::runSlice);
+      } else {
+        retryTimer = timers.schedule(BEHIND_RETRY, this::runSlice);
+      }
     }
   }
 

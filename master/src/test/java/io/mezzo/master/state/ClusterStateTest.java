@@ -45,9 +45,16 @@ class ClusterStateTest {
     final List<E> events = new ArrayList<>();
     final String id;
     boolean closed;
+    /** What {@link #ready()} says: a test sets it false for a reader that is far behind. */
+    boolean ready = true;
 
     RecordingSink(String id) {
       this.id = id;
+    }
+
+    @Override
+    public boolean ready() {
+      return ready;
     }
 
     @Override

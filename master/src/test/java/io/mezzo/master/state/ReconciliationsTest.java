@@ -64,6 +64,29 @@ class ReconciliationsTest {
   }
 
   @Test
+  void aFrameworkWhoseReaderIsBehindWaitsForItWhileAnotherIsAnswered() {
+    RecordingSink<Event> behind = new RecordingSink<>("behind");
+    RecordingSink<Event> keepsUp = new RecordingSink<>("keeps-up");
+    String behindId = subscribe(state, behind);
+    String keepsUpId = subscribe(state, keepsUp);
+    behind.ready = false;
+
+    state.reconcile(behindId, ghosts("b", 30));
+    state.reconcile(keepsUpId, ghosts("k", 1200));
+    timers.advance(Duration.ZERO);
+    assertThat(updatedTasks(behind.events)).as("nothing while its reader is behind").isEmpty();
+    assertThat(updatedTasks(keepsUp.events)).containsExactlyElementsOf(names("k", 0, 1200));
+
+    timers.advance(Reconciliations.BEHIND_RETRY);
+    assertThat(updatedTasks(behind.events)).as("still behind at the next look").isEmpty();
+
+    behind.ready = true;
+    timers.advance(Reconciliations.BEHIND_RETRY);
+    assertThat(updatedTasks(behind.events)).as("all of it, in order, once it caught up")
+        .containsExactlyElementsOf(names("b", 0, 30));
+  }
+
+  @Test
   void aSliceIsAnsweredNowAndEachNextOneOnALaterTurnInTheOrderOfTheCalls() {
     RecordingSink<Event> stream = new RecordingSink<>("s");
     String frameworkId = subscribe(state, stream);
