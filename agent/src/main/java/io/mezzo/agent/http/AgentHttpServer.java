@@ -110,7 +110,7 @@ public final class AgentHttpServer {
 
   /** Starts listening; completes with the actual port. Call once, from the owning context. */
   public Future<Integer> listen() {
-    Router router = Router.router(vertx);
+    Router router = io.mezzo.node.http.PlainErrors.mount(Router.router(vertx));
     BoundedBody noBody = bounded(0);
     router.route("/health").handler(noBody);
     router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));

@@ -53,6 +53,7 @@ public final class HeadDeadline {
     Objects.requireNonNull(requests, "requests");
     HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setHttp2ClearTextEnabled(false));
     server.connectionHandler(this::opened);
+    server.invalidRequestHandler(request -> refuseMalformed(request, options));
     server.requestHandler(request -> {
       Watch watch = watches.get(request.connection());
       if (watch != null) {
@@ -61,6 +62,30 @@ public final class HeadDeadline {
       requests.handle(request);
     });
     return server;
+  }
+
+  /**
+   * What Vert.x's default does with a request whose head does not decode (414 for a request line
+   * over the limit, 431 for headers over it, else 400, then close), with a message saying which.
+   */
+  static void refuseMalformed(HttpServerRequest request, HttpServerOptions options) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      message = "The request line is over " + options.getMaxInitialLineLength() + " bytes";
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      message = "The request's headers are over " + options.getMaxHeaderSize() + " bytes";
+    } else {
+      status = 400;
+      String why = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+      why = why.replaceAll("\\p{Cntrl}", "?");
+      message = "Malformed request head" + (why.isEmpty() ? "" : ": " + (why.length() > 200 ? why.substring(0, 200) : why));
+    }
+    request.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
+        .putHeader("Connection", "close").end(message).onComplete(v -> request.connection().close());
   }
 
   /** Starts watching a new connection; the request handler finds its watch again through the connection. */

@@ -98,6 +98,23 @@ class HeadDeadlineTest {
     }
   }
 
+  @Test
+  void aMalformedOrOversizedHeadGetsItsStatusWithAMessage() throws Exception {
+    String[][] cases = {
+        {"GARBAGE\r\n\r\n", " 400 ", "Malformed request head"},
+        {"GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", " 414 ", "The request line is over 4096 bytes"},
+        {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", " 431 ",
+            "The request's headers are over 8192 bytes"}};
+    for (String[] c : cases) {
+      try (Socket socket = connect()) {
+        socket.getOutputStream().write(c[0].getBytes(StandardCharsets.US_ASCII));
+        String answer = readUntil(socket.getInputStream(), c[2], Duration.ofSeconds(5));
+        assertThat(answer).startsWith("HTTP/1.").contains(c[1]).contains(c[2]);
+        assertThat(endOfStream(socket, Duration.ofSeconds(5))).isTrue();
+      }
+    }
+  }
+
   private Socket connect() throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", server.actualPort()), 5_000);
