@@ -28,8 +28,13 @@ public final class HeadDeadline {
 
   private final Duration timeout;
   private final ReadTimer timers;
-  /** The connections being watched; each leaves at the check after it closed. */
-  private final java.util.Map<HttpConnection, Watch> watches = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The connections being watched, each held weakly (as is its last request), so that a closed
+   * connection, and whatever its last answer still held (an event stream's queue), is not kept
+   * alive here until its next check.
+   */
+  private final java.util.Map<HttpConnection, Watch> watches =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   /**
    * @param timeout how long a request's head may take to arrive
@@ -102,20 +107,20 @@ public final class HeadDeadline {
 
   /** One connection's requests, as far as the deadline cares. Touched on the connection's context only. */
   private final class Watch {
-    private final HttpConnection connection;
+    private final java.lang.ref.WeakReference<HttpConnection> connection;
     private final Context context;
-    private HttpServerRequest last;
+    private java.lang.ref.WeakReference<HttpServerRequest> last;
     private long requests;
     private long requestsAtLastCheck;
     private boolean idleAtLastCheck;
 
     Watch(HttpConnection connection, Context context) {
-      this.connection = connection;
+      this.connection = new java.lang.ref.WeakReference<>(connection);
       this.context = context;
     }
 
     void requestArrived(HttpServerRequest request) {
-      last = request;
+      last = new java.lang.ref.WeakReference<>(request);
       requests++;
     }
 
@@ -130,15 +135,20 @@ public final class HeadDeadline {
     }
 
     private void check() {
-      boolean underWay = last != null && !last.response().ended() && !last.response().closed();
+      HttpConnection open = connection.get();
+      if (open == null) {
+        return; // Closed and collected: nothing to watch.
+      }
+      HttpServerRequest request = last == null ? null : last.get();
+      boolean underWay = request != null && !request.response().ended() && !request.response().closed();
       if (underWay) {
         idleAtLastCheck = false;
       } else if (requests == 0 || (idleAtLastCheck && requests == requestsAtLastCheck)) {
         // No head within the timeout of the connection opening, or none in a whole period after an answer.
         log.info("Closed a connection from {}: no request head within {} ms ({} requests on it before)",
-            connection.remoteAddress(), timeout.toMillis(), requests);
-        watches.remove(connection);
-        connection.close();
+            open.remoteAddress(), timeout.toMillis(), requests);
+        watches.remove(open);
+        open.close();
         return;
       } else {
         idleAtLastCheck = true;
