@@ -23,8 +23,7 @@ final class HealthProbe implements AutoCloseable {
   /** How long a node may take to answer {@code /health}. */
   static final Duration BOUND = Duration.ofSeconds(1);
 
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(BOUND).build();
+  private final HttpClient client;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "health-probe");
     thread.setDaemon(true);
@@ -35,8 +34,13 @@ final class HealthProbe implements AutoCloseable {
   private final Map<String, Integer> probes = new ConcurrentHashMap<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
 
-  private HealthProbe(Map<String, Duration> bounds) {
+  private HealthProbe(Map<String, Duration> bounds, javax.net.ssl.SSLContext tls) {
     this.bounds = Map.copyOf(bounds);
+    HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(BOUND);
+    if (tls != null) {
+      client.sslContext(tls);
+    }
+    this.client = client.build();
   }
 
   /** @param nodes name → base URL ({@code http://host:port}) of each node to probe, each within {@link #BOUND} */
@@ -46,7 +50,15 @@ final class HealthProbe implements AutoCloseable {
 
   /** @param bounds name → how long that node may take, for nodes not held to {@link #BOUND} */
   static HealthProbe start(Map<String, String> nodes, Map<String, Duration> bounds) {
-    HealthProbe probe = new HealthProbe(bounds);
+    return start(null, nodes, bounds);
+  }
+
+  /**
+   * @param tls the trust for {@code https://} nodes (the cluster CA); null for plain HTTP ones.
+   *     {@code /health} needs no credentials, so the probe sends none.
+   */
+  static HealthProbe start(javax.net.ssl.SSLContext tls, Map<String, String> nodes, Map<String, Duration> bounds) {
+    HealthProbe probe = new HealthProbe(bounds, tls);
     probe.timer.scheduleWithFixedDelay(() -> nodes.forEach(probe::probe), 0, 200, TimeUnit.MILLISECONDS);
     return probe;
   }

@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
- * HTTP/1.1 over a plain socket, for what a well-behaved client does not do: send a request's head
- * and hold its body back, declare a body it never sends, or stop reading a response.
+ * HTTP/1.1 over a plain socket, or over TLS for an {@code https://} node, for what a well-behaved
+ * client does not do: send a request's head and hold its body back, declare a body it never sends,
+ * send a broken request line, or stop reading a response.
  */
 final class RawHttp implements AutoCloseable {
   /** A response's status line and headers (names in lower case), and its body if it was read. */
@@ -35,6 +39,14 @@ final class RawHttp implements AutoCloseable {
 
   /** A connection to {@code baseUrl} ({@code http://host:port}); a receive buffer of {@code receiveBuffer} bytes if positive. */
   static RawHttp connect(String baseUrl, int receiveBuffer) throws IOException {
+    return connect(baseUrl, null, receiveBuffer);
+  }
+
+  /**
+   * As {@link #connect(String, int)}; an {@code https://} {@code baseUrl} is spoken to over TLS with
+   * {@code tls}'s trust (the cluster CA), checking that the node's certificate names its host.
+   */
+  static RawHttp connect(String baseUrl, SSLContext tls, int receiveBuffer) throws IOException {
     URI uri = URI.create(baseUrl);
     Socket socket = new Socket();
     if (receiveBuffer > 0) {
@@ -42,6 +54,18 @@ final class RawHttp implements AutoCloseable {
     }
     socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
     socket.setSoTimeout(30_000);
+    if ("https".equals(uri.getScheme())) {
+      if (tls == null) {
+        socket.close();
+        throw new IllegalArgumentException(baseUrl + " speaks TLS: give the cluster CA's SSLContext");
+      }
+      SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, uri.getHost(), uri.getPort(), true);
+      SSLParameters parameters = secured.getSSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      secured.setSSLParameters(parameters);
+      secured.startHandshake();
+      socket = secured;
+    }
     return new RawHttp(socket, uri.getHost() + ":" + uri.getPort());
   }
 
@@ -58,7 +82,44 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends a GET with no headers beyond Host. */
   void get(String path) throws IOException {
-    write(("GET " + path + " HTTP/1.1\r\nHost: " + hostPort + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    get(path, Map.of());
+  }
+
+  /** Sends a GET with {@code headers} beyond Host. */
+  void get(String path, Map<String, String> headers) throws IOException {
+    StringBuilder head = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(hostPort)
+        .append("\r\n");
+    headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** {@code host:port}, for a Host header written by hand. */
+  String hostPort() {
+    return hostPort;
+  }
+
+  /** How long a read waits before it fails with a timeout. */
+  void readTimeout(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+  }
+
+  /**
+   * True when the peer has closed the connection: a read returns end of stream or the connection
+   * is reset (after any bytes of an answer still on their way, which are dropped).
+   */
+  boolean closedByPeer() throws IOException {
+    byte[] buffer = new byte[4096];
+    try {
+      while (true) {
+        if (socket.getInputStream().read(buffer) < 0) {
+          return true;
+        }
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   void write(byte[] bytes) throws IOException {

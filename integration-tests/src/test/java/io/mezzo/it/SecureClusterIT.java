@@ -3,18 +3,10 @@ package io.mezzo.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mezzo.master.api.ApiLimits;
-import io.mezzo.master.api.LeaderGate;
-import io.mezzo.master.api.Leadership;
-import io.mezzo.master.api.MasterRoutes;
-import io.mezzo.node.http.BodyBudget;
 import io.mezzo.sdk.Credential;
 import io.mezzo.sdk.LocalClusters;
 import io.mezzo.v1.Protos.TaskState;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Route;
-import io.vertx.ext.web.Router;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -113,28 +104,9 @@ class SecureClusterIT {
     assertThat(new JsonObject(Files.readString(acls)).getBoolean("permissive")).isFalse();
   }
 
-  /** The routes of the master's own router, with the method each takes (POST where any is taken). */
-  private static Map<String, HttpMethod> routes() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      Router router = MasterRoutes.router(vertx, new LeaderGate(Leadership::initial, Optional::empty, () -> "self"),
-          () -> { }, ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()));
-      Map<String, HttpMethod> routes = new TreeMap<>();
-      for (Route route : router.getRoutes()) {
-        if (route.getPath() != null) {
-          Set<HttpMethod> methods = route.methods();
-          routes.put(route.getPath(), methods == null || methods.isEmpty() ? HttpMethod.POST : methods.iterator().next());
-        }
-      }
-      return routes;
-    } finally {
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-  }
-
   @Test
   void everyRouteRefusesCallersWithoutCredentialsOrWithAWrongSecretExceptThePublicOnes() throws Exception {
-    Map<String, HttpMethod> routes = routes();
+    Map<String, HttpMethod> routes = MasterRouteList.routes();
     assertThat(routes.keySet()).as("the router's routes").containsAll(PUBLIC).contains(AGENT_CHANNEL, SCHEDULER, OPERATOR);
     Credential wrong = Credential.of(LocalClusters.OPERATOR, "not-the-secret");
     Map<String, Integer> anonymousAnswers = new LinkedHashMap<>();

@@ -38,6 +38,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ClientAuth;
+import io.mezzo.node.http.HeadDeadline;
+import io.mezzo.node.http.ReadTimer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.net.InetAddress;
@@ -128,7 +130,10 @@ final class MasterVerticle extends VerticleBase {
     HttpServerOptions serverOptions = config.tls().server(new HttpServerOptions().setCompressionSupported(true)
         .setStrictThreadMode(true),
         ClientAuth.REQUEST);
-    return vertx.createHttpServer(serverOptions).requestHandler(router).listen(config.port(), config.ip())
+    // A request's head must arrive within the body read timeout too, so a client that drips it
+    // (slowloris) or sends nothing does not hold a connection for ever.
+    HeadDeadline heads = new HeadDeadline(config.limits().bodyReadTimeout(), ReadTimer.vertx(vertx));
+    return heads.server(vertx, serverOptions, router).listen(config.port(), config.ip())
         .compose(s -> {
           server = s;
           port = s.actualPort();

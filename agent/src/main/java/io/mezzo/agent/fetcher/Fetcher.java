@@ -72,14 +72,28 @@ public final class Fetcher {
    * @throws FetchException naming the URI that failed and why
    */
   public void fetch(List<CommandInfo.URI> uris, Path sandbox) {
+    fetch(uris, sandbox, LocalFiles.AGENT);
+  }
+
+  /**
+   * As {@link #fetch(List, Path)}, reading local files through {@code localFiles}: with the rights
+   * of the user the task runs as ({@link LocalFiles#as}), so that a task gets no local file its
+   * user could not read.
+   */
+  public void fetch(List<CommandInfo.URI> uris, Path sandbox, LocalFiles localFiles) {
     Objects.requireNonNull(sandbox, "sandbox");
+    Objects.requireNonNull(localFiles, "localFiles");
     for (CommandInfo.URI uri : uris) {
-      fetch(uri, sandbox);
+      fetch(uri, sandbox, localFiles);
     }
   }
 
   /** Fetches one URI into {@code sandbox}; see {@link #fetch(List, Path)}. */
   public void fetch(CommandInfo.URI uri, Path sandbox) {
+    fetch(uri, sandbox, LocalFiles.AGENT);
+  }
+
+  private void fetch(CommandInfo.URI uri, Path sandbox, LocalFiles localFiles) {
     String value = uri.getValue();
     Source source = source(value);
     String fileName = uri.hasOutputFile() && !uri.getOutputFile().isEmpty() ? uri.getOutputFile() : source.lastSegment(value);
@@ -89,7 +103,7 @@ public final class Fetcher {
       if (source.url != null) {
         download(value, source.url, target);
       } else {
-        copy(value, source.file, target);
+        copy(value, source.file, target, localFiles);
       }
       if (uri.getExecutable()) {
         Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
@@ -165,7 +179,8 @@ public final class Fetcher {
     }
   }
 
-  private void copy(String value, Path file, Path target) throws IOException {
+  /** Copies through {@code localFiles}, with the task user's rights; nothing is left of a refused or oversized file. */
+  private void copy(String value, Path file, Path target, LocalFiles localFiles) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new FetchException("Failed to fetch '" + value + "': " + file + " does not exist or is not a regular file");
     }
@@ -173,7 +188,28 @@ public final class Fetcher {
       throw new FetchException("Failed to fetch '" + value + "': " + Files.size(file) + " bytes is more than the limit of "
           + maxBytes + " bytes");
     }
-    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    Path partial = target.resolveSibling(target.getFileName() + ".fetching");
+    try (java.io.InputStream in = localFiles.open(file);
+        java.io.OutputStream out = Files.newOutputStream(partial)) {
+      byte[] buffer = new byte[65_536];
+      long copied = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        copied += n;
+        if (copied > maxBytes) {
+          throw new FetchException("Failed to fetch '" + value + "': more than the limit of " + maxBytes + " bytes");
+        }
+        out.write(buffer, 0, n);
+      }
+    } catch (java.nio.file.AccessDeniedException e) {
+      Files.deleteIfExists(partial);
+      throw new FetchException("Failed to fetch '" + value + "': permission denied"
+          + (e.getReason() == null ? "" : ": " + e.getReason()), e);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(partial);
+      throw e;
+    }
+    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Where the file goes: inside the sandbox, or a FetchException. */

@@ -37,6 +37,11 @@ public final class FilesRoot {
       real = lexical.toRealPath();
     } catch (NoSuchFileException e) {
       throw new FileRequestException(404, "No file at '" + virtualPath + "'.");
+    } catch (java.nio.file.FileSystemException e) {
+      // What a sandbox's owner can make of its paths: a link loop (ELOOP), a path below a file
+      // (ENOTDIR), a directory it may not search. Nothing to read there; not the agent's fault.
+      throw new FileRequestException(404, "No file at '" + virtualPath + "': "
+          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ".");
     } catch (IOException e) {
       throw new FileRequestException(500, "Cannot resolve '" + virtualPath + "': " + e.getMessage());
     }

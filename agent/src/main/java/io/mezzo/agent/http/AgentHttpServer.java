@@ -7,6 +7,7 @@ import io.mezzo.agent.support.CallerPrincipal;
 import io.mezzo.agent.support.Timers;
 import io.mezzo.node.http.BodyBudget;
 import io.mezzo.node.http.BoundedBody;
+import io.mezzo.node.http.HeadDeadline;
 import io.mezzo.node.tls.NodeTls;
 import io.vertx.core.Future;
 import io.vertx.core.http.ClientAuth;
@@ -109,7 +110,7 @@ public final class AgentHttpServer {
 
   /** Starts listening; completes with the actual port. Call once, from the owning context. */
   public Future<Integer> listen() {
-    Router router = Router.router(vertx);
+    Router router = io.mezzo.node.http.PlainErrors.mount(Router.router(vertx));
     BoundedBody noBody = bounded(0);
     router.route("/health").handler(noBody);
     router.get("/health").handler(ctx -> json(ctx.response(), new JsonObject().put("healthy", true)));
@@ -150,9 +151,10 @@ public final class AgentHttpServer {
       router.route(OPERATOR_PATH).handler(bounded(limits.operatorBodyBytes())).handler(readonly).handler(operatorApi);
     }
     // gzip (or deflate) when the client asks, as Mesos does; executor event streams opt out (identity).
-    return vertx.createHttpServer(tls.server(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true),
-            ClientAuth.NONE))
-        .requestHandler(router)
+    // A request's head must arrive within the body read timeout too (slowloris; see HeadDeadline).
+    HeadDeadline heads = new HeadDeadline(limits.bodyReadTimeout(), (delay, action) -> timers.schedule(delay, action)::cancel);
+    return heads.server(vertx, tls.server(
+            new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true), ClientAuth.NONE), router)
         .listen(port, host)
         .map(started -> {
           server = started;

@@ -102,6 +102,19 @@ public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContai
     return TaskUser.agentIsRoot();
   }
 
+  /**
+   * How the fetcher reads local files for a task that runs as {@code user}: as that user when this
+   * agent runs as root and switches to it, else with the agent's own rights (the task's too).
+   * Blocks (looks the user up).
+   *
+   * @throws ContainerLaunchException when the user cannot be switched to (no such user, no setpriv)
+   */
+  public static io.mezzo.agent.fetcher.LocalFiles localFilesFor(String user) {
+    return TaskUser.resolve(user, TaskUser.agentIsRoot())
+        .map(u -> io.mezzo.agent.fetcher.LocalFiles.as(u.name(), u.prefix()))
+        .orElse(io.mezzo.agent.fetcher.LocalFiles.AGENT);
+  }
+
   /** The cgroups this runtime puts its tasks in. */
   public Cgroups cgroups() {
     return cgroups;

@@ -56,7 +56,9 @@ final class TaskLauncher {
       }
       log.info("[framework={}] [task={}] fetching {} URIs", live.frameworkId.getValue(), live.id(), uris.size());
       context.<Void>executeBlocking(() -> {
-        fetcher.fetch(uris, sandbox.result());
+        // Local files are read with the rights of the user the task runs as, not the agent's.
+        fetcher.fetch(uris, sandbox.result(), io.mezzo.agent.runtime.ProcessRuntime.localFilesFor(
+            launchRequest(live).user()));
         return null;
       }, false).onComplete(fetched -> {
         if (fetched.failed()) {

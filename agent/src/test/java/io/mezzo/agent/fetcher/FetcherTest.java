@@ -206,6 +206,51 @@ class FetcherTest {
   }
 
   @Test
+  void aLocalFileTheTasksUserCannotReadIsRefusedAndNothingOfItIsWritten() throws IOException {
+    Path secret = Files.writeString(dir.resolve("executor-secret.key"), "the agent's key");
+    LocalFiles deniedToTheTask = file -> {
+      throw new java.nio.file.AccessDeniedException(file.toString(), null, "user 'nobody' cannot read it");
+    };
+
+    assertThatThrownBy(() -> new Fetcher().fetch(List.of(uri("file://" + secret).build()), sandbox, deniedToTheTask))
+        .isInstanceOf(FetchException.class)
+        .hasMessage("Failed to fetch 'file://" + secret + "': permission denied: user 'nobody' cannot read it");
+    try (var left = Files.list(sandbox)) {
+      assertThat(left).as("nothing written into the sandbox").isEmpty();
+    }
+  }
+
+  /** Needs root and setpriv (as an agent that switches users has): the kernel checks the task user's rights. */
+  @Test
+  void asAnotherUserOnlyWhatThatUserMayReadIsCopied() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+\\d+\\s+0\\s.*")),
+        "needs root");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+    Process id = new ProcessBuilder("id", "-u", "nobody").start();
+    String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    org.junit.jupiter.api.Assumptions.assumeTrue(id.waitFor() == 0, "needs user nobody");
+    LocalFiles asNobody = LocalFiles.as("nobody",
+        List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
+    Path open = Files.createDirectories(dir.resolve("public"));
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path readable = Files.writeString(open.resolve("readme.txt"), "for everyone");
+    Files.setPosixFilePermissions(readable, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path secret = Files.writeString(open.resolve("secret.key"), "root only");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+    new Fetcher().fetch(List.of(uri(readable.toString()).build()), sandbox, asNobody);
+    assertThat(sandbox.resolve("readme.txt")).hasContent("for everyone");
+    assertThatThrownBy(() -> new Fetcher().fetch(List.of(uri("file://" + secret).build()), sandbox, asNobody))
+        .isInstanceOf(FetchException.class)
+        .hasMessageStartingWith("Failed to fetch 'file://" + secret + "': permission denied: user 'nobody' cannot read it")
+        .hasMessageContaining("Permission denied");
+    assertThat(sandbox.resolve("secret.key")).doesNotExist();
+    assertThat(sandbox.resolve("secret.key.fetching")).doesNotExist();
+  }
+
+  @Test
   void aMissingLocalFileNamesTheUri() {
     Path missing = dir.resolve("nope.bin");
 

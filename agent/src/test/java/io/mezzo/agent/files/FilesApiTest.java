@@ -66,6 +66,8 @@ class FilesApiTest {
     socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     socket.bind(UnixDomainSocketAddress.of(run.resolve("socket")));
     Files.createSymbolicLink(run.resolve("zero"), Path.of("/dev/zero"));
+    // What a task can make of its own sandbox: a link to itself (ELOOP).
+    Files.createSymbolicLink(run.resolve("loop"), run.resolve("loop"));
 
     vertx = vertxes.vertx();
     server = new AgentHttpServer(vertx, "127.0.0.1", 0,
@@ -161,6 +163,19 @@ class FilesApiTest {
 
     assertThat(response.statusCode()).isIn(403, 404);
     assertThat(response.body()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void aLinkLoopAndAPathBelowAFileAre404NotAServerError() throws Exception {
+    for (String path : new String[] {"loop", "loop/x", "stdout/x"}) {
+      for (String endpoint : new String[] {"read", "download", "browse"}) {
+        HttpResponse<String> response = get("/files/" + endpoint + "?path=/frameworks/fw-1/executors/task-1/runs/latest/"
+            + path + "&offset=0");
+
+        assertThat(response.statusCode()).as("%s %s: %s", endpoint, path, response.body()).isEqualTo(404);
+        assertThat(response.body()).contains("No file at");
+      }
+    }
   }
 
   @Test

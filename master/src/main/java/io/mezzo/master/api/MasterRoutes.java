@@ -177,7 +177,7 @@ public final class MasterRoutes {
     }
     webUi(router, gate, noBody);
     router.route().failureHandler(RejectionHandler.PLAIN_TEXT);
-    return router;
+    return io.mezzo.node.http.PlainErrors.mount(router);
   }
 
   private static void webUi(Router router, LeaderGate gate, BoundedBody noBody) {
