@@ -2,7 +2,9 @@ package io.mezzo.master.api;
 
 import io.mezzo.master.state.TextLimits;
 import io.mezzo.v1.Protos.Offer;
+import io.mezzo.v1.Protos.Resource;
 import io.mezzo.v1.Protos.TaskInfo;
+import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +53,10 @@ final class CallValidation {
     if (operation.hasLaunchGroup()) {
       Optional<String> bad = TextLimits.executorInfo(field + ".launch_group.executor",
           operation.getLaunchGroup().getExecutor());
+      if (bad.isEmpty()) {
+        bad = quantities(field + ".launch_group.executor.resources",
+            operation.getLaunchGroup().getExecutor().getResourcesList());
+      }
       if (bad.isPresent()) {
         return bad;
       }
@@ -58,9 +64,52 @@ final class CallValidation {
       tasksField = field + ".launch_group.task_group.tasks";
     }
     for (int i = 0; i < tasks.size(); i++) {
-      Optional<String> bad = TextLimits.taskInfo(tasksField + "[" + i + "]", tasks.get(i));
+      TaskInfo task = tasks.get(i);
+      Optional<String> bad = TextLimits.taskInfo(tasksField + "[" + i + "]", task);
+      if (bad.isEmpty()) {
+        bad = quantities(tasksField + "[" + i + "].resources", task.getResourcesList());
+      }
+      if (bad.isEmpty()) {
+        bad = quantities(tasksField + "[" + i + "].executor.resources", task.getExecutor().getResourcesList());
+      }
       if (bad.isPresent()) {
         return bad;
+      }
+    }
+    for (String kind : List.of("reserve", "unreserve", "create", "destroy")) {
+      Optional<String> bad = quantities(field + "." + kind + ".resources", switch (kind) {
+        case "reserve" -> operation.getReserve().getResourcesList();
+        case "unreserve" -> operation.getUnreserve().getResourcesList();
+        case "create" -> operation.getCreate().getVolumesList();
+        default -> operation.getDestroy().getVolumesList();
+      });
+      if (bad.isPresent()) {
+        return bad;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Resource values that are no quantity at all: a scalar that is NaN, infinite or negative, a
+   * range that is negative or runs backwards. Finite values too large for any agent are a matter of
+   * state, refused later as Mesos does (TASK_ERROR for a launch).
+   */
+  static Optional<String> quantities(String field, List<Resource> resources) {
+    for (int i = 0; i < resources.size(); i++) {
+      Resource resource = resources.get(i);
+      String where = field + "[" + i + "] ('" + TextLimits.truncate(resource.getName(), 64) + "')";
+      if (resource.hasScalar()) {
+        double value = resource.getScalar().getValue();
+        if (!Double.isFinite(value) || value < 0) {
+          return Optional.of(where + ": a scalar must be a finite number of at least 0, got " + value);
+        }
+      }
+      for (Value.Range range : resource.getRanges().getRangeList()) {
+        if (range.getBegin() < 0 || range.getEnd() < range.getBegin()) {
+          return Optional.of(where + ": a range must run from 0 or more up to its end, got [" + range.getBegin()
+              + "-" + range.getEnd() + "]");
+        }
       }
     }
     return Optional.empty();

@@ -144,6 +144,15 @@ final class HttpEventSink<E extends Message> implements EventSink<E> {
     closed = true;
   }
 
+  @Override
+  public void abandon(String why) {
+    if (!closed) {
+      log.warn("[{}] Closing event stream {}: {}", reader, streamId, why);
+      closed = true;
+      abort();
+    }
+  }
+
   /** Ready while less than half the cap is unsent (closed streams too: what they are sent is dropped). */
   @Override
   public boolean ready() {

@@ -18,4 +18,12 @@ public interface EventSink<E> {
   default boolean ready() {
     return true;
   }
+
+  /**
+   * Ends the stream at once, dropping what is still unsent, for a reader that stopped reading;
+   * {@code why} goes to the log. By default the same as {@link #close()}.
+   */
+  default void abandon(String why) {
+    close();
+  }
 }

@@ -22,9 +22,11 @@ import java.util.function.Consumer;
  * got. A framework whose stream is not {@link EventSink#ready() ready} (its reader is far behind)
  * is passed over until it is, so that 100,000 answers wait for the reader instead of overrunning
  * its stream's queue, and a reader that does not read holds up no other framework; while every
- * waiting framework's stream is behind, the slices look again every {@link #BEHIND_RETRY}. What is
- * left of a call is dropped when its framework's stream changes or closes: the answers would have
- * gone nowhere, and a scheduler reconciles again on resubscribing.
+ * waiting framework's stream is behind, the slices look again every {@link #BEHIND_RETRY}. A
+ * stream that stays behind for {@link #STALLED_AFTER} (its reader read nothing meanwhile) is
+ * abandoned, as one that falls its whole queue behind is: the master keeps no answers for a reader
+ * that stopped. What is left of a call is dropped when its framework's stream changes or closes:
+ * the answers would have gone nowhere, and a scheduler reconciles again on resubscribing.
  */
 final class Reconciliations {
   /** Tasks answered per turn of the context. */
@@ -37,12 +39,16 @@ final class Reconciliations {
   static final int MAX_PENDING_PER_FRAMEWORK = 200_000;
   /** How soon the slices look again while every waiting framework's stream is behind. */
   static final Duration BEHIND_RETRY = Duration.ofMillis(20);
+  /** How long a stream may stay behind, with answers waiting for it, before it is abandoned. */
+  static final Duration STALLED_AFTER = Duration.ofSeconds(20);
 
   private final Timers timers;
   private final Clock clock;
   /** Each framework's calls waiting, in order; frameworks in the order of their turns. */
   private final LinkedHashMap<String, ArrayDeque<Pending<?>>> queues = new LinkedHashMap<>();
   private final Map<String, Integer> pendingByFramework = new HashMap<>();
+  /** When each framework's stream was first found behind, while it stays so. */
+  private final Map<String, Long> behindSince = new HashMap<>();
   private boolean scheduled;
   /** The timer of a look again while every waiting framework is behind, or -1. */
   private long retryTimer = -1;
@@ -107,6 +113,7 @@ final class Reconciliations {
           calls.poll();
           answeredAny = true;
         } else if (head.stream.ready()) {
+          behindSince.remove(frameworkId);
           int answered = head.answer(Math.min(budget, CLOCK_EVERY));
           budget -= answered;
           settle(frameworkId, answered);
@@ -115,12 +122,20 @@ final class Reconciliations {
             calls.poll();
           }
         } else {
+          long since = behindSince.computeIfAbsent(frameworkId, id -> clock.millis());
+          if (clock.millis() - since >= STALLED_AFTER.toMillis()) {
+            behindSince.remove(frameworkId);
+            head.stream.abandon("its reader read nothing for " + STALLED_AFTER.toSeconds() + " s while "
+                + pendingByFramework.getOrDefault(frameworkId, 0) + " reconciliation answers waited");
+          }
           continue;
         }
         // It had its turn: to the back of the line, or out of it when it has nothing left.
         queues.remove(frameworkId);
         if (!calls.isEmpty()) {
           queues.put(frameworkId, calls);
+        } else {
+          behindSince.remove(frameworkId);
         }
       }
     }

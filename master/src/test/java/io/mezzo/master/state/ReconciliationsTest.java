@@ -87,6 +87,41 @@ class ReconciliationsTest {
   }
 
   @Test
+  void aStreamThatStaysBehindIsAbandonedAndItsAnswersDropped() {
+    long[] now = {0};
+    Clock moving = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(now[0]);
+      }
+    };
+    ClusterState withClock = newState(timers, StateOwner.currentThread(), moving);
+    RecordingSink<Event> stuck = new RecordingSink<>("stuck");
+    String stuckId = subscribe(withClock, stuck);
+    stuck.ready = false;
+
+    withClock.reconcile(stuckId, ghosts("s", 100));
+    now[0] += Reconciliations.STALLED_AFTER.toMillis() - 1;
+    timers.advance(Reconciliations.BEHIND_RETRY);
+    assertThat(stuck.closed).as("behind, not yet for long").isFalse();
+
+    now[0] += 1;
+    timers.advance(Reconciliations.BEHIND_RETRY);
+    assertThat(stuck.closed).as("behind for " + Reconciliations.STALLED_AFTER).isTrue();
+    assertThat(updatedTasks(stuck.events)).isEmpty();
+  }
+
+  @Test
   void aSliceIsAnsweredNowAndEachNextOneOnALaterTurnInTheOrderOfTheCalls() {
     RecordingSink<Event> stream = new RecordingSink<>("s");
     String frameworkId = subscribe(state, stream);
