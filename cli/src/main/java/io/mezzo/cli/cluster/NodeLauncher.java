@@ -116,13 +116,53 @@ final class NodeLauncher {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /** A port that was free a moment ago on the address. */
+  /** Ports handed out by this process, so two nodes of one create never get the same one. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Where ports are picked from, below the kernel's ephemeral range when it leaves room. */
+  static final int LOWEST_PORT = 10_000;
+
+  /**
+   * A port that was free a moment ago on the address, picked below the kernel's ephemeral range
+   * ({@code ip_local_port_range}): the node binds it a moment later, and meanwhile any process's
+   * outgoing connection (the other nodes starting at the same time connect to ZooKeeper) may take
+   * a free port from that range, and did ("Address already in use"). Nothing takes ports below it
+   * without asking for them by number. When the range leaves no room below, any free port.
+   */
   static int freePort(String ip) {
+    int below = ephemeralLow();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; below - LOWEST_PORT >= 1_000 && attempt < 100; attempt++) {
+      int port = random.nextInt(LOWEST_PORT, below);
+      if (!HANDED_OUT.contains(port) && bindable(ip, port) && HANDED_OUT.add(port)) {
+        return port;
+      }
+    }
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
       socket.setReuseAddress(true);
+      HANDED_OUT.add(socket.getLocalPort());
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("No free port on " + ip, e);
+    }
+  }
+
+  private static boolean bindable(String ip, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(ip), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The lowest port of the kernel's ephemeral range (Linux), or 0 when it cannot be read. */
+  static int ephemeralLow() {
+    try {
+      String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 }
