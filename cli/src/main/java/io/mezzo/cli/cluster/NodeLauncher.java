@@ -137,12 +137,15 @@ final class NodeLauncher {
         return port;
       }
     }
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      socket.setReuseAddress(true);
-      HANDED_OUT.add(socket.getLocalPort());
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("No free port on " + ip, e);
+    for (int attempt = 0; ; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+        socket.setReuseAddress(true);
+        if (HANDED_OUT.add(socket.getLocalPort()) || attempt >= 100) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("No free port on " + ip, e);
+      }
     }
   }
 
@@ -159,7 +162,8 @@ final class NodeLauncher {
   /** The lowest port of the kernel's ephemeral range (Linux), or 0 when it cannot be read. */
   static int ephemeralLow() {
     try {
-      String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      // Line by line: procfs reports a size that readString trusts, and it read "3" of "32768 60999".
+      String range = java.nio.file.Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 0;
