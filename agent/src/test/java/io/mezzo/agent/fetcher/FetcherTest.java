@@ -223,13 +223,13 @@ class FetcherTest {
   /** Needs root and setpriv (as an agent that switches users has): the kernel checks the task user's rights. */
   @Test
   void asAnotherUserOnlyWhatThatUserMayReadIsCopied() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    io.mezzo.testkit.Requires.that(
         Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+\\d+\\s+0\\s.*")),
         "needs root");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
+    io.mezzo.testkit.Requires.that(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv");
     Process id = new ProcessBuilder("id", "-u", "nobody").start();
     String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    org.junit.jupiter.api.Assumptions.assumeTrue(id.waitFor() == 0, "needs user nobody");
+    io.mezzo.testkit.Requires.that(id.waitFor() == 0, "needs user nobody");
     LocalFiles asNobody = LocalFiles.as("nobody",
         List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
     Path open = Files.createDirectories(dir.resolve("public"));
