@@ -20,7 +20,8 @@ import java.util.Map;
  * Master failover under load: {@code --masters} masters, each {@code MasterMain} in a JVM of its
  * own sharing one ZooKeeper (in a process of its own too: in the bench's JVM, busy with thousands of
  * agents reconnecting at once, it answered the new leader late), {@code --agents} simulated agents and a load framework (on the SDK)
- * keeping {@code --tasks} tasks RUNNING; then the leading master is killed with SIGKILL and the
+ * keeping {@code --tasks} tasks RUNNING and, once they are launched, suppressing its offers as a
+ * framework that wants nothing more should (it re-subscribes suppressed); then the leading master is killed with SIGKILL and the
  * bench measures, from the kill, (a) a surviving master answering the operator API as leader
  * (and, since that answer queues behind the re-registrations, when the first agent re-registered),
  * (b) every agent re-registered (each agent's first re-registration after the kill), (c) the
@@ -114,7 +115,7 @@ public final class FailoverBench {
         BenchCluster.check(deadline, registrations.registered() + " of " + config.agents() + " agents registered");
         Thread.sleep(50);
       }
-      LoadFramework load = new LoadFramework(config.tasks()).start(cluster.masterUrl());
+      LoadFramework load = new LoadFramework(config.tasks()).suppressWhenLaunched().start(cluster.masterUrl());
       cluster.closing(load::close);
       OperatorProbe probe = new OperatorProbe(leader.url());
       int running = 0;

@@ -13,7 +13,8 @@ public interface EventSink<E> {
 
   /**
    * Whether the reader keeps up well enough for more of a bulk answer (a reconciliation's updates)
-   * to be sent now: false while much of what was sent is still unsent. Events are sent either way.
+   * or for new offers to be sent now: false while much of what was sent is still unsent. Events
+   * are sent either way; a framework whose stream is not ready is offered nothing meanwhile.
    */
   default boolean ready() {
     return true;

@@ -47,6 +47,12 @@ final class OfferCycle {
   static final double DEFAULT_REFUSE_SECONDS = 5.0;
   private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
   private static final double GPU_FILTER_SECONDS = 3600;
+  /**
+   * How long resources are kept from a framework whose stream is backlogged: long enough that the
+   * next rounds offer them to others, short enough that the framework gets them again soon after it
+   * has caught up.
+   */
+  static final double BACKLOGGED_FILTER_SECONDS = 1;
 
   private final MasterInfo masterInfo;
   private final Allocator allocator;
@@ -85,12 +91,21 @@ final class OfferCycle {
       allocations = allocator.allocate(now, agentIds);
     }
     Map<String, List<Offer>> byFramework = new LinkedHashMap<>();
+    Map<String, Integer> withheld = new LinkedHashMap<>();
     List<OfferRecord> created = new ArrayList<>();
     for (Allocation allocation : allocations) {
       FrameworkRecord framework = records.frameworks.get(allocation.frameworkId());
       AgentRecord agent = records.agents.get(allocation.agentId());
       if (framework == null || !framework.connected() || agent == null || !agent.connected()) {
         allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(), 0, now);
+        continue;
+      }
+      if (!framework.stream.ready()) {
+        // Its reader is far behind (a flood of updates, a slow scheduler): more offers would only
+        // grow its queue towards the cap that closes the stream, and would wait there unseen.
+        allocator.recover(allocation.frameworkId(), allocation.role(), allocation.agentId(), allocation.offered(),
+            BACKLOGGED_FILTER_SECONDS, now);
+        withheld.merge(framework.id, 1, Integer::sum);
         continue;
       }
       if (agent.total.scalar("gpus") > 0 && !framework.hasCapability(FrameworkInfo.Capability.Type.GPU_RESOURCES)) {
@@ -109,6 +124,8 @@ final class OfferCycle {
       framework.offers.add(offer.getId().getValue());
       byFramework.computeIfAbsent(framework.id, k -> new ArrayList<>()).add(offer);
     }
+    withheld.forEach((frameworkId, count) -> log.info("[framework={}] its event stream is backlogged; {} offers"
+        + " withheld for {} s", frameworkId, count, BACKLOGGED_FILTER_SECONDS));
     if (!records.leading.getAsBoolean()) {
       // The fence broke or the term was suspended during the round: no offer may leave. A suspended
       // term keeps this state and may resume, so the unsent offers go back to the allocator.
