@@ -9,10 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Queue;
+import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,22 +32,23 @@ import org.slf4j.LoggerFactory;
  * order they were made. HTTP/1.1 carries one request per connection at a time, so without a bound
  * a framework answering thousands of offers at once would open thousands of connections, run out
  * of descriptors and overrun the master's accept queue (seen at 10,000 agents: connect timeouts
- * and "Too many open files", each a lost ACCEPT whose offer stayed outstanding).
+ * and "Too many open files", each a lost ACCEPT whose offer stayed outstanding). Each POST is a
+ * blocking send on one of at most {@code maxInFlight} sender threads, which are reused and end
+ * after 30 s idle.
  */
 final class CallSender {
   private static final Logger log = LoggerFactory.getLogger(CallSender.class);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   /** POSTs on the wire at once: enough to keep a master busy, few enough to reuse connections. */
   static final int MAX_IN_FLIGHT = 32;
+  private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
 
   private final HttpClient http;
   private final Codec codec;
   private final BooleanSupplier closed;
   private final SubscriptionLoop loop;
   private final Credential credential;
-  private final int maxInFlight;
-  private final Queue<Runnable> waiting = new ArrayDeque<>(); // guarded by this
-  private int inFlight; // guarded by this
+  private final ThreadPoolExecutor senders;
 
   /** @param credential sent with every call, or null */
   CallSender(HttpClient http, Codec codec, BooleanSupplier closed, SubscriptionLoop loop, Credential credential) {
@@ -55,7 +60,16 @@ final class CallSender {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
     }
-    this.maxInFlight = maxInFlight;
+    // Blocking sends on threads of our own, at most maxInFlight and reused: HttpClient.sendAsync
+    // completes its future through CompletableFuture's default executor, which on a machine of
+    // one or two cores starts a new thread for every task (a thread per call).
+    this.senders = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "mezzo-scheduler-call-" + SENDER_THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    senders.allowCoreThreadTimeOut(true);
     this.credential = credential;
     this.http = http;
     this.codec = codec;
@@ -92,48 +106,37 @@ final class CallSender {
     HttpRequest request = post.build();
     log.debug("[framework={}] Sending {}", id.getValue(), type);
     CompletableFuture<Void> result = new CompletableFuture<>();
-    enqueue(() -> {
-      try {
-        http.sendAsync(request, BodyHandlers.ofString(StandardCharsets.UTF_8)).whenComplete((response, error) -> {
-          done();
-          if (error != null) {
-            result.completeExceptionally(
-                error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
-          } else if (response.statusCode() / 100 == 2) {
-            result.complete(null);
-          } else {
-            result.completeExceptionally(new SchedulerCallException(type, response.statusCode(), response.body()));
-          }
-        });
-      } catch (RuntimeException e) {
-        done();
-        result.completeExceptionally(e);
-      }
-    });
+    try {
+      senders.execute(() -> post(type, request, result));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new IllegalStateException("The SchedulerClient is closed; " + type + " was not sent"));
+    }
     return result;
   }
 
-  private void enqueue(Runnable post) {
-    synchronized (this) {
-      if (inFlight >= maxInFlight) {
-        waiting.add(post);
-        return;
-      }
-      inFlight++;
+  /** On a sender thread: one POST, answered or failed. */
+  private void post(Call.Type type, HttpRequest request, CompletableFuture<Void> result) {
+    if (closed.getAsBoolean()) {
+      result.completeExceptionally(new IllegalStateException("The SchedulerClient is closed; " + type + " was not sent"));
+      return;
     }
-    post.run();
+    try {
+      HttpResponse<String> response = http.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+      if (response.statusCode() / 100 == 2) {
+        result.complete(null);
+      } else {
+        result.completeExceptionally(new SchedulerCallException(type, response.statusCode(), response.body()));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(e);
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(e);
+    }
   }
 
-  /** One POST answered (or failed): the next waiting one, if any, goes out. */
-  private void done() {
-    Runnable next;
-    synchronized (this) {
-      next = waiting.poll();
-      if (next == null) {
-        inFlight--;
-        return;
-      }
-    }
-    next.run();
+  /** Queued calls still go out; the sender threads end once the queue is empty. Idempotent. */
+  void close() {
+    senders.shutdown();
   }
 }

@@ -142,6 +142,7 @@ public final class SchedulerClient implements SchedulerDriver {
     }
     log.info("[framework={}] Closing the scheduler client", id());
     loop.stop();
+    calls.close();
     return terminated();
   }
 

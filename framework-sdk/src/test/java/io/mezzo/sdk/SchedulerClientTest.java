@@ -395,6 +395,32 @@ class SchedulerClientTest {
   }
 
   @Test
+  void callsReuseABoundedSetOfThreadsRatherThanStartingOneEach() {
+    FakeMaster master = fakeMaster();
+    SchedulerClient client = started(client(master.url()));
+    await().atMost(WAIT).until(() -> scheduler.subscribed.size() == 1);
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    // Warm up: the first calls start the sender threads (and whatever the fake master needs).
+    CompletableFuture.allOf(IntStream.range(0, CallSender.MAX_IN_FLIGHT)
+        .mapToObj(i -> client.kill(TestData.taskId("warm-" + i), null)).toArray(CompletableFuture[]::new)).join();
+    long before = threads.getTotalStartedThreadCount();
+
+    List<CompletableFuture<Void>> kills = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      kills.add(client.kill(TestData.taskId("task-" + i), null));
+      if (i % 50 == 49) {
+        CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new)).join();
+      }
+    }
+    assertThat(CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
+    assertThat(master.calls(Call.Type.KILL)).hasSize(CallSender.MAX_IN_FLIGHT + 500);
+    // Before, each call's answer came through CompletableFuture's default executor, which starts
+    // a thread per task on one or two cores: 500 threads here.
+    assertThat(threads.getTotalStartedThreadCount() - before).as("threads started by 500 calls")
+        .isLessThanOrEqualTo(CallSender.MAX_IN_FLIGHT);
+  }
+
+  @Test
   void callsBeforeTheSubscriptionFailWithoutReachingTheMaster() {
     FakeMaster master = fakeMaster();
     master.answerSubscribeWith(503, "No leader elected");

@@ -21,7 +21,8 @@ import java.util.Map;
  * own sharing one ZooKeeper (in a process of its own too: in the bench's JVM, busy with thousands of
  * agents reconnecting at once, it answered the new leader late), {@code --agents} simulated agents and a load framework (on the SDK)
  * keeping {@code --tasks} tasks RUNNING and, once they are launched, suppressing its offers as a
- * framework that wants nothing more should (it re-subscribes suppressed); then the leading master is killed with SIGKILL and the
+ * framework that wants nothing more should (it re-subscribes suppressed); once every RUNNING update
+ * is acknowledged (a quiet cluster, nothing pending anywhere), the leading master is killed with SIGKILL and the
  * bench measures, from the kill, (a) a surviving master answering the operator API as leader
  * (and, since that answer queues behind the re-registrations, when the first agent re-registered),
  * (b) every agent re-registered (each agent's first re-registration after the kill), (c) the
@@ -124,6 +125,14 @@ public final class FailoverBench {
         BenchCluster.check(deadline, running + " of " + config.tasks() + " tasks running");
         Thread.sleep(200);
         running = (int) Math.round(probe.metrics().getOrDefault("master/tasks_running", 0.0));
+      }
+      // A quiet cluster: every RUNNING update acknowledged, so that none is still pending on an agent
+      // (it would be sent again after the failover) or queued in the framework at the kill.
+      while (load.runningAcknowledged().size() < config.tasks()) {
+        agentsRunning.run();
+        BenchCluster.check(deadline, load.runningAcknowledged().size() + " of " + config.tasks()
+            + " RUNNING updates acknowledged");
+        Thread.sleep(200);
       }
       System.err.printf("%,d agents registered, %,d tasks running; killing %s%n", config.agents(), running,
           leader.url());
@@ -256,7 +265,7 @@ public final class FailoverBench {
   private static BenchCluster.MasterProcess awaitLeader(List<BenchCluster.MasterProcess> masters, long deadline)
       throws InterruptedException {
     while (true) {
-      BenchCluster.MasterProcess leader = leading(masters);
+      BenchCluster.MasterProcess leader = leading(masters, Duration.ofSeconds(2));
       if (leader != null) {
         return leader;
       }
@@ -273,8 +282,13 @@ public final class FailoverBench {
   /**
    * One thread per surviving master, each asking its master every 10 ms until one answers as
    * leader: a master slow to answer (busy with re-registering agents) does not delay the others'
-   * probes. {@link #answeredAt()} is when the first 200 arrived.
+   * probes. Each question waits up to {@link #ANSWER_TIMEOUT} for its answer, as an operator's
+   * tool would: a leader busy with thousands of registrations answers late, and giving up after
+   * a second or two would throw away the answer on its way and ask again at the back of the
+   * queue. {@link #answeredAt()} is when the first 200 arrived.
    */
+  static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(2);
+
   private static final class LeaderWatch {
     private final java.util.concurrent.atomic.AtomicLong answeredAt = new java.util.concurrent.atomic.AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
@@ -284,7 +298,7 @@ public final class FailoverBench {
         Thread thread = new Thread(() -> {
           try {
             while (answeredAt.get() == 0) {
-              if (leading(List.of(master)) != null) {
+              if (leading(List.of(master), ANSWER_TIMEOUT) != null) {
                 answeredAt.compareAndSet(0, System.nanoTime());
               }
               Thread.sleep(10);
@@ -310,13 +324,13 @@ public final class FailoverBench {
   }
 
   /** The master answering the operator API itself (200; a standby redirects or answers 503), or null. */
-  private static BenchCluster.MasterProcess leading(List<BenchCluster.MasterProcess> masters)
+  private static BenchCluster.MasterProcess leading(List<BenchCluster.MasterProcess> masters, Duration timeout)
       throws InterruptedException {
     for (BenchCluster.MasterProcess master : masters) {
       try {
         HttpResponse<Void> answer = HTTP.send(HttpRequest.newBuilder(URI.create(master.url() + "/api/v1"))
             .header("Content-Type", "application/json").header("Accept", "application/json")
-            .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"GET_HEALTH\"}"))
+            .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"GET_HEALTH\"}"))
             .build(), HttpResponse.BodyHandlers.discarding());
         if (answer.statusCode() == 200) {
           return master;
