@@ -36,6 +36,11 @@ final class CallGate {
     return result;
   }
 
+  /** Nothing in flight and nothing waiting. */
+  boolean idle() {
+    return inFlight.get() == 0 && waiting.isEmpty();
+  }
+
   private void pump() {
     while (true) {
       int now = inFlight.get();

@@ -126,12 +126,14 @@ public final class FailoverBench {
         Thread.sleep(200);
         running = (int) Math.round(probe.metrics().getOrDefault("master/tasks_running", 0.0));
       }
-      // A quiet cluster: every RUNNING update acknowledged, so that none is still pending on an agent
-      // (it would be sent again after the failover) or queued in the framework at the kill.
-      while (load.runningAcknowledged().size() < config.tasks()) {
+      // A quiet cluster: every RUNNING update acknowledged and no acknowledgement still queued in the
+      // framework (agents resend updates not acknowledged in time, so a framework slow to acknowledge
+      // 100,000 of them has duplicates queued). Killed earlier, the queued ones would all fail at
+      // once, and the agents would send their pending updates again after the failover.
+      while (load.runningAcknowledged().size() < config.tasks() || !load.callsIdle()) {
         agentsRunning.run();
         BenchCluster.check(deadline, load.runningAcknowledged().size() + " of " + config.tasks()
-            + " RUNNING updates acknowledged");
+            + " RUNNING updates acknowledged, calls idle: " + load.callsIdle());
         Thread.sleep(200);
       }
       System.err.printf("%,d agents registered, %,d tasks running; killing %s%n", config.agents(), running,

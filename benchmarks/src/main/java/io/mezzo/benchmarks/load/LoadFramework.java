@@ -182,6 +182,11 @@ public final class LoadFramework implements Scheduler {
     });
   }
 
+  /** No acknowledgement in flight or waiting to be sent. */
+  public boolean callsIdle() {
+    return calls.idle();
+  }
+
   /** ACCEPT calls that failed (each is sent once more). */
   public int acceptsFailed() {
     return acceptsFailed.get();
