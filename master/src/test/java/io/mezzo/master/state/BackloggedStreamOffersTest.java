@@ -17,7 +17,6 @@ import io.mezzo.v1.Protos.Value;
 import io.mezzo.v1.scheduler.Protos.Call;
 import io.mezzo.v1.scheduler.Protos.Event;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -32,42 +31,13 @@ class BackloggedStreamOffersTest {
       .build(), new DrfAllocator(new Random(1)), clock, new ManualTimers(), StateOwner.currentThread(),
       Duration.ofMinutes(10), null);
 
-  /** A recording stream whose readiness the test sets. */
-  private static final class Stream implements EventSink<Event> {
-    private final String id;
-    final List<Event> events = new ArrayList<>();
-    boolean ready = true;
-
-    Stream(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String streamId() {
-      return id;
-    }
-
-    @Override
-    public void send(Event event) {
-      events.add(event);
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public boolean ready() {
-      return ready;
-    }
-
-    List<Offer> offers() {
-      return events.stream().filter(e -> e.getType() == Event.Type.OFFERS)
-          .flatMap(e -> e.getOffers().getOffersList().stream()).toList();
-    }
+  private static List<Offer> offers(RecordingSink<Event> stream) {
+    return stream.events.stream().filter(e -> e.getType() == Event.Type.OFFERS)
+        .flatMap(e -> e.getOffers().getOffersList().stream()).toList();
   }
 
-  private Stream subscribe(String name) {
-    Stream stream = new Stream("stream-" + name);
+  private RecordingSink<Event> subscribe(String name) {
+    RecordingSink<Event> stream = new RecordingSink<>("stream-" + name);
     state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo.newBuilder().setUser("u").setName(name))
         .build(), stream);
     return stream;
@@ -81,35 +51,35 @@ class BackloggedStreamOffersTest {
 
   @Test
   void aBackloggedFrameworkIsOfferedNothingAndItsShareGoesToOthersUntilItHasCaughtUp() {
-    Stream behind = subscribe("behind");
+    RecordingSink<Event> behind = subscribe("behind");
     behind.ready = false;
     registerAgent("h1");
     registerAgent("h2");
 
     state.allocate();
-    assertThat(behind.offers()).as("offers to a backlogged stream").isEmpty();
+    assertThat(offers(behind)).as("offers to a backlogged stream").isEmpty();
 
-    Stream other = subscribe("other");
+    RecordingSink<Event> other = subscribe("other");
     state.allocate();
-    assertThat(other.offers()).as("what the backlogged framework was not sent, another is offered")
+    assertThat(offers(other)).as("what the backlogged framework was not sent, another is offered")
         .extracting(o -> o.getHostname()).containsExactlyInAnyOrder("h1", "h2");
-    assertThat(behind.offers()).isEmpty();
+    assertThat(offers(behind)).isEmpty();
   }
 
   @Test
   void oneThatHasCaughtUpIsOfferedAgainOnceTheShortFilterHasPassed() {
-    Stream behind = subscribe("behind");
+    RecordingSink<Event> behind = subscribe("behind");
     behind.ready = false;
     registerAgent("h1");
     state.allocate();
-    assertThat(behind.offers()).isEmpty();
+    assertThat(offers(behind)).isEmpty();
 
     behind.ready = true;
     state.allocate();
-    assertThat(behind.offers()).as("still within the filter").isEmpty();
+    assertThat(offers(behind)).as("still within the filter").isEmpty();
 
     clock.advance(Duration.ofMillis((long) (OfferCycle.BACKLOGGED_FILTER_SECONDS * 1000) + 1));
     state.allocate();
-    assertThat(behind.offers()).extracting(o -> o.getHostname()).containsExactly("h1");
+    assertThat(offers(behind)).extracting(o -> o.getHostname()).containsExactly("h1");
   }
 }
