@@ -4,13 +4,13 @@ import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.v1.Protos.FrameworkID;
 import io.mezzo.v1.scheduler.Protos.Call;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -135,7 +135,10 @@ final class CallSender {
     }
   }
 
-  /** Queued calls still go out; the sender threads end once the queue is empty. Idempotent. */
+  /**
+   * No call is sent from now on: calls still queued fail as closed, and the sender threads end once
+   * the queue is empty. Idempotent.
+   */
   void close() {
     senders.shutdown();
   }
