@@ -415,9 +415,11 @@ class SchedulerClientTest {
     assertThat(CompletableFuture.allOf(kills.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
     assertThat(master.calls(Call.Type.KILL)).hasSize(CallSender.MAX_IN_FLIGHT + 500);
     // Before, each call's answer came through CompletableFuture's default executor, which starts
-    // a thread per task on one or two cores: 500 threads here.
+    // a thread per task on one or two cores: 500 threads here. The sender threads are all started
+    // by the warm-up; the slack is for threads of the JDK's HTTP client and the fake master, which
+    // start as they need (34 were seen once).
     assertThat(threads.getTotalStartedThreadCount() - before).as("threads started by 500 calls")
-        .isLessThanOrEqualTo(CallSender.MAX_IN_FLIGHT);
+        .isLessThan(100);
   }
 
   @Test
