@@ -44,6 +44,10 @@ final class AllocationRound {
   private long visit;
   /** Framework roles with their own minimum; while there are none, drafts below the default are skipped whole. */
   private int customMinimums;
+  /** Set by {@link #pick} when it asked a leaf rather than skipping it as known to refuse the agent's free resources. */
+  private boolean askedALeaf;
+  /** Agents a round passed by as {@link LeafMisses#quiet}, for tests. */
+  private long quietSkips;
 
   AllocationRound(Random random, ScalarKinds kinds, RoleTree tree, QuotaBook quota, DeclineFilters filters,
       AgentBook agents, double[][] defaultMin) {
@@ -117,6 +121,10 @@ final class AllocationRound {
       if (!agent.active) {
         continue;
       }
+      if (agent.leafMisses.quiet(agent, tree.epoch(), n())) {
+        quietSkips++;
+        continue; // every leaf refuses everything it has: no guarantee can grow here either
+      }
       visit++;
       for (RoleNode role : needy) {
         FrameworkRole pick;
@@ -135,12 +143,26 @@ final class AllocationRound {
       if (!agent.active || root.eligible == 0) {
         continue;
       }
+      if (agent.leafMisses.quiet(agent, tree.epoch(), n())) {
+        quietSkips++;
+        continue;
+      }
       visit++;
       FrameworkRole pick;
+      askedALeaf = false;
       while (hasFree(agent) && (pick = pick(root, agent, null, nowMillis)) != null) {
         grant(pick, agent, grants);
+        askedALeaf = false;
+      }
+      if (!askedALeaf && hasFree(agent)) {
+        agent.leafMisses.rememberQuiet(agent, tree.epoch());
       }
     }
+  }
+
+  /** How many times a round passed an agent by as quiet (see {@link LeafMisses#quiet}). */
+  long quietSkips() {
+    return quietSkips;
   }
 
   /**
@@ -157,7 +179,11 @@ final class AllocationRound {
         }
       } else {
         Leaf leaf = (Leaf) entry;
-        if (agent.leafMisses.knownForAllFree(leaf, agent, n()) || !draftFor(leaf.role, agent, guaranteeOf)) {
+        if (agent.leafMisses.knownForAllFree(leaf, agent, n())) {
+          continue;
+        }
+        askedALeaf = true;
+        if (!draftFor(leaf.role, agent, guaranteeOf)) {
           continue;
         }
         boolean meetsDefault = MinimumAllocatable.isMet(defaultMin, draft.total, n(), draft.ranges != null);

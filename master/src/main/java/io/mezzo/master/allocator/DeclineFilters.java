@@ -77,14 +77,14 @@ final class DeclineFilters {
     while (!byExpiry.isEmpty() && byExpiry.peek().expiresMillis <= nowMillis) {
       Filter f = byExpiry.poll();
       if (f.client.filters.remove(f.agent, f)) {
-        f.client.leaf.epoch++;
+        f.client.leaf.moved();
       }
     }
   }
 
   void clear(FrameworkRole client) {
     client.filters.clear();
-    client.leaf.epoch++;
+    client.leaf.moved();
   }
 
   void forgetAgent(AgentSlot agent) {

@@ -103,7 +103,7 @@ public final class DrfAllocator implements Allocator {
       List<Resources> min = minAllocatable.get(role);
       rounds.countCustomMinimum(client, -1);
       client.minimum = min == null ? null : new MinimumAllocatable(min).dense(kinds);
-      client.leaf.epoch++; // a lower minimum may take what the old one refused
+      client.leaf.moved(); // a lower minimum may take what the old one refused
       rounds.countCustomMinimum(client, +1);
     }
     framework.roles.values().forEach(c -> tree.setEligible(c, c.eligible()));
@@ -339,6 +339,11 @@ public final class DrfAllocator implements Allocator {
 
   long round() {
     return rounds.number();
+  }
+
+  /** Agents the rounds so far passed by without walking the role tree (see {@link LeafMisses#quiet}). */
+  long quietSkips() {
+    return rounds.quietSkips();
   }
 
   int activeAgents() {

@@ -40,6 +40,7 @@ final class RoleTree {
 
   /** A role: its subtree's allocation, weight, quota and ordered children. */
   static final class RoleNode extends Sorted {
+    final RoleTree tree;
     final String path;
     final RoleNode parent;
     final Map<String, RoleNode> children = new LinkedHashMap<>();
@@ -56,8 +57,9 @@ final class RoleTree {
     double[] guarantee;
     double[] limit;
 
-    RoleNode(String path, RoleNode parent) {
+    RoleNode(RoleTree tree, String path, RoleNode parent) {
       super(path);
+      this.tree = tree;
       this.path = path;
       this.parent = parent;
       this.leaf = new Leaf(this);
@@ -85,17 +87,30 @@ final class RoleTree {
       super(role.path);
       this.role = role;
     }
+
+    /** A framework of the leaf may now take what it refused: moves this leaf's epoch and the tree's. */
+    void moved() {
+      epoch++;
+      role.tree.epoch++;
+    }
   }
 
-  private final RoleNode root = new RoleNode("", null);
+  private final RoleNode root = new RoleNode(this, "", null);
   private final Map<String, RoleNode> byPath = new LinkedHashMap<>();
   private final List<FrameworkRole> clients = new ArrayList<>();
   private final double[] total = ScalarKinds.dense();
   private final double[] inverseTotal = new double[ScalarKinds.SHARE_KINDS];
   private boolean stale = true;
+  /** Moves with every leaf's {@link Leaf#epoch}: while it stands still, no framework may take what any refused. */
+  private long epoch;
 
   RoleNode root() {
     return root;
+  }
+
+  /** The sum of the leaves' moves; see {@link LeafMisses#quiet}. */
+  long epoch() {
+    return epoch;
   }
 
   RoleNode find(String path) {
@@ -114,7 +129,7 @@ final class RoleTree {
     }
     int slash = path.lastIndexOf('/');
     RoleNode parent = slash < 0 ? root : node(path.substring(0, slash));
-    node = new RoleNode(path, parent);
+    node = new RoleNode(this, path, parent);
     node.share = 0;
     parent.children.put(path, node);
     byPath.put(path, node);
@@ -207,7 +222,7 @@ final class RoleTree {
       return;
     }
     Leaf leaf = client.leaf;
-    leaf.epoch++;
+    leaf.moved();
     if (eligible) {
       client.share = dominantShare(client.allocated);
       client.inSet = true;

@@ -34,7 +34,30 @@ class LeafMissesTest {
     }
     assertThat(allocator.allocate(T0)).isEmpty();
     assertThat(allocator.allocate(T0.plusSeconds(1))).as("remembered, still nothing").isEmpty();
+    long skipped = allocator.quietSkips();
+    assertThat(allocator.allocate(T0.plusSeconds(1))).as("quiet, still nothing").isEmpty();
+    assertThat(allocator.quietSkips()).as("the agent passed by without a walk").isEqualTo(skipped + 1);
     return allocator;
+  }
+
+  @Test
+  void aQuietAgentIsNotWalkedInTheGuaranteeStageEither() {
+    DrfAllocator allocator = bothFiltered();
+    allocator.updateQuota("r", Resources.cpusMem(2, 0), Resources.EMPTY);
+    long skipped = allocator.quietSkips();
+
+    assertThat(allocator.allocate(T0.plusSeconds(2))).isEmpty();
+
+    assertThat(allocator.quietSkips()).as("guarantee stage and fair stage").isEqualTo(skipped + 2);
+  }
+
+  @Test
+  void anAgentWithANewResourceNameJoinsAfterMissesWereRemembered() {
+    DrfAllocator allocator = bothFiltered();
+    allocator.addAgent("a2", Resources.of(Map.of("cpus", 1.0, "fpgas", 2.0), Map.of()), Resources.EMPTY);
+
+    assertThat(allocator.allocate(T0.plusSeconds(2))).extracting(Allocation::agentId).containsExactly("a2");
+    assertThat(allocator.allocate(T0.plusSeconds(3))).as("a1 still refused by both, a2 offered out").isEmpty();
   }
 
   @Test
@@ -70,6 +93,10 @@ class LeafMissesTest {
     allocator.recover("f1", "r", "a1", half.offered(), 60, T0);
     allocator.suppress("busy", Set.of());
     assertThat(allocator.allocate(T0)).isEmpty();
+    assertThat(allocator.allocate(T0)).isEmpty();
+    long skipped = allocator.quietSkips();
+    assertThat(allocator.allocate(T0)).isEmpty();
+    assertThat(allocator.quietSkips()).as("quiet before the rest frees").isEqualTo(skipped + 1);
 
     allocator.recover("busy", "s", "a1", Resources.cpusMem(2, 0), 0, T0);
 
@@ -85,6 +112,8 @@ class LeafMissesTest {
     allocator.addFramework("f1", Set.of("r"), Set.of(), eightCpus);
     assertThat(allocator.allocate(T0)).isEmpty();
     assertThat(allocator.allocate(T0)).isEmpty();
+    assertThat(allocator.allocate(T0)).isEmpty();
+    assertThat(allocator.quietSkips()).as("quiet under the high minimum").isEqualTo(1);
 
     allocator.addFramework("f1", Set.of("r"), Set.of(), Map.of("r", List.of(Resources.scalars(Map.of("cpus", 1.0)))));
 
