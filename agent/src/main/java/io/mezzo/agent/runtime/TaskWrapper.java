@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,20 +187,23 @@ public final class TaskWrapper {
 
   /** The task's pid, which the wrapper writes right after it forks; -1 when the wrapper ended first. */
   private static long awaitPid(Path state, Process wrapper) {
+    Path file = state.resolve("pid");
     long deadline = System.nanoTime() + PID_WAIT.toNanos();
+    PollPauses pauses = new PollPauses();
     while (true) {
-      long pid = readLong(state.resolve("pid"));
+      // exists() first: a read of a missing file costs an exception, and most looks find none.
+      long pid = Files.exists(file) ? readLong(file) : -1;
       if (pid > 0) {
         return pid;
       }
       if (!wrapper.isAlive()) {
-        pid = readLong(state.resolve("pid"));
+        pid = readLong(file);
         return pid > 0 ? pid : -1;
       }
       if (System.nanoTime() > deadline) {
         return -1;
       }
-      LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+      pauses.pause();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.mezzo.agent.runtime.oci;
 
+import io.mezzo.agent.runtime.PollPauses;
 import io.mezzo.agent.runtime.cgroups.Cgroups;
 import io.mezzo.agent.runtime.cgroups.ContainerCgroup;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,10 +82,12 @@ final class OciBinary {
    */
   Creation awaitCreated(String containerId, java.util.function.BooleanSupplier alive) {
     Path dir = stateRoot.resolve(containerId);
+    Path runcState = dir.resolve("state.json");
+    Path crunStatus = dir.resolve("status");
     long deadline = System.nanoTime() + createWait.toNanos();
+    PollPauses pauses = new PollPauses();
     while (true) {
-      boolean created = Files.exists(dir.resolve("state.json")) || Files.exists(dir.resolve("status"));
-      if (created) {
+      if (Files.exists(runcState) || Files.exists(crunStatus)) {
         return Creation.CREATED;
       }
       if (!alive.getAsBoolean()) {
@@ -95,7 +97,7 @@ final class OciBinary {
         log.warn("[container={}] {} has not created the container after {}", containerId, name(), createWait);
         return Creation.TIMED_OUT;
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      pauses.pause();
     }
   }
 
@@ -111,12 +113,18 @@ final class OciBinary {
   boolean supportsKeep() {
     Boolean keep = supportsKeep;
     if (keep == null) {
-      keep = output("run", "--help").contains("--keep");
-      if (!keep) {
-        log.warn("{} run has no --keep: on cgroup v1 a task killed for memory ends as killed by signal, "
-            + "without REASON_CONTAINER_LIMITATION_MEMORY", path);
+      // Once: the first launches of a burst would otherwise each run the binary to ask.
+      synchronized (this) {
+        keep = supportsKeep;
+        if (keep == null) {
+          keep = output("run", "--help").contains("--keep");
+          if (!keep) {
+            log.warn("{} run has no --keep: on cgroup v1 a task killed for memory ends as killed by signal, "
+                + "without REASON_CONTAINER_LIMITATION_MEMORY", path);
+          }
+          supportsKeep = keep;
+        }
       }
-      supportsKeep = keep;
     }
     return keep;
   }

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       its path, size and modification time (a changed file is extracted again);
  *   <li>a Docker image present in the local engine: its filesystem is exported (a container is
  *       created from it, never started, exported and removed) and extracted once, cached under
- *       its image id. Nothing is pulled: no registry is consulted.
+ *       its image id. Nothing is pulled: no registry is consulted. The name's image id is asked
+ *       of the engine at most every {@link RecentImageIds#REUSE} (see {@link RecentImageIds}).
  * </ul>
  *
  * <p>Cached filesystems live in {@code <cache>/<key>/rootfs}; each is extracted into a temporary
@@ -56,6 +58,7 @@ public final class OciImages implements AutoCloseable {
   private final Path cache;
   private final DockerClient docker;
   private final ConcurrentMap<String, Object> locks = new ConcurrentHashMap<>();
+  private final RecentImageIds imageIds;
 
   /**
    * Images cached under {@code cache}, Docker images exported through {@code docker} (reached only
@@ -64,6 +67,8 @@ public final class OciImages implements AutoCloseable {
   public OciImages(Path cache, DockerClient docker) {
     this.cache = Objects.requireNonNull(cache, "cache").toAbsolutePath().normalize();
     this.docker = Objects.requireNonNull(docker, "docker");
+    this.imageIds = new RecentImageIds(name -> docker.inspectImageCmd(name).exec().getId(), Clock.systemUTC(),
+        RecentImageIds.REUSE);
   }
 
   /** The cache directory. */
@@ -117,7 +122,7 @@ public final class OciImages implements AutoCloseable {
   private Path dockerRootfs(String name) {
     String imageId;
     try {
-      imageId = docker.inspectImageCmd(name).exec().getId();
+      imageId = imageIds.idOf(name);
     } catch (NotFoundException e) {
       throw new ContainerLaunchException("Image '" + name + "' is not available in the local Docker engine "
           + "(the oci runtime does not pull images; load or pull it on the agent first)", e);
@@ -128,7 +133,12 @@ public final class OciImages implements AutoCloseable {
           e);
     }
     String key = "docker-" + imageId.replace("sha256:", "");
-    return cached(key, "Docker image '" + name + "'", dir -> exportDockerImage(name, imageId, dir));
+    try {
+      return cached(key, "Docker image '" + name + "'", dir -> exportDockerImage(name, imageId, dir));
+    } catch (ContainerLaunchException e) {
+      imageIds.forget(name); // the image may have gone from the engine: ask again next time
+      throw e;
+    }
   }
 
   private interface Extraction {

@@ -44,4 +44,54 @@ class OciBinaryTest {
     OciBinary binary = binary(true, Duration.ofMillis(50));
     assertThat(binary.awaitCreated("c3", () -> true)).isEqualTo(Creation.TIMED_OUT);
   }
+
+  @Test
+  void concurrentFirstLaunchesAskTheBinaryForKeepOnce() throws Exception {
+    Path calls = dir.resolve("calls");
+    Path script = dir.resolve("counting-runc");
+    Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + calls + "\necho '   --keep   keep the container'\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    OciBinary binary = new OciBinary(script, dir.resolve("state"), Duration.ofSeconds(5));
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(threads.submit(() -> {
+          go.await();
+          return binary.supportsKeep();
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<Boolean> answer : answers) {
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(Files.readAllLines(calls)).containsExactly("run --help");
+    assertThat(binary.runCommand(dir.resolve("bundle"), "c4")).contains("--keep");
+    assertThat(Files.readAllLines(calls)).hasSize(1);
+  }
+
+  @Test
+  void aStateFileThatAppearsWhileWaitingEndsTheWait() throws Exception {
+    OciBinary binary = binary(true, Duration.ofSeconds(30));
+    Path state = dir.resolve("state/c5");
+    java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+    // The runtime creates the container on the third look, as runc does while the agent waits.
+    Creation creation = binary.awaitCreated("c5", () -> {
+      if (looks.incrementAndGet() == 3) {
+        try {
+          Files.createDirectories(state);
+          Files.writeString(state.resolve("state.json"), "{}");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return true;
+    });
+    assertThat(creation).isEqualTo(Creation.CREATED);
+    assertThat(looks).hasValue(3);
+  }
 }
