@@ -83,6 +83,7 @@ final class MasterVerticle extends VerticleBase {
   private MasterInfo masterInfo;
   private String zkPath;
   private StateOwner owner;
+  private LeaderGate gate;
   /** Written on the context only; volatile so that {@link #isLeader()} may read it from any thread. */
   private volatile Leadership leadership = Leadership.initial();
   /** The current term's fence while elected; written on the context only. */
@@ -109,7 +110,7 @@ final class MasterVerticle extends VerticleBase {
   public Future<?> start() {
     ZkUrl zk = ZkUrl.parse(config.zk());
     owner = new ContextOwner(context);
-    LeaderGate gate = new LeaderGate(this::acting, () -> leadership, () -> leaderHostPort, this::ownHostPort);
+    gate = new LeaderGate(this::acting, () -> leadership, () -> leaderHostPort, this::ownHostPort);
     Timers timers = MasterRoutes.contextTimers(vertx);
     OperatorOptions operator = new OperatorOptions(MasterFlags.of(config),
         VersionInfo.newBuilder().setVersion(MezzoVersion.get()).build(), startedAt,
@@ -170,6 +171,7 @@ final class MasterVerticle extends VerticleBase {
   private void preloadLeaderClasses() {
     newState(new ConfinedAllocator(allocatorFactory.get(), owner));
     io.mezzo.protocol.internal.RegistryRecords.Registry.getDefaultInstance();
+    LeaderPreload.start();
   }
 
   /** An empty cluster state with this master's settings. */
@@ -184,6 +186,7 @@ final class MasterVerticle extends VerticleBase {
   private void become(Leadership next) {
     assert owner.isCurrent() : "Leadership changed off the master's context, on " + Thread.currentThread().getName();
     leadership = next;
+    gate.leadershipChanged();
   }
 
   /**
@@ -388,3 +391,4 @@ final class MasterVerticle extends VerticleBase {
     return bodyBudget;
   }
 }
+

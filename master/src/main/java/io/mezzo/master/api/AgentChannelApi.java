@@ -4,6 +4,7 @@ import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.metrics.MasterMetrics;
 import io.mezzo.master.state.CallRejected;
 import io.mezzo.master.state.ClusterState;
+import io.mezzo.node.http.BoundedBody;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.Wire;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
@@ -14,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The internal agent channel ({@code POST /internal/agent}), shaped like the scheduler API:
@@ -23,10 +25,15 @@ final class AgentChannelApi implements Handler<RoutingContext> {
   private final LeaderGate gate;
   private final long streamQueueBytes;
   private final MasterMetrics metrics;
+  private final AgentCallQueue queue;
 
-  /** @param streamQueueBytes the unsent bytes an agent's event stream may queue before it is closed */
-  AgentChannelApi(LeaderGate gate, long streamQueueBytes, MasterMetrics metrics) {
+  /**
+   * @param streamQueueBytes the unsent bytes an agent's event stream may queue before it is closed
+   * @param queue where REGISTER calls, and the agent calls that arrive while any wait, take their turn
+   */
+  AgentChannelApi(LeaderGate gate, long streamQueueBytes, MasterMetrics metrics, AgentCallQueue queue) {
     this.metrics = metrics;
+    this.queue = queue;
     this.gate = gate;
     this.streamQueueBytes = streamQueueBytes;
   }
@@ -34,8 +41,47 @@ final class AgentChannelApi implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Leading leading = LeaderGate.leading(ctx);
+    Supplier<AgentCall> call;
+    if (queue.size() > 0) {
+      // Registrations are waiting: this call takes its turn behind them, decoded only then, so that
+      // the loop goes on reading (a storm of registrations after a failover is mostly decoding).
+      Codec codec = Negotiation.postCodec(ctx);
+      byte[] body = BoundedBody.body(ctx).getBytes();
+      call = () -> Negotiation.decode(codec, body, AgentCall.getDefaultInstance());
+    } else {
+      AgentCall decoded = Negotiation.decodePost(ctx, AgentCall.getDefaultInstance());
+      if (decoded.getType() != AgentCall.Type.REGISTER) {
+        apply(ctx, leading, decoded);
+        return;
+      }
+      call = () -> decoded;
+    }
+    // A queued call keeps its body's share of the in-flight budget until its turn.
+    Runnable release = BoundedBody.hold(ctx);
+    queue.add(() -> {
+      release.run();
+      inTurn(ctx, leading, call);
+    });
+  }
+
+  /** A queued call's turn: the agent may have gone, or this master stopped leading, meanwhile. */
+  private void inTurn(RoutingContext ctx, Leading leading, Supplier<AgentCall> call) {
+    if (ctx.response().closed() || ctx.response().ended()) {
+      return;
+    }
+    if (!gate.isActing(leading)) {
+      ctx.fail(new CallRejected(503, "This master stopped leading before it handled the call"));
+      return;
+    }
+    try {
+      apply(ctx, leading, call.get());
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+    }
+  }
+
+  private void apply(RoutingContext ctx, Leading leading, AgentCall call) {
     HttpServerRequest request = ctx.request();
-    AgentCall call = Negotiation.decodePost(ctx, AgentCall.getDefaultInstance());
     ClusterState state = leading.state();
     Codec codec = Negotiation.requestCodec(request);
     metrics.agentCall(call);

@@ -5,6 +5,8 @@ import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.state.CallRejected;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,11 +22,15 @@ import java.util.function.Supplier;
  */
 public final class LeaderGate implements Handler<RoutingContext> {
   private static final String LEADING = "mezzo.leading";
+  /** Agent calls held at most at once while recovering; past that they get 503 as other calls do. */
+  static final int MAX_HELD = 50_000;
 
   private final Supplier<Leadership> leadership;
   private final Supplier<Leadership> term;
   private final Supplier<Optional<String>> leaderHostPort;
   private final Supplier<String> ownHostPort;
+  /** Agent calls that came while this master recovered; see {@link #holdingWhileRecovering}. */
+  private final List<RoutingContext> held = new ArrayList<>();
 
   /**
    * @param leadership this master's current leadership
@@ -62,6 +68,43 @@ public final class LeaderGate implements Handler<RoutingContext> {
     } else {
       redirectToLeader(ctx, ctx.request().uri());
     }
+  }
+
+  /**
+   * The agent channel's gate: as this gate, except that a call that comes while this master
+   * recovers (reads its registry after winning the election) waits for the recovery to end instead
+   * of getting 503. Every agent tries a new leader as soon as ZooKeeper names it, which is before
+   * it has read its registry; answered 503, each would try again up to a second later, and the
+   * last agents would be back that much after the master could have taken them. Held calls go on
+   * at the next {@link #leadershipChanged()}: to the handler once leading, else answered as any call.
+   */
+  public Handler<RoutingContext> holdingWhileRecovering() {
+    return ctx -> {
+      if (leadership.get() instanceof Recovering && held.size() < MAX_HELD) {
+        held.add(ctx);
+      } else {
+        handle(ctx);
+      }
+    };
+  }
+
+  /** This master's leadership changed (on its context): the calls held while it recovered go on. */
+  public void leadershipChanged() {
+    if (held.isEmpty() || leadership.get() instanceof Recovering) {
+      return;
+    }
+    List<RoutingContext> waiting = new ArrayList<>(held);
+    held.clear();
+    for (RoutingContext ctx : waiting) {
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        handle(ctx);
+      }
+    }
+  }
+
+  /** How many agent calls wait for this master's recovery to end. */
+  public int heldCalls() {
+    return held.size();
   }
 
   /**
@@ -121,5 +164,10 @@ public final class LeaderGate implements Handler<RoutingContext> {
    */
   boolean isCurrent(Leading leading) {
     return term.get() == leading;
+  }
+
+  /** True while {@code leading} may still act: its term is current and not suspended. */
+  boolean isActing(Leading leading) {
+    return leadership.get() == leading;
   }
 }

@@ -142,7 +142,8 @@ public final class MasterRoutes {
     OperatorApi operator = new OperatorApi(vertx, operatorOptions,
         new OperatorStream(vertx, gate, timers, limits.streamQueueBytes(), operatorOptions, streamsPerPrincipal),
         metrics, security.authorizer());
-    AgentChannelApi agentChannel = new AgentChannelApi(gate, limits.streamQueueBytes(), metrics);
+    AgentChannelApi agentChannel = new AgentChannelApi(gate, limits.streamQueueBytes(), metrics,
+        new AgentCallQueue(timers, System::nanoTime));
     Handler<RoutingContext> readOnly = Authentication.in(authentication, Realm.READONLY);
     AgentFilesProxy agentFiles = new AgentFilesProxy(vertx, tls);
     for (Family family : Family.values()) {
@@ -156,8 +157,8 @@ public final class MasterRoutes {
               .handler(Authentication.operator(authentication)).handler(gate).handler(operator);
           case EXPLAIN -> router.route(path).handler(noBody).handler(readOnly).handler(gate).handler(operator::explain);
           case AGENT_CHANNEL -> router.route(path).handler(callBody)
-              .handler(Authentication.clientCertificate(security.agentCertificates())).handler(gate)
-              .handler(agentChannel);
+              .handler(Authentication.clientCertificate(security.agentCertificates()))
+              .handler(gate.holdingWhileRecovering()).handler(agentChannel);
           case STATE -> router.get(path).handler(noBody).handler(readOnly).handler(gate)
               .handler(ctx -> state(vertx, ctx, metrics, security.authorizer())).failureHandler(RejectionHandler.BARE);
           case AGENT_FILES -> router.get(path).handler(noBody).handler(readOnly).handler(gate).handler(agentFiles);

@@ -30,6 +30,21 @@ final class Negotiation {
    * @throws CallRejected with the status and message to answer
    */
   static <M extends com.google.protobuf.Message> M decodePost(io.vertx.ext.web.RoutingContext ctx, M prototype) {
+    Codec codec = postCodec(ctx);
+    Object decoded = ctx.get(DECODED);
+    if (prototype.getClass().isInstance(decoded)) {
+      // Decoded once already for this request (authentication looks at the call type first).
+      @SuppressWarnings("unchecked")
+      M call = (M) decoded;
+      return call;
+    }
+    M call = decode(codec, BoundedBody.body(ctx).getBytes(), prototype);
+    ctx.put(DECODED, call);
+    return call;
+  }
+
+  /** The checks of {@link #decodePost} short of decoding: POST (405), a Content-Type (400) of a known encoding (415). */
+  static Codec postCodec(io.vertx.ext.web.RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if (request.method() != io.vertx.core.http.HttpMethod.POST) {
       request.response().putHeader("Allow", "POST");
@@ -43,17 +58,13 @@ final class Negotiation {
     if (codec == null) {
       throw new CallRejected(415, "Expecting 'Content-Type' of application/json or application/x-protobuf");
     }
-    Object decoded = ctx.get(DECODED);
-    if (prototype.getClass().isInstance(decoded)) {
-      // Decoded once already for this request (authentication looks at the call type first).
-      @SuppressWarnings("unchecked")
-      M call = (M) decoded;
-      return call;
-    }
+    return codec;
+  }
+
+  /** A body that parses (else 400). */
+  static <M extends com.google.protobuf.Message> M decode(Codec codec, byte[] body, M prototype) {
     try {
-      M call = codec.decode(BoundedBody.body(ctx).getBytes(), prototype);
-      ctx.put(DECODED, call);
-      return call;
+      return codec.decode(body, prototype);
     } catch (io.mezzo.protocol.ProtocolException e) {
       throw new CallRejected(400, e.getMessage());
     }

@@ -1,6 +1,7 @@
 package io.mezzo.master.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.mezzo.master.allocator.DrfAllocator;
 import io.mezzo.master.api.Leadership.Follower;
@@ -55,14 +56,18 @@ class LeaderGateTest {
   private final AtomicReference<Optional<String>> leader = new AtomicReference<>(Optional.of(LEADER));
   private Vertx vertx;
   private Router router;
+  private LeaderGate gate;
+  private Context serverContext;
   private HttpServer server;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    router = MasterRoutes.router(vertx, new LeaderGate(leadership::get, leader::get, () -> SELF), () -> { },
+    gate = new LeaderGate(leadership::get, leader::get, () -> SELF);
+    router = MasterRoutes.router(vertx, gate, () -> { },
         ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()));
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+    serverContext = vertx.getOrCreateContext();
+    server = onContext(() -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -98,8 +103,13 @@ class LeaderGateTest {
     assertThat(response.body()).isEmpty();
   }
 
+  /** Every gated route but the agent channel's, whose calls a recovering master holds instead. */
+  static Stream<Arguments> routesARecoveringMasterRefuses() {
+    return gatedRoutes().filter(a -> a.get()[0] != Family.AGENT_CHANNEL);
+  }
+
   @ParameterizedTest(name = "{0} {1}")
-  @MethodSource("gatedRoutes")
+  @MethodSource("routesARecoveringMasterRefuses")
   void aRecoveringMasterAnswers503(Family family, String path) throws Exception {
     leadership.set(Leadership.initial().elected());
 
@@ -109,6 +119,41 @@ class LeaderGateTest {
     assertThat(response.body()).isEqualTo("Master has not finished recovery");
     assertThat(response.headers().firstValue("Location")).isEmpty();
     assertContentType(family, response);
+  }
+
+  @Test
+  void aRecoveringMasterHoldsAnAgentsCallUntilItsRecoveryEnds() throws Exception {
+    leadership.set(Leadership.initial().elected());
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> call = http.sendAsync(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.actualPort() + Family.AGENT_CHANNEL.paths.get(0)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    await().atMost(java.time.Duration.ofSeconds(10)).until(() -> onContext(gate::heldCalls) == 1);
+    assertThat(call).as("held, not answered 503").isNotDone();
+
+    leadership.set(new Follower(3));
+    onContext(() -> {
+      gate.leadershipChanged();
+      return null;
+    });
+
+    HttpResponse<String> response = call.get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as("the recovery ended without leading: answered as any call").isEqualTo(307);
+    assertThat(response.headers().firstValue("Location")).hasValue("//" + LEADER + Family.AGENT_CHANNEL.paths.get(0));
+    assertThat(onContext(gate::heldCalls)).isZero();
+  }
+
+  /** Runs on the server's context (the master's, in a master), where the gate keeps its held calls. */
+  private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
+    java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
+    serverContext.runOnContext(v -> {
+      try {
+        done.complete(action.call());
+      } catch (Exception e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done.get(10, TimeUnit.SECONDS);
   }
 
   @ParameterizedTest(name = "{0} {1}")

@@ -19,14 +19,15 @@ import org.slf4j.LoggerFactory;
  * byte is buffered; a chunked body is counted as it arrives and refused the same way once it goes
  * over. A body that has not fully arrived within the read timeout gets 408 and its connection is
  * closed, so a slow client holds neither budget nor a connection for long. The reservation is
- * given back when the handlers after this one return (they decode the body on the spot), or when
- * the request fails, times out or its connection closes. Runs on the request's context.
+ * given back when the handlers after this one return (they decode the body on the spot, or
+ * {@link #hold} it for later), or when the request fails, times out or its connection closes. Runs on the request's context.
  *
  * <p>Master and agent share this class; each endpoint that takes a body gets its own instance.
  */
 public final class BoundedBody implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(BoundedBody.class);
   private static final String BODY = "mezzo.body";
+  private static final String READING = "mezzo.body-reading";
 
   private final BodyBudget budget;
   private final long cap;
@@ -49,6 +50,20 @@ public final class BoundedBody implements Handler<RoutingContext> {
   public static Buffer body(RoutingContext ctx) {
     Buffer body = ctx.get(BODY);
     return body == null ? Buffer.buffer() : body;
+  }
+
+  /**
+   * Keeps the body's share of the budget past the handlers' return, for a handler that takes the
+   * body (a copy of its bytes) to a queue to decode it later: run the returned action when done
+   * with it. The connection closing gives it back too; either is enough, and once is all it takes.
+   */
+  public static Runnable hold(RoutingContext ctx) {
+    Reading reading = ctx.get(READING);
+    if (reading == null) {
+      return () -> { };
+    }
+    reading.held = true;
+    return reading::release;
   }
 
   @Override
@@ -89,6 +104,8 @@ public final class BoundedBody implements Handler<RoutingContext> {
     private boolean done;
     private Buffer body;
     private Runnable cancelTimeout;
+    /** Set by {@link #hold}: the handlers' return does not give the reservation back. */
+    private boolean held;
 
     Reading(RoutingContext ctx, long declaredLength) {
       this.ctx = ctx;
@@ -135,11 +152,21 @@ public final class BoundedBody implements Handler<RoutingContext> {
         return;
       }
       ctx.put(BODY, body);
+      ctx.put(READING, this);
       try {
         ctx.next();
       } finally {
         ctx.remove(BODY);
-        release();
+        ctx.remove(READING);
+        if (held) {
+          body = null; // the holder took its copy; the body is all in, so its read timeout is over
+          if (cancelTimeout != null) {
+            cancelTimeout.run();
+            cancelTimeout = null;
+          }
+        } else {
+          release();
+        }
       }
     }
 

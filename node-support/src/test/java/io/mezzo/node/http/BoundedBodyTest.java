@@ -33,6 +33,11 @@ class BoundedBodyTest {
   private HttpClient client;
   private BodyBudget budget;
   private final AtomicInteger handled = new AtomicInteger();
+  private volatile Runnable heldRelease;
+  private volatile io.vertx.core.Context heldContext;
+  private volatile io.vertx.core.http.HttpServerResponse heldResponse;
+  /** The /held route's read timeouts, fired by the test when it wants the time to be up. */
+  private final java.util.List<Runnable> heldTimeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -46,6 +51,26 @@ class BoundedBodyTest {
         ctx.response().end("read " + BoundedBody.body(ctx).length());
       });
     }
+    // Holds the body past the handler's return, as a handler that queues its call does; the test releases it.
+    ReadTimer manual = (delay, action) -> {
+      java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+      heldTimeouts.add(() -> {
+        if (!cancelled.get()) {
+          action.run();
+        }
+      });
+      return () -> cancelled.set(true);
+    };
+    router.post("/held").handler(new BoundedBody(budget, CAP, READ_TIMEOUT, manual)).handler(ctx -> {
+      int length = BoundedBody.body(ctx).length();
+      Runnable release = BoundedBody.hold(ctx);
+      heldContext = vertx.getOrCreateContext();
+      heldResponse = ctx.response();
+      heldRelease = () -> {
+        release.run();
+        ctx.response().end("held " + length);
+      };
+    });
     server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(server.actualPort()));
@@ -64,6 +89,29 @@ class BoundedBodyTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body()).isEqualTo("read 50000");
     assertThat(budget.peak()).isEqualTo(50_000);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
+  }
+
+  @Test
+  void aHeldBodyKeepsItsReservationPastTheReadTimeoutUntilReleased() throws Exception {
+    Future<Answer> answer = client.request(HttpMethod.POST, "/held")
+        .compose(r -> answer(r.send(Buffer.buffer(new byte[30_000]))));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> heldRelease != null);
+
+    // The read timeout comes: a held body is all in, so it is not cut off as a slow one.
+    assertThat(heldTimeouts).isNotEmpty();
+    java.util.concurrent.CompletableFuture<Boolean> answered = new java.util.concurrent.CompletableFuture<>();
+    heldContext.runOnContext(v -> {
+      heldTimeouts.forEach(Runnable::run);
+      // A timeout hops onto this context to answer 408; this runs after it would have.
+      heldContext.runOnContext(w -> answered.complete(heldResponse.ended()));
+    });
+    assertThat(answered.get(5, TimeUnit.SECONDS)).as("no 408 for a body held past its read timeout").isFalse();
+    assertThat(budget.inUse()).as("held: still counted").isEqualTo(30_000);
+
+    heldContext.runOnContext(v -> heldRelease.run());
+
+    assertThat(await(answer).body()).isEqualTo("held 30000");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> budget.inUse() == 0);
   }
 
