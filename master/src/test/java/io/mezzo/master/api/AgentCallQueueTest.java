@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgentCallQueueTest {
   /** Timers that run only when told to, in the order they were set. */
-  private static final class StepTimers implements Timers {
+  static final class StepTimers implements Timers {
     final ArrayDeque<Runnable> due = new ArrayDeque<>();
 
     @Override

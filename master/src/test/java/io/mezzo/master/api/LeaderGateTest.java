@@ -67,7 +67,12 @@ class LeaderGateTest {
     router = MasterRoutes.router(vertx, gate, () -> { },
         ApiLimits.defaults(), new BodyBudget(ApiLimits.defaults().inflightBodyBytes()));
     serverContext = vertx.getOrCreateContext();
-    server = onContext(() -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
+    server = listen(vertx, serverContext, router);
+  }
+
+  /** Starts a server for {@code router} on {@code context}, as a master's runs on its own context. */
+  static HttpServer listen(Vertx vertx, Context context, Router router) throws Exception {
+    return onContext(context, () -> vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -145,8 +150,13 @@ class LeaderGateTest {
 
   /** Runs on the server's context (the master's, in a master), where the gate keeps its held calls. */
   private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
+    return onContext(serverContext, action);
+  }
+
+  /** Runs {@code action} on {@code context} and waits for its result. */
+  static <T> T onContext(Context context, java.util.concurrent.Callable<T> action) throws Exception {
     java.util.concurrent.CompletableFuture<T> done = new java.util.concurrent.CompletableFuture<>();
-    serverContext.runOnContext(v -> {
+    context.runOnContext(v -> {
       try {
         done.complete(action.call());
       } catch (Exception e) {
@@ -322,8 +332,12 @@ class LeaderGateTest {
   /** Ownership is not what these tests are about: the state is built here and read on the event loop. */
   private static final StateOwner ANYWHERE = () -> true;
 
-  /** A leading value over an empty cluster; its registry is never written in these tests. */
   private Leadership.Leading leading() {
+    return leading(vertx);
+  }
+
+  /** A leading value over an empty cluster; its registry is never written in these tests. */
+  static Leadership.Leading leading(Vertx vertx) {
     Context context = vertx.getOrCreateContext();
     ClusterState state = new ClusterState(MasterInfo.newBuilder().setId("gate-test-master").setIp(0).setPort(5050)
         .build(), new DrfAllocator(new Random(1)), Clock.systemUTC(), new NoTimers(), ANYWHERE,
@@ -336,7 +350,7 @@ class LeaderGateTest {
     return Leadership.initial().elected().recovered(state, operator);
   }
 
-  private static final class NoTimers implements Timers {
+  static final class NoTimers implements Timers {
     @Override
     public long schedule(Duration delay, Runnable action) {
       return 0;
