@@ -66,6 +66,8 @@ final class MasterVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MasterVerticle.class);
   /** Mezzo reports the Mesos API level it speaks, since frameworks check it. */
   static final String MESOS_API_VERSION = "1.11.0";
+  /** How long a master is a standby before it preloads a leader's first calls ({@link LeaderPreload}). */
+  static final Duration PRELOAD_AFTER = Duration.ofSeconds(5);
 
   private final MasterConfig config;
   private final Clock clock;
@@ -171,7 +173,13 @@ final class MasterVerticle extends VerticleBase {
   private void preloadLeaderClasses() {
     newState(new ConfinedAllocator(allocatorFactory.get(), owner));
     io.mezzo.protocol.internal.RegistryRecords.Registry.getDefaultInstance();
-    LeaderPreload.start();
+    // Only a standby needs the rest: a master that leads from the start meets these calls anyway,
+    // and its start (cluster create) stays as short as it was.
+    vertx.setTimer(PRELOAD_AFTER.toMillis(), id -> {
+      if (leadership instanceof Follower) {
+        LeaderPreload.start();
+      }
+    });
   }
 
   /** An empty cluster state with this master's settings. */
