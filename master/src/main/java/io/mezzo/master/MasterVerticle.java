@@ -399,4 +399,3 @@ final class MasterVerticle extends VerticleBase {
     return bodyBudget;
   }
 }
-
