@@ -3,6 +3,7 @@ package io.mezzo.master.api;
 import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.api.Leadership.Recovering;
 import io.mezzo.master.state.CallRejected;
+import io.mezzo.node.http.BoundedBody;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -30,7 +31,10 @@ public final class LeaderGate implements Handler<RoutingContext> {
   private final Supplier<Optional<String>> leaderHostPort;
   private final Supplier<String> ownHostPort;
   /** Agent calls that came while this master recovered; see {@link #holdingWhileRecovering}. */
-  private final List<RoutingContext> held = new ArrayList<>();
+  private final List<Held> held = new ArrayList<>();
+
+  /** A call held while recovering, with its body kept for the handlers after the gate. */
+  private record Held(RoutingContext ctx, Runnable body) {}
 
   /**
    * @param leadership this master's current leadership
@@ -81,7 +85,7 @@ public final class LeaderGate implements Handler<RoutingContext> {
   public Handler<RoutingContext> holdingWhileRecovering() {
     return ctx -> {
       if (leadership.get() instanceof Recovering && held.size() < MAX_HELD) {
-        held.add(ctx);
+        held.add(new Held(ctx, BoundedBody.hold(ctx)));
       } else {
         handle(ctx);
       }
@@ -93,11 +97,15 @@ public final class LeaderGate implements Handler<RoutingContext> {
     if (held.isEmpty() || leadership.get() instanceof Recovering) {
       return;
     }
-    List<RoutingContext> waiting = new ArrayList<>(held);
+    List<Held> waiting = new ArrayList<>(held);
     held.clear();
-    for (RoutingContext ctx : waiting) {
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        handle(ctx);
+    for (Held call : waiting) {
+      try {
+        if (!call.ctx().response().closed() && !call.ctx().response().ended()) {
+          handle(call.ctx());
+        }
+      } finally {
+        call.body().run(); // the handlers after the gate decoded it, or hold it themselves
       }
     }
   }

@@ -148,6 +148,30 @@ class LeaderGateTest {
     assertThat(onContext(gate::heldCalls)).isZero();
   }
 
+  @Test
+  void anAgentsCallHeldWhileRecoveringReachesTheLeaderWithItsBody() throws Exception {
+    leadership.set(Leadership.initial().elected());
+    byte[] register = io.mezzo.protocol.Codec.PROTOBUF.encode(io.mezzo.protocol.internal.AgentChannel.AgentCall
+        .newBuilder().setType(io.mezzo.protocol.internal.AgentChannel.AgentCall.Type.REGISTER)
+        .setRegister(io.mezzo.protocol.internal.AgentChannel.AgentCall.Register.newBuilder()
+            .setAgentInfo(io.mezzo.v1.Protos.AgentInfo.newBuilder().setHostname("a1").setPort(5051))).build());
+    java.util.concurrent.CompletableFuture<HttpResponse<java.io.InputStream>> call = http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + Family.AGENT_CHANNEL.paths.get(0)))
+            .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(register))
+            .build(), HttpResponse.BodyHandlers.ofInputStream());
+    await().atMost(java.time.Duration.ofSeconds(10)).until(() -> onContext(gate::heldCalls) == 1);
+
+    leadership.set(leading());
+    onContext(() -> {
+      gate.leadershipChanged();
+      return null;
+    });
+
+    HttpResponse<java.io.InputStream> response = call.get(10, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).as("registered, its body intact").isEqualTo(200);
+    response.body().close();
+  }
+
   /** Runs on the server's context (the master's, in a master), where the gate keeps its held calls. */
   private <T> T onContext(java.util.concurrent.Callable<T> action) throws Exception {
     return onContext(serverContext, action);

@@ -53,17 +53,26 @@ public final class BoundedBody implements Handler<RoutingContext> {
   }
 
   /**
-   * Keeps the body's share of the budget past the handlers' return, for a handler that takes the
-   * body (a copy of its bytes) to a queue to decode it later: run the returned action when done
-   * with it. The connection closing gives it back too; either is enough, and once is all it takes.
+   * Keeps the body, and its share of the budget, past the handlers' return, for a handler that
+   * passes the request on later ({@code ctx.next()} once something else is done) or queues it:
+   * {@link #body} still answers until the body is given back. Run the returned action once done
+   * with it; the body is given back when every hold is, or when the connection closes.
    */
   public static Runnable hold(RoutingContext ctx) {
     Reading reading = ctx.get(READING);
     if (reading == null) {
       return () -> { };
     }
-    reading.held = true;
-    return reading::release;
+    reading.holds++;
+    boolean[] given = {false};
+    return () -> {
+      if (!given[0]) {
+        given[0] = true;
+        if (--reading.holds == 0) {
+          reading.release();
+        }
+      }
+    };
   }
 
   @Override
@@ -104,8 +113,8 @@ public final class BoundedBody implements Handler<RoutingContext> {
     private boolean done;
     private Buffer body;
     private Runnable cancelTimeout;
-    /** Set by {@link #hold}: the handlers' return does not give the reservation back. */
-    private boolean held;
+    /** Holds not yet given back ({@link #hold}); while any, the handlers' return gives nothing back. */
+    private int holds;
 
     Reading(RoutingContext ctx, long declaredLength) {
       this.ctx = ctx;
@@ -156,10 +165,8 @@ public final class BoundedBody implements Handler<RoutingContext> {
       try {
         ctx.next();
       } finally {
-        ctx.remove(BODY);
-        ctx.remove(READING);
-        if (held) {
-          body = null; // the holder took its copy; the body is all in, so its read timeout is over
+        if (holds > 0 && !done) {
+          // The body is all in, so its read timeout is over; it stays in the context for the holder.
           if (cancelTimeout != null) {
             cancelTimeout.run();
             cancelTimeout = null;
@@ -233,6 +240,8 @@ public final class BoundedBody implements Handler<RoutingContext> {
       if (!done) {
         done = true;
         body = null;
+        ctx.remove(BODY);
+        ctx.remove(READING);
         budget.release(reserved);
         reserved = 0;
         if (cancelTimeout != null) {
