@@ -2,6 +2,7 @@ package io.mezzo.master.api;
 
 import io.mezzo.master.api.Leadership.Leading;
 import io.mezzo.master.auth.ViewFilter;
+import io.mezzo.master.state.ClusterObserver;
 import io.mezzo.master.state.ClusterState;
 import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Codec;
@@ -91,7 +92,18 @@ final class OperatorStream {
     if (observed != state) {
       // A new leadership term: the streams of the old one saw their last event.
       closeAll("this master's leadership term ended");
-      state.observe(this::applied);
+      state.observe(new ClusterObserver() {
+        @Override
+        public void applied(Event event) {
+          OperatorStream.this.applied(event);
+        }
+
+        @Override
+        public boolean hearsStateEvents() {
+          // Without subscribers the state need not build its events at all.
+          return !subscribers.isEmpty();
+        }
+      });
       observed = state;
     }
     while (subscribers.size() >= options.maxSubscribers()) {

@@ -298,7 +298,7 @@ final class AgentPartitions {
 
   /** The operator stream hears the agent removed (as for an agent that unregisters in Mesos); frameworks get FAILURE. */
   private void announceRemoval(String agentId) {
-    records.observer.applied(OperatorProtos.agentRemoved(agentId));
+    records.tellState(() -> OperatorProtos.agentRemoved(agentId));
     Event failure = Event.newBuilder().setType(Event.Type.FAILURE)
         .setFailure(Event.Failure.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))).build();
     records.frameworks.values().forEach(f -> f.send(failure));
@@ -319,7 +319,7 @@ final class AgentPartitions {
     task.state = status.getState();
     task.latestStatus = status;
     framework.send(update(status));
-    records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, status));
+    records.tellState(() -> OperatorProtos.taskUpdated(task.frameworkId, status));
     if (isTerminal(status.getState())) {
       records.completed.taskEnded(OperatorProtos.ended(task, status));
     }

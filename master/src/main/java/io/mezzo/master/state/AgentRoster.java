@@ -127,7 +127,8 @@ final class AgentRoster {
       agent.scheme = scheme(register);
       records.agents.put(id, agent);
       agent.stream = stream;
-      records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
+      AgentRecord added = agent;
+      records.tellState(() -> OperatorProtos.agentAdded(masterInfo, added, records.offers));
       AgentResources used = AgentResources.EMPTY;
       for (RunningTask running : register.getTasksList()) {
         used = used.plus(adoptTask(agent, running, afterRegistered));
@@ -193,7 +194,7 @@ final class AgentRoster {
     agent.stream = stream;
     agent.info = info;
     // Mesos has no AGENT_UPDATED: the stream hears the reconnected agent (active again) as added anew.
-    records.observer.applied(OperatorProtos.agentAdded(masterInfo, agent, records.offers));
+    records.tellState(() -> OperatorProtos.agentAdded(masterInfo, agent, records.offers));
     for (RunningTask running : register.getTasksList()) {
       if (!agent.tasks.containsKey(AgentRecord.taskKey(running.getFrameworkId().getValue(),
           running.getTask().getTaskId().getValue()))) {
@@ -242,7 +243,7 @@ final class AgentRoster {
           aware ? TaskState.TASK_GONE : TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_RESTARTED,
           "Task is unknown to the agent " + agent.id + " after it re-registered");
       records.counters.taskTerminated(aware ? TaskState.TASK_GONE : TaskState.TASK_LOST);
-      records.observer.applied(OperatorProtos.taskUpdated(task.frameworkId, sent));
+      records.tellState(() -> OperatorProtos.taskUpdated(task.frameworkId, sent));
       records.completed.taskEnded(OperatorProtos.ended(task, sent));
     }
   }
@@ -269,7 +270,8 @@ final class AgentRoster {
       records.frameworks.put(frameworkId, framework);
       allocator.addFramework(frameworkId, framework.roles(), Set.of());
       allocator.setFrameworkActive(frameworkId, false);
-      records.observer.applied(OperatorProtos.frameworkAdded(framework, records));
+      FrameworkRecord recovered = framework;
+      records.tellState(() -> OperatorProtos.frameworkAdded(recovered, records));
     }
     AgentResources resources;
     try {
@@ -282,7 +284,7 @@ final class AgentRoster {
     task.state = running.getState();
     framework.tasks.put(task.id(), task);
     agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
-    records.observer.applied(OperatorProtos.taskAdded(task));
+    records.tellState(() -> OperatorProtos.taskAdded(task));
     if (running.hasExecutor()) {
       String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());
       if (!agent.executors.containsKey(key)) {

@@ -13,7 +13,42 @@ import io.mezzo.v1.master.Protos.Event;
  */
 public interface ClusterObserver {
   /** Observes nothing: the state's default until the master sets one. */
-  ClusterObserver NONE = event -> { };
+  ClusterObserver NONE = new ClusterObserver() {
+    @Override
+    public void applied(Event event) {
+    }
+
+    @Override
+    public boolean hearsStateEvents() {
+      return false;
+    }
+  };
 
   void applied(Event event);
+
+  /**
+   * Whether this observer does anything, now, with the state events (TASK_ADDED, TASK_UPDATED,
+   * AGENT_ADDED, FRAMEWORK_UPDATED, ...: every event but the offer events). While it does not, the
+   * state does not build them: a framework's FRAMEWORK_UPDATED holds all its tasks, and a
+   * re-registering agent's tasks are each a TASK_ADDED. Offer events are always told.
+   */
+  default boolean hearsStateEvents() {
+    return true;
+  }
+
+  /** {@code first}, then {@code second}, told each event; state events are built if either hears them. */
+  static ClusterObserver both(ClusterObserver first, ClusterObserver second) {
+    return new ClusterObserver() {
+      @Override
+      public void applied(Event event) {
+        first.applied(event);
+        second.applied(event);
+      }
+
+      @Override
+      public boolean hearsStateEvents() {
+        return first.hearsStateEvents() || second.hearsStateEvents();
+      }
+    };
+  }
 }

@@ -1,10 +1,12 @@
 package io.mezzo.master.state;
 
 import io.mezzo.master.offers.OfferBook;
+import io.mezzo.v1.master.Protos.Event;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The records that the parts of {@link ClusterState} share: frameworks, agents, the offer
@@ -28,6 +30,16 @@ final class ClusterRecords {
   final OfferBook offers = new OfferBook(10_000);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
+
+  /**
+   * Tells the observer a state event (every event but the offer events), built only when the
+   * observer hears state events ({@link ClusterObserver#hearsStateEvents}).
+   */
+  void tellState(Supplier<Event> event) {
+    if (observer.hearsStateEvents()) {
+      observer.applied(event.get());
+    }
+  }
   /**
    * True while this master may act as leader; asked right before an offer or a launch goes out.
    * See {@link ClusterState#fencedBy}.

@@ -90,9 +90,20 @@ public final class ClusterState {
       Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, AgentLiveness liveness,
       CompletedLimits completed) {
     records.completed = new CompletedHistory(completed);
-    this.offerHistory = new OfferHistory(offerHistory);
+    OfferHistory history = new OfferHistory(offerHistory);
+    this.offerHistory = history;
     // The history hears every offer event, whether or not anyone observes the state.
-    records.observer = this.offerHistory::record;
+    records.observer = new ClusterObserver() {
+      @Override
+      public void applied(io.mezzo.v1.master.Protos.Event event) {
+        history.record(event);
+      }
+
+      @Override
+      public boolean hearsStateEvents() {
+        return false;
+      }
+    };
     this.masterInfo = masterInfo;
     this.allocator = allocator;
     this.owner = owner;
@@ -122,10 +133,7 @@ public final class ClusterState {
     assertOwner();
     java.util.Objects.requireNonNull(observer, "observer");
     ClusterObserver before = records.observer;
-    records.observer = before == ClusterObserver.NONE ? observer : event -> {
-      before.applied(event);
-      observer.applied(event);
-    };
+    records.observer = before == ClusterObserver.NONE ? observer : ClusterObserver.both(before, observer);
   }
 
   /**

@@ -90,8 +90,9 @@ final class FrameworkRoster {
     }
     framework.stream = stream;
     framework.recovered = false;
-    records.observer.applied(added ? OperatorProtos.frameworkAdded(framework, records)
-        : OperatorProtos.frameworkUpdated(framework, records));
+    FrameworkRecord subscribed = framework;
+    records.tellState(() -> added ? OperatorProtos.frameworkAdded(subscribed, records)
+        : OperatorProtos.frameworkUpdated(subscribed, records));
     stream.send(Event.newBuilder().setType(Event.Type.SUBSCRIBED)
         .setSubscribed(Event.Subscribed.newBuilder()
             .setFrameworkId(FrameworkID.newBuilder().setValue(id))
@@ -224,7 +225,7 @@ final class FrameworkRoster {
     }
     double timeout = framework.info.getFailoverTimeout();
     log.info("[framework={}] disconnected; failover timeout {} s", frameworkId, timeout);
-    records.observer.applied(OperatorProtos.frameworkUpdated(framework, records));
+    records.tellState(() -> OperatorProtos.frameworkUpdated(framework, records));
     if (timeout <= 0) {
       removeFramework(framework, "its failover timeout is 0");
     } else {
@@ -273,7 +274,7 @@ final class FrameworkRoster {
             .setSource(TaskStatus.Source.SOURCE_MASTER).setReason(TaskStatus.Reason.REASON_FRAMEWORK_REMOVED)
             .setMessage("Framework " + framework.id + " removed").setAgentId(AgentID.newBuilder().setValue(task.agentId))
             .setTimestamp(clock.millis() / 1000.0).build();
-        records.observer.applied(OperatorProtos.taskUpdated(framework.id, killed));
+        records.tellState(() -> OperatorProtos.taskUpdated(framework.id, killed));
         records.completed.taskEnded(OperatorProtos.ended(task, killed));
       } else {
         records.completed.taskEnded(OperatorProtos.ended(task, null));
@@ -297,7 +298,7 @@ final class FrameworkRoster {
     records.frameworks.remove(framework.id);
     records.completedFrameworks.add(framework.id);
     records.completed.frameworkRemoved(OperatorProtos.removed(framework, clock.millis()));
-    records.observer.applied(OperatorProtos.frameworkRemoved(framework));
+    records.tellState(() -> OperatorProtos.frameworkRemoved(framework));
   }
 
   /** See {@link ClusterState#updateFramework}. */
@@ -331,7 +332,7 @@ final class FrameworkRoster {
     }
     framework.info = info;
     allocator.addFramework(frameworkId, roles, new HashSet<>(update.getSuppressedRolesList()));
-    records.observer.applied(OperatorProtos.frameworkUpdated(framework, records));
+    records.tellState(() -> OperatorProtos.frameworkUpdated(framework, records));
     log.info("[framework={}] updated: name '{}', roles {}", frameworkId, LogText.of(info.getName()),
         LogText.of(roles));
   }

@@ -346,7 +346,7 @@ final class TaskLauncher {
     TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
     framework.tasks.put(record.id(), record);
     agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
-    records.observer.applied(OperatorProtos.taskAdded(record));
+    records.tellState(() -> OperatorProtos.taskAdded(record));
   }
 
   private void trackExecutor(FrameworkRecord framework, AgentRecord agent, String role, ExecutorInfo executor,

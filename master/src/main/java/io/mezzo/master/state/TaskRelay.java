@@ -180,7 +180,7 @@ final class TaskRelay {
         records.freed.accept(agentId);
       }
       if (!resent) {
-        records.observer.applied(OperatorProtos.taskUpdated(frameworkId, status));
+        records.tellState(() -> OperatorProtos.taskUpdated(frameworkId, status));
       }
     }
     log.debug("[framework={}] task {} is {} on agent {}", frameworkId, status.getTaskId().getValue(),

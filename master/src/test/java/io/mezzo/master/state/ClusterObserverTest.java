@@ -108,4 +108,74 @@ class ClusterObserverTest {
     assertThat(first).filteredOn(e -> e.getType() == Event.Type.TASK_UPDATED).singleElement()
         .satisfies(e -> assertThat(e.getTaskUpdated().getState()).isEqualTo(TaskState.TASK_FINISHED));
   }
+
+  /** An observer that hears state events only while {@link #hearing}, and records what it is told. */
+  private static final class Deafened implements ClusterObserver {
+    final List<Event> told = new ArrayList<>();
+    boolean hearing;
+
+    @Override
+    public void applied(Event event) {
+      told.add(event);
+    }
+
+    @Override
+    public boolean hearsStateEvents() {
+      return hearing;
+    }
+  }
+
+  private ClusterState freshState() {
+    return new ClusterState(MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050).setVersion("1.11.0").build(),
+        new DrfAllocator(new Random(1)), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), timers,
+        StateOwner.currentThread(), Duration.ofMinutes(10), null);
+  }
+
+  @Test
+  void stateEventsAreNotBuiltWhileNoObserverHearsThemAndAreOnceOneDoes() {
+    state = freshState();
+    Deafened deaf = new Deafened();
+    state.observe(deaf);
+    RecordingSink<AgentEvent> stream = new RecordingSink<>("s1");
+
+    String agentId = registerWithTask(stream);
+    assertThat(deaf.told).isEmpty();
+
+    deaf.hearing = true;
+    state.agentDisconnected(agentId, "s1");
+    timers.advance(Duration.ofMinutes(10));
+    assertThat(deaf.told).extracting(Event::getType).containsExactly(Event.Type.TASK_UPDATED, Event.Type.AGENT_REMOVED);
+  }
+
+  @Test
+  void stateEventsAreBuiltWhenAnyOfSeveralObserversHearsThemAndToldToEach() {
+    state = freshState();
+    Deafened deaf = new Deafened();
+    Deafened listening = new Deafened();
+    listening.hearing = true;
+    state.observe(deaf);
+    state.observe(listening);
+
+    registerWithTask(new RecordingSink<>("s1"));
+
+    assertThat(listening.told).extracting(Event::getType)
+        .containsExactly(Event.Type.AGENT_ADDED, Event.Type.FRAMEWORK_ADDED, Event.Type.TASK_ADDED);
+    assertThat(deaf.told).isEqualTo(listening.told);
+  }
+
+  @Test
+  void offerEventsAreToldToAnObserverThatHearsNoStateEvents() {
+    state = freshState();
+    Deafened deaf = new Deafened();
+    state.observe(deaf);
+    state.subscribe(io.mezzo.v1.scheduler.Protos.Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo
+        .newBuilder().setUser("u").setName("fresh")).build(), new RecordingSink<>("f"));
+    state.registerAgent(AgentCall.Register.newBuilder()
+        .setAgentInfo(AgentInfo.newBuilder().setHostname("h2").setPort(5051).addResources(scalar("cpus", 2)))
+        .build(), new RecordingSink<>("s2"));
+    state.allocate();
+
+    assertThat(deaf.told).isNotEmpty().allSatisfy(event -> assertThat(event.hasOfferEvent()).isTrue());
+    assertThat(state.recentOfferEvents()).isEqualTo(deaf.told);
+  }
 }
