@@ -30,6 +30,11 @@ final class CompletedHistory {
     this.limits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
+  /** How many ended tasks each framework keeps: of more ending at once, only the newest that many matter. */
+  int tasksKeptPerFramework() {
+    return limits.maxTasksPerFramework();
+  }
+
   /** A task of a known framework ended and the master forgets it: {@code task} is its last view. */
   void taskEnded(Task task) {
     if (limits.maxTasksPerFramework() == 0) {

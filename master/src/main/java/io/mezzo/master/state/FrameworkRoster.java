@@ -257,7 +257,12 @@ final class FrameworkRoster {
         agentIds.add(agent.id);
       }
     }
+    // The completed tasks keep the framework's newest few: only the last that many are built for them
+    // (a framework of 100,000 tasks would otherwise build 100,000 views to keep 1,000).
+    int forgotten = Math.max(0, framework.tasks.size() - records.completed.tasksKeptPerFramework());
+    int index = 0;
     for (TaskRecord task : framework.tasks.values()) {
+      boolean kept = index++ >= forgotten;
       if (!TaskUpdates.isTerminal(task.state)) {
         // Mesos kills the tasks of a removed framework and counts them so.
         records.counters.taskTerminated(TaskState.TASK_KILLED);
@@ -268,6 +273,9 @@ final class FrameworkRoster {
         agent.tasks.remove(AgentRecord.taskKey(framework.id, task.id()));
       }
       if (!TaskUpdates.isTerminal(task.state)) {
+        if (!kept && !records.observer.hearsStateEvents()) {
+          continue;
+        }
         // The operator stream hears how each task ended; the framework itself is gone.
         TaskStatus killed = TaskStatus.newBuilder()
             .setTaskId(task.info.getTaskId()).setState(TaskState.TASK_KILLED)
@@ -275,8 +283,10 @@ final class FrameworkRoster {
             .setMessage("Framework " + framework.id + " removed").setAgentId(AgentID.newBuilder().setValue(task.agentId))
             .setTimestamp(clock.millis() / 1000.0).build();
         records.tellState(() -> OperatorProtos.taskUpdated(framework.id, killed));
-        records.completed.taskEnded(OperatorProtos.ended(task, killed));
-      } else {
+        if (kept) {
+          records.completed.taskEnded(OperatorProtos.ended(task, killed));
+        }
+      } else if (kept) {
         records.completed.taskEnded(OperatorProtos.ended(task, null));
       }
     }

@@ -177,4 +177,27 @@ class CompletedHistoryTest {
     assertThat(state.getTasks().getCompletedTasksList()).extracting(t -> t.getTaskId().getValue() + "=" + t.getState())
         .containsExactly("b=TASK_LOST", "c=TASK_LOST");
   }
+
+  @Test
+  void aTornDownFrameworkKeepsItsNewestTasksAndTheOperatorStreamStillHearsEveryKill() {
+    ClusterState state = state(new CompletedLimits(1, 2));
+    java.util.List<io.mezzo.v1.master.Protos.Event> heard = new java.util.ArrayList<>();
+    state.observe(heard::add);
+    AgentCall.Register.Builder register = AgentCall.Register.newBuilder()
+        .setAgentInfo(AgentInfo.newBuilder().setHostname("h1").setPort(5051).addResources(scalar("cpus", 8)));
+    for (int i = 1; i <= 5; i++) {
+      register.addTasks(running("f1", "t" + i));
+    }
+    state.registerAgent(register.build(), new RecordingSink<>("a1"));
+    state.subscribe(Call.Subscribe.newBuilder().setFrameworkInfo(FrameworkInfo.newBuilder().setUser("u")
+        .setName("f1").setId(FrameworkID.newBuilder().setValue("f1"))).build(), new RecordingSink<>("s1"));
+
+    state.teardown("f1");
+
+    assertThat(state.getTasks().getCompletedTasksList()).extracting(t -> t.getTaskId().getValue() + "=" + t.getState())
+        .containsExactly("t4=TASK_KILLED", "t5=TASK_KILLED");
+    assertThat(heard).filteredOn(e -> e.getType() == io.mezzo.v1.master.Protos.Event.Type.TASK_UPDATED)
+        .extracting(e -> e.getTaskUpdated().getStatus().getTaskId().getValue())
+        .containsExactly("t1", "t2", "t3", "t4", "t5");
+  }
 }
