@@ -33,7 +33,8 @@ public final class AgentResources {
         r.merge(role, res, Resources::plus);
       }
     });
-    return new AgentResources(unreserved, Collections.unmodifiableMap(r));
+    // The master keeps one of these per task, almost always with nothing reserved: no map of its own then.
+    return new AgentResources(unreserved, r.isEmpty() ? Map.of() : Collections.unmodifiableMap(r));
   }
 
   public static AgentResources unreserved(Resources unreserved) {
