@@ -316,8 +316,7 @@ final class AgentPartitions {
 
   /** The master's own update (no uuid, not retried): recorded on the task, sent, and told to the operator stream. */
   private void tell(FrameworkRecord framework, TaskRecord task, TaskStatus status) {
-    task.state = status.getState();
-    task.latestStatus = status;
+    task.recordStatus(status);
     framework.send(update(status));
     records.tellState(() -> OperatorProtos.taskUpdated(task.frameworkId, status));
     if (isTerminal(status.getState())) {

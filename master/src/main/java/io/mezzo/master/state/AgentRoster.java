@@ -218,11 +218,11 @@ final class AgentRoster {
    * and its resources come back, as Mesos does when it reconciles a re-registering agent.
    */
   private void dropTasksTheAgentNoLongerHas(AgentRecord agent, AgentCall.Register register) {
-    Set<String> reported = new HashSet<>();
+    Set<AgentRecord.TaskKey> reported = new HashSet<>();
     for (RunningTask running : register.getTasksList()) {
       reported.add(AgentRecord.taskKey(running.getFrameworkId().getValue(), running.getTask().getTaskId().getValue()));
     }
-    for (Map.Entry<String, TaskRecord> entry : new ArrayList<>(agent.tasks.entrySet())) {
+    for (Map.Entry<AgentRecord.TaskKey, TaskRecord> entry : new ArrayList<>(agent.tasks.entrySet())) {
       TaskRecord task = entry.getValue();
       if (reported.contains(entry.getKey()) || isTerminal(task.state)) {
         continue;
@@ -280,10 +280,10 @@ final class AgentRoster {
       resources = AgentResources.EMPTY;
     }
     String role = framework.roles().iterator().hasNext() ? framework.roles().iterator().next() : "*";
-    TaskRecord task = new TaskRecord(frameworkId, agent.id, role, running.getTask(), resources);
+    TaskRecord task = new TaskRecord(framework.id, agent.protoId, role, running.getTask(), resources, records.shared);
     task.state = running.getState();
     framework.tasks.put(task.id(), task);
-    agent.tasks.put(AgentRecord.taskKey(frameworkId, task.id()), task);
+    agent.tasks.put(AgentRecord.taskKey(framework.id, task.id()), task);
     records.tellState(() -> OperatorProtos.taskAdded(task));
     if (running.hasExecutor()) {
       String key = ExecutorRecord.key(frameworkId, running.getExecutor().getExecutorId().getValue());

@@ -28,6 +28,8 @@ final class ClusterRecords {
   /** Agents unreachable for longer than the removal timeout: they may never register again either. */
   final Set<String> removedAgents = new BoundedIds(BoundedIds.MAX_AGENT_IDS);
   final OfferBook offers = new OfferBook(10_000);
+  /** Values that task records share instead of holding a copy each; see {@link TaskRecord}. */
+  final ProtoInterner shared = new ProtoInterner();
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
 

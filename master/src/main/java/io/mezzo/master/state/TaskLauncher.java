@@ -343,7 +343,7 @@ final class TaskLauncher {
 
   private void track(FrameworkRecord framework, AgentRecord agent, String role, TaskInfo task,
       AgentResources resources) {
-    TaskRecord record = new TaskRecord(framework.id, agent.id, role, task, resources);
+    TaskRecord record = new TaskRecord(framework.id, agent.protoId, role, task, resources, records.shared);
     framework.tasks.put(record.id(), record);
     agent.tasks.put(AgentRecord.taskKey(framework.id, record.id()), record);
     records.tellState(() -> OperatorProtos.taskAdded(record));

@@ -172,8 +172,7 @@ final class TaskRelay {
       if (isTerminal(status.getState()) && !isTerminal(task.state)) {
         records.counters.taskTerminated(status.getState());
       }
-      task.state = status.getState();
-      task.latestStatus = status;
+      task.recordStatus(status);
       if (isTerminal(status.getState()) && !task.resourcesRecovered) {
         task.resourcesRecovered = true;
         allocator.recover(frameworkId, task.role, agentId, task.allocation, 0, clock.instant());

@@ -172,6 +172,49 @@ class ClusterStateTest {
         .toList();
   }
 
+  /**
+   * The task record shares ids and values with other records (see TaskRecord); the operator API,
+   * reconciliation and acknowledgement must read it exactly as the task was launched and updated.
+   */
+  @Test
+  void theOperatorViewReconciliationAndAcknowledgementSeeTheTaskAsLaunchedAndUpdated() {
+    RecordingSink<Event> plain = subscribe(framework("plain", 0));
+    String frameworkId = launchRunning(plain, "t1");
+    TaskStatus healthy = TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+        .setState(TaskState.TASK_RUNNING).setUuid(ByteString.copyFrom(new byte[] {7}))
+        .setExecutorId(io.mezzo.v1.Protos.ExecutorID.newBuilder().setValue("t1")).setHealthy(true)
+        .setData(ByteString.copyFromUtf8("not kept")).setTimestamp(3.5).build();
+    state.statusUpdate(agentId, StatusUpdate.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setStatus(healthy).build());
+
+    TaskStatus kept = healthy.toBuilder().clearData().setAgentId(AgentID.newBuilder().setValue(agentId)).build();
+    io.mezzo.v1.Protos.Task expected = io.mezzo.v1.Protos.Task.newBuilder().setName("t1")
+        .setTaskId(TaskID.newBuilder().setValue("t1")).setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).setState(TaskState.TASK_RUNNING)
+        .addResources(scalar("cpus", 0.5)).addResources(scalar("mem", 64)).addStatuses(kept)
+        .setStatusUpdateState(TaskState.TASK_RUNNING).setStatusUpdateUuid(kept.getUuid()).build();
+    assertThat(state.getTasks().getTasksList()).containsExactly(expected);
+    assertThat(state.getState().getGetTasks().getTasksList()).containsExactly(expected);
+
+    state.reconcile(frameworkId, Call.Reconcile.getDefaultInstance());
+    TaskStatus reconciled = updates(plain).get(updates(plain).size() - 1);
+    assertThat(reconciled).isEqualTo(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+        .setState(TaskState.TASK_RUNNING).setSource(TaskStatus.Source.SOURCE_MASTER)
+        .setReason(TaskStatus.Reason.REASON_RECONCILIATION).setMessage("Reconciliation: Latest task state")
+        .setAgentId(AgentID.newBuilder().setValue(agentId)).setTimestamp(reconciled.getTimestamp())
+        .setExecutorId(io.mezzo.v1.Protos.ExecutorID.newBuilder().setValue("t1")).setHealthy(true).build());
+
+    ByteString last = ByteString.copyFrom(new byte[] {9});
+    state.statusUpdate(agentId, StatusUpdate.newBuilder().setFrameworkId(FrameworkID.newBuilder().setValue(frameworkId))
+        .setStatus(TaskStatus.newBuilder().setTaskId(TaskID.newBuilder().setValue("t1"))
+            .setState(TaskState.TASK_FINISHED).setUuid(last)).build());
+    state.acknowledge(frameworkId, Call.Acknowledge.newBuilder().setAgentId(AgentID.newBuilder().setValue(agentId))
+        .setTaskId(TaskID.newBuilder().setValue("t1")).setUuid(ByteString.copyFrom(new byte[] {9})).build());
+    assertThat(state.getTasks().getTasksList()).isEmpty();
+    assertThat(state.getTasks().getCompletedTasksList()).singleElement()
+        .satisfies(t -> assertThat(t.getStatusUpdateUuid()).isEqualTo(last));
+  }
+
   @Test
   void anEndedTaskOrARegistrationTellsWhichAgentFreedAndARoundOverItOffersThatButADeclineTellsNothing() {
     List<String> freed = new ArrayList<>();
