@@ -7,9 +7,10 @@ import java.util.WeakHashMap;
 /**
  * One instance of each equal value still in use, so that the master's records share it instead
  * of holding a copy per task: most tasks of a framework name the same {@code cpus} and
- * {@code mem}, and every parsed copy would otherwise keep its own messages and strings. Safe for
- * protobuf messages, which are immutable and compare by value. Weak: an instance no record holds
- * any more is forgotten with its entry. Touched only on the state's context.
+ * {@code mem}, and every parsed copy would otherwise keep its own messages and strings. Only for
+ * immutable values that compare by value (protobuf messages, {@code AgentResources}). Weak: an
+ * instance no record holds any more is forgotten with its entry. Touched only on the state's
+ * context.
  */
 final class ProtoInterner {
   private final Map<Object, WeakReference<Object>> values = new WeakHashMap<>();

@@ -14,8 +14,8 @@ import io.mezzo.v1.Protos.Value;
 /**
  * The master's view of one task. A master holds one per task, so what it keeps is made small:
  * its messages share the agent's {@link AgentID}, one {@link TaskID} (and its id string) between
- * the task and its latest status, and, through {@link ProtoInterner}, the resources, command,
- * container and executor that other tasks have too. Each is equal to what it replaces, so no
+ * the task and its latest status, and, through {@link ProtoInterner}, the resources (as messages
+ * and as {@link AgentResources}), command, container and executor that other tasks have too. Each is equal to what it replaces, so no
  * reader sees a difference.
  */
 final class TaskRecord {
@@ -38,8 +38,9 @@ final class TaskRecord {
     this.agentId = agentId.getValue();
     this.role = role;
     this.info = compact(info, agentId, shared);
-    this.allocation = allocation;
-    this.resources = allocation.total();
+    // Scalars repeat from task to task; ranges (ports) mostly do not, and would only cost an entry.
+    this.allocation = allocation.total().ranges().isEmpty() ? shared.intern(allocation) : allocation;
+    this.resources = this.allocation.total();
   }
 
   String id() {

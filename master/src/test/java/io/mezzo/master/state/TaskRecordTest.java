@@ -116,7 +116,7 @@ class TaskRecordTest {
     assertThat(r.info).isEqualTo(other);
     assertThat(r.info.getAgentId()).isNotSameAs(agent.protoId).isEqualTo(AgentID.newBuilder().setValue("agent-2").build());
     assertThat(r.info.getName()).isEqualTo("web");
-    assertThat(shared.size()).as("cpus and the command; not the ports").isEqualTo(2);
+    assertThat(shared.size()).as("cpus, the command and the record's allocation; not the ports").isEqualTo(3);
     TaskRecord again = record(wire(task("t2", "agent-1", scalar("cpus", 0.5), ports(31001, 31001))));
     assertThat(again.info.getResources(0)).isSameAs(r.info.getResources(0));
     assertThat(again.info.getResources(1)).isNotSameAs(r.info.getResources(1));
@@ -156,6 +156,29 @@ class TaskRecordTest {
     assertThat(r.latestStatus).isEqualTo(status);
     assertThat(r.latestStatus.getExecutorId()).isSameAs(r.info.getExecutor().getExecutorId());
     assertThat(r.latestStatus.getAgentId()).isNotSameAs(agent.protoId);
+  }
+
+  @Test
+  void recordsWithEqualScalarResourcesShareOneAllocationButNotOneWithPorts() {
+    TaskInfo info = task("t1", "agent-1", scalar("cpus", 0.5), scalar("mem", 64));
+    TaskRecord a = new TaskRecord(FRAMEWORK, agent.protoId, "*", wire(info),
+        AgentResources.unreserved(Resources.cpusMem(0.5, 64)), shared);
+    TaskRecord b = new TaskRecord(FRAMEWORK, agent.protoId, "*", wire(info),
+        AgentResources.unreserved(Resources.scalars(java.util.Map.of("mem", 64.0, "cpus", 0.5))), shared);
+    assertThat(b.allocation).isSameAs(a.allocation);
+    assertThat(b.resources).isSameAs(a.resources).isEqualTo(Resources.cpusMem(0.5, 64));
+
+    AgentResources withPorts = AgentResources.unreserved(Resources.of(java.util.Map.of("cpus", 0.5),
+        java.util.Map.of("ports", io.mezzo.master.spi.RangeSet.of(31000, 31000))));
+    int held = shared.size();
+    TaskRecord c = new TaskRecord(FRAMEWORK, agent.protoId, "*", wire(info), withPorts, shared);
+    assertThat(c.allocation).isSameAs(withPorts);
+    assertThat(shared.size()).isEqualTo(held);
+
+    AgentResources reserved = AgentResources.reserved("eng", Resources.cpusMem(0.5, 64));
+    TaskRecord d = new TaskRecord(FRAMEWORK, agent.protoId, "eng", wire(info), reserved, shared);
+    assertThat(d.allocation).isEqualTo(reserved).isNotEqualTo(a.allocation);
+    assertThat(d.resources).isEqualTo(Resources.cpusMem(0.5, 64));
   }
 
   @Test
