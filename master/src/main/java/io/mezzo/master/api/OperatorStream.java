@@ -92,18 +92,8 @@ final class OperatorStream {
     if (observed != state) {
       // A new leadership term: the streams of the old one saw their last event.
       closeAll("this master's leadership term ended");
-      state.observe(new ClusterObserver() {
-        @Override
-        public void applied(Event event) {
-          OperatorStream.this.applied(event);
-        }
-
-        @Override
-        public boolean hearsStateEvents() {
-          // Without subscribers the state need not build its events at all.
-          return !subscribers.isEmpty();
-        }
-      });
+      // Without subscribers the state need not build its events at all.
+      state.observe(ClusterObserver.of(this::applied, () -> !subscribers.isEmpty()));
       observed = state;
     }
     while (subscribers.size() >= options.maxSubscribers()) {

@@ -182,7 +182,8 @@ public final class Resources {
 
   @Override
   public int hashCode() {
-    return Objects.hash(scalars(), ranges);
+    // From the arrays, as equals compares them: a map view would box every value.
+    return Objects.hash(Arrays.hashCode(names), Arrays.hashCode(values), ranges);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.mezzo.master.state;
 
 import io.mezzo.v1.master.Protos.Event;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Told every change the leading master applied, as an operator-stream event (Mesos's
@@ -13,16 +15,7 @@ import io.mezzo.v1.master.Protos.Event;
  */
 public interface ClusterObserver {
   /** Observes nothing: the state's default until the master sets one. */
-  ClusterObserver NONE = new ClusterObserver() {
-    @Override
-    public void applied(Event event) {
-    }
-
-    @Override
-    public boolean hearsStateEvents() {
-      return false;
-    }
-  };
+  ClusterObserver NONE = of(event -> { }, () -> false);
 
   void applied(Event event);
 
@@ -34,6 +27,21 @@ public interface ClusterObserver {
    */
   default boolean hearsStateEvents() {
     return true;
+  }
+
+  /** Told each event by {@code applied}; hears state events while {@code hearsStateEvents} says so. */
+  static ClusterObserver of(Consumer<Event> applied, BooleanSupplier hearsStateEvents) {
+    return new ClusterObserver() {
+      @Override
+      public void applied(Event event) {
+        applied.accept(event);
+      }
+
+      @Override
+      public boolean hearsStateEvents() {
+        return hearsStateEvents.getAsBoolean();
+      }
+    };
   }
 
   /** {@code first}, then {@code second}, told each event; state events are built if either hears them. */

@@ -90,20 +90,9 @@ public final class ClusterState {
       Duration agentReregisterTimeout, Duration offerTimeout, int offerHistory, AgentLiveness liveness,
       CompletedLimits completed) {
     records.completed = new CompletedHistory(completed);
-    OfferHistory history = new OfferHistory(offerHistory);
-    this.offerHistory = history;
+    this.offerHistory = new OfferHistory(offerHistory);
     // The history hears every offer event, whether or not anyone observes the state.
-    records.observer = new ClusterObserver() {
-      @Override
-      public void applied(io.mezzo.v1.master.Protos.Event event) {
-        history.record(event);
-      }
-
-      @Override
-      public boolean hearsStateEvents() {
-        return false;
-      }
-    };
+    records.observer = ClusterObserver.of(this.offerHistory::record, () -> false);
     this.masterInfo = masterInfo;
     this.allocator = allocator;
     this.owner = owner;
