@@ -1,6 +1,7 @@
 package io.mezzo.master.state;
 
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -10,6 +11,15 @@ import java.util.function.Consumer;
  * row make it unreachable. So an agent is marked unreachable between timeout × max and
  * timeout × (max + 1) after the master last heard from it. Runs on the state's context; the
  * per-agent count lives in {@link AgentRecord}.
+ *
+ * <p>An agent's first check comes after a fraction of the timeout that its id decides
+ * ({@link #firstDelay}), every later one a whole timeout after the one before. Agents register in
+ * bursts (all of them within seconds after a master failover); checked a whole timeout after each
+ * registration, their pings, and the PONG requests that answer them, came in the same bursts every
+ * timeout for as long as the master led, and at 10,000 agents each burst held the master's event
+ * loop for hundreds of milliseconds. Spread by id, they arrive at an even rate. The registration
+ * counts as hearing from the agent, so a shorter first interval never counts a missed ping, and
+ * the bound above still holds.
  */
 final class AgentPings {
   private static final AgentEvent PING = AgentEvent.newBuilder().setType(AgentEvent.Type.PING).build();
@@ -32,7 +42,20 @@ final class AgentPings {
     stop(agent);
     agent.pingsMissed = 0;
     agent.heardSincePing = true;
-    schedule(agent);
+    if (liveness.pingTimeout() != null) {
+      agent.pingTimer = timers.schedule(firstDelay(agent.id, liveness.pingTimeout()), () -> tick(agent));
+    }
+  }
+
+  /**
+   * When an agent's first check comes after its registration: in (0, timeout], the same for the
+   * same id, and spread evenly over that range by a hash of the id (agent ids differ only in a
+   * counter at their end, so their own hash codes are mixed first).
+   */
+  static Duration firstDelay(String agentId, Duration timeout) {
+    long mixed = agentId.hashCode() * 0x9E3779B97F4A7C15L;
+    long nanos = timeout.toNanos();
+    return Duration.ofNanos(Math.floorMod(mixed ^ (mixed >>> 29), nanos) + 1);
   }
 
   /** The agent sent something (a PONG or any other call): its count of missed pings starts again. */

@@ -168,6 +168,53 @@ class AgentHealthTest {
   }
 
   @Test
+  void agentsThatRegisterTogetherArePingedAtAnEvenRateNotAllAtOnce() {
+    List<RecordingSink<AgentEvent>> streams = new java.util.ArrayList<>(List.of(agentStream));
+    for (int i = 1; i < 300; i++) {
+      RecordingSink<AgentEvent> stream = new RecordingSink<>("agent-" + i);
+      state.registerAgent(register(null), stream);
+      streams.add(stream);
+    }
+    long[] perSecond = new long[(int) PING.toSeconds()];
+    long before = 0;
+    for (int second = 0; second < perSecond.length; second++) {
+      timers.advance(Duration.ofSeconds(1));
+      long now = streams.stream().mapToLong(AgentHealthTest::pings).sum();
+      perSecond[second] = now - before;
+      before = now;
+    }
+    assertThat(streams).as("each agent is pinged once within the first timeout")
+        .allSatisfy(stream -> assertThat(pings(stream)).isEqualTo(1));
+    // An even rate is 20 a second; checked a whole timeout after registering, all 300 came in the last second.
+    assertThat(java.util.Arrays.stream(perSecond).boxed().toList())
+        .as("pings per second of the first timeout").allSatisfy(count -> assertThat(count).isBetween(5L, 40L));
+  }
+
+  @Test
+  void aPingedAgentGetsNoHeartbeatButAFrameworkAndAnAgentThatIsNotPingedDo() {
+    RecordingSink<Event> framework = subscribe("f", false);
+    state.heartbeat();
+    assertThat(framework.events).anyMatch(e -> e.getType() == Event.Type.HEARTBEAT);
+    assertThat(agentStream.events).noneMatch(e -> e.getType() == AgentEvent.Type.HEARTBEAT);
+
+    ClusterState unpinged = new ClusterState(MasterInfo.newBuilder().setId("m2").setIp(0).setPort(5050).build(),
+        new DrfAllocator(new Random(1)), Clock.fixed(START, ZoneOffset.UTC), timers, StateOwner.currentThread(),
+        Duration.ofMinutes(10), null, 1000, AgentLiveness.withoutPings());
+    RecordingSink<AgentEvent> stream = new RecordingSink<>("unpinged");
+    unpinged.registerAgent(register(null), stream);
+    unpinged.heartbeat();
+    assertThat(stream.events).as("its only sign that the master lives").anyMatch(e -> e.getType() == AgentEvent.Type.HEARTBEAT);
+  }
+
+  @Test
+  void anAgentsFirstCheckIsWithinOneTimeoutAndTheSameForTheSameId() {
+    for (int i = 0; i < 1000; i++) {
+      Duration first = AgentPings.firstDelay("m-S" + i, PING);
+      assertThat(first).isPositive().isLessThanOrEqualTo(PING).isEqualTo(AgentPings.firstDelay("m-S" + i, PING));
+    }
+  }
+
+  @Test
   void anyCallOrPongFromTheAgentStartsTheCountAgain() {
     for (int minute = 0; minute < 10; minute++) {
       advance(timers, Duration.ofSeconds(60));
@@ -279,7 +326,13 @@ class AgentHealthTest {
     RecordingSink<Event> plain = subscribe("plain", false);
     launchRunning(aware, "t-aware");
     launchRunning(plain, "t-plain");
-    advance(timers, PING.multipliedBy(MAX_PINGS + 1));
+    // The removal timeout counts from the moment the agent became unreachable.
+    long silent = 0;
+    while (state.unreachableAgents().isEmpty() && silent < PING.multipliedBy(MAX_PINGS + 1).toSeconds()) {
+      timers.advance(Duration.ofSeconds(1));
+      silent++;
+    }
+    assertThat(silent).isBetween(PING.multipliedBy(MAX_PINGS).toSeconds(), PING.multipliedBy(MAX_PINGS + 1).toSeconds());
     assertThat(updates(plain)).hasSize(2);
 
     advance(timers, REMOVAL.minus(Duration.ofSeconds(1)));
