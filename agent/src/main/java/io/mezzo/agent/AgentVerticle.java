@@ -200,7 +200,8 @@ final class AgentVerticle extends VerticleBase {
     checkpoints = new CheckpointStore(config.workDir());
     // With a CA, the master link speaks HTTPS, checks the master's certificate and presents the agent's.
     httpClient = vertx.createHttpClient(
-        config.tls().client(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)),
+        config.tls().client(new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
+            .setKeepAliveTimeout(MasterLink.KEEP_ALIVE_SECONDS)),
         new PoolOptions().setHttp1MaxSize(8));
     statusUpdates = new StatusUpdateManager(clock, onContext, () -> agentId, this::sendStatusUpdate,
         (frameworkId, taskId) -> hosts.forget(frameworkId, taskId),

@@ -64,6 +64,13 @@ public final class SimulatedAgents {
   private final AtomicInteger reregistrations = new AtomicInteger();
   /** Agents per HTTP client: a pool's acquire scans its connections, so one pool of 10,000 stalls the loop. */
   private static final int AGENTS_PER_CLIENT = 100;
+  /**
+   * POST connections per client. A real agent has its own, so its status update never waits for
+   * another agent's call. With 4 per 100 agents, the PONGs of agents that registered within the
+   * same second (their pings fall due together) queued for up to half a second, and the status
+   * updates of busy agents queued behind them.
+   */
+  private static final int POST_CONNECTIONS = 16;
   private final List<HttpClient> clients = new ArrayList<>();
 
   /** @param listener told of registrations and freed resources, on the agents' contexts */
@@ -75,11 +82,13 @@ public final class SimulatedAgents {
 
   /** Creates and starts every agent; they register in the background (see {@link #registered()}). */
   public Future<Void> start() {
-    // One streaming connection per agent, plus a few for the status-update POSTs: the process may
-    // open 20,000 descriptors here, and the load framework in the same JVM needs its share.
+    // One streaming connection per agent, plus POST_CONNECTIONS for the POSTs (status updates and
+    // PONGs) of its AGENTS_PER_CLIENT agents: the process may open 20,000 descriptors here, and the
+    // load framework in the same JVM needs its share.
     for (int i = 0; i < options.agents(); i += AGENTS_PER_CLIENT) {
-      clients.add(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
-          new PoolOptions().setHttp1MaxSize(AGENTS_PER_CLIENT + 4).setMaxWaitQueueSize(-1)));
+      clients.add(vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true)
+              .setKeepAliveTimeout(io.mezzo.agent.channel.MasterLink.KEEP_ALIVE_SECONDS),
+          new PoolOptions().setHttp1MaxSize(AGENTS_PER_CLIENT + POST_CONNECTIONS).setMaxWaitQueueSize(-1)));
     }
     int shards = Math.min(options.agents(), 2 * Runtime.getRuntime().availableProcessors());
     List<Future<Context>> contexts = new ArrayList<>();
