@@ -23,10 +23,19 @@ final class Samples {
 
   /** The latencies, sorted, in milliseconds. */
   synchronized double[] sortedMillis() {
+    return sortedMillisFrom(Long.MIN_VALUE);
+  }
+
+  /** The latencies of the samples taken at or after {@code fromNanos} (System.nanoTime), sorted, in milliseconds. */
+  synchronized double[] sortedMillisFrom(long fromNanos) {
     double[] millis = new double[size];
+    int n = 0;
     for (int i = 0; i < size; i++) {
-      millis[i] = nanos[i] / 1e6;
+      if (at[i] - fromNanos >= 0 || fromNanos == Long.MIN_VALUE) {
+        millis[n++] = nanos[i] / 1e6;
+      }
     }
+    millis = Arrays.copyOf(millis, n);
     Arrays.sort(millis);
     return millis;
   }

@@ -16,14 +16,29 @@ class OfferLatencyBenchTest {
     Path plot = dir.resolve("offers.png");
     OfferLatencyBench.Result result = OfferLatencyBench.run(new OfferLatencyBench.Config(20, 5, 30,
         Duration.ofMillis(200), Duration.ofMillis(100), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]",
-        Duration.ofMinutes(2), dir.resolve("logs"), plot));
+        Duration.ofMinutes(2), dir.resolve("logs"), plot, Duration.ofMillis(500)));
 
     assertThat(result.failed()).isZero();
     assertThat(result.millis()).hasSize(30);
     assertThat(result.millis()[0]).isPositive();
+    assertThat(result.afterWarmup()).as("the samples after the warm-up are some of all").hasSizeLessThanOrEqualTo(30);
+    for (double m : result.afterWarmup()) {
+      assertThat(result.millis()).contains(m);
+    }
     // Only the 5 busy agents churn: every sample needs a task that ended, so 30 samples took 30 tasks at least.
     assertThat(result.launched()).isGreaterThanOrEqualTo(30);
     assertThat(Files.size(plot)).isGreaterThan(1000);
+  }
+
+  @Test
+  void samplesAfterTheWarmupAreThoseTakenFromItsEnd() {
+    Samples samples = new Samples();
+    samples.add(1_000, 5_000_000);
+    samples.add(2_000, 3_000_000);
+    samples.add(3_000, 9_000_000);
+    assertThat(samples.sortedMillisFrom(2_000)).containsExactly(3.0, 9.0);
+    assertThat(samples.sortedMillis()).containsExactly(3.0, 5.0, 9.0);
+    assertThat(OfferLatencyBench.parse(new String[] {"--warmup", "20s"}).warmup()).isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test
