@@ -128,6 +128,7 @@ public final class OfferLatencyBench {
         result.warmup().toSeconds()), "milliseconds (up to the p99.9; allocation interval "
         + config.allocationInterval().toMillis() + " ms)", "samples", data, PlotOrientation.VERTICAL, true, false,
         false);
+    chart.getXYPlot().setForegroundAlpha(0.6f); // the later samples' bars show through the whole run's
     if (config.plot().getParent() != null) {
       Files.createDirectories(config.plot().getParent());
     }
