@@ -23,19 +23,16 @@ final class Samples {
 
   /** The latencies, sorted, in milliseconds. */
   synchronized double[] sortedMillis() {
-    return sortedMillisFrom(Long.MIN_VALUE);
+    return sorted(i -> true);
   }
 
   /** The latencies of the samples taken at or after {@code fromNanos} (System.nanoTime), sorted, in milliseconds. */
   synchronized double[] sortedMillisFrom(long fromNanos) {
-    double[] millis = new double[size];
-    int n = 0;
-    for (int i = 0; i < size; i++) {
-      if (at[i] - fromNanos >= 0 || fromNanos == Long.MIN_VALUE) {
-        millis[n++] = nanos[i] / 1e6;
-      }
-    }
-    millis = Arrays.copyOf(millis, n);
+    return sorted(i -> at[i] - fromNanos >= 0);
+  }
+
+  private double[] sorted(java.util.function.IntPredicate taken) {
+    double[] millis = java.util.stream.IntStream.range(0, size).filter(taken).mapToDouble(i -> nanos[i] / 1e6).toArray();
     Arrays.sort(millis);
     return millis;
   }

@@ -43,7 +43,7 @@ final class AgentPings {
     agent.pingsMissed = 0;
     agent.heardSincePing = true;
     if (liveness.pingTimeout() != null) {
-      agent.pingTimer = timers.schedule(firstDelay(agent.id, liveness.pingTimeout()), () -> tick(agent));
+      schedule(agent, firstDelay(agent.id, liveness.pingTimeout()));
     }
   }
 
@@ -72,10 +72,8 @@ final class AgentPings {
     }
   }
 
-  private void schedule(AgentRecord agent) {
-    if (liveness.pingTimeout() != null) {
-      agent.pingTimer = timers.schedule(liveness.pingTimeout(), () -> tick(agent));
-    }
+  private void schedule(AgentRecord agent, Duration delay) {
+    agent.pingTimer = timers.schedule(delay, () -> tick(agent));
   }
 
   private void tick(AgentRecord agent) {
@@ -90,6 +88,6 @@ final class AgentPings {
       return;
     }
     agent.send(PING);
-    schedule(agent);
+    schedule(agent, liveness.pingTimeout());
   }
 }
