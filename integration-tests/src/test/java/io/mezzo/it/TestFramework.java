@@ -3,6 +3,7 @@ package io.mezzo.it;
 import org.awaitility.Awaitility;
 
 import io.mezzo.sdk.Resources;
+import io.mezzo.sdk.ScalarResources;
 import io.mezzo.sdk.Scheduler;
 import io.mezzo.sdk.SchedulerClient;
 import io.mezzo.sdk.SchedulerDriver;
@@ -145,9 +146,14 @@ final class TestFramework implements Scheduler, AutoCloseable {
     offers.forEach(o -> offersReceived.add(new Received(o.getId().getValue(), arrived)));
     for (Offer offer : offers) {
       List<TaskInfo> launching = new ArrayList<>();
+      ScalarResources left = ScalarResources.of(offer);
       TaskInfo.Builder next;
-      // The tests' tasks are small (0.1 cpus); an agent's offer holds many of them.
-      while (launching.size() < 8 && (next = queue.poll()) != null) {
+      // The tests' tasks are small (0.1 cpus); an agent's offer holds many of them, but an offer made of
+      // what a busy agent has left may hold none: a task waits for an offer that covers it.
+      while (launching.size() < 8 && (next = queue.peek()) != null
+          && left.covers(ScalarResources.of(next.getResourcesList()))) {
+        queue.poll();
+        left = left.minus(ScalarResources.of(next.getResourcesList()));
         launching.add(next.clone().setAgentId(offer.getAgentId()).clearResources()
             .addAllResources(Resources.allocatedAs(offer, next.getResourcesList())).build());
         agents.put(next.getTaskId().getValue(), offer.getAgentId());
