@@ -167,6 +167,9 @@ public final class FailoverBench {
       }
       double allReregistered = registrations.lastReregisteredSeconds();
       double firstReregistered = registrations.firstReregisteredSeconds();
+      System.err.printf("agents re-registered by: 10%% %.2f s, 50%% %.2f s, 90%% %.2f s, 99%% %.2f s%n",
+          registrations.reregisteredSeconds(10), registrations.reregisteredSeconds(50),
+          registrations.reregisteredSeconds(90), registrations.reregisteredSeconds(99));
 
       long reconcileSent = System.nanoTime();
       load.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -257,6 +260,13 @@ public final class FailoverBench {
 
     synchronized double firstReregisteredSeconds() {
       return (reregisteredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow() - killedAtMicros) / 1e6;
+    }
+
+    /** Seconds from the kill by which {@code percent}% of the agents that re-registered had done so. */
+    synchronized double reregisteredSeconds(int percent) {
+      long[] at = reregisteredAt.values().stream().mapToLong(Long::longValue).sorted().toArray();
+      int index = Math.max(0, (int) Math.ceil(at.length * percent / 100.0) - 1);
+      return (at[index] - killedAtMicros) / 1e6;
     }
 
     synchronized double lastReregisteredSeconds() {
