@@ -23,4 +23,23 @@ class LeaderPreloadTest {
     assertThat(call.getRegister().getTasksList()).hasSize(10)
         .allSatisfy(task -> assertThat(task.getTask().getResourcesCount()).isEqualTo(2));
   }
+
+  @Test
+  void theRegistrationsTasksAndFrameworksComeInTheShapesRealOnesHave() {
+    var tasks = LeaderPreload.registerCall().getRegister().getTasksList();
+
+    assertThat(tasks).anySatisfy(t -> assertThat(t.getTask().hasContainer()).isTrue())
+        .anySatisfy(t -> assertThat(t.getTask().hasLabels() && t.getTask().hasKillPolicy()).isTrue())
+        .anySatisfy(t -> assertThat(t.getTask().hasContainer() || t.getTask().hasLabels()).isFalse());
+    assertThat(tasks).allSatisfy(t -> assertThat(t.getFrameworkInfo().hasId()).isTrue())
+        .anySatisfy(t -> assertThat(t.getFrameworkInfo().getCapabilitiesCount()).isEqualTo(3))
+        .anySatisfy(t -> assertThat(t.getFrameworkInfo().getCapabilitiesCount()).isZero());
+  }
+
+  @Test
+  void eachRegistrationsTasksAreCompactedAsARecordWouldBe() {
+    AgentCall.Register register = LeaderPreload.registerCall().getRegister();
+
+    assertThat(io.mezzo.master.state.ClusterState.preloadRegistration(register)).isEqualTo(10);
+  }
 }
