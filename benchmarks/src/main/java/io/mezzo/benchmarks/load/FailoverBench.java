@@ -52,11 +52,18 @@ public final class FailoverBench {
    * @param agentProcesses processes the agents run in: 1 is the bench's own JVM, more are child
    *     processes ({@link AgentDriver})
    * @param agentProcessHeap each child's maximum heap ({@code -Xmx}), e.g. {@code 2g}
+   * @param plot where to draw the agents coming back over time (PNG), or null
    */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
-      Duration timeout, Path logs, int agentProcesses, String agentProcessHeap) {
+      Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
+    }
+
+    /** No plot. */
+    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
+        Path logs, int agentProcesses, String agentProcessHeap) {
+      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, agentProcesses, agentProcessHeap, null);
     }
 
     /** The agents in the bench's JVM. */
@@ -72,10 +79,11 @@ public final class FailoverBench {
    * @param reregistered agents that re-registered after the kill (distinct)
    * @param resubscribed whether the framework re-subscribed
    * @param reconciled RUNNING answers to the reconciliation
+   * @param reregistrations when each agent re-registered, in seconds from the kill, in order
    */
   public record Result(int masters, int agents, int tasks, int reregistered, boolean resubscribed, int reconciled,
       double leaderSeconds, double firstReregisteredSeconds, double reregisteredSeconds, double resubscribedSeconds,
-      double reconciledSeconds) {
+      double reconciledSeconds, List<Double> reregistrations) {
     String summary() {
       return String.format("masters=%d agents=%d tasks=%d: after kill -9 of the leader%n"
           + "  (a) new leader answering        %6.2f s (the first agent re-registered at %.2f s)%n"
@@ -179,9 +187,14 @@ public final class FailoverBench {
       }
       long reconciledAt = System.nanoTime();
       System.err.printf("reconciliation answered in %.2f s%n", (reconciledAt - reconcileSent) / 1e9);
-      return new Result(config.masters(), config.agents(), config.tasks(), registrations.reregistered(),
+      Result result = new Result(config.masters(), config.agents(), config.tasks(), registrations.reregistered(),
           load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
-          firstReregistered, allReregistered, seconds(kill, resubscribedAt), seconds(kill, reconciledAt));
+          firstReregistered, allReregistered, seconds(kill, resubscribedAt), seconds(kill, reconciledAt),
+          registrations.reregistrationSeconds());
+      if (config.plot() != null) {
+        FailoverPlot.write(config.plot(), result);
+      }
+      return result;
     }
   }
 
@@ -260,6 +273,11 @@ public final class FailoverBench {
 
     synchronized double firstReregisteredSeconds() {
       return (reregisteredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow() - killedAtMicros) / 1e6;
+    }
+
+    /** When each agent re-registered, in seconds from the kill, in order. */
+    synchronized List<Double> reregistrationSeconds() {
+      return reregisteredAt.values().stream().sorted().map(at -> (at - killedAtMicros) / 1e6).toList();
     }
 
     /** Seconds from the kill by which {@code percent}% of the agents that re-registered had done so. */
@@ -356,7 +374,7 @@ public final class FailoverBench {
 
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
-        "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap");
+        "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
@@ -377,7 +395,7 @@ public final class FailoverBench {
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : temporaryLogs(), processes, heap);
+        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"));
   }
 
   private static void checkAgentProcesses(int agents, int processes) {
@@ -401,6 +419,6 @@ public final class FailoverBench {
         + "  [--logs dir (the masters' and agent processes' output; default a new temporary directory)]\n"
         + "  [--agent-processes K (processes the agents run in; default one per 2,500 agents, at least 1;\n"
         + "    1 runs them in this JVM, more in child JVMs each with its share)]\n"
-        + "  [--agent-process-heap 2g (each child's -Xmx)]";
+        + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]";
   }
 }

@@ -3,6 +3,7 @@ package io.mezzo.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,14 +18,18 @@ class FailoverBenchTest {
   @ValueSource(ints = {1, 2})
   void afterTheLeaderIsKilledEveryAgentReregistersAndTheFrameworkResubscribesAndReconciles(int agentProcesses,
       @TempDir Path logs) throws Exception {
+    Path plot = logs.resolve("failover.png");
     FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
-        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m"));
+        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot));
 
     assertThat(result.reregistered()).isEqualTo(20);
     assertThat(result.resubscribed()).isTrue();
     assertThat(result.reconciled()).isEqualTo(100);
     assertThat(result.leaderSeconds()).isPositive();
     assertThat(result.firstReregisteredSeconds()).isPositive();
+    assertThat(result.reregistrations()).hasSize(20).isSorted()
+        .startsWith(result.firstReregisteredSeconds()).endsWith(result.reregisteredSeconds());
+    assertThat(Files.size(plot)).isGreaterThan(1000);
     if (agentProcesses > 1) {
       assertThat(logs.resolve("agents-0.log")).exists();
       assertThat(logs.resolve("agents-1.log")).exists();
