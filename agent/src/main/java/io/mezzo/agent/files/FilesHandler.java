@@ -309,16 +309,43 @@ public final class FilesHandler {
     if (!checked.isRegularFile()) {
       throw new FileRequestException(400, "'" + virtualPath + "' is not a regular file.");
     }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    return openChecked(file, checked, virtualPath);
+  }
+
+  /**
+   * Opens {@code file}, which was {@code checked} to be a regular file, and checks that it still is
+   * that file. A path that changed in between (a link swapped in, which the open refuses with
+   * ELOOP, or the file removed) answers 409, like one that changed after the open.
+   */
+  static FileChannel openChecked(Path file, BasicFileAttributes checked, String virtualPath) throws IOException {
+    FileChannel channel;
     try {
-      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (!now.isRegularFile() || !Objects.equals(now.fileKey(), checked.fileKey())) {
+      channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      // ELOOP from a link swapped in comes as a plain IOException, a removed file as NoSuchFileException.
+      if (!stillTheFile(file, checked)) {
+        throw new FileRequestException(409, "'" + virtualPath + "' changed while it was opened; try again.");
+      }
+      throw e;
+    }
+    try {
+      if (!stillTheFile(file, checked)) {
         throw new FileRequestException(409, "'" + virtualPath + "' changed while it was opened; try again.");
       }
       return channel;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /** Whether {@code file} (its link, not what it points to) is still the regular file {@code checked} saw. */
+  private static boolean stillTheFile(Path file, BasicFileAttributes checked) {
+    try {
+      BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return now.isRegularFile() && Objects.equals(now.fileKey(), checked.fileKey());
+    } catch (IOException e) {
+      return false;
     }
   }
 
