@@ -302,7 +302,13 @@ public final class FilesHandler {
    * still names the file that was checked.
    */
   static FileChannel openRegular(Path file, String virtualPath, String verb) throws IOException {
-    BasicFileAttributes checked = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes checked;
+    try {
+      checked = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // Removed since the path was resolved.
+      throw new FileRequestException(404, "No file at '" + virtualPath + "'.");
+    }
     if (checked.isDirectory()) {
       throw new FileRequestException(400, "Cannot " + verb + " a directory.");
     }
