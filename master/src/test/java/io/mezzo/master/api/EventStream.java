@@ -19,6 +19,8 @@ final class EventStream<E extends Message> implements AutoCloseable {
   final HttpResponse<InputStream> response;
   private final BlockingQueue<E> events = new LinkedBlockingQueue<>();
   private final Thread reader;
+  /** Why the reader stopped before the stream ended, if it did. */
+  private volatile AssertionError failure;
 
   EventStream(HttpClient http, String url, Message call, Codec codec, E prototype) throws Exception {
     this(http, url, call, codec, prototype, null);
@@ -39,12 +41,21 @@ final class EventStream<E extends Message> implements AutoCloseable {
     reader = new Thread(() -> {
       RecordIO.Decoder decoder = new RecordIO.Decoder();
       byte[] buf = new byte[8192];
+      long read = 0;
       try (InputStream in = response.body()) {
         int n;
         while ((n = in.read(buf)) > 0) {
-          for (byte[] record : decoder.feed(buf, 0, n)) {
-            events.add(codec.decode(record, prototype));
+          try {
+            for (byte[] record : decoder.feed(buf, 0, n)) {
+              events.add(codec.decode(record, prototype));
+            }
+          } catch (RuntimeException e) {
+            // Undecodable bytes: say where, for the test that waits on next() to report.
+            failure = new AssertionError("the stream could not be decoded in the " + n + " bytes read after "
+                + read + " (the chunk began \"" + printable(buf, Math.min(n, 120)) + "\")", e);
+            return;
           }
+          read += n;
         }
       } catch (IOException e) {
         // stream closed
@@ -67,9 +78,18 @@ final class EventStream<E extends Message> implements AutoCloseable {
   E next() throws InterruptedException {
     E event = events.poll(10, TimeUnit.SECONDS);
     if (event == null) {
-      throw new AssertionError("no event within 10 s");
+      throw failure != null ? failure : new AssertionError("no event within 10 s");
     }
     return event;
+  }
+
+  private static String printable(byte[] bytes, int length) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      char c = (char) (bytes[i] & 0xff);
+      text.append(c >= 32 && c < 127 ? c : '.');
+    }
+    return text.toString();
   }
 
   /** The next event that satisfies the predicate, skipping others (heartbeats, ...). */
@@ -86,7 +106,7 @@ final class EventStream<E extends Message> implements AutoCloseable {
         return event;
       }
     }
-    throw new AssertionError("no matching event within " + bound);
+    throw failure != null ? failure : new AssertionError("no matching event within " + bound);
   }
 
   /** True if the stream has ended by now (no waiting). */
