@@ -147,13 +147,16 @@ final class TestFramework implements Scheduler, AutoCloseable {
     for (Offer offer : offers) {
       List<TaskInfo> launching = new ArrayList<>();
       ScalarResources left = ScalarResources.of(offer);
-      TaskInfo.Builder next;
       // The tests' tasks are small (0.1 cpus); an agent's offer holds many of them, but an offer made of
       // what a busy agent has left may hold none: a task waits for an offer that covers it.
-      while (launching.size() < 8 && (next = queue.peek()) != null
-          && left.covers(ScalarResources.of(next.getResourcesList()))) {
+      while (launching.size() < 8 && queue.peek() != null) {
+        TaskInfo.Builder next = queue.peek();
+        ScalarResources needs = ScalarResources.of(next.getResourcesList());
+        if (!left.covers(needs)) {
+          break;
+        }
         queue.poll();
-        left = left.minus(ScalarResources.of(next.getResourcesList()));
+        left = left.minus(needs);
         launching.add(next.clone().setAgentId(offer.getAgentId()).clearResources()
             .addAllResources(Resources.allocatedAs(offer, next.getResourcesList())).build());
         agents.put(next.getTaskId().getValue(), offer.getAgentId());

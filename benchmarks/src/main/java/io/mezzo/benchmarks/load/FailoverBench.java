@@ -76,22 +76,41 @@ public final class FailoverBench {
   /**
    * What a run measured; times in seconds from the kill.
    *
-   * @param reregistered agents that re-registered after the kill (distinct)
    * @param resubscribed whether the framework re-subscribed
    * @param reconciled RUNNING answers to the reconciliation
-   * @param reregistrations when each agent re-registered, in seconds from the kill, in order
+   * @param reregistrations when each agent that re-registered after the kill did so (its first time),
+   *     in seconds from the kill, in order
    */
-  public record Result(int masters, int agents, int tasks, int reregistered, boolean resubscribed, int reconciled,
-      double leaderSeconds, double firstReregisteredSeconds, double reregisteredSeconds, double resubscribedSeconds,
-      double reconciledSeconds, List<Double> reregistrations) {
+  public record Result(int masters, int agents, int tasks, boolean resubscribed, int reconciled,
+      double leaderSeconds, double resubscribedSeconds, double reconciledSeconds, List<Double> reregistrations) {
+    /** Agents that re-registered after the kill. */
+    int reregistered() {
+      return reregistrations.size();
+    }
+
+    /** When the first agent re-registered. */
+    double firstReregisteredSeconds() {
+      return reregistrations.get(0);
+    }
+
+    /** (b): when the last agent re-registered. */
+    double reregisteredSeconds() {
+      return reregistrations.get(reregistrations.size() - 1);
+    }
+
+    /** By when {@code percent}% of the agents that re-registered had done so. */
+    double reregisteredSeconds(int percent) {
+      return reregistrations.get(Math.max(0, (int) Math.ceil(reregistrations.size() * percent / 100.0) - 1));
+    }
+
     String summary() {
       return String.format("masters=%d agents=%d tasks=%d: after kill -9 of the leader%n"
           + "  (a) new leader answering        %6.2f s (the first agent re-registered at %.2f s)%n"
           + "  (b) all %d agents re-registered %6.2f s (%.2f s after (a))%n"
           + "  (c) framework re-subscribed     %6.2f s%n"
           + "  (d) framework reconciled        %6.2f s (%d of %d tasks RUNNING)", masters, agents, tasks,
-          leaderSeconds, firstReregisteredSeconds, reregistered, reregisteredSeconds,
-          reregisteredSeconds - leaderSeconds, resubscribedSeconds, reconciledSeconds, reconciled, tasks);
+          leaderSeconds, firstReregisteredSeconds(), reregistered(), reregisteredSeconds(),
+          reregisteredSeconds() - leaderSeconds, resubscribedSeconds, reconciledSeconds, reconciled, tasks);
     }
   }
 
@@ -173,11 +192,7 @@ public final class FailoverBench {
         }
         Thread.sleep(10);
       }
-      double allReregistered = registrations.lastReregisteredSeconds();
-      double firstReregistered = registrations.firstReregisteredSeconds();
-      System.err.printf("agents re-registered by: 10%% %.2f s, 50%% %.2f s, 90%% %.2f s, 99%% %.2f s%n",
-          registrations.reregisteredSeconds(10), registrations.reregisteredSeconds(50),
-          registrations.reregisteredSeconds(90), registrations.reregisteredSeconds(99));
+      List<Double> reregistrations = registrations.reregistrationSeconds();
 
       long reconcileSent = System.nanoTime();
       load.reconcile().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -187,10 +202,11 @@ public final class FailoverBench {
       }
       long reconciledAt = System.nanoTime();
       System.err.printf("reconciliation answered in %.2f s%n", (reconciledAt - reconcileSent) / 1e9);
-      Result result = new Result(config.masters(), config.agents(), config.tasks(), registrations.reregistered(),
-          load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
-          firstReregistered, allReregistered, seconds(kill, resubscribedAt), seconds(kill, reconciledAt),
-          registrations.reregistrationSeconds());
+      Result result = new Result(config.masters(), config.agents(), config.tasks(), load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
+          seconds(kill, resubscribedAt), seconds(kill, reconciledAt), reregistrations);
+      System.err.printf("agents re-registered by: 10%% %.2f s, 50%% %.2f s, 90%% %.2f s, 99%% %.2f s%n",
+          result.reregisteredSeconds(10), result.reregisteredSeconds(50), result.reregisteredSeconds(90),
+          result.reregisteredSeconds(99));
       if (config.plot() != null) {
         FailoverPlot.write(config.plot(), result);
       }
@@ -271,24 +287,9 @@ public final class FailoverBench {
       return reregisteredAt.size();
     }
 
-    synchronized double firstReregisteredSeconds() {
-      return (reregisteredAt.values().stream().mapToLong(Long::longValue).min().orElseThrow() - killedAtMicros) / 1e6;
-    }
-
     /** When each agent re-registered, in seconds from the kill, in order. */
     synchronized List<Double> reregistrationSeconds() {
       return reregisteredAt.values().stream().sorted().map(at -> (at - killedAtMicros) / 1e6).toList();
-    }
-
-    /** Seconds from the kill by which {@code percent}% of the agents that re-registered had done so. */
-    synchronized double reregisteredSeconds(int percent) {
-      long[] at = reregisteredAt.values().stream().mapToLong(Long::longValue).sorted().toArray();
-      int index = Math.max(0, (int) Math.ceil(at.length * percent / 100.0) - 1);
-      return (at[index] - killedAtMicros) / 1e6;
-    }
-
-    synchronized double lastReregisteredSeconds() {
-      return (reregisteredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow() - killedAtMicros) / 1e6;
     }
   }
 

@@ -27,8 +27,9 @@ class FailoverBenchTest {
     assertThat(result.reconciled()).isEqualTo(100);
     assertThat(result.leaderSeconds()).isPositive();
     assertThat(result.firstReregisteredSeconds()).isPositive();
-    assertThat(result.reregistrations()).hasSize(20).isSorted()
-        .startsWith(result.firstReregisteredSeconds()).endsWith(result.reregisteredSeconds());
+    assertThat(result.reregistrations()).hasSize(20).isSorted();
+    assertThat(result.reregisteredSeconds(50)).isBetween(result.firstReregisteredSeconds(),
+        result.reregisteredSeconds());
     assertThat(Files.size(plot)).isGreaterThan(1000);
     if (agentProcesses > 1) {
       assertThat(logs.resolve("agents-0.log")).exists();
