@@ -100,6 +100,15 @@ final class BenchCluster implements AutoCloseable {
    */
   static BenchCluster startMasterProcesses(int count, List<String> flags, Path logs, boolean zookeeperProcess)
       throws Exception {
+    return startMasterProcesses(count, flags, logs, zookeeperProcess, List.of());
+  }
+
+  /**
+   * As {@link #startMasterProcesses(int, List, Path, boolean)}, each master's JVM started with
+   * {@code javaOptions} (e.g. {@code -XX:TieredStopAtLevel=1}) before its class path.
+   */
+  static BenchCluster startMasterProcesses(int count, List<String> flags, Path logs, boolean zookeeperProcess,
+      List<String> javaOptions) throws Exception {
     BenchCluster cluster = new BenchCluster();
     cluster.closing(() -> await(cluster.agentsVertx.close()));
     try {
@@ -114,10 +123,7 @@ final class BenchCluster implements AutoCloseable {
       Path home = Files.createDirectories(logs.resolve("home"));
       for (int i = 0; i < count; i++) {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-            "io.mezzo.master.MasterMain", "--zk", cluster.masterUrl, "--ip", "127.0.0.1", "--hostname", "127.0.0.1",
-            "--port", Integer.toString(port)));
-        command.addAll(flags);
+        List<String> command = masterCommand(java, javaOptions, cluster.masterUrl, port, flags);
         Path log = logs.resolve("master-" + i + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -134,6 +140,17 @@ final class BenchCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /** The command line of a master process on this JVM's class path. */
+  static List<String> masterCommand(String java, List<String> javaOptions, String masterUrl, int port,
+      List<String> flags) {
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(javaOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mezzo.master.MasterMain", "--zk",
+        masterUrl, "--ip", "127.0.0.1", "--hostname", "127.0.0.1", "--port", Integer.toString(port)));
+    command.addAll(flags);
+    return command;
   }
 
   /** {@code process}, killed (SIGKILL) when this JVM exits, however it does: a driver stopped by a signal closes nothing. */

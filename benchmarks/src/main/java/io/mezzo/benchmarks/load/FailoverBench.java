@@ -53,11 +53,21 @@ public final class FailoverBench {
    *     processes ({@link AgentDriver})
    * @param agentProcessHeap each child's maximum heap ({@code -Xmx}), e.g. {@code 2g}
    * @param plot where to draw the agents coming back over time (PNG), or null
+   * @param masterJavaOptions options for each master's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
    */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
-      Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot) {
+      Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot,
+      List<String> masterJavaOptions) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
+      masterJavaOptions = List.copyOf(masterJavaOptions);
+    }
+
+    /** The masters' JVMs with their default options. */
+    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
+        Path logs, int agentProcesses, String agentProcessHeap, Path plot) {
+      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, agentProcesses, agentProcessHeap, plot,
+          List.of());
     }
 
     /** No plot. */
@@ -131,7 +141,8 @@ public final class FailoverBench {
     Files.createDirectories(config.logs());
     List<String> masterFlags = List.of("--zk-session-timeout", config.sessionTimeout().toMillis() + "ms",
         "--allocation-interval", "200ms");
-    try (BenchCluster cluster = BenchCluster.startMasterProcesses(config.masters(), masterFlags, config.logs(), true)) {
+    try (BenchCluster cluster = BenchCluster.startMasterProcesses(config.masters(), masterFlags, config.logs(), true,
+        config.masterJavaOptions())) {
       long deadline = System.nanoTime() + config.timeout().toNanos();
       BenchCluster.MasterProcess leader = awaitLeader(cluster.masterProcesses(), deadline);
       System.err.println("leader: " + leader.url() + " (logs in " + config.logs() + ")");
@@ -375,7 +386,8 @@ public final class FailoverBench {
 
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
-        "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot");
+        "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot",
+        "--master-java-options");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
@@ -391,12 +403,20 @@ public final class FailoverBench {
     int processes = flags.integer("--agent-processes", Math.max(1, (agents + AGENTS_PER_PROCESS - 1)
         / AGENTS_PER_PROCESS));
     checkAgentProcesses(agents, processes); // before a temporary logs directory is made
+    List<String> masterJavaOptions = List.of(flags.string("--master-java-options", "").trim().split("\\s+"))
+        .stream().filter(o -> !o.isEmpty()).toList();
+    for (String option : masterJavaOptions) {
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException("Bad --master-java-options: '" + option
+            + "' is not a JVM option (they start with '-', e.g. -XX:TieredStopAtLevel=1)");
+      }
+    }
     Path logs = flags.path("--logs");
     return new Config(masters, agents, flags.integer("--tasks", 10_000),
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"));
+        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions);
   }
 
   private static void checkAgentProcesses(int agents, int processes) {
@@ -420,6 +440,7 @@ public final class FailoverBench {
         + "  [--logs dir (the masters' and agent processes' output; default a new temporary directory)]\n"
         + "  [--agent-processes K (processes the agents run in; default one per 2,500 agents, at least 1;\n"
         + "    1 runs them in this JVM, more in child JVMs each with its share)]\n"
-        + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]";
+        + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]\n"
+        + "  [--master-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each master's JVM)]";
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,24 @@ class FailoverBenchTest {
       assertThat(logs.resolve("agents-0.log")).exists();
       assertThat(logs.resolve("agents-1.log")).exists();
     }
+  }
+
+  @Test
+  void theMastersJavaOptionsGoBeforeTheirClassPath(@TempDir Path logs) {
+    FailoverBench.Config config = FailoverBench.parse(new String[] {"--master-java-options",
+        " -XX:TieredStopAtLevel=1  -Xmx1g ", "--logs", logs.toString()});
+    assertThat(config.masterJavaOptions()).containsExactly("-XX:TieredStopAtLevel=1", "-Xmx1g");
+    assertThat(BenchCluster.masterCommand("java", config.masterJavaOptions(), "zk://127.0.0.1:2181/mezzo", 5050,
+        List.of("--allocation-interval", "200ms")))
+        .startsWith("java", "-XX:TieredStopAtLevel=1", "-Xmx1g", "-cp")
+        .endsWith("--port", "5050", "--allocation-interval", "200ms");
+    assertThat(FailoverBench.parse(new String[] {"--logs", logs.toString()}).masterJavaOptions()).isEmpty();
+  }
+
+  @Test
+  void aMasterJavaOptionMustBeAnOption() {
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--master-java-options", "-Xmx1g TieredStopAtLevel=1"}))
+        .hasMessageContaining("'TieredStopAtLevel=1' is not a JVM option");
   }
 
   @Test
