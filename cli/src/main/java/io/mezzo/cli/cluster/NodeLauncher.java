@@ -41,15 +41,13 @@ final class NodeLauncher {
    * and the request bodies in flight (whose budget is a fraction of its heap), so it gets the
    * most; an agent holds its own tasks and streams sandbox files in small chunks; the embedded
    * ZooKeeper holds one small registry. -Xms is a quarter of -Xmx, so an idle cluster stays small.
-   * Every node compiles with the first-tier compiler only: the optimizing compiler's threads were a
-   * third of the agents' and ZooKeeper's CPU time while a cluster started, and a master's took the
-   * cores a new leader needed after a failover. The master's allocation rounds run about twice as
-   * long so (a millisecond at 1,000 agents); {@code -XX:TieredStopAtLevel=4} in
-   * {@code MEZZO_MASTER_JAVA_OPTS} gives it both tiers back.
+   * Agents and ZooKeeper compile with the first-tier compiler only: their work in a local cluster
+   * is light, and the optimizing compiler's threads were a third of their CPU time while a cluster
+   * started; the master, which runs the allocator and encodes the state, keeps both tiers.
    */
   static List<String> defaultJvmOptions(String role) {
     return switch (role) {
-      case "master" -> List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+      case "master" -> List.of("-Xms128m", "-Xmx512m");
       case "agent" -> List.of("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1");
       case "zookeeper" -> List.of("-Xms32m", "-Xmx128m", "-XX:TieredStopAtLevel=1");
       default -> throw new IllegalArgumentException("No node kind '" + role + "'");
