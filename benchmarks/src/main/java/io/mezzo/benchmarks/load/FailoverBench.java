@@ -62,25 +62,6 @@ public final class FailoverBench {
       checkAgentProcesses(agents, agentProcesses);
       masterJavaOptions = List.copyOf(masterJavaOptions);
     }
-
-    /** The masters' JVMs with their default options. */
-    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
-        Path logs, int agentProcesses, String agentProcessHeap, Path plot) {
-      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, agentProcesses, agentProcessHeap, plot,
-          List.of());
-    }
-
-    /** No plot. */
-    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
-        Path logs, int agentProcesses, String agentProcessHeap) {
-      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, agentProcesses, agentProcessHeap, null);
-    }
-
-    /** The agents in the bench's JVM. */
-    public Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources, Duration timeout,
-        Path logs) {
-      this(masters, agents, tasks, sessionTimeout, resources, timeout, logs, 1, "2g");
-    }
   }
 
   /**

@@ -21,7 +21,8 @@ class FailoverBenchTest {
       @TempDir Path logs) throws Exception {
     Path plot = logs.resolve("failover.png");
     FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
-        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot));
+        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot,
+        List.of()));
 
     assertThat(result.reregistered()).isEqualTo(20);
     assertThat(result.resubscribed()).isTrue();
