@@ -99,6 +99,8 @@ final class AgentVerticle extends VerticleBase {
   private LogRotator logRotator;
   private volatile AgentMetrics metrics;
   private boolean registrationWritten;
+  /** The last write of the registration file; the agent stops only once it is done. */
+  private Future<?> registrationWrite = Future.succeededFuture();
   /** Calls for the master made before the agent registered. */
   private final List<Function<AgentID, AgentCall>> heldForRegistration = new ArrayList<>();
   private Future<Void> stopping;
@@ -184,6 +186,8 @@ final class AgentVerticle extends VerticleBase {
           return httpServer.close();
         })
         .transform(ignored -> httpClient.close())
+        // No registration comes once the link is closed; the file's last write ends before the agent has stopped.
+        .transform(ignored -> registrationWrite.transform(written -> Future.<Void>succeededFuture()))
         .onComplete(ignored -> log.info("Agent {} stopped", agentId == null ? "(unregistered)" : agentId.getValue()));
     return stopping;
   }
@@ -462,8 +466,9 @@ final class AgentVerticle extends VerticleBase {
       // Also on the first registration after a restart under the recovered id: the pid is new.
       registrationWritten = true;
       int port = httpPort;
-      context.executeBlocking(() -> RegistrationFile.write(config.workDir(), id.getValue(), port,
-              ProcessHandle.current().pid()), false)
+      Future<?> previousWrite = registrationWrite;
+      registrationWrite = previousWrite.transform(ignored -> context.executeBlocking(() ->
+              RegistrationFile.write(config.workDir(), id.getValue(), port, ProcessHandle.current().pid()), false))
           .onFailure(e -> log.error("Cannot write {}: {}", config.workDir().resolve(RegistrationFile.NAME), e.toString()));
     }
     statusUpdates.resendPending();

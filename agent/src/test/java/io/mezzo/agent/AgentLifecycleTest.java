@@ -12,12 +12,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,6 +89,41 @@ class AgentLifecycleTest {
     assertThat(runtime.isRunning("t1")).isFalse();
     assertThat(runtime.kills()).hasSize(1);
     assertThat(listening(port)).isFalse();
+  }
+
+  @Test
+  void closeEndsOnlyOnceTheRegistrationFileIsWritten() throws Exception {
+    // One worker thread, held while the agent registers: its agent.json write waits behind it.
+    Vertx agentsVertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
+    CountDownLatch release = new CountDownLatch(1);
+    master.beforeRegistered(() -> {
+      CountDownLatch holding = new CountDownLatch(1);
+      agentsVertx.executeBlocking(() -> {
+        holding.countDown();
+        return release.await(AgentHarness.WAIT.toSeconds(), TimeUnit.SECONDS);
+      });
+      await().atMost(AgentHarness.WAIT).until(() -> holding.getCount() == 0);
+    });
+    try {
+      Agent agent = new Agent(config("a"), Clock.systemUTC(), agentsVertx, null, (v, t) -> List.of(new FakeRuntime()));
+      AgentHarness.get(agent.start());
+      await().atMost(AgentHarness.WAIT).until(() -> "agent-1".equals(agent.agentId()));
+      int port = agent.httpPort();
+
+      Future<Void> closing = agent.close();
+      await().atMost(AgentHarness.WAIT).until(() -> !listening(port));
+
+      assertThat(closing.isComplete()).as("closed before agent.json was written").isFalse();
+      release.countDown();
+      AgentHarness.get(closing);
+      assertThat(workDir.resolve("a").resolve("agent.json")).exists();
+      try (var files = Files.list(workDir.resolve("a"))) {
+        assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+      }
+    } finally {
+      release.countDown();
+      AgentHarness.get(agentsVertx.close());
+    }
   }
 
   @Test

@@ -39,6 +39,7 @@ public final class FakeMaster implements AutoCloseable {
   private volatile String streamId;
   private volatile FakeMaster redirectTo;
   private volatile boolean recovering;
+  private volatile Runnable beforeRegistered = () -> { };
 
   private FakeMaster(Vertx vertx, String agentId) {
     this.vertx = vertx;
@@ -81,6 +82,11 @@ public final class FakeMaster implements AutoCloseable {
   /** While true, REGISTER gets 503, as from a leader that is still reading its registry. */
   public void recovering(boolean recovering) {
     this.recovering = recovering;
+  }
+
+  /** Runs on the master's context when a REGISTER arrived, before REGISTERED is written to the agent. */
+  public void beforeRegistered(Runnable action) {
+    this.beforeRegistered = action;
   }
 
   public void redirectTo(FakeMaster leader) {
@@ -187,6 +193,7 @@ public final class FakeMaster implements AutoCloseable {
     streamId = id;
     streamContext = context;
     stream = response;
+    beforeRegistered.run();
     AgentID assigned = call.hasAgentId() ? call.getAgentId() : AgentID.newBuilder().setValue(agentId).build();
     AgentEvent registered = AgentEvent.newBuilder()
         .setType(AgentEvent.Type.REGISTERED)
