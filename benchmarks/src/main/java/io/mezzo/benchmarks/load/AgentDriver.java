@@ -23,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <pre>
  * registered sim-00042 1733390000123456     (an agent's first registration; epoch microseconds)
  * reregistered sim-00042 1733390012345678   (every later one: after a lost master or a failover)
+ * ending &lt;agent id&gt; 1733390013456789          (a task ended on the agent, which sends its terminal update now)
  * started 2500                              (every agent of the slice created and started)
  * failed &lt;message&gt;                          (the agents could not start; the process exits 1)
  * </pre>
@@ -35,6 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class AgentDriver {
   static final String REGISTERED = "registered";
   static final String REREGISTERED = "reregistered";
+  static final String ENDING = "ending";
   static final String STARTED = "started";
   static final String FAILED = "failed";
 
@@ -42,10 +44,14 @@ public final class AgentDriver {
   interface Events {
     /** Agent {@code hostname} (re-)registered at {@code epochMicros} ({@link #epochMicros()}). */
     void registered(String hostname, boolean first, long epochMicros);
+
+    /** A task ended on agent {@code agentId} at {@code epochMicros}, just before its terminal update went out. */
+    default void ending(String agentId, long epochMicros) {}
   }
 
   /** The driver's settings; see {@link #usage()}. */
-  record Config(String master, int agents, int firstIndex, String resources) {}
+  record Config(String master, int agents, int firstIndex, String resources, Duration taskDuration,
+      boolean runningOnly) {}
 
   private AgentDriver() {}
 
@@ -59,7 +65,8 @@ public final class AgentDriver {
     Thread stdin = exitWhenStandardInputEnds(System.in);
 
     SimulatedAgents agents = new SimulatedAgents(Vertx.vertx(), new SimulatedAgents.Options(config.agents(),
-        config.master(), config.resources(), Duration.ofMillis(10), Duration.ofHours(1), true, config.firstIndex()),
+        config.master(), config.resources(), Duration.ofMillis(10), config.taskDuration(), config.runningOnly(),
+        config.firstIndex()),
         new SimulatedAgent.Listener() {
           @Override
           public void registered(SimulatedAgent agent, boolean first) {
@@ -68,6 +75,11 @@ public final class AgentDriver {
 
           @Override
           public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+
+          @Override
+          public void ending(AgentID agentId, TaskID taskId, TaskState state, long nanos) {
+            writer.add(ENDING + ' ' + agentId.getValue() + ' ' + epochMicros());
+          }
         });
     agents.start().onComplete(started -> {
       if (started.succeeded()) {
@@ -157,19 +169,30 @@ public final class AgentDriver {
   }
 
   static Config parse(String[] args) {
-    BenchFlags flags = BenchFlags.parse(args, "--master", "--agents", "--first-index", "--resources");
+    BenchFlags flags = BenchFlags.parse(args, "--master", "--agents", "--first-index", "--resources",
+        "--task-duration", "--running-only");
     String master = flags.string("--master", null);
     if (master == null) {
       throw new IllegalArgumentException("--master is required");
     }
     return new Config(master, flags.integer("--agents", 1), flags.integer("--first-index", 0),
-        flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"));
+        flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
+        flags.duration("--task-duration", Duration.ofHours(1)), runningOnly(flags.string("--running-only", "true")));
+  }
+
+  private static boolean runningOnly(String value) {
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("--running-only is true or false, got " + value);
+    };
   }
 
   static String usage() {
     return "usage: AgentDriver --master zk://host:port/mezzo [--agents 1] [--first-index 0 (agent i is sim-<i>)]\n"
-        + "  [--resources cpus:1;mem:1024;...]\n"
+        + "  [--resources cpus:1;mem:1024;...] [--task-duration 1h (a task's time from RUNNING to FINISHED)]\n"
+        + "  [--running-only true (a task reports RUNNING without STARTING first)]\n"
         + "  events on standard output, one line each: registered|reregistered <hostname> <epoch micros>,\n"
-        + "  started <agents>, failed <message>; exits when standard input ends";
+        + "  ending <agent id> <epoch micros>, started <agents>, failed <message>; exits when standard input ends";
   }
 }

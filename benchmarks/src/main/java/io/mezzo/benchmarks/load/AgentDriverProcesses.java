@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +32,11 @@ final class AgentDriverProcesses implements AutoCloseable {
    * Starts the children; they register their agents in the background (watch the events).
    *
    * @param heap each child's maximum heap, as for {@code -Xmx} ({@code 2g})
+   * @param taskDuration a task's time from RUNNING to FINISHED on the agents
+   * @param runningOnly whether tasks report RUNNING without STARTING first
    */
   static AgentDriverProcesses start(int processes, int agents, String master, String resources, String heap,
-      Path logs, AgentDriver.Events events) throws IOException {
+      Duration taskDuration, boolean runningOnly, Path logs, AgentDriver.Events events) throws IOException {
     if (processes < 1 || processes > agents) {
       throw new IllegalArgumentException("--agent-processes must be between 1 and the number of agents ("
           + agents + "), got " + processes);
@@ -47,7 +50,8 @@ final class AgentDriverProcesses implements AutoCloseable {
         Path log = logs.resolve("agents-" + i + ".log");
         Process process = BenchCluster.killedAtExit(new ProcessBuilder(java, "-Xmx" + heap, "-cp",
             System.getProperty("java.class.path"), AgentDriver.class.getName(), "--master", master,
-            "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources)
+            "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
+            "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly))
             .redirectError(log.toFile()).start());
         drivers.children.add(drivers.read(i, process, log, events));
         first += slice;
@@ -71,6 +75,7 @@ final class AgentDriverProcesses implements AutoCloseable {
           switch (words[0]) {
             case AgentDriver.REGISTERED, AgentDriver.REREGISTERED -> events.registered(words[1],
                 words[0].equals(AgentDriver.REGISTERED), Long.parseLong(words[2]));
+            case AgentDriver.ENDING -> events.ending(words[1], Long.parseLong(words[2]));
             case AgentDriver.STARTED -> started.set(Integer.parseInt(words[1]));
             case AgentDriver.FAILED -> {
               synchronized (failure) {

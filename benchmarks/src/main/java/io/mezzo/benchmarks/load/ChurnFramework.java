@@ -60,8 +60,8 @@ final class ChurnFramework implements Scheduler {
   }
 
   /** A task ended on {@code agentId} at {@code nanos} (System.nanoTime); any thread. */
-  void ending(AgentID agentId, long nanos) {
-    endedAt.put(agentId.getValue(), nanos);
+  void ending(String agentId, long nanos) {
+    endedAt.put(agentId, nanos);
   }
 
   @Override

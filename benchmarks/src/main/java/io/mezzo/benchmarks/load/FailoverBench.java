@@ -219,7 +219,8 @@ public final class FailoverBench {
       throws Exception {
     if (config.agentProcesses() > 1) {
       AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
-          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), config.logs(), registrations);
+          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), Duration.ofHours(1), true, config.logs(),
+          registrations);
       cluster.closing(drivers::close);
       System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(),
           config.agentProcesses());

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -29,7 +31,7 @@ import org.jfree.data.statistics.HistogramDataset;
 public final class OfferLatencyBench {
   /** The bench's settings; see {@link #usage()}. */
   public record Config(int agents, int inFlight, int samples, Duration taskDuration, Duration allocationInterval,
-      String resources, Duration timeout, Path logs, Path plot, Duration warmup) {}
+      String resources, Duration timeout, Path logs, Path plot, Duration warmup, int agentProcesses) {}
 
   /**
    * What a run measured, in ms, sorted: every sample, and those taken after the warm-up (the
@@ -69,25 +71,11 @@ public final class OfferLatencyBench {
     try (BenchCluster cluster = BenchCluster.startMasterProcesses(1, masterFlags, config.logs(), true)) {
       long deadline = System.nanoTime() + config.timeout().toNanos();
       ChurnFramework framework = new ChurnFramework(config.inFlight(), config.samples());
-      SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
-          cluster.masterUrl(), config.resources(), Duration.ofMillis(10), config.taskDuration()),
-          new SimulatedAgent.Listener() {
-            @Override
-            public void registered(SimulatedAgent agent, boolean first) {}
-
-            @Override
-            public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
-
-            @Override
-            public void ending(AgentID agentId, TaskID taskId, TaskState state, long nanos) {
-              framework.ending(agentId, nanos);
-            }
-          });
-      cluster.closing(() -> BenchCluster.await(agents.close()));
       long registering = System.nanoTime();
-      BenchCluster.await(agents.start());
-      while (agents.registered() < config.agents()) {
-        BenchCluster.check(deadline, agents.registered() + " of " + config.agents() + " agents registered");
+      Agents agents = startAgents(config, cluster, framework);
+      while (agents.registered().getAsInt() < config.agents()) {
+        agents.check().run();
+        BenchCluster.check(deadline, agents.registered().getAsInt() + " of " + config.agents() + " agents registered");
         Thread.sleep(50);
       }
       double registerSeconds = (System.nanoTime() - registering) / 1e9;
@@ -109,6 +97,55 @@ public final class OfferLatencyBench {
       }
       return result;
     }
+  }
+
+  /** How many agents registered so far, and a check that fails the run if a driver process failed. */
+  private record Agents(IntSupplier registered, Runnable check) {}
+
+  /**
+   * Starts the agents, in this JVM or in {@code config.agentProcesses()} child processes; a task's
+   * end on an agent goes to {@code framework}. The agents stop when {@code cluster} closes.
+   */
+  private static Agents startAgents(Config config, BenchCluster cluster, ChurnFramework framework) throws Exception {
+    if (config.agentProcesses() > 1) {
+      AtomicInteger registered = new AtomicInteger();
+      AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
+          cluster.masterUrl(), config.resources(), "2g", config.taskDuration(), false, config.logs(),
+          new AgentDriver.Events() {
+            @Override
+            public void registered(String hostname, boolean first, long epochMicros) {
+              if (first) {
+                registered.incrementAndGet();
+              }
+            }
+
+            @Override
+            public void ending(String agentId, long epochMicros) {
+              // The driver's wall-clock time of the end, on this JVM's System.nanoTime scale.
+              framework.ending(agentId, System.nanoTime() - (AgentDriver.epochMicros() - epochMicros) * 1_000);
+            }
+          });
+      cluster.closing(drivers::close);
+      System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(), config.agentProcesses());
+      return new Agents(registered::get, drivers::checkRunning);
+    }
+    SimulatedAgents agents = new SimulatedAgents(cluster.agentsVertx(), new SimulatedAgents.Options(config.agents(),
+        cluster.masterUrl(), config.resources(), Duration.ofMillis(10), config.taskDuration()),
+        new SimulatedAgent.Listener() {
+          @Override
+          public void registered(SimulatedAgent agent, boolean first) {}
+
+          @Override
+          public void freed(AgentID agentId, TaskID taskId, TaskState state, long nanos) {}
+
+          @Override
+          public void ending(AgentID agentId, TaskID taskId, TaskState state, long nanos) {
+            framework.ending(agentId.getValue(), nanos);
+          }
+        });
+    cluster.closing(() -> BenchCluster.await(agents.close()));
+    BenchCluster.await(agents.start());
+    return new Agents(agents::registered, () -> { });
   }
 
   private static void plot(Config config, Result result) throws IOException {
@@ -137,19 +174,24 @@ public final class OfferLatencyBench {
 
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--agents", "--in-flight", "--samples", "--task-duration",
-        "--allocation-interval", "--resources", "--timeout", "--logs", "--plot", "--warmup");
+        "--allocation-interval", "--resources", "--timeout", "--logs", "--plot", "--warmup", "--agent-processes");
     Path logs = flags.path("--logs");
     int agents = flags.integer("--agents", 10_000);
     int inFlight = flags.integer("--in-flight", 200);
     if (inFlight < 1 || inFlight > agents) {
       throw new IllegalArgumentException("--in-flight must be between 1 and --agents, got " + inFlight);
     }
+    int processes = flags.integer("--agent-processes", 1);
+    if (processes < 1 || processes > agents) {
+      throw new IllegalArgumentException("--agent-processes must be between 1 and --agents (" + agents + "), got "
+          + processes);
+    }
     return new Config(agents, inFlight, flags.integer("--samples", 5_000),
         flags.duration("--task-duration", Duration.ofSeconds(2)),
         flags.duration("--allocation-interval", Duration.ofSeconds(1)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(30)), logs != null ? logs : temporary(), flags.path("--plot"),
-        flags.duration("--warmup", Duration.ofSeconds(15)));
+        flags.duration("--warmup", Duration.ofSeconds(15)), processes);
   }
 
   private static Path temporary() {
@@ -164,6 +206,8 @@ public final class OfferLatencyBench {
     return "usage: OfferLatencyBench [--agents 10000] [--in-flight 200] [--samples 5000] [--task-duration 2s]\n"
         + "  [--allocation-interval 1s (the master's)] [--resources cpus:1;mem:1024;...] [--timeout 30m]\n"
         + "  [--logs dir (the master's output)] [--plot file.png]\n"
-        + "  [--warmup 15s (samples taken this long after the framework started are reported apart too)]";
+        + "  [--warmup 15s (samples taken this long after the framework started are reported apart too)]\n"
+        + "  [--agent-processes 1 (1: the agents run in this JVM, beside the framework; more: in that many\n"
+        + "  child processes, which tell this one when each task ended)]";
   }
 }

@@ -16,7 +16,7 @@ class OfferLatencyBenchTest {
     Path plot = dir.resolve("offers.png");
     OfferLatencyBench.Result result = OfferLatencyBench.run(new OfferLatencyBench.Config(20, 5, 30,
         Duration.ofMillis(200), Duration.ofMillis(100), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]",
-        Duration.ofMinutes(2), dir.resolve("logs"), plot, Duration.ofMillis(500)));
+        Duration.ofMinutes(2), dir.resolve("logs"), plot, Duration.ofMillis(500), 1));
 
     assertThat(result.failed()).isZero();
     assertThat(result.millis()).hasSize(30);
@@ -28,6 +28,21 @@ class OfferLatencyBenchTest {
     // Only the 5 busy agents churn: every sample needs a task that ended, so 30 samples took 30 tasks at least.
     assertThat(result.launched()).isGreaterThanOrEqualTo(30);
     assertThat(Files.size(plot)).isGreaterThan(1000);
+  }
+
+  @Test
+  void agentsInChildProcessesReportEveryTaskEndToTheFramework(@TempDir Path dir) throws Exception {
+    OfferLatencyBench.Result result = OfferLatencyBench.run(new OfferLatencyBench.Config(20, 5, 30,
+        Duration.ofMillis(200), Duration.ofMillis(100), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]",
+        Duration.ofMinutes(2), dir.resolve("logs"), null, Duration.ofMillis(500), 2));
+
+    assertThat(result.failed()).isZero();
+    assertThat(result.millis()).hasSize(30);
+    // A sample is the end's time in a child, moved onto this JVM's clock: never before the end itself.
+    assertThat(result.millis()[0]).isPositive();
+    assertThat(result.launched()).isGreaterThanOrEqualTo(30);
+    assertThat(dir.resolve("logs").resolve("agents-0.log")).exists();
+    assertThat(dir.resolve("logs").resolve("agents-1.log")).exists();
   }
 
   @Test
@@ -45,5 +60,12 @@ class OfferLatencyBenchTest {
   void inFlightIsBoundedByTheAgents() {
     assertThatThrownBy(() -> OfferLatencyBench.parse(new String[] {"--agents", "10", "--in-flight", "11"}))
         .hasMessageContaining("--in-flight");
+    assertThatThrownBy(() -> OfferLatencyBench.parse(new String[] {"--agents", "10", "--in-flight", "5", "--agent-processes", "11"}))
+        .hasMessageContaining("--agent-processes");
+    assertThatThrownBy(() -> AgentDriver.parse(new String[] {"--master", "zk://x/y", "--running-only", "yes"}))
+        .hasMessageContaining("--running-only is true or false");
+    assertThat(AgentDriver.parse(new String[] {"--master", "zk://x/y", "--task-duration", "2s", "--running-only",
+        "false"})).extracting(AgentDriver.Config::taskDuration, AgentDriver.Config::runningOnly)
+        .containsExactly(Duration.ofSeconds(2), false);
   }
 }
