@@ -14,9 +14,7 @@ class OfferLatencyBenchTest {
   @Test
   void everySampleIsATaskEndFollowedByItsAgentsOffer(@TempDir Path dir) throws Exception {
     Path plot = dir.resolve("offers.png");
-    OfferLatencyBench.Result result = OfferLatencyBench.run(new OfferLatencyBench.Config(20, 5, 30,
-        Duration.ofMillis(200), Duration.ofMillis(100), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]",
-        Duration.ofMinutes(2), dir.resolve("logs"), plot, Duration.ofMillis(500), 1));
+    OfferLatencyBench.Result result = OfferLatencyBench.run(small(dir, plot, 1));
 
     assertThat(result.failed()).isZero();
     assertThat(result.millis()).hasSize(30);
@@ -32,9 +30,7 @@ class OfferLatencyBenchTest {
 
   @Test
   void agentsInChildProcessesReportEveryTaskEndToTheFramework(@TempDir Path dir) throws Exception {
-    OfferLatencyBench.Result result = OfferLatencyBench.run(new OfferLatencyBench.Config(20, 5, 30,
-        Duration.ofMillis(200), Duration.ofMillis(100), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]",
-        Duration.ofMinutes(2), dir.resolve("logs"), null, Duration.ofMillis(500), 2));
+    OfferLatencyBench.Result result = OfferLatencyBench.run(small(dir, null, 2));
 
     assertThat(result.failed()).isZero();
     assertThat(result.millis()).hasSize(30);
@@ -43,6 +39,13 @@ class OfferLatencyBenchTest {
     assertThat(result.launched()).isGreaterThanOrEqualTo(30);
     assertThat(dir.resolve("logs").resolve("agents-0.log")).exists();
     assertThat(dir.resolve("logs").resolve("agents-1.log")).exists();
+  }
+
+  /** 20 agents, 5 of them busy, 30 samples, tasks of 200 ms, rounds every 100 ms. */
+  private static OfferLatencyBench.Config small(Path dir, Path plot, int agentProcesses) {
+    return new OfferLatencyBench.Config(20, 5, 30, Duration.ofMillis(200), Duration.ofMillis(100),
+        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(2), dir.resolve("logs"), plot,
+        Duration.ofMillis(500), agentProcesses);
   }
 
   @Test
