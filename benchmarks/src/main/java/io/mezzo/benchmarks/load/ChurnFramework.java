@@ -15,6 +15,7 @@ import io.mezzo.v1.Protos.TaskInfo;
 import io.mezzo.v1.Protos.TaskState;
 import io.mezzo.v1.Protos.TaskStatus;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ final class ChurnFramework implements Scheduler {
   private final Map<String, Long> endedAt = new ConcurrentHashMap<>();
   /** Touched only in {@link #offers} (the SDK calls it on one thread at a time). */
   private final Set<String> busy = new HashSet<>();
+  /** When each busy agent was last given a task (System.nanoTime); only in {@link #offers}. */
+  private final Map<String, Long> launchedAt = new HashMap<>();
   private final Samples samples = new Samples();
   private final CountDownLatch enough;
   private final AtomicInteger failed = new AtomicInteger();
@@ -75,13 +78,17 @@ final class ChurnFramework implements Scheduler {
         continue;
       }
       Long ended = endedAt.remove(agent);
-      if (ended != null && samples.size() < wanted) {
+      Long lastLaunch = launchedAt.get(agent);
+      // An end reported from another process can come after the offer it freed: it then belongs to a
+      // task before the agent's last launch, and measures nothing.
+      if (ended != null && (lastLaunch == null || ended > lastLaunch) && samples.size() < wanted) {
         samples.add(now, now - ended);
         enough.countDown();
       }
       boolean more = samples.size() < wanted;
       if (more && (busy.contains(agent) || busy.size() < inFlight)) {
         busy.add(agent);
+        launchedAt.put(agent, now);
         String id = "churn-" + launched++;
         TaskInfo task = TaskInfo.newBuilder().setName(id).setTaskId(TaskID.newBuilder().setValue(id))
             .setAgentId(offer.getAgentId()).addAllResources(offer.getResourcesList())
