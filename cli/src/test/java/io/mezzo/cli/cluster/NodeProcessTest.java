@@ -50,6 +50,9 @@ class NodeProcessTest {
   @Test
   void eachKindOfNodeHasItsHeapAndTheEnvironmentAddsOptions() {
     assertThat(NodeLauncher.jvmOptions("master", Map.of())).containsExactly("-Xms128m", "-Xmx512m");
+    // The faster start and failover that docs/operations.md offers an operator ("The leader dies").
+    assertThat(NodeLauncher.jvmOptions("master", Map.of("MEZZO_MASTER_JAVA_OPTS", "-XX:TieredStopAtLevel=1")))
+        .containsExactly("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
     assertThat(NodeLauncher.jvmOptions("agent", Map.of("MEZZO_AGENT_JAVA_OPTS", " -Xmx1g  -Dx=y ")))
         .containsExactly("-Xms64m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xmx1g", "-Dx=y");
     assertThat(NodeLauncher.jvmOptions("zookeeper", Map.of("MEZZO_MASTER_JAVA_OPTS", "-Xmx1g")))
