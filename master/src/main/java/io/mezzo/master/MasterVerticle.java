@@ -94,6 +94,8 @@ final class MasterVerticle extends VerticleBase {
   private boolean allocationPending;
   /** Agents whose resources freed since the last round, for a round over them alone (see {@link #resourcesFreed}). */
   private final Set<String> freedAgents = new LinkedHashSet<>();
+  /** The preload's thread, once a standby started it; set and read on the context. */
+  private Thread preload;
   private volatile int port;
 
   MasterVerticle(MasterConfig config, Clock clock, Supplier<Allocator> allocatorFactory,
@@ -177,14 +179,37 @@ final class MasterVerticle extends VerticleBase {
     // and its start (cluster create) stays as short as it was.
     vertx.setTimer(PRELOAD_AFTER.toMillis(), id -> {
       if (leadership instanceof Follower) {
-        LeaderPreload.start();
+        preload = LeaderPreload.start(this::preloadState);
       }
     });
   }
 
   /** An empty cluster state with this master's settings. */
   private ClusterState newState(Allocator allocator) {
-    return new ClusterState(masterInfo, allocator, clock, MasterRoutes.contextTimers(vertx), owner,
+    return newState(allocator, MasterRoutes.contextTimers(vertx), owner);
+  }
+
+  /**
+   * For the preload's thread ({@link LeaderPreload}): an empty state with this master's settings
+   * and the allocator its flags name, owned by the calling thread, whose timers never fire.
+   */
+  private ClusterState preloadState() {
+    StateOwner thread = StateOwner.currentThread();
+    Timers never = new Timers() {
+      @Override
+      public long schedule(Duration delay, Runnable action) {
+        return 0;
+      }
+
+      @Override
+      public void cancel(long timerId) {}
+    };
+    return newState(new ConfinedAllocator(allocator(config.allocator(), config.minAllocatableResources()), thread),
+        never, thread);
+  }
+
+  private ClusterState newState(Allocator allocator, Timers timers, StateOwner owner) {
+    return new ClusterState(masterInfo, allocator, clock, timers, owner,
         config.agentReregisterTimeout(), config.offerTimeout(), config.offerHistory(), new AgentLiveness(
             config.agentPingTimeout(), config.maxAgentPingTimeouts(), config.agentRemovalTimeout()),
         new CompletedLimits(config.maxCompletedFrameworks(), config.maxCompletedTasksPerFramework()));
@@ -221,6 +246,10 @@ final class MasterVerticle extends VerticleBase {
     fence = won;
     Recovering term = ((Follower) leadership).elected();
     become(term);
+    if (preload != null) {
+      // Elected before the preload was done: its thread stops, leaving the cores to the new leader.
+      preload.interrupt();
+    }
     log.info("Master {} was elected (latch node {}); recovering the registry from {}/{}", masterId, won.node(), zkPath,
         Registry.NODE);
     recover(term, new Registry(curator, zkPath, context, won));

@@ -2,11 +2,30 @@ package io.mezzo.master;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.mezzo.master.allocator.DrfAllocator;
+import io.mezzo.master.state.ClusterState;
+import io.mezzo.master.state.EventSink;
+import io.mezzo.master.state.StateOwner;
+import io.mezzo.master.state.Timers;
 import io.mezzo.protocol.Codec;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
+import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
+import io.mezzo.v1.Protos.MasterInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
-/** The preload decodes real messages of each kind, every round, and touches nothing else. */
+/**
+ * The preload decodes real messages of each kind, every round, and registers agents with states of
+ * its own, which log nothing; it touches nothing else.
+ */
 class LeaderPreloadTest {
   @Test
   void everyRoundDecodesEachKindOfFirstCall() {
@@ -37,9 +56,95 @@ class LeaderPreloadTest {
   }
 
   @Test
-  void eachRegistrationsTasksAreCompactedAsARecordWouldBe() {
-    AgentCall.Register register = LeaderPreload.registerCall().getRegister();
+  void itRegistersAgentsWithTheirTasksWithStatesOfItsOwnThatLogNothing() {
+    List<ClusterState> states = new ArrayList<>();
+    ListAppender<ILoggingEvent> captured = capture();
+    int accepted;
+    try {
+      accepted = LeaderPreload.register(() -> {
+        ClusterState state = newState();
+        states.add(state);
+        return state;
+      }, 25, 10);
+    } finally {
+      release(captured);
+    }
 
-    assertThat(io.mezzo.master.state.ClusterState.preloadRegistration(register)).isEqualTo(10);
+    assertThat(accepted).isEqualTo(25);
+    assertThat(states).hasSize(3);
+    assertThat(states.get(0).getAgents().getAgentsCount()).isEqualTo(10);
+    assertThat(states.get(2).getAgents().getAgentsCount()).isEqualTo(5);
+    assertThat(states.get(0).getTasks().getTasksCount()).as("each agent's ten tasks").isEqualTo(100);
+    assertThat(states.get(0).getAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue())
+        .doesNotHaveDuplicates();
+    assertThat(captured.list).as("what the preload's states logged").isEmpty();
+  }
+
+  @Test
+  void anInterruptedPreloadStops() {
+    List<ClusterState> states = new ArrayList<>();
+    Thread.currentThread().interrupt();
+    int accepted;
+    try {
+      accepted = LeaderPreload.register(() -> {
+        ClusterState state = newState();
+        states.add(state);
+        return state;
+      }, 25, 10);
+    } finally {
+      Thread.interrupted();
+    }
+
+    assertThat(accepted).isZero();
+    assertThat(states).isEmpty();
+  }
+
+  @Test
+  void aStateThatWasNotSilencedLogsItsRegistrations() {
+    ListAppender<ILoggingEvent> captured = capture();
+    try {
+      ClusterState state = newState();
+      state.registerAgent(LeaderPreload.registerCall().getRegister(), new EventSink<AgentEvent>() {
+        @Override
+        public String streamId() {
+          return "s";
+        }
+
+        @Override
+        public void send(AgentEvent event) {}
+
+        @Override
+        public void close() {}
+      });
+    } finally {
+      release(captured);
+    }
+
+    assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anyMatch(line -> line.contains("preload-S0") && line.contains("registered"));
+  }
+
+  private static ClusterState newState() {
+    return new ClusterState(MasterInfo.newBuilder().setId("preload-test").setIp(0).setPort(5050).build(),
+        new DrfAllocator(new Random(1)), Clock.systemUTC(), new Timers() {
+          @Override
+          public long schedule(Duration delay, Runnable action) {
+            return 0;
+          }
+
+          @Override
+          public void cancel(long timerId) {}
+        }, StateOwner.currentThread(), Duration.ofMinutes(10), null);
+  }
+
+  private static ListAppender<ILoggingEvent> capture() {
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    ((Logger) LoggerFactory.getLogger(ClusterState.class)).addAppender(captured);
+    return captured;
+  }
+
+  private static void release(ListAppender<ILoggingEvent> captured) {
+    ((Logger) LoggerFactory.getLogger(ClusterState.class)).detachAppender(captured);
   }
 }

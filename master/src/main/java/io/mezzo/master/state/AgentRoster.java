@@ -30,8 +30,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agents of {@link ClusterState}: registration and re-registration on a new stream, adoption
@@ -42,9 +40,6 @@ import org.slf4j.LoggerFactory;
  * and gone mean is {@link AgentPartitions}'s.
  */
 final class AgentRoster {
-  // Same logger as ClusterState, so that the master's log reads as before the split.
-  private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
-
   private final MasterInfo masterInfo;
   private final Allocator allocator;
   private final Clock clock;
@@ -91,7 +86,7 @@ final class AgentRoster {
     AgentInfo info = register.getAgentInfo();
     Optional<String> badText = registrationText(register);
     if (badText.isPresent()) {
-      log.warn("Refused an agent registration from {}: {}", LogText.of(info.getHostname()), LogText.of(badText.get()));
+      records.log.warn("Refused an agent registration from {}: {}", LogText.of(info.getHostname()), LogText.of(badText.get()));
       stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR)
           .setError(AgentEvent.Error.newBuilder().setMessage("Invalid agent registration: " + badText.get())).build());
       stream.close();
@@ -108,7 +103,7 @@ final class AgentRoster {
     }
     String refusal = info.hasId() ? partitions.refusal(info.getId().getValue()) : null;
     if (refusal != null) {
-      log.warn("Refused the registration of agent {}: {}", info.getId().getValue(), refusal);
+      records.log.warn("Refused the registration of agent {}: {}", info.getId().getValue(), refusal);
       stream.send(AgentEvent.newBuilder().setType(AgentEvent.Type.ERROR).setError(AgentEvent.Error.newBuilder()
           .setMessage(refusal)).build());
       stream.close();
@@ -143,7 +138,7 @@ final class AgentRoster {
       } else {
         records.counters.agentRegistered();
       }
-      log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
+      records.log.info("Agent {} at {}:{} registered with {} and {} running tasks", id, LogText.of(info.getHostname()),
           info.getPort(), total, register.getTasksCount());
     }
     AgentEvent.Registered.Builder registered = AgentEvent.Registered.newBuilder()
@@ -208,7 +203,7 @@ final class AgentRoster {
     }
     dropTasksTheAgentNoLongerHas(agent, register);
     allocator.setAgentActive(agent.id, true);
-    log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
+    records.log.info("Agent {} re-registered with {} running tasks", agent.id, register.getTasksCount());
   }
 
   /**
@@ -238,7 +233,7 @@ final class AgentRoster {
       }
       framework.tasks.remove(task.id());
       boolean aware = framework.hasCapability(FrameworkInfo.Capability.Type.PARTITION_AWARE);
-      log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
+      records.log.info("[framework={}] task {} is gone: agent {} re-registered without it", task.frameworkId, task.id(), agent.id);
       TaskStatus sent = masterUpdate(clock, framework, task.info.getTaskId(), agent.id,
           aware ? TaskState.TASK_GONE : TaskState.TASK_LOST, TaskStatus.Reason.REASON_AGENT_RESTARTED,
           "Task is unknown to the agent " + agent.id + " after it re-registered");
@@ -324,7 +319,7 @@ final class AgentRoster {
     for (OfferRecord offer : records.offers.forAgent(agentId)) {
       offerCycle.rescind(offer, RescindReason.AGENT_DISCONNECTED, "Agent " + agentId + " disconnected");
     }
-    log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
+    records.log.info("Agent {} disconnected; removing it unless it re-registers within {}", agentId, agentReregisterTimeout);
     agent.removalTimer = timers.schedule(agentReregisterTimeout, () -> {
       if (!agent.connected() && records.agents.get(agentId) == agent) {
         partitions.markUnreachable(agent, "it did not re-register within " + agentReregisterTimeout);

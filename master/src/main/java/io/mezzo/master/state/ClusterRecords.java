@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The records that the parts of {@link ClusterState} share: frameworks, agents, the offer
@@ -30,6 +32,11 @@ final class ClusterRecords {
   final OfferBook offers = new OfferBook(10_000);
   /** Values that task records share instead of holding a copy each; see {@link TaskRecord}. */
   final ProtoInterner shared = new ProtoInterner();
+  /**
+   * Where agents' registrations are logged: ClusterState's logger, so that the master's log reads
+   * as before the state was split into parts; nowhere for a standby's preload ({@link ClusterState#logNothing}).
+   */
+  Logger log = LoggerFactory.getLogger(ClusterState.class);
   /** Told each change as an operator-stream event; see {@link ClusterState#observe}. */
   ClusterObserver observer = ClusterObserver.NONE;
 

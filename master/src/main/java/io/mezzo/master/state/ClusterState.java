@@ -8,7 +8,6 @@ import io.mezzo.protocol.Ids;
 import io.mezzo.protocol.internal.AgentChannel.AgentCall;
 import io.mezzo.protocol.internal.AgentChannel.AgentEvent;
 import io.mezzo.protocol.internal.AgentChannel.StatusUpdate;
-import io.mezzo.v1.Protos.AgentID;
 import io.mezzo.v1.Protos.MasterInfo;
 import io.mezzo.v1.master.Protos.Response;
 import io.mezzo.v1.scheduler.Protos.Call;
@@ -115,24 +114,13 @@ public final class ClusterState {
   }
 
   /**
-   * For a standby's preload ({@code LeaderPreload}): the per-task work of a re-registration, on the
-   * calling thread and on records of its own: the agent's resources parsed, each running task's
-   * record compacted with its parts interned. A new leader then neither compiles this work nor
-   * generates the reflective accessors of the compaction in the middle of a failover. Touches no
-   * cluster state.
-   *
-   * @return how many task records were compacted
+   * From now on this state logs nothing about its agents: for a standby's preload
+   * ({@code LeaderPreload}), which registers made-up agents with a state of its own so that a new
+   * leader's first registrations run compiled code.
    */
-  public static int preloadRegistration(AgentCall.Register register) {
-    ProtoInterner shared = new ProtoInterner();
-    ProtoResources.toAgentResources(register.getAgentInfo().getResourcesList());
-    AgentID agentId = register.getAgentInfo().getId();
-    int compacted = 0;
-    for (io.mezzo.protocol.internal.AgentChannel.RunningTask running : register.getTasksList()) {
-      ProtoResources.toAgentResources(running.getTask().getResourcesList());
-      compacted += TaskRecord.compact(running.getTask(), agentId, shared).hasTaskId() ? 1 : 0;
-    }
-    return compacted;
+  public void logNothing() {
+    assertOwner();
+    records.log = org.slf4j.helpers.NOPLogger.NOP_LOGGER;
   }
 
   public MasterInfo masterInfo() {
