@@ -58,6 +58,7 @@ class LeaderPreloadTest {
   @Test
   void itRegistersAgentsWithTheirTasksWithStatesOfItsOwnThatLogNothing() {
     List<ClusterState> states = new ArrayList<>();
+    List<Long> rests = new ArrayList<>();
     ListAppender<ILoggingEvent> captured = capture();
     int accepted;
     try {
@@ -65,7 +66,7 @@ class LeaderPreloadTest {
         ClusterState state = newState();
         states.add(state);
         return state;
-      }, 25, 10);
+      }, 25, 10, rests::add);
     } finally {
       release(captured);
     }
@@ -78,6 +79,7 @@ class LeaderPreloadTest {
     assertThat(states.get(0).getAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue())
         .doesNotHaveDuplicates();
     assertThat(captured.list).as("what the preload's states logged").isEmpty();
+    assertThat(rests).as("a rest after each state, as long as the state took").hasSize(3).allMatch(nanos -> nanos > 0);
   }
 
   @Test
@@ -90,7 +92,7 @@ class LeaderPreloadTest {
         ClusterState state = newState();
         states.add(state);
         return state;
-      }, 25, 10);
+      }, 25, 10, nanos -> { });
     } finally {
       Thread.interrupted();
     }
