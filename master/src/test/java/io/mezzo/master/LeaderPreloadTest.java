@@ -62,11 +62,7 @@ class LeaderPreloadTest {
     ListAppender<ILoggingEvent> captured = capture();
     int accepted;
     try {
-      accepted = LeaderPreload.register(() -> {
-        ClusterState state = newState();
-        states.add(state);
-        return state;
-      }, 25, 10, rests::add);
+      accepted = LeaderPreload.register(keptIn(states), 25, 10, rests::add);
     } finally {
       release(captured);
     }
@@ -88,11 +84,7 @@ class LeaderPreloadTest {
     Thread.currentThread().interrupt();
     int accepted;
     try {
-      accepted = LeaderPreload.register(() -> {
-        ClusterState state = newState();
-        states.add(state);
-        return state;
-      }, 25, 10, nanos -> { });
+      accepted = LeaderPreload.register(keptIn(states), 25, 10, nanos -> { });
     } finally {
       Thread.interrupted();
     }
@@ -124,6 +116,15 @@ class LeaderPreloadTest {
 
     assertThat(captured.list).extracting(ILoggingEvent::getFormattedMessage)
         .anyMatch(line -> line.contains("preload-S0") && line.contains("registered"));
+  }
+
+  /** New states, each kept in {@code states} as it is built. */
+  private static java.util.function.Supplier<ClusterState> keptIn(List<ClusterState> states) {
+    return () -> {
+      ClusterState state = newState();
+      states.add(state);
+      return state;
+    };
   }
 
   private static ClusterState newState() {
