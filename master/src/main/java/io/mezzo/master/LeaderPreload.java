@@ -51,8 +51,8 @@ final class LeaderPreload {
    * Registrations with states of its own: enough for the optimizing tier to compile the
    * registration path (10,000 agents then registered at 72 µs each against 63 µs after 20,000,
    * and 262 µs after 5,000), in states of {@link #AGENTS_PER_STATE} agents so that a standby with
-   * a small heap holds one at a time. About 4 s of a core, spread over twice that (see
-   * {@link #rest}).
+   * a small heap holds one at a time. It costs a standby about 6 s of CPU once, half of it the
+   * JIT's, over some 15 s (see {@link #rest}).
    */
   static final int REGISTRATIONS = 10_000;
   static final int AGENTS_PER_STATE = 1_000;
