@@ -94,7 +94,7 @@ final class MasterVerticle extends VerticleBase {
   private boolean allocationPending;
   /** Agents whose resources freed since the last round, for a round over them alone (see {@link #resourcesFreed}). */
   private final Set<String> freedAgents = new LinkedHashSet<>();
-  /** The preload's thread, once a standby started it; set and read on the context. */
+  /** The preload's thread, once a standby started it; stopped when elected or closed. Set and read on the context. */
   private Thread preload;
   private volatile int port;
 
@@ -195,17 +195,8 @@ final class MasterVerticle extends VerticleBase {
    */
   private ClusterState preloadState() {
     StateOwner thread = StateOwner.currentThread();
-    Timers never = new Timers() {
-      @Override
-      public long schedule(Duration delay, Runnable action) {
-        return 0;
-      }
-
-      @Override
-      public void cancel(long timerId) {}
-    };
     return newState(new ConfinedAllocator(allocator(config.allocator(), config.minAllocatableResources()), thread),
-        never, thread);
+        Timers.NEVER, thread);
   }
 
   private ClusterState newState(Allocator allocator, Timers timers, StateOwner owner) {
@@ -393,6 +384,9 @@ final class MasterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (preload != null) {
+      preload.interrupt();
+    }
     stepDown();
     Future<Void> left = election == null ? Future.succeededFuture() : election.close();
     return left

@@ -129,15 +129,7 @@ class LeaderPreloadTest {
 
   private static ClusterState newState() {
     return new ClusterState(MasterInfo.newBuilder().setId("preload-test").setIp(0).setPort(5050).build(),
-        new DrfAllocator(new Random(1)), Clock.systemUTC(), new Timers() {
-          @Override
-          public long schedule(Duration delay, Runnable action) {
-            return 0;
-          }
-
-          @Override
-          public void cancel(long timerId) {}
-        }, StateOwner.currentThread(), Duration.ofMinutes(10), null);
+        new DrfAllocator(new Random(1)), Clock.systemUTC(), Timers.NEVER, StateOwner.currentThread(), Duration.ofMinutes(10), null);
   }
 
   private static ListAppender<ILoggingEvent> capture() {

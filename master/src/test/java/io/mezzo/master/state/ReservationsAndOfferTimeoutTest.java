@@ -64,21 +64,11 @@ class ReservationsAndOfferTimeoutTest {
     public void close() {}
   }
 
-  private static final Timers NO_TIMERS = new Timers() {
-    @Override
-    public long schedule(Duration delay, Runnable action) {
-      return 1;
-    }
-
-    @Override
-    public void cancel(long timerId) {}
-  };
-
   @BeforeEach
   void cluster() {
     MasterInfo master = MasterInfo.newBuilder().setId("m").setIp(0).setPort(5050).build();
     allocator = new DrfAllocator(new Random(1));
-    state = new ClusterState(master, allocator, clock, NO_TIMERS, StateOwner.currentThread(), Duration.ofMinutes(10),
+    state = new ClusterState(master, allocator, clock, Timers.NEVER, StateOwner.currentThread(), Duration.ofMinutes(10),
         Duration.ofSeconds(30));
   }
 
