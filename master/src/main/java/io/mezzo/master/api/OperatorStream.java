@@ -136,8 +136,9 @@ final class OperatorStream {
       if (backlog != null) {
         backlog.forEach(event -> opening.appendBytes(RecordIO.encode(codec.encode(event))));
       }
-      sink.sendOpening(opening);
+      // The next HEARTBEAT is due before this one is written: a reader that has it can count on the next.
       scheduleHeartbeat();
+      sink.sendOpening(opening);
     });
   }
 
