@@ -51,7 +51,12 @@ class AgentRecoveryTest {
 
   /** Tasks whose terminal update the test leaves unacknowledged. */
   private final java.util.Set<String> unacknowledged = new java.util.HashSet<>();
-  private final java.util.Set<com.google.protobuf.ByteString> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * The updates acknowledged, by their place in what the fake master received: like a framework,
+   * the test acknowledges each update it gets, a resent one again (the agent may have crashed before
+   * it checkpointed the first acknowledgement).
+   */
+  private final java.util.Set<Integer> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Vertx masterVertx;
   private FakeMaster master;
   private Vertx firstVertx;
@@ -247,9 +252,11 @@ class AgentRecoveryTest {
   }
 
   private void acknowledgeNew() {
-    for (TaskStatus status : master.statusUpdates()) {
+    List<TaskStatus> received = master.statusUpdates();
+    for (int i = 0; i < received.size(); i++) {
+      TaskStatus status = received.get(i);
       boolean held = unacknowledged.contains(status.getTaskId().getValue()) && isTerminal(status.getState());
-      if (!held && acknowledged.add(status.getUuid())) {
+      if (!held && acknowledged.add(i)) {
         master.send(Tasks.acknowledge(Tasks.FRAMEWORK, status));
       }
     }

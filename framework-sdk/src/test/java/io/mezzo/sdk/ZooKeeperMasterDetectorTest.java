@@ -121,9 +121,10 @@ class ZooKeeperMasterDetectorTest {
     ZooKeeperMasterDetector detector = new ZooKeeperMasterDetector(
         ZkUrl.parse("zk://" + zookeeper.getConnectString() + "/mezzo"), Duration.ofMillis(300));
     try {
-      assertThatThrownBy(detector::schedulerEndpoint)
+      // Each question waits 300 ms; the detector's first connection to ZooKeeper may take longer on a busy machine.
+      await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(detector::schedulerEndpoint)
           .isInstanceOf(MasterNotFoundException.class)
-          .hasMessageContaining("no master has published a json.info_ node under /mezzo");
+          .hasMessageContaining("no master has published a json.info_ node under /mezzo"));
       curator.create().forPath("/mezzo");
       assertThatThrownBy(detector::schedulerEndpoint)
           .isInstanceOf(MasterNotFoundException.class)

@@ -64,6 +64,8 @@ final class ExecutorSubscriptions {
     executor.state = State.RUNNING;
     executor.recovered = false;
     executor.cancelTimers();
+    // Armed before anything is sent: an executor that has read SUBSCRIBED can count on the HEARTBEATs.
+    armHeartbeat(executor, stream);
     log.info("[framework={}] [executor={}] subscribed", executor.frameworkId.getValue(), executor.id());
     stream.send(ExecutorEvents.subscribed(executor.info, executor.frameworkInfo, agentInfo.get(), executor.containerId));
 
@@ -81,7 +83,6 @@ final class ExecutorSubscriptions {
       }
     }
     lifecycle.deliverQueued(executor, known);
-    armHeartbeat(executor, stream);
   }
 
   /** UPDATE: the status joins the task's reliable update stream; the executor gets ACKNOWLEDGED. */
@@ -165,8 +166,8 @@ final class ExecutorSubscriptions {
   private void armHeartbeat(RunningExecutor executor, ExecutorStream stream) {
     executor.heartbeatTimer = timers.schedule(ExecutorRegistry.HEARTBEAT_INTERVAL, () -> {
       if (executor.stream == stream && !stream.isClosed()) {
-        stream.send(ExecutorEvents.heartbeat());
         armHeartbeat(executor, stream);
+        stream.send(ExecutorEvents.heartbeat());
       }
     });
   }

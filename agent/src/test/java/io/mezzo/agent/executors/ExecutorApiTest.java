@@ -86,8 +86,7 @@ class ExecutorApiTest {
     assertThat(failed.getMessage()).isEqualTo("Executor did not register within 1mins");
     assertThat(failed.getExecutorId().getValue()).isEqualTo("exec");
     assertThat(runtime.kills()).containsExactly(runtime.launches().get(0).containerId());
-    AgentCall terminated = harness.master.calls().stream()
-        .filter(c -> c.getType() == AgentCall.Type.EXECUTOR_TERMINATED).findFirst().orElseThrow();
+    AgentCall terminated = executorTerminated();
     assertThat(terminated.getExecutorTerminated().getStatus()).isEqualTo(128 + 15);
     assertThat(harness.state().getJsonArray("executors")).isEmpty();
   }
@@ -254,8 +253,7 @@ class ExecutorApiTest {
     assertThat(failed.getState()).isEqualTo(TaskState.TASK_FAILED);
     assertThat(failed.getReason()).isEqualTo(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED);
     assertThat(failed.getMessage()).isEqualTo("exec format error");
-    AgentCall terminated = harness.master.calls().stream()
-        .filter(c -> c.getType() == AgentCall.Type.EXECUTOR_TERMINATED).findFirst().orElseThrow();
+    AgentCall terminated = executorTerminated();
     assertThat(terminated.getExecutorTerminated().hasStatus()).as("it never ran").isFalse();
     assertThat(harness.state().getJsonArray("executors")).isEmpty();
   }
@@ -355,5 +353,12 @@ class ExecutorApiTest {
     ExecutorInfo executor = Tasks.executor("exec", List.of("/bin/executor", "--flag"));
     harness.master.send(Tasks.runTask(Tasks.executorTask(taskId, executor, "")));
     await().atMost(AgentHarness.WAIT).until(() -> runtime.launches().size() == 1);
+  }
+
+  /** The EXECUTOR_TERMINATED call, once it has come: the agent sends it and the task's update as two calls. */
+  private AgentCall executorTerminated() {
+    return await().atMost(AgentHarness.WAIT).until(() -> harness.master.calls().stream()
+        .filter(c -> c.getType() == AgentCall.Type.EXECUTOR_TERMINATED).findFirst(), java.util.Optional::isPresent)
+        .orElseThrow();
   }
 }

@@ -144,9 +144,11 @@ class ExecutorRecoveryTest {
     assertThat(running.getState()).isEqualTo(TaskState.TASK_RUNNING);
     master.send(Tasks.acknowledge(Tasks.FRAMEWORK, running));
     await().atMost(AgentHarness.WAIT).until(() -> stdout().stream().anyMatch(l -> l.startsWith("ACKNOWLEDGED t1")));
+    // The acknowledgement checkpointed (no update of t1 pending), or the next agent would send RUNNING again.
     await().atMost(AgentHarness.WAIT).until(() ->
         Files.exists(workDir.resolve("meta/frameworks/framework-1/executors/stayer/executor"))
-            && Files.exists(workDir.resolve("meta/frameworks/framework-1/tasks/t1/updates")));
+            && new CheckpointStore(workDir).load().stream().anyMatch(r -> r.taskId().equals("t1")
+                && r.updates() != null && r.updates().getPendingCount() == 0));
 
     firstVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     await().atMost(AgentHarness.WAIT).until(() -> stdout().contains("EOF"));

@@ -142,7 +142,7 @@ class OperatorReadsTest {
       assertThat(mezzo.getLevel()).isEqualTo(ch.qos.logback.classic.Level.TRACE);
 
       // A second SET replaces the first's revert and still goes back to the level before both.
-      assertThat(operator.call(setLoggingLevel(1, Duration.ofMillis(300)), Codec.PROTOBUF).statusCode()).isEqualTo(200);
+      assertThat(operator.call(setLoggingLevel(1, Duration.ofSeconds(2)), Codec.PROTOBUF).statusCode()).isEqualTo(200);
       assertThat(mezzo.getLevel()).isEqualTo(ch.qos.logback.classic.Level.DEBUG);
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mezzo.getLevel() == before);
       assertThat(operator.get(Call.Type.GET_LOGGING_LEVEL, Codec.JSON).getGetLoggingLevel().getLevel())
