@@ -34,9 +34,11 @@ final class AgentDriverProcesses implements AutoCloseable {
    * @param heap each child's maximum heap, as for {@code -Xmx} ({@code 2g})
    * @param taskDuration a task's time from RUNNING to FINISHED on the agents
    * @param runningOnly whether tasks report RUNNING without STARTING first
+   * @param nice the children's niceness (0 to 19, {@code nice -n}): above 0 they take the cores only when
+   *     the masters leave them, as agents on machines of their own would
    */
   static AgentDriverProcesses start(int processes, int agents, String master, String resources, String heap,
-      Duration taskDuration, boolean runningOnly, Path logs, AgentDriver.Events events) throws IOException {
+      Duration taskDuration, boolean runningOnly, int nice, Path logs, AgentDriver.Events events) throws IOException {
     if (processes < 1 || processes > agents) {
       throw new IllegalArgumentException("--agent-processes must be between 1 and the number of agents ("
           + agents + "), got " + processes);
@@ -48,11 +50,11 @@ final class AgentDriverProcesses implements AutoCloseable {
       for (int i = 0; i < processes; i++) {
         int slice = agents / processes + (i < agents % processes ? 1 : 0);
         Path log = logs.resolve("agents-" + i + ".log");
-        Process process = BenchCluster.killedAtExit(new ProcessBuilder(java, "-Xmx" + heap, "-cp",
+        List<String> command = niced(nice, List.of(java, "-Xmx" + heap, "-cp",
             System.getProperty("java.class.path"), AgentDriver.class.getName(), "--master", master,
             "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
-            "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly))
-            .redirectError(log.toFile()).start());
+            "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly)));
+        Process process = BenchCluster.killedAtExit(new ProcessBuilder(command).redirectError(log.toFile()).start());
         drivers.children.add(drivers.read(i, process, log, events));
         first += slice;
       }
@@ -61,6 +63,16 @@ final class AgentDriverProcesses implements AutoCloseable {
       drivers.close();
       throw e;
     }
+  }
+
+  /** {@code command} run at niceness {@code nice} ({@code nice -n}), or as it is for 0. */
+  static List<String> niced(int nice, List<String> command) {
+    if (nice == 0) {
+      return command;
+    }
+    List<String> niced = new ArrayList<>(List.of("nice", "-n", Integer.toString(nice)));
+    niced.addAll(command);
+    return niced;
   }
 
   private Child read(int index, Process process, Path log, AgentDriver.Events events) {

@@ -54,12 +54,14 @@ public final class FailoverBench {
    * @param agentProcessHeap each child's maximum heap ({@code -Xmx}), e.g. {@code 2g}
    * @param plot where to draw the agents coming back over time (PNG), or null
    * @param masterJavaOptions options for each master's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
+   * @param agentNice the driver processes' niceness (0 to 19): above 0 they yield the cores to the masters
    */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
       Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot,
-      List<String> masterJavaOptions) {
+      List<String> masterJavaOptions, int agentNice) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
+      checkAgentNice(agentNice, agentProcesses);
       masterJavaOptions = List.copyOf(masterJavaOptions);
     }
   }
@@ -219,7 +221,7 @@ public final class FailoverBench {
       throws Exception {
     if (config.agentProcesses() > 1) {
       AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
-          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), Duration.ofHours(1), true, config.logs(),
+          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), Duration.ofHours(1), true, config.agentNice(), config.logs(),
           registrations);
       cluster.closing(drivers::close);
       System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(),
@@ -369,7 +371,7 @@ public final class FailoverBench {
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
         "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot",
-        "--master-java-options");
+        "--master-java-options", "--agent-nice");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
@@ -393,18 +395,29 @@ public final class FailoverBench {
             + "' is not a JVM option (they start with '-', e.g. -XX:TieredStopAtLevel=1)");
       }
     }
+    int agentNice = flags.integer("--agent-nice", 0);
+    checkAgentNice(agentNice, processes);
     Path logs = flags.path("--logs");
     return new Config(masters, agents, flags.integer("--tasks", 10_000),
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions);
+        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions, agentNice);
   }
 
   private static void checkAgentProcesses(int agents, int processes) {
     if (processes < 1 || processes > agents) {
       throw new IllegalArgumentException("--agent-processes must be between 1 and --agents (" + agents + "), got "
           + processes);
+    }
+  }
+
+  private static void checkAgentNice(int nice, int processes) {
+    if (nice < 0 || nice > 19) {
+      throw new IllegalArgumentException("--agent-nice must be between 0 and 19, got " + nice);
+    }
+    if (nice > 0 && processes < 2) {
+      throw new IllegalArgumentException("--agent-nice needs --agent-processes 2 or more (agents in processes of their own)");
     }
   }
 
@@ -423,6 +436,7 @@ public final class FailoverBench {
         + "  [--agent-processes K (processes the agents run in; default one per 2,500 agents, at least 1;\n"
         + "    1 runs them in this JVM, more in child JVMs each with its share)]\n"
         + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]\n"
-        + "  [--master-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each master's JVM)]";
+        + "  [--master-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each master's JVM)]\n"
+        + "  [--agent-nice 0..19 (the agent processes' niceness: above 0 they yield the cores to the masters)]";
   }
 }

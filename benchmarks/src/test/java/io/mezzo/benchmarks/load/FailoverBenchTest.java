@@ -22,7 +22,7 @@ class FailoverBenchTest {
     Path plot = logs.resolve("failover.png");
     FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
         "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot,
-        List.of()));
+        List.of(), agentProcesses > 1 ? 10 : 0));
 
     assertThat(result.reregistered()).isEqualTo(20);
     assertThat(result.resubscribed()).isTrue();
@@ -55,6 +55,19 @@ class FailoverBenchTest {
   void aMasterJavaOptionMustBeAnOption() {
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--master-java-options", "-Xmx1g TieredStopAtLevel=1"}))
         .hasMessageContaining("'TieredStopAtLevel=1' is not a JVM option");
+  }
+
+  @Test
+  void theAgentsNicenessIsFrom0To19AndNeedsProcessesOfTheirOwn(@TempDir Path logs) {
+    assertThat(FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "2", "--agent-nice", "19",
+        "--logs", logs.toString()}).agentNice()).isEqualTo(19);
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "2",
+        "--agent-nice", "20"})).hasMessageContaining("--agent-nice must be between 0 and 19, got 20");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "1",
+        "--agent-nice", "5"})).hasMessageContaining("--agent-nice needs --agent-processes 2 or more");
+    assertThat(AgentDriverProcesses.niced(19, List.of("java", "-cp", "x"))).containsExactly("nice", "-n", "19", "java",
+        "-cp", "x");
+    assertThat(AgentDriverProcesses.niced(0, List.of("java"))).containsExactly("java");
   }
 
   @Test
