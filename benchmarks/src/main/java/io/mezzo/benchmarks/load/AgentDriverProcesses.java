@@ -32,13 +32,14 @@ final class AgentDriverProcesses implements AutoCloseable {
    * Starts the children; they register their agents in the background (watch the events).
    *
    * @param heap each child's maximum heap, as for {@code -Xmx} ({@code 2g})
+   * @param javaOptions more options for each child's JVM
    * @param taskDuration a task's time from RUNNING to FINISHED on the agents
    * @param runningOnly whether tasks report RUNNING without STARTING first
    * @param nice the children's niceness (0 to 19, {@code nice -n}): above 0 they take the cores only when
    *     the masters leave them, as agents on machines of their own would
    */
   static AgentDriverProcesses start(int processes, int agents, String master, String resources, String heap,
-      Duration taskDuration, boolean runningOnly, int nice, Path logs, AgentDriver.Events events) throws IOException {
+      List<String> javaOptions, Duration taskDuration, boolean runningOnly, int nice, Path logs, AgentDriver.Events events) throws IOException {
     if (processes < 1 || processes > agents) {
       throw new IllegalArgumentException("--agent-processes must be between 1 and the number of agents ("
           + agents + "), got " + processes);
@@ -50,10 +51,12 @@ final class AgentDriverProcesses implements AutoCloseable {
       for (int i = 0; i < processes; i++) {
         int slice = agents / processes + (i < agents % processes ? 1 : 0);
         Path log = logs.resolve("agents-" + i + ".log");
-        List<String> command = niced(nice, List.of(java, "-Xmx" + heap, "-cp",
-            System.getProperty("java.class.path"), AgentDriver.class.getName(), "--master", master,
+        List<String> jvm = new ArrayList<>(List.of(java, "-Xmx" + heap));
+        jvm.addAll(javaOptions);
+        jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentDriver.class.getName(), "--master", master,
             "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
             "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly)));
+        List<String> command = niced(nice, jvm);
         Process process = BenchCluster.killedAtExit(new ProcessBuilder(command).redirectError(log.toFile()).start());
         drivers.children.add(drivers.read(i, process, log, events));
         first += slice;

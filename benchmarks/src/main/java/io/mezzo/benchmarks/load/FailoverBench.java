@@ -55,14 +55,19 @@ public final class FailoverBench {
    * @param plot where to draw the agents coming back over time (PNG), or null
    * @param masterJavaOptions options for each master's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
    * @param agentNice the driver processes' niceness (0 to 19): above 0 they yield the cores to the masters
+   * @param agentJavaOptions options for each driver process's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
    */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
       Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot,
-      List<String> masterJavaOptions, int agentNice) {
+      List<String> masterJavaOptions, int agentNice, List<String> agentJavaOptions) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
       checkAgentNice(agentNice, agentProcesses);
       masterJavaOptions = List.copyOf(masterJavaOptions);
+      agentJavaOptions = List.copyOf(agentJavaOptions);
+      if (!agentJavaOptions.isEmpty() && agentProcesses < 2) {
+        throw new IllegalArgumentException("--agent-java-options needs --agent-processes 2 or more (agents in processes of their own)");
+      }
     }
   }
 
@@ -221,7 +226,8 @@ public final class FailoverBench {
       throws Exception {
     if (config.agentProcesses() > 1) {
       AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
-          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), Duration.ofHours(1), true, config.agentNice(), config.logs(),
+          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), config.agentJavaOptions(), Duration.ofHours(1), true, config.agentNice(),
+          config.logs(),
           registrations);
       cluster.closing(drivers::close);
       System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(),
@@ -371,7 +377,7 @@ public final class FailoverBench {
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
         "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot",
-        "--master-java-options", "--agent-nice");
+        "--master-java-options", "--agent-nice", "--agent-java-options");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
@@ -387,14 +393,8 @@ public final class FailoverBench {
     int processes = flags.integer("--agent-processes", Math.max(1, (agents + AGENTS_PER_PROCESS - 1)
         / AGENTS_PER_PROCESS));
     checkAgentProcesses(agents, processes); // before a temporary logs directory is made
-    List<String> masterJavaOptions = List.of(flags.string("--master-java-options", "").trim().split("\\s+"))
-        .stream().filter(o -> !o.isEmpty()).toList();
-    for (String option : masterJavaOptions) {
-      if (!option.startsWith("-")) {
-        throw new IllegalArgumentException("Bad --master-java-options: '" + option
-            + "' is not a JVM option (they start with '-', e.g. -XX:TieredStopAtLevel=1)");
-      }
-    }
+    List<String> masterJavaOptions = javaOptions(flags, "--master-java-options");
+    List<String> agentJavaOptions = javaOptions(flags, "--agent-java-options");
     int agentNice = flags.integer("--agent-nice", 0);
     checkAgentNice(agentNice, processes);
     Path logs = flags.path("--logs");
@@ -402,7 +402,8 @@ public final class FailoverBench {
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
-        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions, agentNice);
+        logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions, agentNice,
+        agentJavaOptions);
   }
 
   private static void checkAgentProcesses(int agents, int processes) {
@@ -410,6 +411,19 @@ public final class FailoverBench {
       throw new IllegalArgumentException("--agent-processes must be between 1 and --agents (" + agents + "), got "
           + processes);
     }
+  }
+
+  /** The JVM options in flag {@code name}, split on spaces; each must start with '-'. */
+  private static List<String> javaOptions(BenchFlags flags, String name) {
+    List<String> options = List.of(flags.string(name, "").trim().split("\\s+")).stream()
+        .filter(o -> !o.isEmpty()).toList();
+    for (String option : options) {
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException("Bad " + name + ": '" + option
+            + "' is not a JVM option (they start with '-', e.g. -XX:TieredStopAtLevel=1)");
+      }
+    }
+    return options;
   }
 
   private static void checkAgentNice(int nice, int processes) {
@@ -437,6 +451,7 @@ public final class FailoverBench {
         + "    1 runs them in this JVM, more in child JVMs each with its share)]\n"
         + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]\n"
         + "  [--master-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each master's JVM)]\n"
-        + "  [--agent-nice 0..19 (the agent processes' niceness: above 0 they yield the cores to the masters)]";
+        + "  [--agent-nice 0..19 (the agent processes' niceness: above 0 they yield the cores to the masters)]\n"
+        + "  [--agent-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each agent process's JVM)]";
   }
 }

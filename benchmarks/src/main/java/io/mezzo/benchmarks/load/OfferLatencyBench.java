@@ -110,7 +110,7 @@ public final class OfferLatencyBench {
     if (config.agentProcesses() > 1) {
       AtomicInteger registered = new AtomicInteger();
       AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
-          cluster.masterUrl(), config.resources(), "2g", config.taskDuration(), false, 0, config.logs(),
+          cluster.masterUrl(), config.resources(), "2g", List.of(), config.taskDuration(), false, 0, config.logs(),
           new AgentDriver.Events() {
             @Override
             public void registered(String hostname, boolean first, long epochMicros) {

@@ -22,7 +22,8 @@ class FailoverBenchTest {
     Path plot = logs.resolve("failover.png");
     FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
         "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot,
-        List.of(), agentProcesses > 1 ? 10 : 0));
+        List.of(), agentProcesses > 1 ? 10 : 0,
+        agentProcesses > 1 ? List.of("-XX:TieredStopAtLevel=1") : List.of()));
 
     assertThat(result.reregistered()).isEqualTo(20);
     assertThat(result.resubscribed()).isTrue();
@@ -49,6 +50,10 @@ class FailoverBenchTest {
         .startsWith("java", "-XX:TieredStopAtLevel=1", "-Xmx1g", "-cp")
         .endsWith("--port", "5050", "--allocation-interval", "200ms");
     assertThat(FailoverBench.parse(new String[] {"--logs", logs.toString()}).masterJavaOptions()).isEmpty();
+    assertThat(FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "2", "--agent-java-options",
+        "-XX:TieredStopAtLevel=1", "--logs", logs.toString()}).agentJavaOptions()).containsExactly("-XX:TieredStopAtLevel=1");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agent-java-options", "TieredStopAtLevel=1"}))
+        .hasMessageContaining("Bad --agent-java-options: 'TieredStopAtLevel=1' is not a JVM option");
   }
 
   @Test
