@@ -162,8 +162,12 @@ final class LeaderPreload {
     AgentID id = AgentID.newBuilder().setValue(agentId).build();
     register.getAgentInfoBuilder().setId(id);
     for (int t = 0; t < register.getTasksCount(); t++) {
-      register.getTasksBuilder(t).getTaskBuilder().setAgentId(id)
+      TaskInfo.Builder task = register.getTasksBuilder(t).getTaskBuilder().setAgentId(id)
           .setTaskId(TaskID.newBuilder().setValue(agentId + "-task-" + t));
+      if (t % 2 == 0) {
+        // Named after its id, as many frameworks name their tasks (the task's record keeps one string).
+        task.setName(task.getTaskId().getValue());
+      }
     }
     return template.toBuilder().setRegister(register).build();
   }

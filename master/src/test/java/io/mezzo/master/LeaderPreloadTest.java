@@ -72,6 +72,9 @@ class LeaderPreloadTest {
     assertThat(states.get(0).getAgents().getAgentsCount()).isEqualTo(10);
     assertThat(states.get(2).getAgents().getAgentsCount()).isEqualTo(5);
     assertThat(states.get(0).getTasks().getTasksCount()).as("each agent's ten tasks").isEqualTo(100);
+    assertThat(states.get(0).getTasks().getTasksList()).as("tasks named after their ids, and others")
+        .anySatisfy(t -> assertThat(t.getName()).isEqualTo(t.getTaskId().getValue()))
+        .anySatisfy(t -> assertThat(t.getName()).isNotEqualTo(t.getTaskId().getValue()));
     assertThat(states.get(0).getAgents().getAgentsList()).extracting(a -> a.getAgentInfo().getId().getValue())
         .doesNotHaveDuplicates();
     assertThat(captured.list).as("what the preload's states logged").isEmpty();
