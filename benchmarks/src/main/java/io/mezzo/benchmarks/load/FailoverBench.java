@@ -62,12 +62,9 @@ public final class FailoverBench {
       List<String> masterJavaOptions, int agentNice, List<String> agentJavaOptions) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
-      checkAgentNice(agentNice, agentProcesses);
       masterJavaOptions = List.copyOf(masterJavaOptions);
       agentJavaOptions = List.copyOf(agentJavaOptions);
-      if (!agentJavaOptions.isEmpty() && agentProcesses < 2) {
-        throw new IllegalArgumentException("--agent-java-options needs --agent-processes 2 or more (agents in processes of their own)");
-      }
+      checkAgentProcessOptions(agentNice, agentJavaOptions, agentProcesses);
     }
   }
 
@@ -396,7 +393,7 @@ public final class FailoverBench {
     List<String> masterJavaOptions = javaOptions(flags, "--master-java-options");
     List<String> agentJavaOptions = javaOptions(flags, "--agent-java-options");
     int agentNice = flags.integer("--agent-nice", 0);
-    checkAgentNice(agentNice, processes);
+    checkAgentProcessOptions(agentNice, agentJavaOptions, processes); // before a temporary logs directory is made
     Path logs = flags.path("--logs");
     return new Config(masters, agents, flags.integer("--tasks", 10_000),
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
@@ -426,12 +423,16 @@ public final class FailoverBench {
     return options;
   }
 
-  private static void checkAgentNice(int nice, int processes) {
+  private static void checkAgentProcessOptions(int nice, List<String> javaOptions, int processes) {
     if (nice < 0 || nice > 19) {
       throw new IllegalArgumentException("--agent-nice must be between 0 and 19, got " + nice);
     }
     if (nice > 0 && processes < 2) {
       throw new IllegalArgumentException("--agent-nice needs --agent-processes 2 or more (agents in processes of their own)");
+    }
+    if (!javaOptions.isEmpty() && processes < 2) {
+      throw new IllegalArgumentException(
+          "--agent-java-options needs --agent-processes 2 or more (agents in processes of their own)");
     }
   }
 

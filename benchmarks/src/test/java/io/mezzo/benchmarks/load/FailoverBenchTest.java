@@ -54,6 +54,8 @@ class FailoverBenchTest {
         "-XX:TieredStopAtLevel=1", "--logs", logs.toString()}).agentJavaOptions()).containsExactly("-XX:TieredStopAtLevel=1");
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agent-java-options", "TieredStopAtLevel=1"}))
         .hasMessageContaining("Bad --agent-java-options: 'TieredStopAtLevel=1' is not a JVM option");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "1",
+        "--agent-java-options", "-XX:TieredStopAtLevel=1"})).hasMessageContaining("needs --agent-processes 2 or more");
   }
 
   @Test
