@@ -177,15 +177,7 @@ public final class AgentDriver {
     }
     return new Config(master, flags.integer("--agents", 1), flags.integer("--first-index", 0),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
-        flags.duration("--task-duration", Duration.ofHours(1)), runningOnly(flags.string("--running-only", "true")));
-  }
-
-  private static boolean runningOnly(String value) {
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("--running-only is true or false, got " + value);
-    };
+        flags.duration("--task-duration", Duration.ofHours(1)), flags.bool("--running-only", true));
   }
 
   static String usage() {

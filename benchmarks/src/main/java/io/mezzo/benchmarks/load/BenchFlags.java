@@ -58,6 +58,19 @@ final class BenchFlags {
     return (int) value;
   }
 
+  /** {@code true} or {@code false}. */
+  boolean bool(String flag, boolean fallback) {
+    String value = values.get(flag);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(flag + " is true or false, got " + value);
+    };
+  }
+
   long longInteger(String flag, long fallback) {
     String value = values.get(flag);
     try {

@@ -56,12 +56,15 @@ public final class FailoverBench {
    * @param masterJavaOptions options for each master's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
    * @param agentNice the driver processes' niceness (0 to 19): above 0 they yield the cores to the masters
    * @param agentJavaOptions options for each driver process's JVM, e.g. {@code -XX:TieredStopAtLevel=1}
+   * @param secondFailover after the first, measure a second failover, onto a master whose JVM has
+   *     led before ({@link Failover#leadElsewhere}); needs 3 masters or more
    */
   public record Config(int masters, int agents, int tasks, Duration sessionTimeout, String resources,
       Duration timeout, Path logs, int agentProcesses, String agentProcessHeap, Path plot,
-      List<String> masterJavaOptions, int agentNice, List<String> agentJavaOptions) {
+      List<String> masterJavaOptions, int agentNice, List<String> agentJavaOptions, boolean secondFailover) {
     public Config {
       checkAgentProcesses(agents, agentProcesses);
+      checkSecondFailover(secondFailover, masters);
       masterJavaOptions = List.copyOf(masterJavaOptions);
       agentJavaOptions = List.copyOf(agentJavaOptions);
       checkAgentProcessOptions(agentNice, agentJavaOptions, agentProcesses);
@@ -116,13 +119,24 @@ public final class FailoverBench {
 
   public static void main(String[] args) throws Exception {
     Config config = BenchFlags.parseOrExit(args, FailoverBench::parse, FailoverBench::usage);
-    Result result = run(config);
-    System.out.println(result.summary());
-    System.exit(result.reregistered() == config.agents() && result.resubscribed() ? 0 : 1);
+    List<Result> results = run(config);
+    boolean complete = true;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.size() > 1) {
+        System.out.println(i == 0 ? "First failover, onto a standby that never led:"
+            : "Second failover, onto the master that led after the first and then stepped down:");
+      }
+      System.out.println(results.get(i).summary());
+      complete &= results.get(i).reregistered() == config.agents() && results.get(i).resubscribed();
+    }
+    System.exit(complete ? 0 : 1);
   }
 
-  /** Builds the load, kills the leader, measures, stops everything it started. */
-  public static Result run(Config config) throws Exception {
+  /**
+   * Builds the load, kills the leader, measures, stops everything it started. Returns what the
+   * failover measured, then what the second measured if {@link Config#secondFailover()}.
+   */
+  public static List<Result> run(Config config) throws Exception {
     Files.createDirectories(config.logs());
     List<String> masterFlags = List.of("--zk-session-timeout", config.sessionTimeout().toMillis() + "ms",
         "--allocation-interval", "200ms");
@@ -159,19 +173,37 @@ public final class FailoverBench {
             + " RUNNING updates acknowledged, calls idle: " + load.callsIdle());
         Thread.sleep(200);
       }
-      System.err.printf("%,d agents registered, %,d tasks running; killing %s%n", config.agents(), running,
-          leader.url());
+      System.err.printf("%,d agents registered, %,d tasks running%n", config.agents(), running);
 
+      Failover failover = new Failover(config, registrations, load, agentsRunning, deadline, cluster);
+      List<BenchCluster.MasterProcess> survivors = new ArrayList<>(cluster.masterProcesses());
+      survivors.remove(leader);
+      Result first = failover.measure(leader, survivors);
+      if (config.plot() != null) {
+        FailoverPlot.write(config.plot(), first);
+      }
+      if (!config.secondFailover()) {
+        return List.of(first);
+      }
+      return List.of(first, failover.measure(failover.leadElsewhere(survivors), survivors));
+    }
+  }
+
+  /** The steps of a measured failover, on one cluster, its agents and its framework. */
+  private record Failover(Config config, Registrations registrations, LoadFramework load, Runnable agentsRunning,
+      long deadline, BenchCluster cluster) {
+    /**
+     * Kills {@code leader} (SIGKILL: no goodbye to ZooKeeper, agents or the framework) and measures
+     * (a) to (d) from the kill; one of {@code survivors} is to take over.
+     */
+    Result measure(BenchCluster.MasterProcess leader, List<BenchCluster.MasterProcess> survivors) throws Exception {
       int subscriptionsBefore = load.subscriptions();
-      // SIGKILL: no goodbye to ZooKeeper, agents or the framework
-      long kill = registrations.kill(() -> leader.process().destroyForcibly());
+      long kill = registrations.from(() -> leader.process().destroyForcibly());
       // Wall-clock, to line the masters' logs (election, recovery) up against the kill.
       System.err.println(java.time.LocalTime.now() + " killed " + leader.url());
       leader.process().waitFor();
-      List<BenchCluster.MasterProcess> survivors = new ArrayList<>(cluster.masterProcesses());
-      survivors.remove(leader);
 
-      LeaderWatch watch = new LeaderWatch(survivors);
+      LeaderWatch watch = new LeaderWatch(survivors.stream().filter(m -> m != leader).toList());
       cluster.closing(watch::close);
       long newLeaderAt = 0;
       long resubscribedAt = 0;
@@ -188,6 +220,7 @@ public final class FailoverBench {
         }
         Thread.sleep(10);
       }
+      watch.close();
       List<Double> reregistrations = registrations.reregistrationSeconds();
 
       long reconcileSent = System.nanoTime();
@@ -198,15 +231,69 @@ public final class FailoverBench {
       }
       long reconciledAt = System.nanoTime();
       System.err.printf("reconciliation answered in %.2f s%n", (reconciledAt - reconcileSent) / 1e9);
-      Result result = new Result(config.masters(), config.agents(), config.tasks(), load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
+      Result result = new Result(config.masters(), config.agents(), config.tasks(),
+          load.subscriptions() > subscriptionsBefore, load.reconciledRunning(), seconds(kill, newLeaderAt),
           seconds(kill, resubscribedAt), seconds(kill, reconciledAt), reregistrations);
       System.err.printf("agents re-registered by: 10%% %.2f s, 50%% %.2f s, 90%% %.2f s, 99%% %.2f s%n",
           result.reregisteredSeconds(10), result.reregisteredSeconds(50), result.reregisteredSeconds(90),
           result.reregisteredSeconds(99));
-      if (config.plot() != null) {
-        FailoverPlot.write(config.plot(), result);
-      }
       return result;
+    }
+
+    /**
+     * Makes the leader among {@code masters} step down without dying: it is stopped (SIGSTOP) until
+     * its ZooKeeper session has expired and another of them leads, then continued (SIGCONT), and
+     * joins the election again as a standby. Returns the new leader once every agent has
+     * re-registered with it, the framework has re-subscribed and nothing is pending: the cluster
+     * is as quiet as before the first kill, and the master that stepped down is a standby whose
+     * JVM has run a leader's whole path.
+     */
+    BenchCluster.MasterProcess leadElsewhere(List<BenchCluster.MasterProcess> masters) throws Exception {
+      BenchCluster.MasterProcess stepping = awaitLeader(masters, deadline);
+      List<BenchCluster.MasterProcess> others = new ArrayList<>(masters);
+      others.remove(stepping);
+      int subscriptionsBefore = load.subscriptions();
+      registrations.from(() -> signal(stepping, "STOP"));
+      System.err.println(java.time.LocalTime.now() + " stopped " + stepping.url() + " (SIGSTOP)");
+      BenchCluster.MasterProcess next;
+      try {
+        next = awaitLeader(others, deadline);
+      } finally {
+        signal(stepping, "CONT");
+      }
+      System.err.println(java.time.LocalTime.now() + " " + next.url() + " leads; continued " + stepping.url());
+      while (leading(List.of(stepping), Duration.ofSeconds(2)) != null) {
+        BenchCluster.check(deadline, stepping.url() + " still answering as leader after its session expired");
+        Thread.sleep(50);
+      }
+      while (registrations.reregistered() < config.agents() || load.subscriptions() <= subscriptionsBefore
+          || !load.callsIdle()) {
+        agentsRunning.run();
+        BenchCluster.check(deadline, String.format("moving to %s: %d of %d agents re-registered, framework"
+            + " re-subscribed %s, calls idle %s", next.url(), registrations.reregistered(), config.agents(),
+            load.subscriptions() > subscriptionsBefore, load.callsIdle()));
+        Thread.sleep(50);
+      }
+      System.err.printf("%s stepped down; %,d agents and the framework moved to %s%n", stepping.url(),
+          config.agents(), next.url());
+      return next;
+    }
+
+    /** Sends {@code signal} (STOP or CONT) to the master's process. */
+    private static void signal(BenchCluster.MasterProcess master, String signal) {
+      try {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(master.process().pid()))
+            .redirectErrorStream(true).start();
+        if (kill.waitFor() != 0) {
+          throw new IllegalStateException("kill -" + signal + " " + master.process().pid() + " failed: "
+              + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted signalling " + master.url(), e);
+      }
     }
   }
 
@@ -268,11 +355,15 @@ public final class FailoverBench {
       }
     }
 
-    /** Runs {@code kill} and returns the System.nanoTime it ran at; re-registrations count from then on. */
-    synchronized long kill(Runnable kill) {
+    /**
+     * Runs {@code fault} (a kill, a stop) and returns the System.nanoTime it ran at; re-registrations
+     * count from then on, and those before are forgotten.
+     */
+    synchronized long from(Runnable fault) {
       long nanos = System.nanoTime();
       killedAtMicros = AgentDriver.epochMicros();
-      kill.run();
+      reregisteredAt.clear();
+      fault.run();
       return nanos;
     }
 
@@ -374,7 +465,7 @@ public final class FailoverBench {
   static Config parse(String[] args) {
     BenchFlags flags = BenchFlags.parse(args, "--masters", "--agents", "--tasks", "--zk-session-timeout",
         "--resources", "--timeout", "--logs", "--agent-processes", "--agent-process-heap", "--plot",
-        "--master-java-options", "--agent-nice", "--agent-java-options");
+        "--master-java-options", "--agent-nice", "--agent-java-options", "--second-failover");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
       throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
@@ -394,13 +485,22 @@ public final class FailoverBench {
     List<String> agentJavaOptions = javaOptions(flags, "--agent-java-options");
     int agentNice = flags.integer("--agent-nice", 0);
     checkAgentProcessOptions(agentNice, agentJavaOptions, processes); // before a temporary logs directory is made
+    boolean secondFailover = flags.bool("--second-failover", false);
+    checkSecondFailover(secondFailover, masters); // before a temporary logs directory is made
     Path logs = flags.path("--logs");
     return new Config(masters, agents, flags.integer("--tasks", 10_000),
         flags.duration("--zk-session-timeout", Duration.ofSeconds(10)),
         flags.string("--resources", "cpus:1;mem:1024;disk:1000;ports:[31000-32000]"),
         flags.duration("--timeout", Duration.ofMinutes(20)),
         logs != null ? logs : temporaryLogs(), processes, heap, flags.path("--plot"), masterJavaOptions, agentNice,
-        agentJavaOptions);
+        agentJavaOptions, secondFailover);
+  }
+
+  private static void checkSecondFailover(boolean secondFailover, int masters) {
+    if (secondFailover && masters < 3) {
+      throw new IllegalArgumentException("--second-failover needs --masters 3 or more (one killed, one to step down,"
+          + " one to lead meanwhile), got " + masters);
+    }
   }
 
   private static void checkAgentProcesses(int agents, int processes) {
@@ -453,6 +553,8 @@ public final class FailoverBench {
         + "  [--agent-process-heap 2g (each child's -Xmx)] [--plot file.png (the agents coming back over time)]\n"
         + "  [--master-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each master's JVM)]\n"
         + "  [--agent-nice 0..19 (the agent processes' niceness: above 0 they yield the cores to the masters)]\n"
-        + "  [--agent-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each agent process's JVM)]";
+        + "  [--agent-java-options \"-XX:TieredStopAtLevel=1 ...\" (options for each agent process's JVM)]\n"
+        + "  [--second-failover true (then stop the new leader past its session timeout so it steps down, kill the\n"
+        + "    master that leads meanwhile, and measure the failover onto the one that has led before)]";
   }
 }

@@ -14,30 +14,51 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The failover bench at a small size: correctness only, no timing asserted. */
 class FailoverBenchTest {
-  /** 1: the agents in the test's JVM; 2: in two {@link AgentDriver} processes of 10 agents each. */
+  /**
+   * 1: the agents in the test's JVM, two masters; 2: in two {@link AgentDriver} processes of 10
+   * agents each, three masters and a second failover, onto the master that led after the first and
+   * then stepped down.
+   */
   @ParameterizedTest(name = "agents in {0} process(es)")
   @ValueSource(ints = {1, 2})
   void afterTheLeaderIsKilledEveryAgentReregistersAndTheFrameworkResubscribesAndReconciles(int agentProcesses,
       @TempDir Path logs) throws Exception {
     Path plot = logs.resolve("failover.png");
-    FailoverBench.Result result = FailoverBench.run(new FailoverBench.Config(2, 20, 100, Duration.ofSeconds(10),
-        "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3), logs, agentProcesses, "256m", plot,
-        List.of(), agentProcesses > 1 ? 10 : 0,
-        agentProcesses > 1 ? List.of("-XX:TieredStopAtLevel=1") : List.of()));
+    boolean twice = agentProcesses > 1;
+    List<FailoverBench.Result> results = FailoverBench.run(new FailoverBench.Config(twice ? 3 : 2, 20, 100,
+        Duration.ofSeconds(twice ? 4 : 10), "cpus:1;mem:1024;disk:1000;ports:[31000-31010]", Duration.ofMinutes(3),
+        logs, agentProcesses, "256m", plot, List.of(), twice ? 10 : 0,
+        twice ? List.of("-XX:TieredStopAtLevel=1") : List.of(), twice));
 
-    assertThat(result.reregistered()).isEqualTo(20);
-    assertThat(result.resubscribed()).isTrue();
-    assertThat(result.reconciled()).isEqualTo(100);
-    assertThat(result.leaderSeconds()).isPositive();
-    assertThat(result.firstReregisteredSeconds()).isPositive();
-    assertThat(result.reregistrations()).hasSize(20).isSorted();
-    assertThat(result.reregisteredSeconds(50)).isBetween(result.firstReregisteredSeconds(),
-        result.reregisteredSeconds());
+    assertThat(results).hasSize(twice ? 2 : 1);
+    for (FailoverBench.Result result : results) {
+      assertThat(result.reregistered()).isEqualTo(20);
+      assertThat(result.resubscribed()).isTrue();
+      assertThat(result.reconciled()).isEqualTo(100);
+      assertThat(result.leaderSeconds()).isPositive();
+      assertThat(result.firstReregisteredSeconds()).isPositive();
+      assertThat(result.reregistrations()).hasSize(20).isSorted();
+      assertThat(result.reregisteredSeconds(50)).isBetween(result.firstReregisteredSeconds(),
+          result.reregisteredSeconds());
+    }
     assertThat(Files.size(plot)).isGreaterThan(1000);
-    if (agentProcesses > 1) {
+    if (twice) {
       assertThat(logs.resolve("agents-0.log")).exists();
       assertThat(logs.resolve("agents-1.log")).exists();
+      // The second failover went onto the master that stepped down, which logged leading twice.
+      assertThat(leadershipsWon(logs)).containsExactlyInAnyOrder(1, 1, 2);
     }
+  }
+
+  /** How many times each master's log says it was elected, master by master. */
+  private static List<Integer> leadershipsWon(Path logs) throws java.io.IOException {
+    List<Integer> won = new java.util.ArrayList<>();
+    for (int i = 0; Files.exists(logs.resolve("master-" + i + ".log")); i++) {
+      try (java.util.stream.Stream<String> lines = Files.lines(logs.resolve("master-" + i + ".log"))) {
+        won.add((int) lines.filter(line -> line.contains(" was elected (latch node ")).count());
+      }
+    }
+    return won;
   }
 
   @Test
@@ -80,6 +101,17 @@ class FailoverBenchTest {
   @Test
   void oneMasterIsNotAFailover() {
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--masters", "1"})).hasMessageContaining("--masters");
+  }
+
+  @Test
+  void aSecondFailoverNeedsThreeMasters(@TempDir Path logs) {
+    assertThat(FailoverBench.parse(new String[] {"--second-failover", "true", "--logs", logs.toString()})
+        .secondFailover()).isTrue();
+    assertThat(FailoverBench.parse(new String[] {"--logs", logs.toString()}).secondFailover()).isFalse();
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--masters", "2", "--second-failover", "true"}))
+        .hasMessageContaining("--second-failover needs --masters 3 or more");
+    assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--second-failover", "yes"}))
+        .hasMessageContaining("--second-failover is true or false, got yes");
   }
 
   @Test
