@@ -100,7 +100,10 @@ class RequestBodyLimitsTest {
     ManualTimers timers = new ManualTimers(new ManualClock(Instant.parse("2025-01-01T00:00:00Z")));
     start(new HttpLimits(100_000, 4L << 20, 64 << 10, Duration.ofSeconds(5)), timers);
     Socket slow = startBody(100, 10);
-    await().atMost(AgentHarness.WAIT).until(() -> server.bodyBudget().inUse() == 100);
+    // The server reserves the body's share, then arms its read timer, in one task: wait for both. The
+    // other timer armed is the connection's head deadline.
+    await().atMost(AgentHarness.WAIT).until(() -> server.bodyBudget().inUse() == 100
+        && timers.armedWithin(Duration.ofSeconds(5)) == 2);
     timers.advance(Duration.ofSeconds(4));
     assertThat(server.bodyBudget().inUse()).as("not yet timed out").isEqualTo(100);
     timers.advance(Duration.ofSeconds(1));

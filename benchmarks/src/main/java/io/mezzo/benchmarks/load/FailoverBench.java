@@ -19,13 +19,13 @@ import java.util.Map;
 /**
  * Master failover under load: {@code --masters} masters, each {@code MasterMain} in a JVM of its
  * own sharing one ZooKeeper (in a process of its own too: in the bench's JVM, busy with thousands of
- * agents reconnecting at once, it answered the new leader late), {@code --agents} simulated agents and a load framework (on the SDK)
- * keeping {@code --tasks} tasks RUNNING and, once they are launched, suppressing its offers as a
- * framework that wants nothing more should (it re-subscribes suppressed); once every RUNNING update
- * is acknowledged (a quiet cluster, nothing pending anywhere), the leading master is killed with SIGKILL and the
- * bench measures, from the kill, (a) a surviving master answering the operator API as leader
- * (and, since that answer queues behind the re-registrations, when the first agent re-registered),
- * (b) every agent re-registered (each agent's first re-registration after the kill), (c) the
+ * agents reconnecting at once, it answered the new leader late), {@code --agents} simulated agents
+ * and a load framework (on the SDK) keeping {@code --tasks} tasks RUNNING and, once they are
+ * launched, suppressing its offers as a framework that wants nothing more should (it re-subscribes
+ * suppressed); once every RUNNING update is acknowledged (a quiet cluster, nothing pending
+ * anywhere), the leading master is killed with SIGKILL and the bench measures, from the kill, (a) a
+ * surviving master answering the operator API as leader (and, since that answer queues behind the
+ * re-registrations, when the first agent re-registered), (b) every agent re-registered (each agent's first re-registration after the kill), (c) the
  * framework's SUBSCRIBED event (it re-subscribes with its id), and (d) the framework reconciled:
  * an implicit RECONCILE sent once (b) and (c) are both done, answered RUNNING for every task.
  * A killed leader's ZooKeeper session has to expire before another master can lead, so (a) is
@@ -38,6 +38,11 @@ import java.util.Map;
  * framework, the kill and (a), (c) and (d); (b) it computes from the drivers' reports, against the
  * wall-clock time of the kill, which it reads together with the {@code System.nanoTime} the other
  * figures are measured from.
+ *
+ * <p>With {@code --second-failover true} it then measures a failover onto a master whose JVM has
+ * led before: the new leader is stopped past its session timeout (it steps down when continued),
+ * the master that leads meanwhile is killed once the cluster is quiet again, and (a) to (d) are
+ * measured from that kill ({@link Failover#leadElsewhere}).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.load.FailoverBench --masters 3 \
  *   --agents 1000 --tasks 10000</pre>
@@ -310,9 +315,8 @@ public final class FailoverBench {
       throws Exception {
     if (config.agentProcesses() > 1) {
       AgentDriverProcesses drivers = AgentDriverProcesses.start(config.agentProcesses(), config.agents(),
-          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), config.agentJavaOptions(), Duration.ofHours(1), true, config.agentNice(),
-          config.logs(),
-          registrations);
+          cluster.masterUrl(), config.resources(), config.agentProcessHeap(), config.agentJavaOptions(),
+          Duration.ofHours(1), true, config.agentNice(), config.logs(), registrations);
       cluster.closing(drivers::close);
       System.err.printf("%,d agents in %d processes (logs agents-<i>.log)%n", config.agents(),
           config.agentProcesses());
@@ -468,7 +472,8 @@ public final class FailoverBench {
         "--master-java-options", "--agent-nice", "--agent-java-options", "--second-failover");
     int masters = flags.integer("--masters", 3);
     if (masters < 2) {
-      throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got " + masters);
+      throw new IllegalArgumentException("--masters must be at least 2 (one to kill, one to take over), got "
+          + masters);
     }
     int agents = flags.integer("--agents", 1_000);
     if (agents < 1) {
@@ -528,7 +533,8 @@ public final class FailoverBench {
       throw new IllegalArgumentException("--agent-nice must be between 0 and 19, got " + nice);
     }
     if (nice > 0 && processes < 2) {
-      throw new IllegalArgumentException("--agent-nice needs --agent-processes 2 or more (agents in processes of their own)");
+      throw new IllegalArgumentException(
+          "--agent-nice needs --agent-processes 2 or more (agents in processes of their own)");
     }
     if (!javaOptions.isEmpty() && processes < 2) {
       throw new IllegalArgumentException(

@@ -72,7 +72,8 @@ class FailoverBenchTest {
         .endsWith("--port", "5050", "--allocation-interval", "200ms");
     assertThat(FailoverBench.parse(new String[] {"--logs", logs.toString()}).masterJavaOptions()).isEmpty();
     assertThat(FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "2", "--agent-java-options",
-        "-XX:TieredStopAtLevel=1", "--logs", logs.toString()}).agentJavaOptions()).containsExactly("-XX:TieredStopAtLevel=1");
+        "-XX:TieredStopAtLevel=1", "--logs", logs.toString()}).agentJavaOptions())
+        .containsExactly("-XX:TieredStopAtLevel=1");
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agent-java-options", "TieredStopAtLevel=1"}))
         .hasMessageContaining("Bad --agent-java-options: 'TieredStopAtLevel=1' is not a JVM option");
     assertThatThrownBy(() -> FailoverBench.parse(new String[] {"--agents", "100", "--agent-processes", "1",
