@@ -25,9 +25,10 @@ import java.util.Map;
  * suppressed); once every RUNNING update is acknowledged (a quiet cluster, nothing pending
  * anywhere), the leading master is killed with SIGKILL and the bench measures, from the kill, (a) a
  * surviving master answering the operator API as leader (and, since that answer queues behind the
- * re-registrations, when the first agent re-registered), (b) every agent re-registered (each agent's first re-registration after the kill), (c) the
- * framework's SUBSCRIBED event (it re-subscribes with its id), and (d) the framework reconciled:
- * an implicit RECONCILE sent once (b) and (c) are both done, answered RUNNING for every task.
+ * re-registrations, when the first agent re-registered), (b) every agent re-registered (each
+ * agent's first re-registration after the kill), (c) the framework's SUBSCRIBED event (it
+ * re-subscribes with its id), and (d) the framework reconciled: an implicit RECONCILE sent once (b)
+ * and (c) are both done, answered RUNNING for every task.
  * A killed leader's ZooKeeper session has to expire before another master can lead, so (a) is
  * bounded below by the session timeout ({@code --zk-session-timeout}, default 10 s).
  *
