@@ -39,7 +39,8 @@ final class AgentDriverProcesses implements AutoCloseable {
    *     the masters leave them, as agents on machines of their own would
    */
   static AgentDriverProcesses start(int processes, int agents, String master, String resources, String heap,
-      List<String> javaOptions, Duration taskDuration, boolean runningOnly, int nice, Path logs, AgentDriver.Events events) throws IOException {
+      List<String> javaOptions, Duration taskDuration, boolean runningOnly, int nice, Path logs,
+      AgentDriver.Events events) throws IOException {
     if (processes < 1 || processes > agents) {
       throw new IllegalArgumentException("--agent-processes must be between 1 and the number of agents ("
           + agents + "), got " + processes);
@@ -53,8 +54,8 @@ final class AgentDriverProcesses implements AutoCloseable {
         Path log = logs.resolve("agents-" + i + ".log");
         List<String> jvm = new ArrayList<>(List.of(java, "-Xmx" + heap));
         jvm.addAll(javaOptions);
-        jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentDriver.class.getName(), "--master", master,
-            "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
+        jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentDriver.class.getName(),
+            "--master", master, "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
             "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly)));
         List<String> command = niced(nice, jvm);
         Process process = BenchCluster.killedAtExit(new ProcessBuilder(command).redirectError(log.toFile()).start());

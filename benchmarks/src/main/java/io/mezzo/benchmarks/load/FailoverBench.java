@@ -341,21 +341,21 @@ public final class FailoverBench {
 
   /**
    * The agents' registrations, wherever the agents run: how many registered, and each agent's first
-   * re-registration after the kill, by host name. Re-registration times are wall-clock
-   * ({@link AgentDriver#epochMicros()}), taken by the agent's process; the kill's wall-clock time is
-   * read under the same lock as the events are counted, so a re-registration counts if and only if
-   * its process saw it after the kill.
+   * re-registration after the latest fault (a kill, a stop), by host name. Re-registration times are
+   * wall-clock ({@link AgentDriver#epochMicros()}), taken by the agent's process; the fault's
+   * wall-clock time is read under the same lock as the events are counted, so a re-registration
+   * counts if and only if its process saw it after the fault.
    */
   private static final class Registrations implements AgentDriver.Events {
     private int registered;
     private final Map<String, Long> reregisteredAt = new HashMap<>();
-    private long killedAtMicros;
+    private long faultAtMicros;
 
     @Override
     public synchronized void registered(String hostname, boolean first, long epochMicros) {
       if (first) {
         registered++;
-      } else if (killedAtMicros != 0 && epochMicros >= killedAtMicros) {
+      } else if (faultAtMicros != 0 && epochMicros >= faultAtMicros) {
         reregisteredAt.putIfAbsent(hostname, epochMicros);
       }
     }
@@ -366,7 +366,7 @@ public final class FailoverBench {
      */
     synchronized long from(Runnable fault) {
       long nanos = System.nanoTime();
-      killedAtMicros = AgentDriver.epochMicros();
+      faultAtMicros = AgentDriver.epochMicros();
       reregisteredAt.clear();
       fault.run();
       return nanos;
@@ -376,14 +376,14 @@ public final class FailoverBench {
       return registered;
     }
 
-    /** Agents that re-registered since the kill (distinct). */
+    /** Agents that re-registered since the fault (distinct). */
     synchronized int reregistered() {
       return reregisteredAt.size();
     }
 
-    /** When each agent re-registered, in seconds from the kill, in order. */
+    /** When each agent re-registered, in seconds from the fault, in order. */
     synchronized List<Double> reregistrationSeconds() {
-      return reregisteredAt.values().stream().sorted().map(at -> (at - killedAtMicros) / 1e6).toList();
+      return reregisteredAt.values().stream().sorted().map(at -> (at - faultAtMicros) / 1e6).toList();
     }
   }
 
