@@ -55,8 +55,9 @@ final class AgentDriverProcesses implements AutoCloseable {
         List<String> jvm = new ArrayList<>(List.of(java, "-Xmx" + heap));
         jvm.addAll(javaOptions);
         jvm.addAll(List.of("-cp", System.getProperty("java.class.path"), AgentDriver.class.getName(),
-            "--master", master, "--agents", Integer.toString(slice), "--first-index", Integer.toString(first), "--resources", resources,
-            "--task-duration", taskDuration.toMillis() + "ms", "--running-only", Boolean.toString(runningOnly)));
+            "--master", master, "--agents", Integer.toString(slice), "--first-index", Integer.toString(first),
+            "--resources", resources, "--task-duration", taskDuration.toMillis() + "ms",
+            "--running-only", Boolean.toString(runningOnly)));
         List<String> command = niced(nice, jvm);
         Process process = BenchCluster.killedAtExit(new ProcessBuilder(command).redirectError(log.toFile()).start());
         drivers.children.add(drivers.read(i, process, log, events));
