@@ -28,15 +28,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 15's soak: while {@code mezzo batch} runs 200 tasks (again and again until the soak time is
  * up), 4 threads send a seeded random mix of valid and invalid operator, scheduler and files calls.
  * Every batch must finish all its tasks, valid calls must succeed, invalid ones must get a 4xx (or
- * 503 with Retry-After), the master must answer {@code /health} within a second throughout and the
- * agent, busy starting tasks, within {@link #AGENT_BOUND}. {@code -Dmezzo.soak.seconds=N} (default
+ * 503 with Retry-After), and the master and the agent, busy starting tasks, must answer
+ * {@code /health} within a second throughout. {@code -Dmezzo.soak.seconds=N} (default
  * 60) runs it longer, {@code -Dmezzo.soak.seed=S} repeats a run's mix (the seed is printed).
  */
 class HostileSoakIT {
   private static final String CLUSTER = "soak";
   private static final int THREADS = 4;
   private static final int TASKS = 200;
-  private static final Duration AGENT_BOUND = Duration.ofSeconds(3);
 
   @RegisterExtension
   final MezzoCluster cluster = MezzoCluster.named(CLUSTER);
@@ -58,9 +57,9 @@ class HostileSoakIT {
     agent = status.getJsonArray("processes").stream().map(o -> (JsonObject) o)
         .filter(p -> p.getString("role").equals("agent")).findFirst().orElseThrow().getString("url");
 
-    // The master takes the hostile calls and is held to a second. The agent shares this machine's
-    // cores with 40 tasks starting at once (up to ~1 s measured on 2 busy cores): it must answer.
-    HealthProbe probe = HealthProbe.start(Map.of("master", master, "agent", agent), Map.of("agent", AGENT_BOUND));
+    // The master takes the hostile calls. The agent starts its tasks at most as many at once as
+    // there are cores, so its event loop still gets one: both are held to a second.
+    HealthProbe probe = HealthProbe.start(Map.of("master", master, "agent", agent));
     ScheduledExecutorService callers = Executors.newScheduledThreadPool(THREADS);
     int batches = 0;
     try {

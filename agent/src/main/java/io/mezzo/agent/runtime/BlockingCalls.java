@@ -27,6 +27,15 @@ public interface BlockingCalls {
     };
   }
 
+  /**
+   * {@code calls}, with at most {@code limit} of this object's calls under way at once; the others
+   * wait their turn, first come first served. A burst of work that forks (a batch of launches)
+   * then cannot outnumber the cores and starve the agent's event loop.
+   */
+  static BlockingCalls bounded(BlockingCalls calls, int limit) {
+    return new BoundedBlockingCalls(calls, limit);
+  }
+
   /** The threads of {@code executor}; the future completes on them. */
   static BlockingCalls on(Executor executor) {
     Objects.requireNonNull(executor, "executor");

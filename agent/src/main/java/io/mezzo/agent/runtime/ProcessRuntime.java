@@ -57,6 +57,12 @@ public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContai
   public static final String NAME = "process";
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
   private static final Duration LEADER_WAIT = Duration.ofSeconds(2);
+  /**
+   * How many launches, signals and clean-ups may run at once. Each forks and execs several
+   * processes (the JVM's spawn helper, setsid, the wrapper's shell, kill); twenty at once on two
+   * cores kept the agent's event loop waiting for a core for over a second.
+   */
+  static final int CONCURRENCY = Math.max(2, Runtime.getRuntime().availableProcessors());
   /** Joins every cgroup.procs file named before "--", then execs the rest; $$ is the task's pid. */
   static final String CGROUP_PROLOGUE = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || "
       + "{ echo \"mezzo: cannot join the task's cgroup ($1)\" >&2; exit 125; }; shift; done; shift; exec \"$@\"";
@@ -82,7 +88,7 @@ public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContai
    * {@code <work-dir>/meta/runtimes/process}), where a restarted agent finds them.
    */
   public ProcessRuntime(Vertx vertx, Timers timers, Cgroups cgroups, Path stateDir) {
-    super(timers, BlockingCalls.vertx(vertx));
+    super(timers, BlockingCalls.bounded(BlockingCalls.vertx(vertx), CONCURRENCY));
     this.timers = timers;
     this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
     this.stateDir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath().normalize();
