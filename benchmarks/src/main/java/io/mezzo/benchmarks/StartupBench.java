@@ -7,11 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -45,8 +43,8 @@ public final class StartupBench {
     }
   }
 
-  /** Flags. {@code mezzo}: the launcher script or the mezzo jar (run with this JVM's java). */
-  public record Config(List<String> mezzo, int agents, int runs, String label, Path results, Path plot,
+  /** Flags. */
+  public record Config(MezzoCommand mezzo, int agents, int runs, String label, Path results, Path plot,
       Path home) {}
 
   private StartupBench() {}
@@ -68,18 +66,18 @@ public final class StartupBench {
       Path home = Files.createTempDirectory(config.home(), "startup-");
       String name = "startup-" + i;
       long start = System.nanoTime();
-      Outcome create = mezzo(config, home, "cluster", "create", "--name", name, "--agents",
+      MezzoCommand.Outcome create = config.mezzo().run(home, "cluster", "create", "--name", name, "--agents",
           Integer.toString(config.agents()));
       double seconds = (System.nanoTime() - start) / 1e9;
-      Outcome delete = mezzo(config, home, "cluster", "delete", "--name", name);
-      boolean ready = create.exit == 0 && create.output.contains("is ready");
-      runs.add(new Run(seconds, ready, create.output));
-      System.out.printf("run %d: %.2f s%s%n", i, seconds, ready ? "" : " (NOT READY: exit " + create.exit + ")");
+      MezzoCommand.Outcome delete = config.mezzo().run(home, "cluster", "delete", "--name", name);
+      boolean ready = create.exit() == 0 && create.output().contains("is ready");
+      runs.add(new Run(seconds, ready, create.output()));
+      System.out.printf("run %d: %.2f s%s%n", i, seconds, ready ? "" : " (NOT READY: exit " + create.exit() + ")");
       if (!ready) {
-        System.out.println(create.output);
+        System.out.println(create.output());
       }
-      if (delete.exit != 0) {
-        System.out.println("delete failed (exit " + delete.exit + "):\n" + delete.output);
+      if (delete.exit() != 0) {
+        System.out.println("delete failed (exit " + delete.exit() + "):\n" + delete.output());
       }
     }
     Result result = new Result(runs);
@@ -90,23 +88,6 @@ public final class StartupBench {
       }
     }
     return result;
-  }
-
-  private record Outcome(int exit, String output) {}
-
-  private static Outcome mezzo(Config config, Path home, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(config.mezzo());
-    command.addAll(Arrays.asList(args));
-    Path out = home.resolve("cli-" + args[1] + ".out");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().put("MEZZO_HOME", home.toString());
-    Process process = builder.start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      return new Outcome(-1, Files.readString(out));
-    }
-    return new Outcome(process.exitValue(), Files.readString(out));
   }
 
   /** Appends {@code label,run,seconds} rows. */
@@ -156,7 +137,7 @@ public final class StartupBench {
   }
 
   static Config parse(String[] args) {
-    List<String> mezzo = null;
+    MezzoCommand mezzo = null;
     int agents = 3;
     int runs = 5;
     String label = "run";
@@ -171,8 +152,7 @@ public final class StartupBench {
       String value = args[++i];
       try {
         switch (flag) {
-          case "--mezzo" -> mezzo = value.endsWith(".jar")
-              ? List.of(javaBinary(), "-jar", value) : List.of(value);
+          case "--mezzo" -> mezzo = MezzoCommand.of(value);
           case "--agents" -> agents = Integer.parseInt(value);
           case "--runs" -> runs = Integer.parseInt(value);
           case "--label" -> label = value;
@@ -192,10 +172,6 @@ public final class StartupBench {
       throw new IllegalArgumentException("--label must not contain a comma");
     }
     return new Config(mezzo, agents, runs, label, results, plot, home);
-  }
-
-  private static String javaBinary() {
-    return ProcessHandle.current().info().command().orElse("java");
   }
 
   static {
