@@ -60,7 +60,8 @@ public final class ProcessRuntime extends AbstractContainerRuntime<WrappedContai
   /**
    * How many launches, signals and clean-ups may run at once. Each forks and execs several
    * processes (the JVM's spawn helper, setsid, the wrapper's shell, kill); twenty at once on two
-   * cores kept the agent's event loop waiting for a core for over a second.
+   * cores left the agent's event loop waiting for a core most of the time, and /health took up to
+   * 0.85 s to answer (see LaunchBurstBench).
    */
   static final int CONCURRENCY = Math.max(2, Runtime.getRuntime().availableProcessors());
   /** Joins every cgroup.procs file named before "--", then execs the rest; $$ is the task's pid. */
