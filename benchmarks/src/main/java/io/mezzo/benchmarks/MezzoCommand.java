@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code mezzo} command a benchmark drives, run in a {@code MEZZO_HOME} of its own. */
-record MezzoCommand(List<String> command) {
+public record MezzoCommand(List<String> command) {
   /** What one run printed (stdout and stderr) and how it exited; -1 when it ran over 5 minutes and was killed. */
-  record Outcome(int exit, String output) {}
+  public record Outcome(int exit, String output) {}
 
   /** {@code --mezzo}: the launcher script, or the mezzo jar (then run with this JVM's java). */
-  static MezzoCommand of(String value) {
+  public static MezzoCommand of(String value) {
     return new MezzoCommand(value.endsWith(".jar")
         ? List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", value) : List.of(value));
   }
 
-  Outcome run(Path home, String... args) throws IOException, InterruptedException {
+  public Outcome run(Path home, String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(command);
     argv.addAll(Arrays.asList(args));
     Path out = Files.createTempFile(home, "cli-" + args[1] + "-", ".out");

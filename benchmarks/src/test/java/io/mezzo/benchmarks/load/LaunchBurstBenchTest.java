@@ -1,4 +1,4 @@
-package io.mezzo.benchmarks;
+package io.mezzo.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,7 +65,7 @@ class LaunchBurstBenchTest {
     fake.toFile().setExecutable(true);
 
     List<LaunchBurstBench.Run> runs = LaunchBurstBench.run(LaunchBurstBench.parse(new String[] {
-        "--mezzo", fake.toString(), "--tasks", "7", "--runs", "2", "--interval-ms", "1", "--home", dir.toString()}));
+        "--mezzo", fake.toString(), "--tasks", "7", "--runs", "2", "--interval", "1ms", "--home", dir.toString()}));
 
     assertThat(runs).hasSize(2).allSatisfy(run -> {
       assertThat(run.batchExit()).isZero();
@@ -105,8 +105,12 @@ class LaunchBurstBenchTest {
 
     assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--tasks", "x", "--mezzo", "m"}))
         .hasMessageContaining("--tasks");
-    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--runs", "2"})).hasMessageContaining("--mezzo");
-    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--mezzo", "m", "--interval-ms", "0"}))
+    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--mezzo", "m", "--tasks", "0"}))
         .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--runs", "2"})).hasMessageContaining("--mezzo");
+    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--mezzo", "m", "--interval", "0ms"}))
+        .hasMessageContaining("--interval");
+    assertThatThrownBy(() -> LaunchBurstBench.parse(new String[] {"--mezzo", "m", "--pause", "1s"}))
+        .hasMessageContaining("--pause");
   }
 }

@@ -1,5 +1,6 @@
-package io.mezzo.benchmarks;
+package io.mezzo.benchmarks.load;
 
+import io.mezzo.benchmarks.MezzoCommand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,12 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * How the agent answers while it starts a burst of tasks: makes a one-agent cluster with
  * {@code mezzo cluster create --insecure} in a fresh {@code MEZZO_HOME}, then {@code --runs} times
  * runs {@code mezzo batch --tasks N --cmd true} while a thread asks the agent's {@code /health}
- * every {@code --interval-ms} over one kept-alive connection, and prints per run how long the
+ * every {@code --interval} (20ms) over one kept-alive connection, and prints per run how long the
  * batch took and the slowest and 99th-percentile answer. The first run is the agent's first
  * batch (code not yet compiled). The cluster is deleted at the end.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.LaunchBurstBench --mezzo ./mezzo --tasks 20 --runs 6
+ * java -cp benchmarks/target/benchmarks.jar io.mezzo.benchmarks.load.LaunchBurstBench --mezzo ./mezzo \
+ *   --tasks 20 --runs 6
  * </pre>
  */
 public final class LaunchBurstBench {
@@ -52,14 +54,15 @@ public final class LaunchBurstBench {
   private LaunchBurstBench() {}
 
   public static void main(String[] args) throws Exception {
-    List<Run> runs = run(parse(args));
+    List<Run> runs = run(BenchFlags.parseOrExit(args, LaunchBurstBench::parse, LaunchBurstBench::usage));
     boolean ok = !runs.isEmpty() && runs.stream().allMatch(r -> r.batchExit() == 0 && r.failures() == 0);
     System.exit(ok ? 0 : 1);
   }
 
   public static List<Run> run(Config config) throws IOException, InterruptedException {
     Path home = Files.createTempDirectory(config.home(), "launch-burst-");
-    MezzoCommand.Outcome create = config.mezzo().run(home, "cluster", "create", "--name", CLUSTER, "--agents", "1", "--insecure");
+    MezzoCommand.Outcome create = config.mezzo().run(home, "cluster", "create", "--name", CLUSTER, "--agents", "1",
+        "--insecure");
     try {
       if (create.exit() != 0) {
         throw new IllegalStateException("cluster create failed (exit " + create.exit() + "):\n" + create.output());
@@ -118,8 +121,8 @@ public final class LaunchBurstBench {
     }, "health-probe");
     probe.start();
     long start = System.nanoTime();
-    MezzoCommand.Outcome batch = config.mezzo().run(home, "batch", "--cluster", CLUSTER, "--tasks", Integer.toString(config.tasks()),
-        "--cmd", "true");
+    MezzoCommand.Outcome batch = config.mezzo().run(home, "batch", "--cluster", CLUSTER, "--tasks",
+        Integer.toString(config.tasks()), "--cmd", "true");
     double seconds = (System.nanoTime() - start) / 1e9;
     probing.set(false);
     probe.join();
@@ -137,37 +140,26 @@ public final class LaunchBurstBench {
     }
   }
 
+  static String usage() {
+    return "usage: LaunchBurstBench --mezzo ./mezzo (or cli/target/mezzo.jar) [--tasks 20] [--runs 6]\n"
+        + "  [--interval 20ms (between /health probes)]\n"
+        + "  [--home dir (where the MEZZO_HOME is made; default the temporary directory)]";
+  }
+
   static Config parse(String[] args) {
-    MezzoCommand mezzo = null;
-    int tasks = 20;
-    int runs = 6;
-    int intervalMillis = 20;
-    Path home = Path.of(System.getProperty("java.io.tmpdir"));
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException(flag + " needs a value");
-      }
-      String value = args[++i];
-      try {
-        switch (flag) {
-          case "--mezzo" -> mezzo = MezzoCommand.of(value);
-          case "--tasks" -> tasks = Integer.parseInt(value);
-          case "--runs" -> runs = Integer.parseInt(value);
-          case "--interval-ms" -> intervalMillis = Integer.parseInt(value);
-          case "--home" -> home = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown flag " + flag);
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(flag + " must be a number, got '" + value + "'");
-      }
-    }
+    BenchFlags flags = BenchFlags.parse(args, "--mezzo", "--tasks", "--runs", "--interval", "--home");
+    String mezzo = flags.string("--mezzo", null);
     if (mezzo == null) {
       throw new IllegalArgumentException("--mezzo (the ./mezzo launcher or cli/target/mezzo.jar) is required");
     }
-    if (tasks < 1 || runs < 1 || intervalMillis < 1) {
-      throw new IllegalArgumentException("--tasks, --runs and --interval-ms must be at least 1");
+    int tasks = flags.integer("--tasks", 20);
+    int runs = flags.integer("--runs", 6);
+    Duration interval = flags.duration("--interval", Duration.ofMillis(20));
+    if (tasks < 1 || runs < 1 || interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("--tasks and --runs must be at least 1, --interval above 0");
     }
-    return new Config(mezzo, tasks, runs, Duration.ofMillis(intervalMillis), home);
+    Path home = flags.path("--home");
+    return new Config(MezzoCommand.of(mezzo), tasks, runs, interval,
+        home != null ? home : Path.of(System.getProperty("java.io.tmpdir")));
   }
 }
