@@ -30,19 +30,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </pre>
  */
 public final class LaunchBurstBench {
-  /** One batch: its wall time and exit code, and every {@code /health} answer's time during it (-1: failed). */
+  /**
+   * One batch: its wall time and exit code, and every {@code /health} probe's time during it (-1: it
+   * failed or was not answered 200). The slowest and the 99th percentile are of the answered probes.
+   */
   public record Run(double batchSeconds, int batchExit, List<Long> healthMillis) {
     public long maxMillis() {
-      return healthMillis.stream().mapToLong(m -> m < 0 ? Long.MAX_VALUE : m).max().orElse(-1);
+      return answered().max().orElse(-1);
     }
 
     public long p99Millis() {
-      long[] sorted = healthMillis.stream().mapToLong(m -> m < 0 ? Long.MAX_VALUE : m).sorted().toArray();
-      return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
+      long[] sorted = answered().sorted().toArray();
+      return sorted.length == 0 ? -1 : sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
     }
 
     public long failures() {
       return healthMillis.stream().filter(m -> m < 0).count();
+    }
+
+    private java.util.stream.LongStream answered() {
+      return healthMillis.stream().mapToLong(Long::longValue).filter(m -> m >= 0);
     }
   }
 
