@@ -24,7 +24,9 @@ public record MezzoCommand(List<String> command) {
   public Outcome run(Path home, String... args) throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>(command);
     argv.addAll(Arrays.asList(args));
-    Path out = Files.createTempFile(home, "cli-" + args[1] + "-", ".out");
+    // Named after the subcommand (the words before the first flag): cli-cluster-create-…, cli-batch-….
+    String subcommand = String.join("-", Arrays.stream(args).takeWhile(a -> !a.startsWith("-")).toList());
+    Path out = Files.createTempFile(home, "cli-" + subcommand + "-", ".out");
     ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().put("MEZZO_HOME", home.toString());
